@@ -1,0 +1,79 @@
+"""The ``gmm-math`` entry point: the root Typer app, ``--version``, and the error boundary.
+
+Only Typer is imported at module level: ``gmm-math --help`` must stay fast, so
+SymPy, mpmath, numpy and matplotlib are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from gmm_math.cli import derive
+from gmm_math.derivations.errors import GmmMathError
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one line on stderr and exit (2: bad input)."""
+    line = " ".join(str(message).split())
+    typer.echo(f"gmm-math: error: {line}", err=True)
+    sys.exit(code)
+
+
+class _Boundary(TyperGroup):
+    """Root group that turns every library or usage error into one stderr line and exit 2."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            rv = super().main(args, prog_name or "gmm-math", complete_var, standalone_mode=False, **extra)
+        except GmmMathError as err:
+            fail(str(err))
+        except typer.Abort:
+            fail("aborted", 1)
+        except typer.TyperException as err:  # usage errors: bad option values, unknown commands
+            message = err.format_message() if hasattr(err, "format_message") else str(err)
+            if not message:  # a group called without a command has already shown its help
+                sys.exit(getattr(err, "exit_code", 2))
+            fail(f"{message} (see --help)")
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+app = typer.Typer(
+    name="gmm-math",
+    cls=_Boundary,
+    help="Why Gaussian-mixture maximum likelihood has singularities (PRML 9.2.1), derived, evaluated and drawn.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"gmm-math {version('gmm-math')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Why Gaussian-mixture maximum likelihood has singularities (PRML 9.2.1): derived, evaluated, drawn."""
+
+
+app.add_typer(derive.app, name="derive")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""Numeric layer of gmm-math (mpmath, numpy): may use ``gmm_math.derivations``."""
