@@ -1,10 +1,84 @@
-"""``gmm-math derive``: the symbolic collapse derivations."""
+"""``gmm-math derive``: the symbolic collapse derivations, confirmed numerically."""
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Annotated
+
 import typer
+
+from gmm_math.cli.options import (
+    Components, Covariance, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps,
+    mixture_parameters, read_data,
+)
 
 app = typer.Typer(
     help="Derive, step by step with SymPy, what happens to the likelihood as a variance collapses.",
     no_args_is_help=True,
 )
+
+
+class Format(str, Enum):
+    text = "text"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+
+
+Dim = Annotated[int, typer.Option("--dim", "-d", help="Dimension D (read from the data when data are given).")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def show(derivation, dps: int, fmt: Format) -> None:
+    """Confirm ``derivation`` numerically and print it (shared by every derive command)."""
+    from rich.console import Console
+
+    from gmm_math.cli.render import render
+    from gmm_math.numerics.confirm import confirm
+
+    render(derivation, confirm(derivation, dps), fmt.value, Console())
+
+
+@app.command()
+def single(
+    dim: Dim = 1,
+    data: DataText = None,
+    data_file: DataFile = None,
+    point: Point = 0,
+    dps: Dps = 50,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """One Gaussian with its mean on a data point: as sigma -> 0+, L -> 0 unless every point equals x_n."""
+    check_dps(dps)
+    dataset = read_data(data, data_file)
+    from gmm_math.derivations.single import single_gaussian_collapse
+
+    show(single_gaussian_collapse(dim=dim, data=dataset, point=point), dps, fmt)
+
+
+@app.command()
+def mixture(
+    components: Components = 2,
+    dim: Dim = 1,
+    covariance: Annotated[Covariance, typer.Option(
+        "--covariance", help="How component 1 collapses: isotropic (sigma^2 I) or full (along one direction).")
+    ] = Covariance.isotropic,
+    multiplicity: Annotated[int, typer.Option(
+        "--multiplicity", "-r", help="Number r of data points coinciding at x_n (without data).")] = 1,
+    data: DataText = None,
+    data_file: DataFile = None,
+    point: Point = 0,
+    weights: Weights = None,
+    means: Means = None,
+    scales: Scales = None,
+    dps: Dps = 50,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """A mixture whose component 1 sits on a data point: as sigma_1 -> 0+, L -> oo at rate sigma^(-rD)."""
+    check_dps(dps)
+    dataset = read_data(data, data_file)
+    params = mixture_parameters(weights, means, scales)
+    from gmm_math.derivations.mixture import mixture_collapse
+
+    show(mixture_collapse(components=components, dim=dim, covariance=covariance.value, data=dataset,
+                          point=point, multiplicity=multiplicity, **params), dps, fmt)

@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from gmm_math.cli import derive
+from gmm_math.cli import plots
 from gmm_math.derivations.errors import GmmMathError
 
 
@@ -72,6 +73,7 @@ def _root(
 
 
 app.add_typer(derive.app, name="derive")
+app.command("plot-collapse")(plots.plot_collapse)
 
 
 def run() -> None:

@@ -1,0 +1,54 @@
+"""Options shared by several commands, as ``Annotated`` aliases, and the model they describe."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from gmm_math.derivations.data import Dataset, load_dataset, parse_number_list
+from gmm_math.derivations.errors import GmmMathError
+
+DPS_MIN, DPS_MAX = 15, 10_000
+
+
+class Covariance(str, Enum):
+    isotropic = "isotropic"
+    full = "full"
+
+
+DataText = Annotated[Optional[str], typer.Option(
+    "--data", help='Data points: "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";").')]
+DataFile = Annotated[Optional[Path], typer.Option(
+    "--data-file", help="CSV file with one point per row (a header row and # comments are skipped).")]
+Point = Annotated[int, typer.Option("--point", help="0-based index of the data point x_n the mean sits on.")]
+Components = Annotated[int, typer.Option("--components", "-k", help="Number of mixture components K (>= 2).")]
+Weights = Annotated[Optional[str], typer.Option(
+    "--weights", help="Mixing weights w1,..,wK (non-negative, sum 1). Default: 1/K each.")]
+Means = Annotated[Optional[str], typer.Option(
+    "--means", help="Means m2,..,mK of the non-collapsing components (1-D). Default: from the data.")]
+Scales = Annotated[Optional[str], typer.Option(
+    "--scales", help="Standard deviations s2,..,sK of the non-collapsing components (1-D). Default: data std.")]
+Dps = Annotated[int, typer.Option("--dps", help=f"Significant digits for mpmath ({DPS_MIN}..{DPS_MAX}).")]
+
+
+def check_dps(dps: int) -> int:
+    if not DPS_MIN <= dps <= DPS_MAX:
+        raise GmmMathError(f"--dps must be between {DPS_MIN} and {DPS_MAX}, got {dps}")
+    return dps
+
+
+def read_data(data: str | None, data_file: Path | None) -> Dataset | None:
+    """The data set from ``--data`` / ``--data-file``, or None when neither is given."""
+    return load_dataset(data, data_file)
+
+
+def mixture_parameters(weights: str | None, means: str | None, scales: str | None) -> dict:
+    """Parsed ``--weights/--means/--scales`` as keyword arguments of ``CollapseModel.mixture``."""
+    return {
+        "weights": parse_number_list(weights, "--weights") if weights is not None else None,
+        "means": parse_number_list(means, "--means") if means is not None else None,
+        "scales": parse_number_list(scales, "--scales") if scales is not None else None,
+    }

@@ -1,0 +1,73 @@
+"""Shared SymPy symbols and building blocks of the collapse derivations."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from gmm_math.derivations.data import Dataset
+from gmm_math.derivations.errors import GmmMathError
+
+MAX_DIM = 50
+L = sp.Symbol("L", positive=True)
+N_SYM = sp.Symbol("N", positive=True, integer=True)
+S_SYM = sp.Symbol("S", positive=True)
+MU = sp.IndexedBase("mu")
+X = sp.IndexedBase("x")
+m = sp.Idx("m")
+k = sp.Idx("k")
+d = sp.Idx("d")
+n = sp.Symbol("n", integer=True)  # index of the data point the mean sits on
+TWO_PI = sp.Symbol("two_pi", positive=True)  # stands for 2*pi so that expand_log keeps log(2*pi) whole
+
+
+def check_dim(dim: int, data: Dataset | None = None) -> int:
+    """Validate D (1..MAX_DIM); with data, D is the data's and a conflicting ``dim`` is an error."""
+    if data is not None:
+        if dim not in (1, data.dim):
+            raise GmmMathError(f"--dim {dim} does not match the data, whose points have {data.dim} coordinates")
+        return data.dim
+    if not 1 <= dim <= MAX_DIM:
+        raise GmmMathError(f"--dim must be between 1 and {MAX_DIM}, got {dim}")
+    return dim
+
+
+def point(row, dim: int, coord=None):
+    """Coordinate ``coord`` of data point x_row (x_row itself in 1-D)."""
+    return X[row] if dim == 1 else X[row, coord]
+
+
+def mean(dim: int, coord=None):
+    """Coordinate ``coord`` of the mean mu (mu itself in 1-D)."""
+    return sp.Symbol("mu") if dim == 1 else MU[coord]
+
+
+def squared_norm(row, centre, dim: int) -> sp.Expr:
+    """||x_row - c||^2 where ``centre(dim, coord)`` gives the coordinates of c (``mean`` or a data point)."""
+    if dim == 1:
+        return (point(row, 1) - centre(1)) ** 2
+    return sp.Sum((point(row, dim, d) - centre(dim, d)) ** 2, (d, 1, dim))
+
+
+def at_point(index):
+    """A ``centre`` for :func:`squared_norm`: the data point x_index."""
+    return lambda dim, coord=None: point(index, dim, coord)
+
+
+def isotropic_density(row, centre, sigma: sp.Symbol, dim: int) -> sp.Expr:
+    """N(x_row | c, sigma^2 I) as an explicit SymPy expression."""
+    norm = sp.Pow(2 * sp.pi * sigma**2, sp.Rational(-dim, 2), evaluate=False)
+    return sp.Mul(norm, sp.exp(-squared_norm(row, centre, dim) / (2 * sigma**2)), evaluate=False)
+
+
+def expand_log_2pi(expr: sp.Expr) -> sp.Expr:
+    """``expand_log(expr, force=True)`` that keeps log(2*pi) in one piece."""
+    held = expr.subs(2 * sp.pi, TWO_PI)
+    return sp.expand(sp.expand_log(held, force=True), log=False).subs(TWO_PI, 2 * sp.pi)
+
+
+def log_density_parts(sigma: sp.Symbol, dim: int) -> tuple[sp.Expr, sp.Expr]:
+    """log N(x | mu, sigma^2 I) = const + coeff * ||x - mu||^2, with both parts computed by SymPy."""
+    r2 = sp.Symbol("r2", nonnegative=True)
+    log_density = expand_log_2pi(sp.log((TWO_PI * sigma**2) ** sp.Rational(-dim, 2) * sp.exp(-r2 / (2 * sigma**2))))
+    coeff = log_density.coeff(r2)
+    return sp.expand(log_density - coeff * r2, log=False), coeff
