@@ -88,7 +88,10 @@ class Dataset:
 
     @classmethod
     def from_text(cls, text: str) -> "Dataset":
-        """Parse ``"0,1,3"`` (1-D, one point per value) or ``"0,0;1,1"`` (rows split by ``;``)."""
+        """Parse ``"0,1,3"`` (1-D, one point per value) or ``"0,0;1,1"`` (rows split by ``;``).
+
+        A single point in D > 1 needs the row separator: ``"1,2;"``.
+        """
         if len(text) > MAX_TEXT:
             raise GmmMathError(f"data text is longer than {MAX_TEXT} characters")
         if not text.strip():
@@ -117,6 +120,10 @@ class Dataset:
         if lines and not any(_NUMBER.fullmatch(f.strip()) for f in lines[0][1].split(",")):
             lines = lines[1:]  # a header row of column names
         rows = [_parse_row(line, number - 1, f"line {number} of {path.name}") for number, line in lines]
+        for (number, _), row in zip(lines, rows):
+            if len(row) != len(rows[0]):
+                raise GmmMathError(f"line {number} of {path.name} has {len(row)} values but the first point has "
+                                   f"{len(rows[0])} (ragged data; expected one point per row)")
         return cls(tuple(rows))
 
     def squared_distances(self, point: int) -> tuple[Fraction, ...]:

@@ -124,7 +124,7 @@ def _symbolic(model: CollapseModel, dim: int, full: bool, r: int) -> Derivation:
         f"numeric check on the example data: x_n = 0 (r = {r} times) and the points 1, 3, with the default "
         "components 2..K",
     )
-    return _conclude(steps, bound, sp.limit(bound, SIGMA, 0, "+"), model, assumptions)
+    return _conclude(steps, bound, None, model, assumptions)
 
 
 def _point_terms(model: CollapseModel, full: bool):
@@ -153,6 +153,18 @@ def _point_terms(model: CollapseModel, full: bool):
     return out
 
 
+def mixture_log_likelihood(model: CollapseModel) -> sp.Expr:
+    """The exact log-likelihood of ``model`` as a SymPy expression in sigma (exact rationals throughout).
+
+    >>> from gmm_math.derivations.data import Dataset
+    >>> model = CollapseModel.mixture(Dataset.from_text("0,2"), 0)
+    >>> mixture_log_likelihood(model).has(SIGMA)
+    True
+    """
+    full = model.covariance == "full" and model.data.dim > 1
+    return sp.Add(*(count * expr for _, count, expr, _, _ in _point_terms(model, full)))
+
+
 def _concrete(model: CollapseModel, dim: int, full: bool) -> Derivation:
     sigma = SIGMA
     terms = _point_terms(model, full)
@@ -177,8 +189,8 @@ def _concrete(model: CollapseModel, dim: int, full: bool) -> Derivation:
         exact = sp.limit(sum(count * expr for _, count, expr, _ in limits), sigma, 0, "+")
     else:
         exact = sp.Add(*pieces)
-    constant = sum(count * b for _, count, _, b, up in terms if not up)
-    growing = expand_log_2pi(sum(count * b for _, count, _, b, up in terms if up))
+    constant = sp.Add(*(count * b for _, count, _, b, up in terms if not up))
+    growing = expand_log_2pi(sp.Add(*(count * b for _, count, _, b, up in terms if up)))
     bound = growing + C
     steps.append(Step(
         "Lower bound",
@@ -215,6 +227,8 @@ def _conclude(steps, bound, lim_log, model, assumptions, exact_limit: bool = Fal
         (*limit_table(varying, sigma), sp.Eq(sp.Derivative(constant, sigma), sp.diff(constant, sigma))),
     ))
     bound_limit = sp.limit(bound, sigma, 0, "+")
+    if lim_log is None:  # no exact limit: log L >= bound -> +oo squeezes log L to +oo
+        lim_log = bound_limit
     text = ("log L is at least a quantity that tends to the limit below, so it diverges too"
             + ("; the exact limit of the whole expression agrees." if exact_limit else "."))
     lim_l = sp.exp(lim_log)  # exp is continuous on the extended reals
