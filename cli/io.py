@@ -25,6 +25,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         os.close(fd)
         tmp = Path(name)
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, target)
         tmp = None
     except OSError as err:
@@ -33,6 +34,12 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: str | Path, text: str) -> Path:

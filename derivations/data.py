@@ -17,7 +17,7 @@ from gmm_math.derivations.errors import GmmMathError
 MAX_POINTS = 100_000
 MAX_DIM = 50
 MAX_TEXT = 10_000_000
-_NUMBER = re.compile(r"[+-]?(?:\d{1,80}(?:\.\d{0,80})?|\.\d{1,80})(?:[eE][+-]?\d{1,4})?")
+NUMBER = re.compile(r"[+-]?(?:\d{1,80}(?:\.\d{0,80})?|\.\d{1,80})(?:[eE][+-]?\d{1,4})?")
 MAX_EXPONENT = 300
 _FORM = 'a number list such as "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";")'
 
@@ -31,7 +31,7 @@ def parse_number(text: str, what: str = "value") -> Fraction:
     Fraction(-1, 500)
     """
     token = text.strip()
-    if not _NUMBER.fullmatch(token):
+    if not NUMBER.fullmatch(token):
         raise GmmMathError(
             f"{what} {token!r} is not a finite decimal number (expected e.g. 3, -0.5, 1e-3)"
         )
@@ -117,7 +117,7 @@ class Dataset:
             raise GmmMathError(f"cannot read data file {str(path)!r}: {reason}") from None
         lines = [(i + 1, line) for i, line in enumerate(text.splitlines())
                  if line.strip() and not line.lstrip().startswith("#")]
-        if lines and not any(_NUMBER.fullmatch(f.strip()) for f in lines[0][1].split(",")):
+        if lines and not any(NUMBER.fullmatch(f.strip()) for f in lines[0][1].split(",")):
             lines = lines[1:]  # a header row of column names
         rows = [_parse_row(line, number - 1, f"line {number} of {path.name}") for number, line in lines]
         for (number, _), row in zip(lines, rows):

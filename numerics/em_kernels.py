@@ -171,8 +171,8 @@ def _scatter_rows(XT: np.ndarray, resp: np.ndarray, centroid: np.ndarray, out: n
         np.subtract(XT[i], centroid[i], out=dev[i])
     for i in range(dim):
         np.multiply(resp, dev[i], out=weighted)
-        for j in range(i, dim):
-            out[i, j] = out[j, i] = weighted @ dev[j]
+        for j in range(i, dim):  # einsum, not BLAS dot: steady speed when the cores are shared
+            out[i, j] = out[j, i] = np.einsum("n,n->", weighted, dev[j])
 
 
 def _scatter_matmul(XT: np.ndarray, resp: np.ndarray, centroid: np.ndarray, out: np.ndarray,
@@ -192,7 +192,7 @@ def sufficient_stats(XT: np.ndarray, resp: np.ndarray) -> Stats:
     dim, n = XT.shape
     k = resp.shape[0]
     counts = resp.sum(axis=1) + 10.0 * np.finfo(np.float64).eps
-    centroids = (resp @ XT.T) / counts[:, None]
+    centroids = np.einsum("kn,dn->kd", resp, XT) / counts[:, None]
     scatter = np.empty((k, dim, dim))
     dev = np.empty((dim, n))
     weighted = np.empty(n)

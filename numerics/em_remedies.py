@@ -4,23 +4,25 @@ Every remedy turns the responsibility-weighted statistics (:class:`~gmm_math.num
 into new means and covariances, adds its own term to the objective EM climbs
 (zero for plain likelihood), and says what happens when a component collapses:
 
-=========  ==================================================================  ===========
+=========  ==================================================================  ==============
 remedy     M-step                                                              on collapse
-=========  ==================================================================  ===========
+=========  ==================================================================  ==============
 none       maximum likelihood                                                  stop, report
-ridge      ML + ``reg_covar`` on the diagonal (scikit-learn's ``reg_covar``)     stop, report
+ridge      ML + ``reg_covar`` on the diagonal (scikit-learn's ``reg_covar``)     report, go on
 reset      ML; the collapsed component is re-initialised (Bishop, PRML 9.2.1)   reset, go on
 restart    ML; the whole fit starts again from a fresh init (mixtools)          restart
-map        MAP under a conjugate Normal-inverse-Wishart prior with mclust's     stop, report
+map        MAP under a conjugate Normal-inverse-Wishart prior with mclust's     report, go on
            default hyperparameters (Fraley & Raftery 2007)
-penalty    penalised likelihood, a_n = n^(-1/2) (Chen, Tan & Zhang 2008)        stop, report
-ratio      eigenvalue-ratio constraint >= ``min_ratio`` (Hathaway 1985),       stop, report
+penalty    penalised likelihood, a_n = n^(-1/2) (Chen, Tan & Zhang 2008)        report, go on
+ratio      eigenvalue-ratio constraint >= ``min_ratio`` (Hathaway 1985),       report, go on
            solved exactly as in Fritz, Garcia-Escudero & Mayo-Iscar (2013)
-=========  ==================================================================  ===========
+=========  ==================================================================  ==============
 
 The bounded remedies (ridge, map, penalty, ratio) keep every eigenvalue away
-from zero, so for them a reported collapse means the bound was too weak for
-the data's scale (e.g. a ridge far below the data variance).
+from zero, so EM can go on; a collapse they report means the bound sits below
+the collapse threshold for the data's scale (a ridge of 1e-6 against a data
+variance of 143 leaves a component sitting on one point: bounded, still a spike).
+If their bound is so weak that a covariance is numerically singular, they stop too.
 """
 
 from __future__ import annotations
@@ -79,23 +81,35 @@ def _identity_times(values: np.ndarray, dim: int) -> np.ndarray:
     return values[:, None, None] * np.eye(dim)
 
 
-def _ml_covariances(stats: Stats, covariance: str) -> np.ndarray:
-    dim = stats.centroids.shape[1]
-    if covariance == "spherical":
-        traces = np.trace(stats.scatter, axis1=1, axis2=2)
-        return _identity_times(traces / (dim * stats.counts), dim)
-    return stats.scatter / stats.counts[:, None, None]
+def _as_spherical(covariances: np.ndarray) -> np.ndarray:
+    """(K, D, D) -> (trace / D) I: the best spherical covariance for the same scatter."""
+    dim = covariances.shape[-1]
+    return _identity_times(np.trace(covariances, axis1=-2, axis2=-1) / dim, dim)
+
+
+# Covariance structures. For the ML, ridge and penalty M-steps the spherical optimum is the
+# full one projected to (trace / D) I, because the trace is linear; MAP has its own formulas.
+STRUCTURES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "full": lambda covariances: covariances,
+    "spherical": _as_spherical,
+}
+
+
+def structured(covariances: np.ndarray, covariance: str) -> np.ndarray:
+    """Covariances (K, D, D) or (D, D) restricted to the structure ``covariance`` names."""
+    return STRUCTURES[covariance](covariances[None] if covariances.ndim == 2 else covariances).reshape(
+        covariances.shape)
 
 
 def m_step_ml(stats: Stats, data: DataSummary, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
     """Maximum-likelihood means (K, D) and covariances (K, D, D)."""
-    return stats.centroids, _ml_covariances(stats, settings.covariance)
+    return stats.centroids, structured(stats.scatter / stats.counts[:, None, None], settings.covariance)
 
 
 def m_step_ridge(stats: Stats, data: DataSummary, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
     """ML plus ``reg_covar`` on every covariance diagonal (scikit-learn's ``reg_covar``)."""
     means, covariances = m_step_ml(stats, data, settings)
-    return means, covariances + settings.reg_covar * np.eye(data.dim)
+    return means, covariances + settings.reg_covar * np.eye(data.dim)  # spherical stays spherical
 
 
 @dataclass(frozen=True)
@@ -116,8 +130,24 @@ class NiwPrior:
     def default(cls, data: DataSummary, settings: Settings) -> "NiwPrior":
         factor = (1.0 / settings.components) ** (2.0 / data.dim)
         unbiased = data.covariance * data.n / max(data.n - 1, 1)
-        scale = factor * (np.trace(unbiased) / data.dim if settings.covariance == "spherical" else unbiased)
+        scales = {"full": lambda: unbiased, "spherical": lambda: np.trace(unbiased) / data.dim}
+        scale = factor * scales[settings.covariance]()
         return cls(shrinkage=MAP_SHRINKAGE, mean=data.mean, dof=data.dim + 2.0, scale=np.asarray(scale))
+
+
+def _map_full(prior: NiwPrior, stats: Stats, diff: np.ndarray, contraction: np.ndarray) -> np.ndarray:
+    dim = diff.shape[1]
+    spread = prior.scale + stats.scatter + contraction[:, None, None] * np.einsum("ki,kj->kij", diff, diff)
+    return spread / (prior.dof + stats.counts + dim + 2)[:, None, None]
+
+
+def _map_spherical(prior: NiwPrior, stats: Stats, diff: np.ndarray, contraction: np.ndarray) -> np.ndarray:
+    dim = diff.shape[1]
+    spread = prior.scale + np.trace(stats.scatter, axis1=1, axis2=2) + contraction * (diff ** 2).sum(axis=1)
+    return _identity_times(spread / (prior.dof + stats.counts * dim + dim + 2), dim)
+
+
+_MAP_COVARIANCES = {"full": _map_full, "spherical": _map_spherical}
 
 
 def m_step_map(stats: Stats, data: DataSummary, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
@@ -128,33 +158,35 @@ def m_step_map(stats: Stats, data: DataSummary, settings: Settings) -> tuple[np.
     spherical: ``s_k = (s^2 + tr W_k + kappa n_k/(n_k+kappa) |d|^2) / (nu + n_k D + D + 2)``, ``d = xbar_k - m``.
     """
     prior = NiwPrior.default(data, settings)
-    counts, kappa, dim = stats.counts, prior.shrinkage, data.dim
+    counts, kappa = stats.counts, prior.shrinkage
     means = (counts[:, None] * stats.centroids + kappa * prior.mean) / (counts + kappa)[:, None]
     diff = stats.centroids - prior.mean
     contraction = kappa * counts / (counts + kappa)
-    if settings.covariance == "spherical":
-        spread = prior.scale + np.trace(stats.scatter, axis1=1, axis2=2) + contraction * (diff ** 2).sum(axis=1)
-        return means, _identity_times(spread / (prior.dof + counts * dim + dim + 2), dim)
-    spread = prior.scale + stats.scatter + contraction[:, None, None] * np.einsum("ki,kj->kij", diff, diff)
-    return means, spread / (prior.dof + counts + dim + 2)[:, None, None]
+    return means, _MAP_COVARIANCES[settings.covariance](prior, stats, diff, contraction)
+
+
+def _log_prior_full(prior: NiwPrior, diff: np.ndarray, covariances: np.ndarray) -> np.ndarray:
+    dim = diff.shape[1]
+    precision = np.linalg.inv(covariances)
+    quad = np.einsum("ki,kij,kj->k", diff, precision, diff)
+    trace = np.einsum("ij,kji->k", prior.scale, precision)
+    return -(prior.dof + dim + 2) / 2 * np.linalg.slogdet(covariances)[1] - trace / 2 - prior.shrinkage / 2 * quad
+
+
+def _log_prior_spherical(prior: NiwPrior, diff: np.ndarray, covariances: np.ndarray) -> np.ndarray:
+    dim = diff.shape[1]
+    variances = covariances[:, 0, 0]
+    return (-(prior.dof + 2 + dim) / 2 * np.log(variances)
+            - (prior.scale + prior.shrinkage * (diff ** 2).sum(axis=1)) / (2 * variances))
+
+
+_MAP_LOG_PRIOR = {"full": _log_prior_full, "spherical": _log_prior_spherical}
 
 
 def map_log_prior(means: np.ndarray, covariances: np.ndarray, data: DataSummary, settings: Settings) -> float:
     """Log density of the NIW prior at the parameters, up to a constant (the MAP objective's extra term)."""
     prior = NiwPrior.default(data, settings)
-    dim = data.dim
-    diff = means - prior.mean
-    precision = np.linalg.inv(covariances)
-    log_det = np.linalg.slogdet(covariances)[1]
-    if settings.covariance == "spherical":
-        variances = covariances[:, 0, 0]
-        terms = (-(prior.dof + 2 + dim) / 2 * np.log(variances)
-                 - (prior.scale + prior.shrinkage * (diff ** 2).sum(axis=1)) / (2 * variances))
-        return float(terms.sum())
-    quad = np.einsum("ki,kij,kj->k", diff, precision, diff)
-    trace = np.einsum("ij,kji->k", prior.scale, precision)
-    terms = -(prior.dof + dim + 2) / 2 * log_det - trace / 2 - prior.shrinkage / 2 * quad
-    return float(terms.sum())
+    return float(_MAP_LOG_PRIOR[settings.covariance](prior, means - prior.mean, covariances).sum())
 
 
 def penalty_strength(n: int) -> float:
@@ -170,12 +202,8 @@ def m_step_penalty(stats: Stats, data: DataSummary, settings: Settings) -> tuple
     ``s_k = (2 a_n tr S_x + tr W_k) / (D (2 a_n + n_k))`` (spherical).
     """
     a = penalty_strength(data.n)
-    counts, dim = stats.counts, data.dim
-    if settings.covariance == "spherical":
-        traces = np.trace(stats.scatter, axis1=1, axis2=2)
-        values = (2 * a * np.trace(data.covariance) + traces) / (dim * (2 * a + counts))
-        return stats.centroids, _identity_times(values, dim)
-    return stats.centroids, (2 * a * data.covariance + stats.scatter) / (2 * a + counts)[:, None, None]
+    full = (2 * a * data.covariance + stats.scatter) / (2 * a + stats.counts)[:, None, None]
+    return stats.centroids, structured(full, settings.covariance)
 
 
 def penalty_log_term(means: np.ndarray, covariances: np.ndarray, data: DataSummary, settings: Settings) -> float:
@@ -206,13 +234,15 @@ def ratio_truncation(eigenvalues: np.ndarray, counts: np.ndarray, min_ratio: flo
     weights = np.broadcast_to(counts[:, None], lam.shape)
     breaks = np.unique(np.concatenate([lam.ravel(), min_ratio * lam.ravel()]))
     breaks = breaks[breaks > 0]
-    lows, highs = breaks[:-1], breaks[1:]
-    mid = (lows + highs) / 2
+    edges = np.concatenate([[0.0], breaks, [np.inf]])
+    lows, highs = edges[:-1], edges[1:]
+    mid = np.where(np.isinf(highs), 2.0 * lows, (lows + highs) / 2)
     below = lam[None] < mid[:, None, None]
     above = min_ratio * lam[None] > mid[:, None, None]
     numer = (np.where(below, weights * lam, 0) + np.where(above, weights * min_ratio * lam, 0)).sum(axis=(1, 2))
     denom = (np.where(below, weights, 0) + np.where(above, weights, 0)).sum(axis=(1, 2))
     stationary = np.clip(numer / np.where(denom > 0, denom, 1), lows, highs)
+    stationary = stationary[(stationary > 0) & np.isfinite(stationary)]
     candidates = np.concatenate([breaks, stationary])
     clipped = np.clip(lam[None], candidates[:, None, None], candidates[:, None, None] / min_ratio)
     objective = (weights * (np.log(clipped) + lam[None] / clipped)).sum(axis=(1, 2))
@@ -225,7 +255,8 @@ def m_step_ratio(stats: Stats, data: DataSummary, settings: Settings) -> tuple[n
     means, covariances = m_step_ml(stats, data, settings)
     eigenvalues, vectors = np.linalg.eigh(covariances)
     clipped = ratio_truncation(eigenvalues, stats.counts, settings.min_ratio)
-    return means, np.einsum("kij,kj,klj->kil", vectors, clipped, vectors)
+    rebuilt = np.einsum("kij,kj,klj->kil", vectors, clipped, vectors)
+    return means, (rebuilt + np.swapaxes(rebuilt, 1, 2)) / 2
 
 
 def no_term(means: np.ndarray, covariances: np.ndarray, data: DataSummary, settings: Settings) -> float:
@@ -242,20 +273,20 @@ class Remedy:
 
     m_step: MStep
     objective_term: Term
-    on_collapse: str  # "stop" | "reset" | "restart"
+    on_collapse: str  # "stop" | "reset" | "restart" | "continue"
     source: str
 
 
 REMEDIES: dict[str, Remedy] = {
     "none": Remedy(m_step_ml, no_term, "stop", "plain maximum likelihood (Dempster, Laird & Rubin 1977)"),
-    "ridge": Remedy(m_step_ridge, no_term, "stop", "covariance ridge reg_covar (scikit-learn GaussianMixture)"),
+    "ridge": Remedy(m_step_ridge, no_term, "continue", "covariance ridge reg_covar (scikit-learn GaussianMixture)"),
     "reset": Remedy(m_step_ml, no_term, "reset",
                     "re-initialise a collapsed component (Bishop, PRML 2006, section 9.2.1)"),
     "restart": Remedy(m_step_ml, no_term, "restart", "restart from a fresh initialisation (mixtools normalmixEM)"),
-    "map": Remedy(m_step_map, map_log_prior, "stop",
+    "map": Remedy(m_step_map, map_log_prior, "continue",
                   "MAP-EM, conjugate prior with mclust's defaults (Fraley & Raftery 2007)"),
-    "penalty": Remedy(m_step_penalty, penalty_log_term, "stop",
+    "penalty": Remedy(m_step_penalty, penalty_log_term, "continue",
                       "penalised likelihood, a_n = n^-1/2 (Chen, Tan & Zhang 2008)"),
-    "ratio": Remedy(m_step_ratio, no_term, "stop",
+    "ratio": Remedy(m_step_ratio, no_term, "continue",
                     "eigenvalue-ratio constraint (Hathaway 1985; Fritz et al. 2013)"),
 }

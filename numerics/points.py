@@ -1,0 +1,106 @@
+"""Float data for the numeric EM: validation and fast CSV loading with numpy.
+
+The exact :class:`~gmm_math.derivations.data.Dataset` stops at 100,000 points;
+EM runs on up to a million, so CSV files are read here with numpy's parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from gmm_math.derivations.data import NUMBER, Dataset
+from gmm_math.derivations.errors import GmmMathError
+
+MAX_POINTS = 1_000_000
+MAX_DIM = 50
+MAX_BYTES = 200_000_000
+_FORM = "one point per line, coordinates separated by commas (an optional header row and # comments)"
+
+
+def validate_points(X: object) -> np.ndarray:
+    """Check data for EM: a finite (N, D) float array with 2 <= N <= 1e6 and 1 <= D <= 50.
+
+    A 1-D array is read as N one-dimensional points.
+
+    Returns
+    -------
+    ndarray, shape (N, D), float64
+    """
+    try:
+        array = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise GmmMathError("the data must be numbers of shape (N, D) with rows of equal length") from None
+    array = array[:, None] if array.ndim == 1 else array
+    if array.ndim != 2:
+        raise GmmMathError(f"the data must have shape (N, D), got {array.ndim} dimensions")
+    n, dim = array.shape
+    if n < 2:
+        raise GmmMathError(f"the data have {n} point(s); a mixture needs at least 2")
+    if n > MAX_POINTS or not 1 <= dim <= MAX_DIM:
+        raise GmmMathError(f"the data have shape ({n}, {dim}); at most {MAX_POINTS} points of 1 to {MAX_DIM} "
+                           "coordinates are accepted")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        row = int(np.argmax(bad.any(axis=1)))
+        raise GmmMathError(f"row {row} of the data holds NaN or infinity (expected finite numbers)")
+    if np.all(array == array[0]):
+        raise GmmMathError("all data points are equal: there is no spread to fit a mixture to")
+    return array
+
+
+def points_from_text(text: str) -> np.ndarray:
+    """``--data TEXT`` ("0,1,3" or "0,0;1,1") parsed exactly, then as floats, shape (N, D)."""
+    rows = Dataset.from_text(text).rows
+    return validate_points(np.array([[float(v) for v in row] for row in rows]))
+
+
+def _is_numeric_row(line: str) -> bool:
+    return all(NUMBER.fullmatch(field.strip()) for field in line.split(","))
+
+
+def load_points_csv(path: str | Path) -> np.ndarray:
+    """Read a CSV of up to 1e6 points with numpy; blank lines, ``#`` comments and one header row skipped.
+
+    Returns
+    -------
+    ndarray, shape (N, D), float64
+    """
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise GmmMathError(f"data file {str(path)!r} is larger than {MAX_BYTES} bytes")
+        text = path.read_text(encoding="utf-8")
+    except GmmMathError:
+        raise
+    except (OSError, UnicodeDecodeError) as err:
+        reason = getattr(err, "strerror", None) or type(err).__name__
+        raise GmmMathError(f"cannot read data file {str(path)!r}: {reason}") from None
+    numbered = [(number, line.split("#", 1)[0]) for number, line in enumerate(text.splitlines(), start=1)]
+    numbered = [(number, line) for number, line in numbered if line.strip()]
+    if numbered and not _is_numeric_row(numbered[0][1]):
+        numbered = numbered[1:]  # a header row of column names
+    if not numbered:
+        raise GmmMathError(f"data file {str(path)!r} holds no data ({_FORM})")
+    if len(numbered) > MAX_POINTS:
+        raise GmmMathError(f"data file {str(path)!r} has {len(numbered)} points; at most {MAX_POINTS} are accepted")
+    try:
+        array = np.loadtxt([line for _, line in numbered], delimiter=",", ndmin=2, dtype=np.float64)
+    except (ValueError, IndexError):
+        raise GmmMathError(_first_bad_line(numbered, path.name)) from None
+    return validate_points(array)
+
+
+def _first_bad_line(numbered: list[tuple[int, str]], name: str) -> str:
+    """Name the first line numpy refused (only run on the error path)."""
+    width = len(numbered[0][1].split(","))
+    for number, line in numbered:
+        fields = line.split(",")
+        if len(fields) != width:
+            return (f"line {number} of {name} has {len(fields)} values but the first data line has {width} "
+                    f"(ragged rows; expected {_FORM})")
+        if not all(NUMBER.fullmatch(f.strip()) or f.strip().lower().lstrip("+-") in ("nan", "inf", "infinity")
+                   for f in fields):
+            return f"line {number} of {name} has a value that is not a number (expected {_FORM})"
+    return f"data file {name} is not valid CSV numbers (expected {_FORM})"
