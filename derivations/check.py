@@ -87,6 +87,24 @@ def parse_point(text: str) -> tuple[str, str]:
     return body, "+-"
 
 
+def domain_direction(var: sp.Symbol, point: sp.Expr, direction: str) -> str:
+    """The direction allowed by the variable's sign: a positive sigma can only reach 0 from above.
+
+    A two-sided limit of a positive (negative) variable at 0 is its limit from above (below);
+    approaching from the other side is refused.
+    """
+    if point != 0 or (not var.is_positive and not var.is_negative):
+        return direction
+    inside = "+" if var.is_positive else "-"
+    if direction == "+-":
+        return inside
+    if direction != inside:
+        kind = "positive" if var.is_positive else "negative"
+        raise GmmMathError(f"{var} is {kind}, so it cannot approach 0 from {'below' if inside == '+' else 'above'} "
+                           f"(assume {var} != 0 to let it take both signs)")
+    return direction
+
+
 def _unevaluated(value: sp.Expr) -> bool:
     return value.has(sp.Limit) or value.has(sp.nan)
 
@@ -127,25 +145,38 @@ def _with_side(case: LimitCase) -> LimitCase:
 
 
 def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase]:
+    """The limit in ``case``; split further when SymPy needs a sign (it raises) or answers with one."""
     try:
         value = _one_limit(case.expr, case.var, case.point, case.side)
     except NotImplementedError as err:
-        quantity = _sign_quantity(str(err), case)
-        if quantity is None or depth >= MAX_CASE_DEPTH or len(done) >= MAX_CASES:
-            return [_undecided(case, f"SymPy: {str(err)[:160]}")]
-        sub_cases = _impose_signs(case, quantity)
-        if not sub_cases:
-            return [_undecided(case, f"SymPy: {str(err)[:160]}; no case split found")]
-        found: list[LimitCase] = []
-        for sub in sub_cases:
-            found.extend(_split(sub, depth + 1, done + found))
-        return found
+        found = _by_cases(case, _sign_quantity(str(err), case), depth, done)
+        return found or [_undecided(case, f"SymPy: {str(err)[:160]}")]
     except (ValueError, TypeError, ArithmeticError, RecursionError, AttributeError) as err:
         return [_undecided(case, f"SymPy failed: {type(err).__name__}")]
     if _unevaluated(value):
         return [_undecided(case, "SymPy returned the limit unevaluated")]
-    return [LimitCase(case.conditions, case.side, case.expr, case.var, case.point, value,
-                      case.restore, case.values)]
+    found = _by_cases(case, _sign_in_result(value, case), depth, done)  # e.g. oo*sign(x_n**2)
+    return found or [LimitCase(case.conditions, case.side, case.expr, case.var, case.point, value,
+                               case.restore, case.values)]
+
+
+def _by_cases(case: LimitCase, quantity: sp.Expr | None, depth: int, done: list[LimitCase]) -> list[LimitCase]:
+    """The limit in each sign case of ``quantity`` ([] when no split is possible or allowed)."""
+    if quantity is None or depth >= MAX_CASE_DEPTH or len(done) >= MAX_CASES:
+        return []
+    found: list[LimitCase] = []
+    for sub in _impose_signs(case, quantity):
+        found.extend(_split(sub, depth + 1, done + found))
+    return found
+
+
+def _sign_in_result(value: sp.Expr, case: LimitCase) -> sp.Expr | None:
+    """A quantity of unknown sign inside sign(...) in a limit SymPy returned, if any."""
+    for atom in sorted(value.atoms(sp.sign), key=sp.default_sort_key):
+        quantity = _reduce(atom.args[0])
+        if quantity is not None and case.var not in quantity.free_symbols:
+            return quantity
+    return None
 
 
 def _undecided(case: LimitCase, reason: str) -> LimitCase:
@@ -287,11 +318,13 @@ class Equivalence:
         return not self.proved and self.residual.is_number and self.residual.is_zero is False
 
     def describe(self) -> str:
+        if self.method == "identical":
+            return "LHS and RHS are identical"
         if self.proved:
             return f"{self.method}(LHS - RHS) = 0"
         if self.refuted:
             return f"{self.method}(LHS - RHS) = {self.residual} (not 0)"
-        return f"not proved: {self.method}(LHS - RHS) = {self.residual}"
+        return f"{self.method}(LHS - RHS) = {self.residual} (not reduced to 0)"
 
 
 def _expand_log(expr: sp.Expr) -> sp.Expr:
@@ -445,6 +478,8 @@ def _plan_line(number: int, raw: str, assumptions: tuple[str, ...],
             context.parse(limit[key], "limit " + ("value" if key == "claim" else key))
         if context.symbol(limit["var"]) in context.substitutions:
             raise GmmMathError(f"the limit variable {limit['var']} has an equality assumption")
+        limit["direction"] = domain_direction(context.symbol(limit["var"]), context.parse(limit["point"]),
+                                              limit["direction"])
         return StepLine(number, raw, "limit", assumptions=assumptions, **limit)
     expr = body[1:].strip() if body.startswith("=") and not body.startswith("==") else body
     context.parse(expr)

@@ -34,8 +34,8 @@ from gmm_math.derivations.data import parse_number
 from gmm_math.derivations.errors import GmmMathError
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 40
-MAX_NODES = 400
+MAX_DEPTH = 100
+MAX_NODES = 600
 MAX_NAME_LENGTH = 32
 MAX_INT_DIGITS = 40
 MAX_EXPONENT = 1000
@@ -206,6 +206,8 @@ def check_name(name: str) -> str:
         raise GmmMathError(f"{name[:40]!r} is not an accepted name (expected letters, digits and single "
                            f"underscores, starting with a letter, at most {MAX_NAME_LENGTH} characters, "
                            f"e.g. x_n, mu_k, sigma)")
+    if name in _CONSTANTS:
+        raise GmmMathError(f"{name!r} is a constant, not a variable")
     if name in _RESERVED:
         raise GmmMathError(f"the name {name!r} is not accepted: {_RESERVED[name]}")
     if name in FUNCTIONS:

@@ -1,0 +1,70 @@
+"""Speed of ``gmm-math check``: refusing hostile input, worker start-up, checking the shipped examples.
+
+Run: ``python benchmarks/bench_check.py``. Targets: every hostile input refused in well under
+a second (the issue's bound; we aim for < 50 ms), a worker start-up under 0.5 s with 'fork',
+each shipped example checked in under 5 s.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+HOSTILE = [
+    '__import__("os").system("touch canary")', "9**9**9**9", "(10**999)**999", "1" * 100,
+    "(" * 300 + "x" + ")" * 300, "exp(" * 120 + "x" + ")" * 120, "-" * 1900 + "x", "x+" * 1500 + "x",
+    "log(" + ",".join(["x"] * 700) + ")", "\u0430 + 1", "x\x00", "[x for x in y]", "f'{x}'", "(x := 1)",
+]
+
+
+def _seconds(function, repeat: int = 5) -> float:
+    """Best wall time of ``repeat`` runs, each with SymPy's cache cleared (so no run is a cache replay)."""
+    from sympy.core.cache import clear_cache
+
+    best = float("inf")
+    for _ in range(repeat):
+        clear_cache()
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    from gmm_math.derivations.check import example_path
+    from gmm_math.derivations.errors import GmmMathError
+    from gmm_math.derivations.expr_parser import parse_expression
+    from gmm_math.numerics import time_limit
+    from gmm_math.numerics.checker import check_steps, equal_job
+
+    def refuse(text: str) -> None:
+        try:
+            parse_expression(text)
+        except GmmMathError:
+            return
+        raise AssertionError(f"{text[:30]!r} was accepted")
+
+    refusals = [_seconds(lambda text=text: refuse(text)) for text in HOSTILE]
+    print(f"hostile input refused: median {statistics.median(refusals) * 1e3:.2f} ms, "
+          f"worst {max(refusals) * 1e3:.2f} ms over {len(HOSTILE)} inputs")
+
+    trivial = [(equal_job, ("x + x", "2*x", (), 0))]
+    for method in ("fork", "spawn"):
+        seconds = _seconds(lambda method=method: time_limit.run_limited(trivial, 60, method=method), repeat=3)
+        print(f"worker round trip ({method}): {seconds:.3f} s")
+
+    for name in ("single_collapse_correct", "single_collapse_planted_error"):
+        text = example_path(name).read_text()
+        here = _seconds(lambda text=text: check_steps(text, timeout=None), repeat=3)
+        worker = _seconds(lambda text=text: check_steps(text, timeout=10), repeat=3)
+        print(f"check steps --example {name}: {here:.2f} s in-process, {worker:.2f} s with the worker")
+
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "gmm_math.cli", "check", "--help"], check=True, capture_output=True)
+    print(f"gmm-math check --help (cold process): {time.perf_counter() - start:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

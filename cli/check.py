@@ -1,0 +1,207 @@
+"""``gmm-math check``: is this limit, this equation, this derivation right? Safe on any input."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from gmm_math.derivations.errors import GmmMathError
+
+MAX_STEPS_FILE = 1_000_000
+EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3}
+MARKS = {"holds": "holds", "fails": "FAILS", "undecided": "undecided", "assumption": "assume", "comment": ""}
+SHOWN_STEPS = (1, 8, 16)  # which k of var = 10^-k the text output shows
+
+app = typer.Typer(
+    help="Check a student's reasoning: a limit, an equation, or a derivation file line by line. "
+         "Exit codes: 0 holds, 1 refuted, 2 bad input, 3 undecided (time limit or no evidence).",
+    no_args_is_help=True,
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+Assume = Annotated[list[str] | None, typer.Option(
+    "--assume", "-a", help='An assumption: "x_n > 0", "d != 0", "mu_j = x_n" (repeatable).')]
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                              help="text for people, json for programs.")]
+Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=3600.0,
+                                        help="Seconds allowed per claim; then the verdict is 'undecided'.")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random numeric sample points.")]
+
+
+def _finish(result: dict[str, Any], output: OutputFormat, header: list[str]) -> None:
+    found = result["report"]
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(found, indent=2))
+    else:
+        typer.echo("\n".join([*header, *_RENDER[found["kind"]](found, result["summary"])]))
+    raise typer.Exit(EXIT_CODES[found["verdict"]])
+
+
+def _headline(found: dict[str, Any], summary: str) -> str:
+    prefix = f"{found['verdict']}: "
+    return f"verdict: {found['verdict']} - {summary[len(prefix):] if summary.startswith(prefix) else summary}"
+
+
+def _point(point: dict[str, Any]) -> str:
+    return ", ".join(f"{name} = {value}" for name, value in point.items()) or "(no other symbols)"
+
+
+def _render_limit(found: dict[str, Any], summary: str) -> list[str]:
+    lines = [_headline(found, summary), f"symbolic (SymPy): {found['symbolic']}"]
+    for case in found["cases"] or []:
+        lines.append(f"  case {case['condition']}: limit {case['limit']}")
+    if found["numeric"]:
+        lines.append("numeric (mpmath, the variable at distance 10^-k from its point, k = 1..16):")
+    shown_cases: dict[Any, list[bool | None]] = {}
+    for entry in found["numeric"]:
+        verdicts = shown_cases.setdefault(entry["case"], [])
+        verdicts.append(entry["agrees"])
+        if len(verdicts) > 1:
+            continue
+        where = f"[{entry['case']}] " if entry["case"] else ""
+        approach = ", ".join(f"{entry['approach'][k - 1]['var']} -> {entry['approach'][k - 1]['value']}"
+                             for k in SHOWN_STEPS if k <= len(entry["approach"]))
+        lines.append(f"  {where}at {_point(entry['at'])}: {approach}")
+    for case, verdicts in shown_cases.items():
+        where = f"[{case}] " if case else ""
+        counts = ", ".join(f"{verdicts.count(value)} {label}" for value, label in
+                           ((True, "agree"), (False, "DISAGREE"), (None, "inconclusive")) if value in verdicts)
+        lines.append(f"  {where}{len(verdicts)} sample point(s) compared with the symbolic limit: {counts}")
+    counter = found["counterexample"]
+    if counter:
+        when = f"when {counter['condition']}, " if counter.get("condition") else ""
+        lines.append(f"counterexample: {when}at {_point(counter['point'])} the limit is {counter['limit']}, "
+                     f"not {counter['claim']}")
+    return lines
+
+
+def _render_equal(found: dict[str, Any], summary: str) -> list[str]:
+    lines = [_headline(found, summary), f"symbolic (SymPy): {found['symbolic']}"]
+    tally = [entry["agrees"] for entry in found["numeric"]]
+    if tally:
+        lines.append(f"numeric (mpmath, {len(tally)} random points): {tally.count(True)} agree, "
+                     f"{tally.count(False)} differ, {tally.count(None)} undefined")
+    counter = found["counterexample"]
+    if counter:
+        lines.append(f"counterexample: at {_point(counter['point'])}: LHS = {counter['lhs']}, "
+                     f"RHS = {counter['rhs']}")
+    return lines
+
+
+def _render_steps(found: dict[str, Any], summary: str) -> list[str]:
+    width = min(60, max(len(line["text"].rstrip()) for line in found["lines"]))
+    lines = []
+    for line in found["lines"]:
+        reason = f"  <- {line['reason']}" if line["reason"] and line["verdict"] != "holds" else ""
+        if line["verdict"] == "holds" and line["reason"]:
+            reason = f"  ({line['reason']})"
+        lines.append(f"{line['line']:>4} {MARKS[line['verdict']]:>9}  {line['text'].rstrip():<{width}}{reason}"
+                     .rstrip())
+    lines.append(_headline(found, summary))
+    counter = found["counterexample"]
+    if counter and "lhs" in counter:
+        lines.append(f"counterexample (line {counter['line']}): at {_point(counter['point'])}: "
+                     f"previous line = {counter['lhs']}, this line = {counter['rhs']}")
+    elif counter and "limit" in counter:
+        when = f"when {counter['condition']}, " if counter.get("condition") else ""
+        lines.append(f"counterexample (line {counter['line']}): {when}at {_point(counter['point'])} "
+                     f"the limit is {counter['limit']}, not {counter['claim']}")
+    for case in found["cases"] or []:
+        lines.append(f"  case {case['condition']}: limit {case['limit']}")
+    return lines
+
+
+_RENDER = {"limit": _render_limit, "equal": _render_equal, "steps": _render_steps}
+
+
+@app.command("limit")
+def limit(
+    expr: Annotated[str, typer.Argument(help='The expression, e.g. "N(x_n, mu_j, sigma_j)".')],
+    var: Annotated[str, typer.Option("--var", help="The variable that moves, e.g. sigma_j.")],
+    to: Annotated[str, typer.Option("--to", help="Where it goes: 0+, 0-, 0 (two-sided), oo, -oo.")],
+    claim: Annotated[str | None, typer.Option("--claim", help="The claimed limit, e.g. oo or 0.")] = None,
+    assume: Assume = None,
+    output: Format = OutputFormat.text,
+    timeout: Timeout = 10.0,
+    seed: Seed = 0,
+) -> None:
+    """Compute a one-sided limit with SymPy, follow it numerically with mpmath, compare with a claim.
+
+    When SymPy finds that the answer depends on the sign of a quantity, the limit is
+    split into cases (= 0, > 0, < 0) and reported in each.
+    """
+    from gmm_math.numerics.checker import check_limit
+
+    result = check_limit(expr, var, to, claim, assume or (), timeout=timeout, seed=seed)
+    claimed = f" (claim: {claim})" if claim is not None else ""
+    _finish(result, output, [f"limit of {expr} as {var} -> {to}{claimed}"])
+
+
+@app.command("equal")
+def equal(
+    lhs: Annotated[str, typer.Argument(help='Left-hand side, e.g. "log(N(x, mu, sigma))".')],
+    rhs: Annotated[str, typer.Argument(help='Right-hand side, e.g. "logN(x, mu, sigma)".')],
+    assume: Assume = None,
+    output: Format = OutputFormat.text,
+    timeout: Timeout = 10.0,
+    seed: Seed = 0,
+) -> None:
+    """Decide whether LHS = RHS: SymPy simplification plus mpmath spot checks at random points.
+
+    A refutation comes with a counterexample (the point and both values). An expression
+    starting with '-' must follow '--', e.g. check equal -- "-log(x)" "log(1/x)".
+    """
+    from gmm_math.numerics.checker import check_equal
+
+    result = check_equal(lhs, rhs, assume or (), timeout=timeout, seed=seed)
+    _finish(result, output, [f"{lhs}  =?  {rhs}"])
+
+
+def _read_steps(file: Path | None, example: str | None) -> tuple[str, str]:
+    if (file is None) == (example is None):
+        raise GmmMathError("give either a steps FILE or --example NAME (e.g. --example single_collapse_correct)")
+    if example is not None:
+        from gmm_math.derivations.check import example_path
+
+        file = example_path(example)
+    try:
+        if file.stat().st_size > MAX_STEPS_FILE:
+            raise GmmMathError(f"the steps file {str(file)!r} is larger than {MAX_STEPS_FILE} bytes")
+        return str(file), file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise GmmMathError(f"the steps file {str(file)!r} is not UTF-8 text") from None
+    except OSError as err:
+        raise GmmMathError(f"cannot read the steps file {str(file)!r}: {err.strerror or type(err).__name__}") \
+            from None
+
+
+@app.command("steps")
+def steps(
+    file: Annotated[Path | None, typer.Argument(help="A derivation, one step per line.")] = None,
+    example: Annotated[str | None, typer.Option(
+        "--example", help="Check a shipped example instead: single_collapse_correct, "
+                          "single_collapse_planted_error.")] = None,
+    output: Format = OutputFormat.text,
+    timeout: Timeout = 10.0,
+    seed: Seed = 0,
+) -> None:
+    """Check a derivation line by line and mark each line holds / FAILS / undecided.
+
+    Each expression line must equal the previous expression line (a leading '=' is
+    allowed). 'limit(EXPR, sigma, 0, +) = VALUE' lines are limit claims, 'assume: sigma > 0'
+    lines add assumptions for the lines below, '#' lines are comments.
+    """
+    name, text = _read_steps(file, example)
+    from gmm_math.numerics.checker import check_steps
+
+    result = check_steps(text, timeout=timeout, seed=seed)
+    _finish(result, output, [f"steps file: {name}"])

@@ -1,0 +1,269 @@
+"""Numeric evidence for ``gmm-math check``, in mpmath: spot checks and limit sequences.
+
+SymPy expressions are evaluated by walking their tree with a dispatch table of
+mpmath functions (no ``lambdify``, no generated code). Unknown node types make a
+point "undefined" rather than guessing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath as mp
+import sympy as sp
+
+SPOT_POINTS = 8
+SPOT_DPS = 30
+LIMIT_DPS = 60
+LIMIT_STEPS = tuple(range(1, 17))  # the variable approaches its point as 10^-k, k = 1..16
+LIMIT_POINTS = 3
+_SETTLED = mp.mpf("1e-9")
+_AGREE = mp.mpf("1e-6")
+
+Value = mp.mpf | mp.mpc
+
+
+class Undefined(ArithmeticError):
+    """The expression has no finite or infinite value at this point (or holds an unsupported function)."""
+
+
+def _rational(expr: sp.Rational, _: Callable) -> Value:
+    return mp.mpf(int(expr.p)) / int(expr.q)
+
+
+def _power(expr: sp.Pow, value: Callable) -> Value:
+    base, exponent = value(expr.base), expr.exp
+    if exponent == sp.S.Half:
+        return mp.sqrt(base)
+    if exponent.is_Integer:
+        return mp.power(base, int(exponent))
+    return mp.power(base, value(exponent))
+
+
+_HANDLERS: dict[type, Callable[[sp.Expr, Callable[[sp.Expr], Value]], Value]] = {
+    sp.Rational: _rational,
+    sp.Float: lambda expr, _: mp.mpf(str(expr)),
+    sp.Add: lambda expr, value: mp.fsum(value(arg) for arg in expr.args),
+    sp.Mul: lambda expr, value: mp.fprod(value(arg) for arg in expr.args),
+    sp.Pow: _power,
+    sp.exp: lambda expr, value: mp.exp(value(expr.args[0])),
+    sp.log: lambda expr, value: mp.log(value(expr.args[0])),
+    sp.Abs: lambda expr, value: abs(value(expr.args[0])),
+    sp.sign: lambda expr, value: mp.sign(value(expr.args[0])),
+    type(sp.pi): lambda expr, _: +mp.pi,
+    type(sp.E): lambda expr, _: +mp.e,
+    type(sp.I): lambda expr, _: mp.mpc(0, 1),
+    type(sp.oo): lambda expr, _: mp.inf,
+    type(-sp.oo): lambda expr, _: -mp.inf,
+}
+
+
+def mp_value(expr: sp.Expr, values: Mapping[sp.Symbol, Value], dps: int) -> Value:
+    """Evaluate ``expr`` at ``values`` with mpmath at ``dps`` digits.
+
+    Raises
+    ------
+    Undefined
+        On division by zero, nan, an unknown symbol or an unsupported node type.
+    """
+    with mp.workdps(dps):
+        return _evaluate(expr, values)
+
+
+def _evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, Value]) -> Value:
+    def value(node: sp.Expr) -> Value:
+        if node.is_Symbol:
+            if node not in values:
+                raise Undefined(f"no value for {node}")
+            return values[node]
+        for klass in type(node).__mro__:
+            handler = _HANDLERS.get(klass)
+            if handler is not None:
+                return handler(node, value)
+        raise Undefined(f"cannot evaluate {type(node).__name__}")
+
+    try:
+        result = value(expr)
+    except (ZeroDivisionError, ValueError, OverflowError, TypeError) as err:
+        raise Undefined(type(err).__name__) from None
+    if mp.isnan(result):
+        raise Undefined("nan")
+    return result
+
+
+def show(value: Value | Fraction | None) -> str | None:
+    """Text for a value: 15 significant digits, oo / -oo for infinities."""
+    if value is None:
+        return None
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else mp.nstr(mp.mpf(value.numerator) / value.denominator, 15)
+    if isinstance(value, mp.mpf) and mp.isinf(value):
+        return "oo" if value > 0 else "-oo"
+    return mp.nstr(value, 15)
+
+
+def sample_value(symbol: sp.Symbol, rng: random.Random) -> Fraction:
+    """A random nonzero value with three decimals in (-3, 3), respecting the symbol's sign assumptions."""
+    magnitude = Fraction(rng.randint(100, 3000), 1000)
+    if symbol.is_nonnegative:
+        return magnitude
+    if symbol.is_nonpositive:
+        return -magnitude
+    return magnitude if rng.random() < 0.5 else -magnitude
+
+
+def sample_point(symbols: Sequence[sp.Symbol], rng: random.Random) -> dict[sp.Symbol, Fraction]:
+    return {symbol: sample_value(symbol, rng) for symbol in symbols}
+
+
+def to_mp(point: Mapping[sp.Symbol, Fraction], dps: int) -> dict[sp.Symbol, mp.mpf]:
+    with mp.workdps(dps):
+        return {symbol: mp.mpf(value.numerator) / value.denominator for symbol, value in point.items()}
+
+
+def close(a: Value, b: Value, dps: int) -> bool:
+    """Equal up to half the working digits (relative to the larger magnitude); infinities must match."""
+    infinite = [isinstance(v, mp.mpf) and mp.isinf(v) for v in (a, b)]
+    if any(infinite):
+        return a == b
+    with mp.workdps(dps):
+        return abs(a - b) <= mp.mpf(10) ** (-(dps // 2)) * max(1, abs(a), abs(b))
+
+
+@dataclass(frozen=True)
+class SpotCheck:
+    """Both sides at one random point; ``agrees`` is None where either side is undefined."""
+
+    point: dict[sp.Symbol, Fraction]
+    lhs: Value | None
+    rhs: Value | None
+    agrees: bool | None
+
+
+def spot_check(lhs: sp.Expr, rhs: sp.Expr, symbols: Sequence[sp.Symbol], rng: random.Random,
+               points: int = SPOT_POINTS, dps: int = SPOT_DPS) -> list[SpotCheck]:
+    """Compare ``lhs`` and ``rhs`` at random points; a difference is confirmed at twice the precision."""
+    checks = []
+    for _ in range(points):
+        point = sample_point(symbols, rng)
+        checks.append(_compare_at(lhs, rhs, point, dps))
+    return checks
+
+
+def _compare_at(lhs: sp.Expr, rhs: sp.Expr, point: dict[sp.Symbol, Fraction], dps: int) -> SpotCheck:
+    try:
+        left = mp_value(lhs, to_mp(point, dps), dps)
+        right = mp_value(rhs, to_mp(point, dps), dps)
+    except Undefined:
+        return SpotCheck(point, None, None, None)
+    if close(left, right, dps):
+        return SpotCheck(point, left, right, True)
+    try:
+        precise = 2 * dps
+        left = mp_value(lhs, to_mp(point, precise), precise)
+        right = mp_value(rhs, to_mp(point, precise), precise)
+    except Undefined:
+        return SpotCheck(point, None, None, None)
+    return SpotCheck(point, left, right, close(left, right, precise))
+
+
+@dataclass(frozen=True)
+class LimitEvidence:
+    """The expression along var -> point, at one sample point of the other symbols.
+
+    Attributes
+    ----------
+    point : values of the other symbols
+    approach : (value of the variable, value of the expression or None), k = 1..16
+    estimate : "finite", "+oo", "-oo" or "unclear", with ``value`` for "finite"
+    target : the symbolic limit at the point (None when undefined)
+    agrees : True/False when the sequence settles, None when it does not
+    """
+
+    point: dict[sp.Symbol, Fraction]
+    approach: list[tuple[Value, Value | None]]
+    estimate: str
+    value: Value | None
+    target: Value | None
+    agrees: bool | None
+
+
+def approach_values(expr: sp.Expr, var: sp.Symbol, point: sp.Expr, side: str,
+                    values: Mapping[sp.Symbol, Value], dps: int = LIMIT_DPS) -> list[tuple[Value, Value | None]]:
+    """``expr`` at var = point +- 10^-k (or +-10^k at infinity), k = 1..16, in mpmath."""
+    with mp.workdps(dps):
+        try:
+            where = mp_value(point, values, dps)
+        except Undefined:
+            return []
+        sequence = []
+        for k in LIMIT_STEPS:
+            if mp.isinf(where):
+                at = mp.mpf(10) ** k * (1 if where > 0 else -1)
+            else:
+                at = where + (mp.mpf(10) ** -k) * (1 if side == "+" else -1)
+            try:
+                sequence.append((at, mp_value(expr, {**values, var: at}, dps)))
+            except Undefined:
+                sequence.append((at, None))
+        return sequence
+
+
+def settle(values: Sequence[Value | None]) -> tuple[str, Value | None]:
+    """Where a sequence is going: ("finite", v), ("+oo", None), ("-oo", None) or ("unclear", None).
+
+    Finite: the last step moved by less than 1e-9 (relative). Infinite: the last four values
+    are monotone and the steps do not shrink (so 1/sigma and log(1/sigma) both count).
+    """
+    tail = list(values[-4:])
+    if len(tail) < 4 or any(v is None or not isinstance(v, mp.mpf) for v in tail):
+        return "unclear", None
+    if mp.isinf(tail[-1]):
+        return ("+oo" if tail[-1] > 0 else "-oo"), None
+    if any(mp.isinf(v) for v in tail):
+        return "unclear", None
+    steps = [b - a for a, b in zip(tail, tail[1:], strict=False)]
+    if abs(steps[-1]) <= _SETTLED * max(1, abs(tail[-1])):
+        return "finite", tail[-1]
+    for sign, label in ((1, "+oo"), (-1, "-oo")):
+        signed = [sign * step for step in steps]
+        if all(step > 0 for step in signed) and signed[2] >= 0.9 * signed[1] >= 0.81 * signed[0]:
+            return label, None
+    return "unclear", None
+
+
+def agreement(estimate: str, value: Value | None, target: Value | None) -> bool | None:
+    """Does the numeric estimate match the symbolic limit? None when either is unknown."""
+    if estimate == "unclear" or target is None or not isinstance(target, mp.mpf):
+        return None
+    if mp.isinf(target):
+        return estimate == ("+oo" if target > 0 else "-oo")
+    if estimate != "finite":
+        return False
+    return bool(abs(value - target) <= _AGREE * max(1, abs(target)))
+
+
+def limit_evidence(expr: sp.Expr, var: sp.Symbol, point: sp.Expr, side: str, limit: sp.Expr | None,
+                   rng: random.Random, points: int = LIMIT_POINTS,
+                   extra: Iterable[sp.Symbol] = ()) -> list[LimitEvidence]:
+    """Follow ``expr`` toward the limit at a few random values of the other symbols (and ``extra``)."""
+    involved = expr.free_symbols | point.free_symbols | set(extra)
+    if limit is not None:
+        involved |= limit.free_symbols
+    others = sorted(involved - {var}, key=sp.default_sort_key)
+    evidence = []
+    for _ in range(points if others else 1):
+        sample = sample_point(others, rng)
+        values = to_mp(sample, LIMIT_DPS)
+        approach = approach_values(expr, var, point, side, values)
+        estimate, value = settle([v for _, v in approach])
+        try:
+            target = None if limit is None else mp_value(limit, values, LIMIT_DPS)
+        except Undefined:
+            target = None
+        evidence.append(LimitEvidence(sample, approach, estimate, value, target,
+                                      agreement(estimate, value, target)))
+    return evidence

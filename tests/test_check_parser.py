@@ -1,0 +1,324 @@
+"""The checking language: what it accepts, what it refuses, and that nothing else can escape."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import sys
+import time
+
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gmm_math.derivations import expr_parser
+from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.expr_parser import Context, parse_assumptions, parse_expression
+
+X, MU = sp.symbols("x mu", real=True)
+SIGMA = sp.Symbol("sigma", real=True, positive=True)
+
+# Every entry must be refused; the needle is part of the one-line message.
+HOSTILE = {
+    "import": ('__import__("os")', "__import__(...) is not an accepted function"),
+    "import and call": ('__import__("os").system("touch canary")', "only the functions"),
+    "open": ('open("canary", "w")', "open(...) is not an accepted function"),
+    "exec": ('exec("open(\'canary\', \'w\')")', "exec(...) is not an accepted function"),
+    "eval": ('eval("1")', "eval(...) is not an accepted function"),
+    "dunder attribute": ("x.__class__.__mro__", "attribute access"),
+    "dunder name": ("__builtins__", "not an accepted name"),
+    "getattr": ('getattr(x, "__class__")', "getattr(...) is not an accepted function"),
+    "lambda": ("(lambda: open('canary', 'w'))()", "only the functions"),
+    "comprehension": ("[open('canary', 'w') for i in (1,)]", "comprehensions"),
+    "generator": ("sum(i for i in x)", "sum(...) is not an accepted function"),
+    "f-string": ('f"{open(\'canary\', \'w\')}"', "f-strings"),
+    "starred": ("exp(*x)", "positional arguments only"),
+    "double starred": ("N(**x)", "positional arguments only"),
+    "keyword": ("log(x, base=2)", "positional arguments only"),
+    "walrus": ("(y := 1) + y", "assignment expressions"),
+    "subscript": ("x[0]", "subscripts"),
+    "call of a call": ("Abs(x)(1)", "only the functions"),
+    "string": ("'canary'", "not a number"),
+    "huge literal": ("1" * 60, "digits"),
+    "power tower": ("9**9**9**9", "too large"),
+    "big power of a big number": ("(10**999)**999", "too large"),
+    "float exponent overflow": ("1e999999", "not a finite decimal"),
+    "decimal exponent too large": ("1e400", "outside"),
+    "deep parentheses": ("(" * 250 + "x" + ")" * 250, "not valid"),
+    "deep calls": ("exp(" * 120 + "x" + ")" * 120, "nested more than"),
+    "deep unary": ("-" * 1500 + "x", "nested more than"),
+    "many nodes": ("log(" + ",".join(["x"] * 700) + ")", "parts"),
+    "long sum": ("+".join(f"x{i}" for i in range(300)), "nested more than"),
+    "very long": ("x+" * 1200 + "x", "characters"),
+    "cyrillic a": ("\u0430 + 1", "U+0430"),
+    "greek sigma": ("\u03c3", "spelled out"),
+    "fullwidth x": ("\uff58", "U+FF58"),
+    "minus sign": ("1 \u2212 x", "U+2212"),
+    "zero width space": ("x\u200b", "U+200B"),
+    "NUL byte": ("x\x00 + 1", "NUL"),
+    "newline": ("x\n+1", "control character"),
+    "caret": ("x^2", "write ** for powers"),
+    "implicit product": ("2x", "write 2*x"),
+    "comparison": ("x < 1", "comparisons"),
+    "ternary": ("x if x else 1", "if-expressions"),
+    "hex": ("0x1f", "finite decimal"),
+    "complex": ("1j", "not a number"),
+    "division by zero": ("1/0", "undefined"),
+    "e ambiguous": ("e**x", "Euler"),
+}
+
+
+@contextlib.contextmanager
+def no_eval():
+    """Fail loudly if eval/exec/sympify get text, or parse_expr runs at all, while parsing."""
+    calls = []
+    sympify_module = sys.modules["sympy.core.sympify"]
+    real_sympify = sympify_module.sympify
+
+    def forbidden(*args, **kwargs):
+        calls.append(args)
+        raise AssertionError("an evaluating function was called")
+
+    def sympify_without_text(value, *args, **kwargs):
+        if isinstance(value, str):
+            forbidden(value)
+        return real_sympify(value, *args, **kwargs)
+
+    def guarded(real):
+        def run(source, *args, **kwargs):  # module imports exec code objects; text is what must not run
+            if isinstance(source, str | bytes):
+                forbidden(source)
+            return real(source, *args, **kwargs)
+        return run
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(builtins, "eval", guarded(builtins.eval))
+        patch.setattr(builtins, "exec", guarded(builtins.exec))
+        patch.setattr(sp.parsing.sympy_parser, "parse_expr", forbidden)
+        patch.setattr(sympify_module, "sympify", sympify_without_text)
+        patch.setattr(sp, "sympify", sympify_without_text)
+        yield calls
+
+
+def test_language_builds_sympy_directly():
+    with no_eval() as calls:
+        parse_expression("log(N(x, mu, sigma)) + exp(-x**2/2) / sqrt(2*pi)")
+    assert calls == []
+    assert parse_expression("logN(x, mu, sigma)") == -sp.log(SIGMA) - sp.log(2 * sp.pi) / 2 \
+        - (X - MU) ** 2 / (2 * SIGMA**2)
+    assert parse_expression("N(x, mu, sigma)") == sp.exp(-(X - MU) ** 2 / (2 * SIGMA**2)) / (
+        sp.sqrt(2 * sp.pi) * SIGMA)
+    assert parse_expression("0.1 + 1e-5") == sp.Rational(10001, 100000)  # exact, no binary float
+    assert parse_expression("pi + E + sqrt(4) + Abs(-3)") == sp.pi + sp.E + 5
+    assert parse_expression("oo") is sp.oo
+    assert parse_expression("x**0.5") == sp.sqrt(X)
+
+
+def test_greek_names_and_default_signs():
+    symbols = {s.name: s for s in parse_expression("sigma_j + s + s2 + mu + lam + pi_1").free_symbols}
+    assert all(symbols[name].is_positive for name in ("sigma_j", "s", "s2"))
+    assert all(symbols[name].is_real and symbols[name].is_positive is None for name in ("mu", "lam", "pi_1"))
+
+
+@pytest.mark.parametrize(("texts", "name", "facts"), [
+    (["x_n > 0"], "x_n", {"positive": True}),
+    (["0 < x_n"], "x_n", {"positive": True}),
+    (["x <= 0"], "x", {"nonpositive": True, "negative": None}),
+    (["x >= 0, x != 0"], "x", {"positive": True}),
+    (["d != 0"], "d", {"nonzero": True, "positive": None}),
+    (["sigma < 0"], "sigma", {"negative": True}),  # the user overrides the default
+    (["sigma != 0"], "sigma", {"nonzero": True, "positive": None}),
+])
+def test_sign_assumptions(texts, name, facts):
+    symbol = Context(parse_assumptions(texts)).symbol(name)
+    for fact, value in facts.items():
+        assert getattr(symbol, f"is_{fact}") is value
+
+
+def test_equality_assumptions_substitute():
+    context = Context(parse_assumptions(["mu_j = x_n", "x_2 = x_1 + d", "d != 0"]))
+    assert context.parse("N(x_n, mu_j, sigma)").free_symbols == {context.symbol("sigma")}
+    assert context.parse("x_2 - x_1") == context.symbol("d")
+    assert Context(parse_assumptions(["x >= 0", "x <= 0"])).parse("x + 1") == 1
+
+
+@pytest.mark.parametrize(("texts", "needle"), [
+    (["x > 1"], "NAME > 0"),
+    (["x > y"], "NAME > 0"),
+    (["0 < x < 1"], "NAME > 0"),
+    (["x > 0", "x < 0"], "contradict"),
+    (["mu = x", "x = mu + 1"], "in terms of itself"),
+    (["mu = mu"], "in terms of itself"),
+    (["x = 1", "x = 2"], "two values"),
+    (["x = __import__('os')"], "not an accepted function"),
+    (["x.y > 0"], "name on one side"),
+    (["x + 1 > 0"], "name on one side"),
+    (["\u03c3 > 0"], "U+03C3"),
+])
+def test_bad_assumptions(texts, needle):
+    with pytest.raises(GmmMathError) as info:
+        parse_assumptions(texts)
+    assert needle in str(info.value)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_refused_fast_without_evaluating(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text, needle = HOSTILE[name]
+    start = time.perf_counter()
+    with no_eval() as calls, pytest.raises(GmmMathError) as info:
+        parse_expression(text)
+    assert time.perf_counter() - start < 1.0
+    assert calls == []
+    assert needle in str(info.value)
+    assert "\n" not in str(info.value)
+    assert not (tmp_path / "canary").exists()
+
+
+def test_bounds_are_what_they_claim():
+    assert parse_expression("x**1000") == sp.Symbol("x", real=True) ** 1000
+    with pytest.raises(GmmMathError, match="exponent"):
+        parse_expression("x**1001")
+    assert parse_expression("1" * expr_parser.MAX_INT_DIGITS) == int("1" * expr_parser.MAX_INT_DIGITS)
+    with pytest.raises(GmmMathError, match="digits"):
+        parse_expression("1" * (expr_parser.MAX_INT_DIGITS + 1))
+    longest = "x+" * ((expr_parser.MAX_LENGTH - 1) // 4) + "x"
+    assert len(longest) <= expr_parser.MAX_LENGTH
+    parse_expression("(" + "+".join(["x"] * 90) + ")")
+    with pytest.raises(GmmMathError, match="characters"):
+        parse_expression("x" * (expr_parser.MAX_LENGTH + 1))
+
+
+def _outcome(text: str) -> str:
+    """Parse; only the library's own error may escape, and a success is a SymPy expression."""
+    try:
+        result = parse_expression(text)
+    except GmmMathError as err:
+        assert str(err) and "\n" not in str(err)
+        return "refused"
+    assert isinstance(result, sp.Expr)
+    assert not result.has(sp.zoo, sp.nan)
+    return "parsed"
+
+
+_ALPHABET = st.sampled_from(list("xyz019.eE+-*/()_, ^%@<>=![]{}'\"\\:;`~#&|") + [
+    "**", "sigma", "mu", "pi", "oo", "exp(", "log(", "sqrt(", "Abs(", "N(", "logN(", "__", "lambda",
+    "import", "\x00", "\t", "\n", "\u03c3", "\u2212", "\u200b", "9**9", "1e99", "os", ".system"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_fuzz_random_text(text):
+    _outcome(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_fuzz_arbitrary_unicode(text):
+    _outcome(text)
+
+
+_NAMES = st.sampled_from(["x", "mu", "sigma", "pi", "E", "oo", "e", "exp", "N", "os", "__import__",
+                          "__class__", "open", "x_1", "lam"])
+_LEAVES = st.one_of(
+    _NAMES.map(lambda name: ast.Name(id=name, ctx=ast.Load())),
+    st.one_of(st.integers(-10**3, 10**3), st.integers(-10**60, 10**60), st.floats(allow_nan=False),
+              st.sampled_from([None, True, "s", b"b", 1j, ...])).map(lambda value: ast.Constant(value=value)),
+    st.sampled_from(["lambda: 0", "[i for i in x]", "{1: 2}", "f'{x}'", "x if y else z", "(y := 1)",
+                     "x.y", "x[1]", "a < b", "not x"]).map(lambda src: ast.parse(src, mode="eval").body),
+)
+_BINARY = [ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.BitXor, ast.FloorDiv, ast.Mod, ast.MatMult]
+_UNARY = [ast.USub, ast.UAdd, ast.Not, ast.Invert]
+_FUNCTIONS = ["exp", "log", "sqrt", "Abs", "N", "logN", "open", "eval", "getattr"]
+
+
+def _extend(children):
+    return st.one_of(
+        st.builds(lambda op, left, right: ast.BinOp(left=left, op=op(), right=right),
+                  st.sampled_from(_BINARY), children, children),
+        st.builds(lambda op, operand: ast.UnaryOp(op=op(), operand=operand), st.sampled_from(_UNARY), children),
+        st.builds(lambda name, args: ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=args, keywords=[]),
+                  st.sampled_from(_FUNCTIONS), st.lists(children, max_size=4)),
+        st.builds(lambda value: ast.Attribute(value=value, attr="__class__", ctx=ast.Load()), children),
+        st.builds(lambda value: ast.Starred(value=value, ctx=ast.Load()), children).map(
+            lambda star: ast.Call(func=ast.Name(id="exp", ctx=ast.Load()), args=[star], keywords=[])),
+    )
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(_LEAVES, _extend, max_leaves=25))
+def test_fuzz_random_syntax_trees(tree):
+    text = ast.unparse(ast.fix_missing_locations(ast.Expression(body=tree)))
+    _outcome(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, max_size=30).map("".join))
+def test_fuzz_assumptions(text):
+    try:
+        parse_assumptions([text])
+    except GmmMathError:
+        pass
+
+
+def test_parsing_is_deterministic_across_contexts():
+    """Two contexts give the same symbols: expressions parsed separately can be compared."""
+    assert parse_expression("N(x, mu, sigma)") == parse_expression("N(x, mu, sigma)")
+
+
+_VALID_LEAVES = st.one_of(
+    st.sampled_from(["x", "mu", "sigma", "x_1", "pi", "E"]).map(lambda name: ast.Name(id=name, ctx=ast.Load())),
+    st.integers(0, 12).map(lambda value: ast.Constant(value=value)),
+    st.sampled_from([0.5, 0.25, 1e-3, 2.5]).map(lambda value: ast.Constant(value=value)),
+)
+_ARITY = {"exp": 1, "log": 1, "sqrt": 1, "Abs": 1, "N": 3, "logN": 3}
+
+
+def _call(name, args):
+    return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=args[:_ARITY[name]], keywords=[])
+
+
+def _valid_extend(children):
+    return st.one_of(
+        st.builds(lambda op, left, right: ast.BinOp(left=left, op=op(), right=right),
+                  st.sampled_from([ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow]), children, children),
+        st.builds(lambda operand: ast.UnaryOp(op=ast.USub(), operand=operand), children),
+        st.builds(_call, st.sampled_from(sorted(_ARITY)), st.lists(children, min_size=3, max_size=3)),
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(_VALID_LEAVES, _valid_extend, max_leaves=12))
+def test_fuzz_language_trees_parse_or_refuse_cleanly(tree):
+    """Trees of the language itself: a clean refusal (bounds, 1/0) or a deterministic real-symbol result."""
+    text = ast.unparse(ast.fix_missing_locations(ast.Expression(body=tree)))
+    if _outcome(text) == "parsed":
+        result = parse_expression(text)
+        assert result == parse_expression(text)
+        assert {symbol.name for symbol in result.free_symbols} <= {"x", "mu", "sigma", "x_1"}
+        assert all(symbol.is_real for symbol in result.free_symbols)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["\n", "assume: ", "limit(", ", sigma, 0, +) = ", "= ", "#"])),
+                max_size=40).map("".join))
+def test_fuzz_steps_files(text):
+    from gmm_math.derivations.check import plan_steps
+
+    try:
+        plan_steps(text)
+    except GmmMathError as err:
+        assert "\n" not in str(err)
+
+
+def test_limit_direction_respects_the_sign_of_the_variable():
+    from gmm_math.derivations.check import domain_direction
+
+    sigma, x = sp.Symbol("sigma", positive=True), sp.Symbol("x", real=True)
+    assert domain_direction(sigma, sp.Integer(0), "+-") == "+"
+    assert domain_direction(x, sp.Integer(0), "+-") == "+-"
+    assert domain_direction(sigma, sp.Integer(1), "-") == "-"
+    with pytest.raises(GmmMathError, match="cannot approach 0 from below"):
+        domain_direction(sigma, sp.Integer(0), "-")
