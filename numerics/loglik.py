@@ -5,12 +5,22 @@ closed form in log sigma and 1/sigma^2, the other components' log densities do
 not depend on sigma and are computed once, and log-sum-exp drops a term that
 cannot change the sum at the working precision *before* exponentiating it, so
 sigma = 1e-1000000 costs no more than sigma = 0.1.
+
+For many points the mixture is evaluated in three bands of the distinct points
+sorted by their squared distance to x_n (see :class:`_Bands`): points where
+component 1 certainly dominates and points where it is certainly negligible
+are summed in O(1) from prefix sums, and only the points in between are
+evaluated one by one. At small sigma that middle band holds just the points at
+x_n, so a sweep of many sigma over a large data set costs a few mpf operations
+per sigma.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import mpmath
 from mpmath import mp
@@ -33,11 +43,16 @@ def parse_sigma(text) -> "mpmath.mpf":
     except (ValueError, TypeError):
         raise GmmMathError(f"sigma {text!r} is not a number (expected e.g. 1e-100)") from None
     if not mpmath.isfinite(sigma) or sigma <= 0:
-        raise GmmMathError(
-            f"sigma must be a finite number > 0, got {text}: the density is not defined at sigma = 0; "
-            "the limit sigma -> 0+ is what `gmm-math derive` computes"
-        )
+        raise nonpositive_sigma(text)
     return sigma
+
+
+def nonpositive_sigma(text) -> GmmMathError:
+    """The error for a sigma that is not a finite positive number, explaining why."""
+    return GmmMathError(
+        f"sigma must be a finite number > 0, got {str(text)[:40]}: the density is not defined at sigma = 0; "
+        "the limit sigma -> 0+ is what `gmm-math derive` computes"
+    )
 
 
 def logaddexp(a, b, cut):
@@ -47,6 +62,23 @@ def logaddexp(a, b, cut):
     if b - a < -cut:
         return a
     return a + mpmath.log1p(mpmath.exp(b - a))
+
+
+def logaddexp_share(t1, rest, cut):
+    """``(log(exp(t1) + exp(rest)), exp(t1) / (exp(t1) + exp(rest)))``: the sum and t1's share of it.
+
+    The share (component 1's responsibility) is exactly 1 or 0 when the other
+    term is ``cut`` below; only one exponential is ever taken.
+    """
+    if t1 >= rest:
+        if rest - t1 < -cut:
+            return t1, mp.one
+        e = mpmath.exp(rest - t1)
+        return t1 + mpmath.log1p(e), 1 / (1 + e)
+    if t1 - rest < -cut:
+        return rest, mp.zero
+    e = mpmath.exp(t1 - rest)
+    return rest + mpmath.log1p(e), e / (1 + e)
 
 
 @dataclass(frozen=True)
@@ -92,19 +124,26 @@ class CollapseTerms:
                 distinct[row] = distinct.get(row, 0) + 1
             quad, lin, rest = [], [], []
             full = model.covariance == "full" and model.components > 1
+            others = _OtherComponents.from_model(model)
             for row in distinct:
                 delta = [a - c for a, c in zip(row, centre)]
                 along = delta[:1] if full else delta
                 across = delta[1:] if full else []
                 quad.append(to_mpf(sum(d * d for d in along) / 2))
                 lin.append(to_mpf(sum(d * d for d in across) / 2))
-                rest.append(_other_components(model, row))
+                rest.append(others.log_density(row))
             head = mpmath.log(to_mpf(model.weights[0])) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi)
             return cls(
                 n=data.n, dim=dim, rate=1 if full else dim, head=head, quad=tuple(quad), lin=tuple(lin),
                 rest=tuple(rest), count=tuple(distinct.values()),
                 half_s=to_mpf(sum(data.squared_distances(model.point)) / 2), dps=dps,
             )
+
+    @cached_property
+    def cut(self):
+        """How far below the larger term a log-sum-exp term may be and still be dropped: (dps + 20) ln 10."""
+        with mp.workdps(self.dps + 10):
+            return (self.dps + 20) * mpmath.log(10)
 
     def single(self, sigma):
         """log L of the single Gaussian N(x | x_n, sigma^2 I); ``sigma`` an mpf > 0."""
@@ -115,29 +154,143 @@ class CollapseTerms:
 
     def mixture(self, sigma):
         """log L of the mixture whose component 1 collapses on x_n; ``sigma`` an mpf > 0."""
+        return self.mixture_and_slope(sigma)[0]
+
+    def mixture_and_slope(self, sigma):
+        """log L of the mixture and its slope d log L / d log sigma, both at ``sigma`` (an mpf > 0).
+
+        The slope is the analytic derivative: sum over points of count * gamma_m *
+        (2 quad[m] / sigma^2 - rate), with gamma_m component 1's responsibility for point m.
+        As sigma -> 0+ it tends to -rate * r for the r points at x_n.
+        """
         with mp.workdps(self.dps + 10):
-            cut = (self.dps + 20) * mpmath.log(10)
-            head = self.head - self.rate * mpmath.log(sigma)
-            inv2 = 1 / sigma**2
-            total = mp.zero
-            for quad, lin, rest, count in zip(self.quad, self.lin, self.rest, self.count):
-                t1 = head - quad * inv2 - lin
-                total += count * (t1 if rest is None else logaddexp(t1, rest, cut))
-        return +total
+            value, slope = self._bands.evaluate(self, sigma)
+        return +value, +slope
+
+    @cached_property
+    def _bands(self) -> "_Bands":
+        with mp.workdps(self.dps + 10):
+            return _Bands.from_terms(self)
 
 
-def _other_components(model: CollapseModel, row) -> object:
-    """log sum_{k>=2} pi_k N(x | mu_k, v_k I) at one point, or None if those weights are all 0."""
-    dim = model.data.dim
-    logs = [
-        mpmath.log(to_mpf(w)) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * to_mpf(v))
-        - to_mpf(sum((a - m) ** 2 for a, m in zip(row, mean)) / (2 * v))
-        for w, mean, v in zip(model.weights[1:], model.means, model.variances) if w > 0
-    ]
-    if not logs:
-        return None
-    top = max(logs)
-    return top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in logs))
+@dataclass(frozen=True)
+class _Bands:
+    """The distinct points sorted by ``quad``, with prefix and suffix sums for the bands of a sigma.
+
+    With ``a[m] = lin[m] + rest[m]``, component 1's log density minus the others'
+    is ``head(sigma) - quad[m] / sigma^2 - a[m]``. Sorted by ``quad``:
+
+    - indices ``< lo`` have ``quad < sigma^2 (head - max a - cut)``: the others are negligible, the
+      point contributes ``count * (head - quad / sigma^2 - lin)`` (summed with prefix sums);
+    - indices ``>= hi`` have ``quad > sigma^2 (head - min a + cut)``: component 1 is negligible, the
+      point contributes ``count * rest`` (a suffix sum);
+    - only the indices in ``[lo, hi)`` are evaluated one by one.
+
+    Attributes
+    ----------
+    quad, lin, rest, count : tuple, shape (M,), sorted by quad
+    prefix_count, prefix_quad, prefix_lin : tuple, shape (M + 1,)
+        sum over the first i points of count, count * quad, count * lin.
+    suffix_rest : tuple, shape (M + 1,)
+        sum over the points from i on of count * rest.
+    a_min, a_max : mpf
+        the extremes of lin + rest (-inf when the other components carry no weight).
+    """
+
+    quad: tuple
+    lin: tuple
+    rest: tuple
+    count: tuple
+    prefix_count: tuple
+    prefix_quad: tuple
+    prefix_lin: tuple
+    suffix_rest: tuple
+    a_min: object
+    a_max: object
+
+    @classmethod
+    def from_terms(cls, terms: CollapseTerms) -> "_Bands":
+        order = sorted(range(len(terms.quad)), key=terms.quad.__getitem__)
+        quad, lin, rest, count = ([seq[i] for i in order] for seq in (terms.quad, terms.lin, terms.rest, terms.count))
+        if any(r is None for r in rest):  # no weight on components 2..K: component 1 alone, everywhere
+            a_values = [mp.ninf]
+            rest = [mp.ninf] * len(rest)
+            rest_terms = [mp.zero] * len(rest)
+        else:
+            a_values = [l + r for l, r in zip(lin, rest)]
+            rest_terms = [c * r for c, r in zip(count, rest)]
+        suffix = [mp.zero]
+        for term in reversed(rest_terms):
+            suffix.append(suffix[-1] + term)
+        return cls(
+            quad=tuple(quad), lin=tuple(lin), rest=tuple(rest), count=tuple(count),
+            prefix_count=tuple(_prefix(count)), prefix_quad=tuple(_prefix(c * q for c, q in zip(count, quad))),
+            prefix_lin=tuple(_prefix(c * l for c, l in zip(count, lin))), suffix_rest=tuple(reversed(suffix)),
+            a_min=min(a_values), a_max=max(a_values),
+        )
+
+    def evaluate(self, terms: CollapseTerms, sigma):
+        """``(log L, d log L / d log sigma)`` of the mixture at ``sigma``; call at the working precision."""
+        cut = terms.cut
+        head = terms.head - terms.rate * mpmath.log(sigma)
+        sigma2 = sigma * sigma
+        inv2 = 1 / sigma2
+        lo = bisect_left(self.quad, sigma2 * (head - self.a_max - cut))
+        hi = max(lo, bisect_right(self.quad, sigma2 * (head - self.a_min + cut)))
+        value = self.prefix_count[lo] * head - self.prefix_quad[lo] * inv2 - self.prefix_lin[lo] + self.suffix_rest[hi]
+        slope = 2 * self.prefix_quad[lo] * inv2 - terms.rate * self.prefix_count[lo]
+        for i in range(lo, hi):
+            quad, count = self.quad[i], self.count[i]
+            total, share = logaddexp_share(head - quad * inv2 - self.lin[i], self.rest[i], cut)
+            value += count * total
+            if share:
+                slope += count * share * (2 * quad * inv2 - terms.rate)
+        if hi == 0:  # large sigma: component 1 is negligible at every point, the slope is all tiny shares
+            slope = self._faint_slope(terms.rate, head, inv2)
+        return value, slope
+
+    def _faint_slope(self, rate, head, inv2):
+        """The slope from every point's (tiny) share; the exponents stay moderate when sigma is large."""
+        slope = mp.zero
+        for quad, lin, rest, count in zip(self.quad, self.lin, self.rest, self.count):
+            e = mpmath.exp(head - quad * inv2 - lin - rest)
+            slope += count * e / (1 + e) * (2 * quad * inv2 - rate)
+        return slope
+
+
+def _prefix(values) -> list:
+    sums = [mp.zero]
+    for v in values:
+        sums.append(sums[-1] + v)
+    return sums
+
+
+@dataclass(frozen=True)
+class _OtherComponents:
+    """Components 2..K with positive weight: (log pi_k - D/2 log(2 pi v_k), mean_k as mpf, 1/(2 v_k))."""
+
+    parts: tuple
+
+    @classmethod
+    def from_model(cls, model: CollapseModel) -> "_OtherComponents":
+        dim = model.data.dim
+        return cls(tuple(
+            (mpmath.log(to_mpf(w)) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * to_mpf(v)),
+             tuple(to_mpf(m) for m in mean), 1 / (2 * to_mpf(v)))
+            for w, mean, v in zip(model.weights[1:], model.means, model.variances) if w > 0
+        ))
+
+    def log_density(self, row) -> object:
+        """log sum_{k>=2} pi_k N(x | mu_k, v_k I) at one point, or None if those weights are all 0."""
+        if not self.parts:
+            return None
+        point = [to_mpf(a) for a in row]
+        logs = [const - half_precision * mpmath.fsum((a - m) ** 2 for a, m in zip(point, mean))
+                for const, mean, half_precision in self.parts]
+        top = max(logs)
+        if len(logs) == 1:
+            return top
+        return top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in logs))
 
 
 def log_likelihood(model: CollapseModel, sigma, dps: int = 50):

@@ -1,0 +1,112 @@
+"""The same log-likelihoods in float64, the two ways people write them, for many sigma at once.
+
+- log space ("done well", as ``scipy.stats.norm.logpdf`` + ``scipy.special.logsumexp``): per point the
+  log density from z = (x - mu) / sigma, the mixture through a max-shifted log-sum-exp, summed over points;
+- naive (as students often write it): the product of the densities over all points, then its log.
+
+Nothing here guards against float64's range on purpose: these routes show where float64 breaks,
+and :mod:`gmm_math.numerics.sweep` flags every value that is non-finite or wrong. Floating-point
+warnings are silenced (``np.errstate``) because the non-finite results are the point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gmm_math.derivations.model import CollapseModel
+
+ROUTES = ("single", "mixture", "naive_single", "naive_mixture")
+MAX_BLOCK = 1 << 20  # elements per intermediate array: sigma values are processed in blocks
+LOG_2PI = float(np.log(2 * np.pi))
+
+
+def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    """log(sum(exp(a))) along ``axis`` with the maximum shifted out, as ``scipy.special.logsumexp`` does.
+
+    >>> float(logsumexp(np.array([-1000.0, -1000.0])))  # doctest: +ELLIPSIS
+    -999.306...
+    """
+    top = np.max(a, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    return np.log(np.sum(np.exp(a - top), axis=axis)) + np.squeeze(top, axis=axis)
+
+
+@dataclass(frozen=True)
+class Float64Model:
+    """A :class:`CollapseModel` in float64, with components 2..K evaluated once.
+
+    Attributes
+    ----------
+    x : ndarray, shape (N, D)
+    centre : ndarray, shape (D,)
+        x_n, the collapsing component's mean.
+    log_weight, weight : float
+        log pi_1 and pi_1.
+    other_log : ndarray, shape (N, K - 1)
+        log pi_k + log N(x_m | mu_k, v_k I) for k = 2..K (-inf where pi_k = 0).
+    other_density : ndarray, shape (N,)
+        sum over k = 2..K of pi_k N(x_m | mu_k, v_k I), as a naive product would use it.
+    """
+
+    x: np.ndarray
+    centre: np.ndarray
+    log_weight: float
+    weight: float
+    other_log: np.ndarray
+    other_density: np.ndarray
+
+    @classmethod
+    def from_model(cls, model: CollapseModel) -> "Float64Model":
+        x = np.array([[float(v) for v in row] for row in model.data.rows], dtype=np.float64)
+        dim = x.shape[1]
+        weights = np.array([float(w) for w in model.weights[1:]])
+        means = np.array([[float(v) for v in mean] for mean in model.means]).reshape(-1, dim)
+        scales = np.sqrt(np.array([float(v) for v in model.variances]))
+        with np.errstate(all="ignore"):
+            z = (x[:, None, :] - means[None, :, :]) / scales[None, :, None]  # (N, K-1, D)
+            other_log = (np.log(weights) - dim * np.log(scales) - dim / 2 * LOG_2PI
+                         - 0.5 * np.sum(z * z, axis=-1))
+            other_density = np.sum(
+                weights * np.exp(-0.5 * np.sum(z * z, axis=-1)) / (np.sqrt(2 * np.pi) * scales) ** dim, axis=-1)
+        centre = np.array([float(v) for v in model.centre])
+        weight = float(model.weights[0])
+        return cls(x, centre, float(np.log(weight)), weight, other_log, other_density)
+
+    def evaluate(self, sigmas: np.ndarray) -> dict[str, np.ndarray]:
+        """log L by every route at every sigma.
+
+        Parameters
+        ----------
+        sigmas : ndarray, shape (B,)
+            float64 sigma values (0.0 or inf where sigma is outside float64's range).
+
+        Returns
+        -------
+        dict
+            route name (``ROUTES``) -> ndarray of shape (B,), possibly non-finite.
+        """
+        sigmas = np.asarray(sigmas, dtype=np.float64)
+        n, dim = self.x.shape
+        block = max(1, MAX_BLOCK // max(1, n * max(dim, self.other_log.shape[1] + 1)))
+        parts = [self._block(sigmas[i:i + block]) for i in range(0, len(sigmas), block)]
+        return {route: np.concatenate([p[route] for p in parts]) if parts else np.empty(0) for route in ROUTES}
+
+    def _block(self, s: np.ndarray) -> dict[str, np.ndarray]:
+        dim = self.x.shape[1]
+        with np.errstate(all="ignore"):
+            z = (self.x[None, :, :] - self.centre) / s[:, None, None]  # (B, N, D)
+            half_z2 = 0.5 * np.sum(z * z, axis=-1)  # (B, N)
+            log_norm = (-dim * np.log(s) - dim / 2 * LOG_2PI)[:, None]  # (B, 1)
+            log_single = log_norm - half_z2  # (B, N): log N(x_m | x_n, sigma^2 I)
+            stacked = np.concatenate(
+                [(self.log_weight + log_single)[:, :, None],
+                 np.broadcast_to(self.other_log, (len(s), *self.other_log.shape))], axis=-1)
+            density = np.exp(-half_z2) / ((np.sqrt(2 * np.pi) * s) ** dim)[:, None]  # (B, N)
+            return {
+                "single": np.sum(log_single, axis=1),
+                "mixture": np.sum(logsumexp(stacked, axis=-1), axis=1),
+                "naive_single": np.log(np.prod(density, axis=1)),
+                "naive_mixture": np.log(np.prod(self.weight * density + self.other_density, axis=1)),
+            }

@@ -1,0 +1,269 @@
+"""The table behind ``gmm-math evaluate``: log L at many sigma in mpmath, float64 beside it, the rates.
+
+For every sigma (any size: ``1e-1000000`` costs what ``0.1`` costs) one :class:`EvaluationRow` holds
+
+- log L of the single Gaussian N(x | x_n, sigma^2 I) and of the mixture whose component 1
+  collapses on x_n, in mpmath with ``dps`` significant digits
+  (:class:`~gmm_math.numerics.loglik.CollapseTerms`);
+- the same two in float64 by two routes (:mod:`gmm_math.numerics.float64_loglik`), with flags;
+- the rates that tell the two behaviours apart: the mixture's slope d log L / d log sigma
+  (-> -r D, r points at x_n) and sigma^2 log L of the single Gaussian (-> -S/2).
+
+Sigma values are text (see :mod:`gmm_math.numerics.sigma_text`), parsed straight into mpmath.
+
+Float64 flags (``EvaluationRow.float64_flags``), one string ``"<route>:<what>"`` per problem, with
+route ``single``, ``mixture`` (log space) or ``naive_single``, ``naive_mixture`` (product, then log),
+matching the columns ``float64_<route>``:
+
+- ``underflow``: float64 returned log L = -inf, i.e. the likelihood was lost to 0;
+- ``overflow``: float64 returned log L = +inf;
+- ``nan``: float64 returned nan (typically 0/0 or inf - inf once sigma itself is 0.0);
+- ``inexact``: finite, but off from the mpmath value by more than 1e-9 relative.
+
+Besides, ``sigma:underflow`` / ``sigma:subnormal`` / ``sigma:overflow`` say that sigma itself rounds
+to 0.0, to a subnormal (few significant bits) or to inf in float64. The flags are exactly the
+places where float64 goes wrong: a route value without a flag agrees with mpmath to 1e-9.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+from mpmath import mp
+
+from gmm_math.derivations.data import Dataset
+from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.model import CollapseModel
+from gmm_math.numerics.float64_loglik import ROUTES, Float64Model
+from gmm_math.numerics.loglik import CollapseTerms
+from gmm_math.numerics.sigma_text import MAX_SIGMAS, parse_sweep, sigma_from_text
+
+__all__ = ["EvaluationRow", "EvaluationTable", "evaluate_table", "parse_sweep", "sigma_from_text", "float64_flags",
+           "MAX_SIGMAS"]
+
+FLOAT64_RELATIVE = 1e-9  # a finite float64 value further than this (relative) from mpmath is "inexact"
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One sigma: mpmath values (mpf, ``dps`` digits), float64 values (None when non-finite) and flags.
+
+    Attributes
+    ----------
+    sigma, log10_sigma : mpf
+    log_likelihood_single, log_likelihood_mixture : mpf
+    float64_single, float64_mixture : float or None
+        log space in float64.
+    float64_naive_single, float64_naive_mixture : float or None
+        product of densities, then log, in float64.
+    float64_flags : tuple of str
+        ``"<route>:<what>"`` (see the module docstring); empty when float64 is right everywhere.
+    slope_mixture : mpf
+        d log L / d log sigma of the mixture (analytic).
+    sigma2_loglik_single : mpf
+        sigma^2 log L of the single Gaussian.
+    """
+
+    sigma: object
+    log10_sigma: object
+    log_likelihood_single: object
+    log_likelihood_mixture: object
+    float64_single: float | None
+    float64_mixture: float | None
+    float64_naive_single: float | None
+    float64_naive_mixture: float | None
+    float64_flags: tuple[str, ...]
+    slope_mixture: object
+    sigma2_loglik_single: object
+
+
+@dataclass(frozen=True)
+class EvaluationTable:
+    """The rows plus what the header shows.
+
+    Attributes
+    ----------
+    dps, n, dim : int
+    S : Fraction
+        sum_m ||x_m - x_n||^2, exact.
+    sigma_star : mpf
+        The single Gaussian's optimum, sigma*^2 = S / (N D) (0 when S = 0).
+    loglik_at_sigma_star : mpf
+        log L of the single Gaussian at sigma* (+inf when S = 0: then there is no optimum).
+    limits : dict of str -> sympy.Basic
+        ``{"single": ..., "mixture": ...}``: lim log L as sigma -> 0+ from ``gmm_math.derivations``
+        (empty when ``symbolic=False``).
+    rows : tuple of EvaluationRow
+    leading : dict of str -> sympy.Basic
+        The derivations' leading terms (empty when ``symbolic=False``).
+    point, components, multiplicity : int
+        x_n's index, K, and r = how many points sit at x_n.
+    rate_limits : dict of str -> Fraction
+        What the rate columns tend to: ``{"slope_mixture": -r D, "sigma2_loglik_single": -S/2}``.
+    """
+
+    dps: int
+    n: int
+    dim: int
+    S: Fraction
+    sigma_star: object
+    loglik_at_sigma_star: object
+    limits: dict
+    rows: tuple[EvaluationRow, ...]
+    leading: dict
+    point: int
+    components: int
+    multiplicity: int
+    rate_limits: dict
+
+
+def float64_flags(values: dict, exact: dict, sigma: float) -> tuple[str, ...]:
+    """The flags of one row: ``values`` route -> float64, ``exact`` route -> mpmath value, ``sigma`` as float64."""
+    flags = [f"sigma:{what}" for what, bad in _SIGMA_PROBLEMS.items() if bad(sigma)]
+    for route in ROUTES:
+        what = _value_problem(values[route], exact[route])
+        if what:
+            flags.append(f"{route}:{what}")
+    return tuple(flags)
+
+
+_SIGMA_PROBLEMS: dict[str, Callable[[float], bool]] = {
+    "underflow": lambda s: s == 0.0,
+    "subnormal": lambda s: 0.0 < s < sys.float_info.min,
+    "overflow": lambda s: s == float("inf"),
+}
+
+
+def _value_problem(value: float, exact) -> str | None:
+    if np.isnan(value):
+        return "nan"
+    if np.isinf(value):
+        return "overflow" if value > 0 else "underflow"
+    with mp.workdps(30):
+        if abs(mp.mpf(value) - exact) > FLOAT64_RELATIVE * abs(exact):
+            return "inexact"
+    return None
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def evaluate_table(
+    data: Dataset,
+    point: int = 0,
+    *,
+    sigmas: list[str],
+    dps: int = 50,
+    components: int = 2,
+    weights=None,
+    means=None,
+    scales=None,
+    progress: Callable[[int, int], None] | None = None,
+    symbolic: bool = True,
+) -> EvaluationTable:
+    """Evaluate the single Gaussian and the collapsing mixture at every sigma in ``sigmas``.
+
+    Parameters
+    ----------
+    data : Dataset, shape (N, D)
+    point : int
+        0-based index of x_n.
+    sigmas : list of str, length 1..MAX_SIGMAS
+        Sigma values as text (decimal or ``10^(p/q)``; see :func:`parse_sweep`), in row order.
+    dps : int
+        Significant digits of the mpmath values.
+    components, weights, means, scales
+        The mixture, as in :meth:`CollapseModel.mixture` (K >= 2; exact Fractions or None for the
+        documented defaults).
+    progress : callable(done, total), optional
+        Called after each row.
+    symbolic : bool
+        Also take the limits and leading terms from ``gmm_math.derivations`` (SymPy). The mixture's
+        comes from the general lower-bound derivation with r counted from the data (exact per-point
+        limits would cost SymPy seconds per distinct point).
+
+    Returns
+    -------
+    EvaluationTable
+    """
+    if not isinstance(dps, int) or dps < 1:
+        raise GmmMathError(f"dps must be a positive integer, got {dps!r}")
+    if components < 2:
+        raise GmmMathError(f"--components must be at least 2 for the mixture column, got {components} "
+                           "(the single Gaussian is always shown beside it)")
+    if not sigmas:
+        raise GmmMathError("no sigma given: use --sigma VALUE (repeatable) or --sweep FROM:TO:COUNT")
+    if len(sigmas) > MAX_SIGMAS:
+        raise GmmMathError(f"too many sigma values: {len(sigmas)} (at most {MAX_SIGMAS} per table)")
+    model = CollapseModel.mixture(data, point, components, weights, means, scales)
+    parsed = [sigma_from_text(text, dps) for text in sigmas]
+    terms = CollapseTerms.from_model(model, dps)
+    with mp.workdps(dps + 10):
+        sigma_floats = np.array([float(sigma) for sigma, _ in parsed])
+    routes = Float64Model.from_model(model).evaluate(sigma_floats)
+    rows = []
+    for i, (sigma, log10) in enumerate(parsed):
+        rows.append(_row(terms, sigma, log10, {route: routes[route][i] for route in ROUTES}, sigma_floats[i], dps))
+        if progress is not None:
+            progress(i + 1, len(parsed))
+    options = {"weights": weights, "means": means, "scales": scales}
+    return _table(model, terms, tuple(rows), dps, options if symbolic else None)
+
+
+def _row(terms: CollapseTerms, sigma, log10, values: dict, sigma_float: float, dps: int) -> EvaluationRow:
+    with mp.workdps(dps + 10):
+        single = terms.single(sigma)
+        mixture, slope = terms.mixture_and_slope(sigma)
+        scaled = sigma**2 * single
+    with mp.workdps(dps):
+        single, mixture = +single, +mixture
+        exact = {"single": single, "mixture": mixture, "naive_single": single, "naive_mixture": mixture}
+        return EvaluationRow(
+            sigma=+sigma, log10_sigma=+log10, log_likelihood_single=single, log_likelihood_mixture=mixture,
+            float64_single=_finite(values["single"]), float64_mixture=_finite(values["mixture"]),
+            float64_naive_single=_finite(values["naive_single"]),
+            float64_naive_mixture=_finite(values["naive_mixture"]),
+            float64_flags=float64_flags(values, exact, sigma_float),
+            slope_mixture=+slope, sigma2_loglik_single=+scaled,
+        )
+
+
+def _table(model: CollapseModel, terms: CollapseTerms, rows: tuple, dps: int, options: dict | None) -> EvaluationTable:
+    data = model.data
+    total = sum(data.squared_distances(model.point))
+    r = data.multiplicity(model.point)
+    with mp.workdps(dps + 10):
+        if total:
+            sigma_star = mpmath.sqrt(mp.mpf(total.numerator) / (total.denominator * data.n * data.dim))
+            at_star = terms.single(sigma_star)
+        else:
+            sigma_star, at_star = mp.zero, mp.inf
+    limits, leading = _symbolic(model, r, options) if options is not None else ({}, {})
+    with mp.workdps(dps):
+        return EvaluationTable(
+            dps=dps, n=data.n, dim=data.dim, S=total, sigma_star=+sigma_star, loglik_at_sigma_star=+at_star,
+            limits=limits, rows=rows, leading=leading, point=model.point, components=model.components,
+            multiplicity=r,
+            rate_limits={"slope_mixture": Fraction(-r * terms.rate), "sigma2_loglik_single": -total / 2},
+        )
+
+
+def _symbolic(model: CollapseModel, r: int, options: dict) -> tuple[dict, dict]:
+    """Limits and leading terms of log L from the derivations (single: exact S; mixture: the bound with r)."""
+    from gmm_math.derivations.mixture import MAX_MULTIPLICITY, mixture_collapse
+    from gmm_math.derivations.single import single_gaussian_collapse
+
+    data, k = model.data, model.components
+    single = single_gaussian_collapse(dim=data.dim, data=data, point=model.point)
+    if r <= MAX_MULTIPLICITY:
+        mixture = mixture_collapse(k, dim=data.dim, multiplicity=r, weights=model.weights)
+    else:
+        mixture = mixture_collapse(k, dim=data.dim, data=data, point=model.point, **options)
+    return ({"single": single.limit_log_likelihood, "mixture": mixture.limit_log_likelihood},
+            {"single": single.leading_term, "mixture": mixture.leading_term})
