@@ -35,6 +35,18 @@ def output_format(path: Path) -> str:
     return fmt
 
 
+def check_output_folder(path: Path) -> Path:
+    """Fail before any computation when ``path`` cannot be a file: it is a folder, or lies under a file."""
+    if path.is_dir():
+        raise GmmMathError(f"cannot write {str(path)!r}: it is a folder")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise GmmMathError(f"cannot write {str(path)!r}: {str(parent)!r} is a file, not a folder")
+            break
+    return path
+
+
 def check_dpi(dpi: int) -> int:
     if not DPI_MIN <= dpi <= DPI_MAX:
         raise GmmMathError(f"--dpi must be between {DPI_MIN} and {DPI_MAX}, got {dpi}")
@@ -51,23 +63,30 @@ def check_log10_range(start: float, stop: float) -> tuple[float, float]:
     return start, stop
 
 
-def new_figure(width: float, height: float):
+def new_figure(width: float, height: float, layout: str | None = "constrained"):
     """A matplotlib Figure on an Agg canvas (no pyplot), in inches."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width, height), layout="constrained")
+    figure = Figure(figsize=(width, height), layout=layout)
     FigureCanvasAgg(figure)
     return figure
 
 
 def save_figure(figure, path: Path, dpi: int) -> Path:
     """Write ``figure`` to ``path`` atomically in the format its suffix names."""
+    import matplotlib
+
     from gmm_math.cli.io import atomic_write
 
     fmt = output_format(path)
     metadata = {"png": {"Software": "gmm-math"}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-    return atomic_write(path, lambda tmp: figure.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata))
+
+    def write(tmp: Path) -> None:
+        with matplotlib.rc_context({"svg.hashsalt": "gmm-math"}):  # same input, same bytes
+            figure.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+
+    return atomic_write(path, write)
 
 
 def math_label(latex: str, fallback: str) -> str:
@@ -96,4 +115,23 @@ def power_of_ten(exponent: float, digits: int = 3) -> str:
     mantissa = f"{10 ** (exponent - whole):.{digits}g}"
     if mantissa == "10":
         mantissa, whole = "1", whole + 1
+    if whole == 0:
+        return mantissa
     return f"{mantissa}\\times10^{{{whole}}}"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-+.", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b\u207a\u22c5")
+
+
+def unicode_power_of_ten(exponent: float, digits: int = 3) -> str:
+    """10**exponent as plain Unicode text (no mathtext to parse): ``10\u207b\u00b3\u2070\u2070``, ``3.16\u00d710\u207b\u00b2``.
+
+    >>> unicode_power_of_ten(-300.0) == "10" + "-300".translate(_SUPERSCRIPT)
+    True
+    """
+    text = power_of_ten(exponent, digits)
+    if "10^" not in text:
+        return text
+    mantissa, _, power = text.rpartition("10^")
+    mantissa = mantissa.replace("\\times", "\u00d7")
+    return f"{mantissa}10{power.strip('{}').translate(_SUPERSCRIPT)}"

@@ -86,7 +86,8 @@ def component_log_densities(model: CollapseModel, log_sigma: float, sigma: float
     order = np.argsort(xs, kind="stable")
     xs, z = xs[order], z[order]
     half_log_2pi = 0.5 * np.log(2 * np.pi)
-    rows = [np.log(float(model.weights[0])) - half_log_2pi - log_sigma - z**2 / 2]
+    with np.errstate(over="ignore"):  # z**2 = inf far from a tiny spike: its log density is -inf there
+        rows = [np.log(float(model.weights[0])) - half_log_2pi - log_sigma - z**2 / 2]
     for weight, mean, variance in zip(model.weights[1:], model.means, model.variances):
         var = float(variance)
         log_weight = np.log(float(weight)) if weight > 0 else -np.inf
@@ -151,23 +152,27 @@ def _draw_panel(ax, model, panel: CollapsePanel, grid, z_spike, top: float, dps:
     total = np.exp(np.minimum(np.logaddexp.reduce(logs, axis=0), cap))
     spike = np.exp(np.minimum(logs[0], cap))
     ax.fill_between(xs, spike, color=PALETTE["single"], alpha=0.18, lw=0)
-    ax.plot(xs, spike, color=PALETTE["single"], lw=1.0, label=r"spike $\pi_1\,\mathcal{N}(x\,|\,x_n,\sigma^2)$")
+    ax.plot(xs, spike, color=PALETTE["single"], lw=1.1, zorder=3, label=r"spike $\pi_1\,\mathcal{N}(x\,|\,x_n,\sigma^2)$")
     for k, row in enumerate(logs[1:], start=2):
         label = r"broad $\pi_k\,\mathcal{N}(x\,|\,\mu_k,s_k^2)$, $k \geq 2$" if k == 2 else None
-        ax.plot(xs, np.exp(np.minimum(row, cap)), color=PALETTE["other"], lw=1.0, ls="--", label=label)
-    ax.plot(xs, total, color=PALETTE["mixture"], lw=1.8, label="mixture $p(x)$")
+        ax.plot(xs, np.exp(np.minimum(row, cap)), color=PALETTE["other"], lw=1.1, ls="--", zorder=3,
+                label=label)
+    ax.plot(xs, total, color=PALETTE["mixture"], lw=2.4, alpha=0.85, zorder=2, label="mixture $p(x)$")
     data = np.array([float(row[0]) for row in model.data.rows])
     ax.plot(data, np.zeros_like(data), "o", color=PALETTE["point"], ms=5, clip_on=False, zorder=5, label="data")
-    ax.plot([data[model.point]], [0.0], "o", color=PALETTE["single"], ms=7, mfc="none", mew=1.6,
-            clip_on=False, zorder=6)
+    ax.plot([data[model.point]], [0.0], "o", color=PALETTE["single"], ms=8, mfc="none", mew=1.6,
+            clip_on=False, zorder=6, label=f"$x_n$ (point {model.point})")
     ax.set_ylim(0.0, top)
+    ax.set_xlim(grid[0], grid[-1])
     if panel.spike_peak > top:
+        right_half = data[model.point] > (grid[0] + grid[-1]) / 2  # label on the side with room
         ax.annotate(
-            f"peak ${power_of_ten(float(mpmath.log10(panel.spike_peak)))}$",
-            xy=(data[model.point], top), xytext=(8, -14), textcoords="offset points",
+            f"peak ${power_of_ten(float(mpmath.log10(panel.spike_peak)))}$ (off scale)",
+            xy=(data[model.point], top), xytext=(-8 if right_half else 8, -14), textcoords="offset points",
             fontsize=8, color=PALETTE["single"], arrowprops={"arrowstyle": "-|>", "color": PALETTE["single"]},
-            ha="left", va="top", annotation_clip=False,
+            ha="right" if right_half else "left", va="top", annotation_clip=False,
         )
+    log_l = mpmath.nstr(panel.log_likelihood, 6).replace("-", "\u2212")
     title = math_label(rf"\sigma = {power_of_ten(panel.log10_sigma)}", f"sigma = 1e{panel.log10_sigma:g}")
-    ax.set_title(f"{title},  log L = {mpmath.nstr(panel.log_likelihood, 6)}", fontsize=10)
+    ax.set_title(f"{title}:   $\\log L$ = {log_l}", fontsize=10)
     ax.grid(alpha=0.25, lw=0.5)

@@ -12,7 +12,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from gmm_math.cli import derive
+from gmm_math.cli import check, derive
+from gmm_math.cli import em as em_command
+from gmm_math.cli import evaluate as evaluate_command
+from gmm_math.cli import dataset as dataset_command
 from gmm_math.cli import plots
 from gmm_math.derivations.errors import GmmMathError
 
@@ -73,6 +76,11 @@ def _root(
 
 
 app.add_typer(derive.app, name="derive")
+app.command("evaluate")(evaluate_command.evaluate)
+app.add_typer(check.app, name="check")
+app.command("em")(em_command.em)
+app.command("dataset")(dataset_command.dataset)
+app.command("plot-limit")(plots.plot_limit)
 app.command("plot-collapse")(plots.plot_collapse)
 
 

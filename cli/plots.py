@@ -49,9 +49,10 @@ def _log10_grid(start: float, stop: float, count: int) -> list[float]:
 
 def _checked_output(out: Path, dpi: int, start: float, stop: float, dps: int) -> None:
     """Validate everything cheap before any computation, so bad options fail at once and write nothing."""
-    from gmm_math.cli.figure_base import check_dpi, check_log10_range, output_format
+    from gmm_math.cli.figure_base import check_dpi, check_log10_range, check_output_folder, output_format
 
     output_format(out)
+    check_output_folder(out)
     check_dpi(dpi)
     check_log10_range(start, stop)
     check_dps(dps)
@@ -74,9 +75,9 @@ def plot_collapse(
 ) -> None:
     """Draw PRML Fig. 9.7: a broad component and a spike on data point x_n, for shrinking sigma.
 
-    Small multiples, one per sigma from 10^FROM to 10^TO; each title carries the mixture's
-    log-likelihood computed with mpmath (the same numbers as `gmm-math evaluate`). 1-D data only.
-    Writes figures/plot-collapse.png (relative to the current folder) unless --out is given.
+    Small multiples, one per sigma from 10^FROM to 10^TO; each title carries the mixture's log-likelihood computed with mpmath (the same numbers as `gmm-math evaluate`). The spike is drawn however narrow it is; its height is printed when it leaves the axis. 1-D data only.
+
+    Writes figures/plot-collapse.png (relative to the current folder) unless --out is given; .png, .svg or .pdf.
     """
     _checked_output(out, dpi, start, stop, dps)
     _check_count(panels, 1, PANELS_MAX, "--panels")
@@ -90,4 +91,81 @@ def plot_collapse(
         dataset, point, components, **mixture_parameters(weights, means, scales)))
     numbers = collapse_panels(model, _log10_grid(start, stop, panels), dps)
     written = save_figure(draw_collapse(model, numbers, dps), out, dpi)
+    typer.echo(f"wrote {written}")
+
+
+def sigma_texts(log10_sigmas: list[float], dps: int) -> list[str]:
+    """sigma = 10**x as decimal text for the numerics (exact ``1e-300`` for whole x, else ``dps`` digits).
+
+    For evaluating an extra curve (e.g. a remedy) on a Series' x grid.
+    """
+    from mpmath import mp, nstr
+
+    with mp.workdps(dps + 10):
+        return [f"1e{int(x)}" if float(x).is_integer() else nstr(mp.mpf(10) ** mp.mpf(x), dps + 5)
+                for x in log10_sigmas]
+
+
+def sweep_text(start: float, stop: float, points: int) -> str:
+    """``--from/--to/--points`` as evaluate's ``--sweep FROM:TO:COUNT`` (decimals, 12 places at most).
+
+    >>> sweep_text(1.0, -400.0, 402)
+    '1:-400:402'
+    >>> sweep_text(0.5, -1e-05, 3)
+    '0.5:-0.00001:3'
+    """
+    from decimal import Decimal
+
+    def decimal(value: float) -> str:
+        text = format(Decimal(repr(value)).quantize(Decimal("1e-12")).normalize(), "f")
+        return "0" if text in ("-0", "0") else text
+
+    return f"{decimal(start)}:{decimal(stop)}:{points}"
+
+
+def limit_figure_data(dataset, point: int, components: int, params: dict, sweep: str, dps: int):
+    """The LimitPlot behind ``plot-limit``: the table of ``gmm-math evaluate --sweep SWEEP`` (with its limits)."""
+    from gmm_math.cli.figures_limit import limit_plot_data
+    from gmm_math.derivations.model import example_data
+    from gmm_math.numerics.sweep import evaluate_table, parse_sweep
+
+    table = evaluate_table(dataset or example_data(), point, sigmas=parse_sweep(sweep), dps=dps,
+                           components=components, **params)
+    return limit_plot_data(table)
+
+
+def plot_limit(
+    data: DataText = None,
+    data_file: DataFile = None,
+    point: Point = 0,
+    components: Components = 2,
+    weights: Weights = None,
+    means: Means = None,
+    scales: Scales = None,
+    start: LimitFrom = 1.0,
+    stop: LimitTo = -400.0,
+    points: LimitPoints = 402,
+    dps: Dps = 50,
+    dpi: Dpi = 150,
+    out: LimitOut = Path("figures/plot-limit.png"),
+) -> None:
+    """Plot log L against log10 sigma down to sigma = 10^TO: the single Gaussian and the collapsing mixture.
+
+    The numbers are those of `gmm-math evaluate --sweep FROM:TO:POINTS` (mpmath, --dps digits), the same function.
+
+    Top: the mixture's log L on a linear axis. Bottom: the single Gaussian's log L on a logarithmic axis of -log L. Each panel shows the symbolic limit and leading term (SymPy) and the rate that confirms it.
+
+    Dotted lines mark where float64 (log space, and the naive product of densities) first disagrees with mpmath, from evaluate's flags.
+
+    Writes figures/plot-limit.png (relative to the current folder) unless --out is given; .png, .svg or .pdf.
+    """
+    _checked_output(out, dpi, start, stop, dps)
+    _check_count(points, POINTS_MIN, POINTS_MAX, "--points")
+
+    from gmm_math.cli.figure_base import save_figure
+    from gmm_math.cli.figures_limit_draw import draw_limit
+
+    plot = limit_figure_data(read_data(data, data_file), point, components,
+                             mixture_parameters(weights, means, scales), sweep_text(start, stop, points), dps)
+    written = save_figure(draw_limit(plot, start, stop), out, dpi)
     typer.echo(f"wrote {written}")
