@@ -82,3 +82,11 @@ def mixture(
 
     show(mixture_collapse(components=components, dim=dim, covariance=covariance.value, data=dataset,
                           point=point, multiplicity=multiplicity, **params), dps, fmt)
+
+
+# `derive remedy` and `derive degenerate` (issue 7) live in their own module, which reuses Format from here:
+# keep this import below the definitions above.
+from gmm_math.cli import derive_remedy  # noqa: E402
+
+app.command("remedy")(derive_remedy.remedy)
+app.command("degenerate")(derive_remedy.degenerate)

@@ -7,10 +7,11 @@ are imported inside the commands so ``gmm-math --help`` stays fast.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
+from gmm_math.cli.figures_remedy import PlotRemedy
 from gmm_math.cli.options import (
     Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_parameters, read_data,
 )
@@ -31,6 +32,8 @@ LimitPoints = Annotated[int, typer.Option(
 CollapseFrom = Annotated[float, typer.Option("--from", help="log10 sigma of the first panel.")]
 CollapseTo = Annotated[float, typer.Option("--to", help="log10 sigma of the last panel.")]
 Panels = Annotated[int, typer.Option("--panels", help=f"Number of small multiples (1..{PANELS_MAX}).")]
+RemedyOpt = Annotated[Optional[PlotRemedy], typer.Option(
+    "--remedy", help="Overlay a remedied objective (its default parameters, as `derive remedy NAME`).")]
 
 
 def _check_count(value: int, low: int, high: int, name: str) -> int:
@@ -148,6 +151,7 @@ def plot_limit(
     dps: Dps = 50,
     dpi: Dpi = 150,
     out: LimitOut = Path("figures/plot-limit.png"),
+    remedy: RemedyOpt = None,
 ) -> None:
     """Plot log L against log10 sigma down to sigma = 10^TO: the single Gaussian and the collapsing mixture.
 
@@ -157,6 +161,8 @@ def plot_limit(
 
     Dotted lines mark where float64 (log space, and the naive product of densities) first disagrees with mpmath, from evaluate's flags.
 
+    --remedy ridge|map|penalty overlays the remedied objective (mpmath) on the mixture's curve; one that falls to -oo is also drawn on the logarithmic panel.
+
     Writes figures/plot-limit.png (relative to the current folder) unless --out is given; .png, .svg or .pdf.
     """
     _checked_output(out, dpi, start, stop, dps)
@@ -165,7 +171,11 @@ def plot_limit(
     from gmm_math.cli.figure_base import save_figure
     from gmm_math.cli.figures_limit_draw import draw_limit
 
-    plot = limit_figure_data(read_data(data, data_file), point, components,
-                             mixture_parameters(weights, means, scales), sweep_text(start, stop, points), dps)
+    dataset, params = read_data(data, data_file), mixture_parameters(weights, means, scales)
+    plot = limit_figure_data(dataset, point, components, params, sweep_text(start, stop, points), dps)
+    if remedy is not None:
+        from gmm_math.cli.figures_remedy import with_remedy
+
+        plot = with_remedy(plot, remedy.value, dataset, point, components, params, dps)
     written = save_figure(draw_limit(plot, start, stop), out, dpi)
     typer.echo(f"wrote {written}")
