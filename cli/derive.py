@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
+from gmm_math.cli import derive_remedy
+from gmm_math.cli.derive_output import Format, FormatOpt, show
 from gmm_math.cli.options import (
     Components, Covariance, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps,
     mixture_parameters, read_data,
@@ -18,25 +19,7 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    text = "text"
-    latex = "latex"
-    markdown = "markdown"
-    json = "json"
-
-
 Dim = Annotated[int, typer.Option("--dim", "-d", help="Dimension D (read from the data when data are given).")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-
-
-def show(derivation, dps: int, fmt: Format) -> None:
-    """Confirm ``derivation`` numerically and print it (shared by every derive command)."""
-    from rich.console import Console
-
-    from gmm_math.cli.render import render
-    from gmm_math.numerics.confirm import confirm
-
-    render(derivation, confirm(derivation, dps), fmt.value, Console())
 
 
 @app.command()
@@ -83,10 +66,6 @@ def mixture(
     show(mixture_collapse(components=components, dim=dim, covariance=covariance.value, data=dataset,
                           point=point, multiplicity=multiplicity, **params), dps, fmt)
 
-
-# `derive remedy` and `derive degenerate` (issue 7) live in their own module, which reuses Format from here:
-# keep this import below the definitions above.
-from gmm_math.cli import derive_remedy  # noqa: E402
 
 app.command("remedy")(derive_remedy.remedy)
 app.command("degenerate")(derive_remedy.degenerate)

@@ -1,6 +1,6 @@
 """``gmm-math derive remedy NAME`` and ``gmm-math derive degenerate``: which cures bound the objective.
 
-Registered on the ``derive`` sub-app by cli/derive.py (after its own definitions, which this module reuses).
+Registered on the ``derive`` sub-app by cli/derive.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gmm_math.cli.derive import Format, FormatOpt
+from gmm_math.cli.derive_output import Format, FormatOpt, show
 from gmm_math.cli.options import (
     Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_parameters, read_data,
 )
@@ -71,13 +71,10 @@ def _build(remedy: str, common: dict, params: dict):
     return builders[remedy](**common, **params)
 
 
-def _show(derivation, dps: int, fmt: Format) -> None:
-    from rich.console import Console
-
-    from gmm_math.cli.render import render
+def _show_remedy(derivation, dps: int, fmt: Format) -> None:
     from gmm_math.numerics.remedy_objectives import remedy_check
 
-    render(derivation, remedy_check(derivation, dps), fmt.value, Console())
+    show(derivation, dps, fmt, remedy_check(derivation, dps))
 
 
 def remedy(
@@ -114,7 +111,7 @@ def remedy(
         raise GmmMathError("--weights/--means/--scales do not apply to `derive remedy ratio`: its path puts every "
                            "component on its own data point with equal weights")
     common = {"dim": 1 if dim is None else dim, "data": dataset, "point": point, "components": components}
-    _show(_build(name.value, common, {**params, **mixture}), dps, fmt)
+    _show_remedy(_build(name.value, common, {**params, **mixture}), dps, fmt)
 
 
 def degenerate(
@@ -131,4 +128,4 @@ def degenerate(
     dataset = read_data(data, data_file)
     from gmm_math.derivations.degenerate import degenerate_collapse
 
-    _show(degenerate_collapse(dim=dim, data=dataset), dps, fmt)
+    _show_remedy(degenerate_collapse(dim=dim, data=dataset), dps, fmt)

@@ -109,10 +109,13 @@ def print_text(derivation, check, console) -> None:
             console.print("\n".join("    " + line for line in pretty.splitlines()), markup=False, highlight=False,
                           soft_wrap=True)
     console.print()
-    console.print(f"[bold]Result:[/bold] log L → {sp.pretty(derivation.limit_log_likelihood)}, "
-                  f"L → {sp.pretty(derivation.limit_likelihood)} as σ → 0+, led by", highlight=False)
-    lead = sp.pretty(derivation.leading_term, use_unicode=True, num_columns=width - 4)
-    console.print("\n".join("    " + line for line in lead.splitlines()), markup=False, highlight=False)
+    console.print("[bold]Result as σ → 0+[/bold]")
+    for label, expr in (("log L →", derivation.limit_log_likelihood), ("L →", derivation.limit_likelihood),
+                        ("led by", derivation.leading_term)):
+        if expr.is_number and expr.is_finite and not expr.is_Rational and len(sp.pretty(expr).splitlines()) > 1:
+            _labelled(console, label, f"{sp.N(expr, 15)}  (≈; the exact value is in --format json|latex)")
+        else:
+            _labelled(console, label, sp.pretty(expr, use_unicode=True, num_columns=width - 12))
     table = Table(title=f"Numeric check (mpmath, {check.dps} significant digits)", title_justify="left")
     table.add_column("σ", justify="right")
     table.add_column("log L", justify="right", overflow="fold")
@@ -120,8 +123,17 @@ def print_text(derivation, check, console) -> None:
         table.add_row(s, _mp_str(v, check.dps))
     console.print(table)
     verdict = "agrees with" if check.agrees else "does NOT agree with"
-    console.print(f"The trend {verdict} the symbolic limit {sp.pretty(derivation.limit_log_likelihood)}.",
-                  highlight=False)
+    console.print(f"The trend {verdict} the symbolic limit of log L above.", highlight=False)
+
+
+def _labelled(console, label: str, pretty: str) -> None:
+    """``label value`` on one line, or the label over an indented block when the value spans lines."""
+    lines = pretty.splitlines()
+    if len(lines) == 1:
+        console.print(f"  {label} {lines[0]}", markup=False, highlight=False)
+        return
+    console.print(f"  {label}", markup=False, highlight=False)
+    console.print("\n".join("      " + line for line in lines), markup=False, highlight=False)
 
 
 def render(derivation, check, fmt: str, console) -> None:

@@ -175,18 +175,26 @@ def _concrete(model: CollapseModel, dim: int, full: bool) -> Derivation:
         + [sp.Eq(MU[j + 2], _vector(mean), evaluate=False) for j, mean in enumerate(model.means)]
         + [sp.Eq(COV[j + 2], sp.Rational(v) * sp.Identity(dim), evaluate=False)
            for j, v in enumerate(model.variances)])))
-    limits = [(row, count, expr, sp.limit(expr, sigma, 0, "+")) for row, count, expr, _, _ in terms]
-    shown = limits[:SHOWN_POINTS]
-    more = len(limits) - len(shown)
-    steps.append(Step(
-        "Each point's contribution",
-        "The exact log mixture density of each distinct data point and its limit (sympy.limit)"
-        + (f"; {more} more distinct point(s) not shown." if more else "."),
-        tuple(sp.Eq(sp.Limit(expr, sigma, 0, "+"), lim) for _, _, expr, lim in shown),
-    ))
-    pieces = [count * lim for _, count, _, lim in limits]
+    shown = [(count, expr, sp.limit(expr, sigma, 0, "+")) for _, count, expr, _, _ in terms[:SHOWN_POINTS]]
+    lines = [sp.Eq(sp.Limit(expr, sigma, 0, "+"), lim) for _, expr, lim in shown]
+    pieces = [count * lim for count, _, lim in shown]
+    more = terms[SHOWN_POINTS:]
+    text = "The exact log mixture density of each distinct data point and its limit (sympy.limit)."
+    if more:
+        # Every point's component-1 term is c sigma^-p exp(-a/sigma^2): two SymPy limits settle all the
+        # remaining points at once, by continuity of log, instead of one sympy.limit per point.
+        a, p = sp.Symbol("a", positive=True), sp.Symbol("p", positive=True)
+        vanish = sp.limit(sigma**-p * sp.exp(-a / sigma**2), sigma, 0, "+")
+        grow = sp.limit(sigma**-p, sigma, 0, "+")
+        lines += [sp.Eq(sp.Limit(sigma**-p * sp.exp(-a / sigma**2), sigma, 0, "+"), vanish),
+                  sp.Eq(sp.Limit(sigma**-p, sigma, 0, "+"), grow)]
+        pieces += [count * (grow if up else b + sp.log(1 + vanish)) for _, count, _, b, up in more]
+        text = (f"The exact log mixture density of the first {SHOWN_POINTS} distinct points and its limit "
+                f"(sympy.limit); for the other {len(more)}, component 1 contributes c sigma^-p exp(-a/sigma^2) "
+                "with a > 0 (it vanishes) or a = 0 (it grows), by the two limits below.")
+    steps.append(Step("Each point's contribution", text, tuple(lines)))
     if sp.oo in pieces and -sp.oo in pieces:  # pragma: no cover - cannot happen for a mixture
-        exact = sp.limit(sum(count * expr for _, count, expr, _ in limits), sigma, 0, "+")
+        exact = sp.limit(sp.Add(*(count * expr for _, count, expr, _, _ in terms)), sigma, 0, "+")
     else:
         exact = sp.Add(*pieces)
     constant = sp.Add(*(count * b for _, count, _, b, up in terms if not up))
