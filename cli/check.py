@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from gmm_math.derivations.data import read_text_file
 from gmm_math.derivations.errors import GmmMathError
 
 MAX_STEPS_FILE = 1_000_000
@@ -59,8 +60,9 @@ def _render_limit(found: dict[str, Any], summary: str) -> list[str]:
     lines = [_headline(found, summary), f"symbolic (SymPy): {found['symbolic']}"]
     for case in found["cases"] or []:
         lines.append(f"  case {case['condition']}: limit {case['limit']}")
-    if found["numeric"]:
-        lines.append("numeric (mpmath, the variable at distance 10^-k from its point, k = 1..16):")
+    steps = max((len(entry["approach"]) for entry in found["numeric"]), default=0)
+    if steps:
+        lines.append(f"numeric (mpmath, the variable at distance 10^-k from its point, k = 1..{steps}):")
     shown_cases: dict[Any, list[bool | None]] = {}
     for entry in found["numeric"]:
         verdicts = shown_cases.setdefault(entry["case"], [])
@@ -173,15 +175,7 @@ def _read_steps(file: Path | None, example: str | None) -> tuple[str, str]:
         from gmm_math.derivations.check import example_path
 
         file = example_path(example)
-    try:
-        if file.stat().st_size > MAX_STEPS_FILE:
-            raise GmmMathError(f"the steps file {str(file)!r} is larger than {MAX_STEPS_FILE} bytes")
-        return str(file), file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise GmmMathError(f"the steps file {str(file)!r} is not UTF-8 text") from None
-    except OSError as err:
-        raise GmmMathError(f"cannot read the steps file {str(file)!r}: {err.strerror or type(err).__name__}") \
-            from None
+    return str(file), read_text_file(file, MAX_STEPS_FILE, "the steps file")
 
 
 @app.command("steps")

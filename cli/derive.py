@@ -10,7 +10,7 @@ from gmm_math.cli import derive_remedy
 from gmm_math.cli.derive_output import Format, FormatOpt, show
 from gmm_math.cli.options import (
     Components, Covariance, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps,
-    mixture_parameters, read_data,
+    mixture_inputs, read_data,
 )
 
 app = typer.Typer(
@@ -59,8 +59,7 @@ def mixture(
 ) -> None:
     """A mixture whose component 1 sits on a data point: as sigma_1 -> 0+, L -> oo at rate sigma^(-rD)."""
     check_dps(dps)
-    dataset = read_data(data, data_file)
-    params = mixture_parameters(weights, means, scales)
+    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     from gmm_math.derivations.mixture import mixture_collapse
 
     show(mixture_collapse(components=components, dim=dim, covariance=covariance.value, data=dataset,

@@ -12,7 +12,7 @@ import typer
 
 from gmm_math.cli.derive_output import Format, FormatOpt, show
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_parameters, read_data,
+    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs, read_data,
 )
 from gmm_math.derivations.data import parse_number
 from gmm_math.derivations.errors import GmmMathError
@@ -105,8 +105,8 @@ def remedy(
     check_dps(dps)
     params = _parameters(name.value, {"eps": eps, "alpha": alpha, "beta": beta, "a": a, "c": c, "lam": lam,
                                       "tau2": tau2})
-    dataset = read_data(data, data_file)
-    mixture = {k: v for k, v in mixture_parameters(weights, means, scales).items() if v is not None}
+    dataset, mixture = mixture_inputs(data, data_file, weights, means, scales)
+    mixture = {k: v for k, v in mixture.items() if v is not None}
     if mixture and name is Remedy.ratio:
         raise GmmMathError("--weights/--means/--scales do not apply to `derive remedy ratio`: its path puts every "
                            "component on its own data point with equal weights")

@@ -62,8 +62,8 @@ def em(
     max_iter: Annotated[int, typer.Option("--max-iter", help="EM iterations per attempt (>= 1).")] = 100,
     tol: Annotated[float, typer.Option("--tol", help="Stop when the objective per point changes less.")] = 1e-6,
     plot: Annotated[str | None, typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text | json.")] = "text",
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text | json.")] = "text",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Fit a Gaussian mixture by EM, detect a component collapsing onto a data point, and apply a remedy.
 
@@ -76,6 +76,7 @@ def em(
     Components and points are numbered from 0.
     """
     from gmm_math.cli.em_plot import plot_format, save_plot
+    from gmm_math.cli.io import check_output_folder
     from gmm_math.cli.em_report import as_json, render_text
     from gmm_math.numerics.em import fit
 
@@ -84,6 +85,7 @@ def em(
         raise GmmMathError(f"unknown --format {output_format!r} (expected text or json)")
     if plot is not None:
         plot_format(plot)
+        check_output_folder(plot)
     X, source = _load(dataset, data, data_file)
     progress, callback = _progress(max_iter, quiet)
     options = dict(init=init, remedy=remedy, reg_covar=reg_covar, covariance=covariance, max_iter=max_iter,

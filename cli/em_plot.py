@@ -7,14 +7,18 @@ Imported inside the command only (it needs numpy and matplotlib). Uses a bare
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from gmm_math.cli.figure_base import FORMATS
 from gmm_math.cli.io import atomic_write
 from gmm_math.derivations.errors import GmmMathError
-from gmm_math.numerics.em import FitResult
 
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+if TYPE_CHECKING:
+    import numpy as np
+
+    from gmm_math.numerics.em import FitResult
+
+_ELLIPSES = ((1.0, "-"), (2.0, "--"))  # (sigmas, line style) of the contours drawn per component
 _COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
 
 
@@ -28,6 +32,8 @@ def plot_format(path: str) -> str:
 
 def _ellipse_outline(mean: np.ndarray, covariance: np.ndarray, sigmas: float, steps: int = 200) -> np.ndarray:
     """Points (steps, 2) on the ``sigmas``-sigma contour of a 2-D Gaussian."""
+    import numpy as np
+
     values, vectors = np.linalg.eigh(covariance)
     angle = np.linspace(0.0, 2.0 * np.pi, steps)
     circle = np.stack([np.cos(angle), np.sin(angle)], axis=1)
@@ -35,12 +41,14 @@ def _ellipse_outline(mean: np.ndarray, covariance: np.ndarray, sigmas: float, st
 
 
 def _draw_mixture_2d(ax, X: np.ndarray, result: FitResult) -> None:
+    import numpy as np
+
     ax.scatter(X[:, 0], X[:, 1], s=6, c="0.55", linewidths=0, label="data")
     collapsed = result.collapse.component if result.collapse is not None else None
     for k in range(result.weights.size):
         colour = "red" if k == collapsed else _COLOURS[k % len(_COLOURS)]
         cov = result.covariances[k][:2, :2]
-        for sigmas, style in ((1.0, "-"), (2.0, "--")):
+        for sigmas, style in _ELLIPSES:
             outline = _ellipse_outline(result.means[k][:2], cov, sigmas)
             ax.plot(outline[:, 0], outline[:, 1], style, color=colour, linewidth=1.4 if k == collapsed else 1.0)
         ax.plot(*result.means[k][:2], "x", color=colour, markersize=7, label=f"component {k}")
@@ -52,11 +60,14 @@ def _draw_mixture_2d(ax, X: np.ndarray, result: FitResult) -> None:
                     textcoords="offset points", color="red", fontsize=8)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
-    ax.set_title("data, 1- and 2-sigma ellipses (first two coordinates)", fontsize=9)
+    levels = "- and ".join(f"{sigmas:g}" for sigmas, _ in _ELLIPSES)  # "1- and 2"
+    ax.set_title(f"data, {levels}-sigma ellipses (first two coordinates)", fontsize=9)
     ax.legend(fontsize=7, loc="best")
 
 
 def _draw_mixture_1d(ax, X: np.ndarray, result: FitResult) -> None:
+    import numpy as np
+
     x = X[:, 0]
     grid = np.linspace(x.min() - 0.1 * np.ptp(x), x.max() + 0.1 * np.ptp(x), 600)
     ax.plot(x, np.zeros_like(x), "|", color="0.45", markersize=12)
@@ -71,6 +82,8 @@ def _draw_mixture_1d(ax, X: np.ndarray, result: FitResult) -> None:
 
 
 def _draw_trace(ax, result: FitResult) -> None:
+    import numpy as np
+
     values = np.array(result.log_likelihood)
     ax.plot(np.arange(values.size), values, "o-", markersize=3, color="black")
     if result.collapse is not None:

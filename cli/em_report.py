@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
-from gmm_math.numerics.em import Collapse, FitResult
+    from gmm_math.numerics.em import Collapse, FitResult
 
 
 def _num(value: float) -> str:
     return f"{value:.6g}"
 
 
-def _vector(values: np.ndarray) -> str:
+def _vector(values: Iterable[float]) -> str:
     return "(" + ", ".join(_num(v) for v in values) + ")"
 
 
@@ -37,7 +40,7 @@ def collapse_sentence(collapse: Collapse, n: int) -> str:
     flat = (f"; it holds {held} distinct points, too few to span its {len(collapse.point)} dimensions"
             if held > collapse.coincident else "")
     return (f"component {collapse.component} collapsed onto point {collapse.point_index}"
-            f" = {_vector(np.array(collapse.point))}{coincident} at iteration {collapse.iteration};"
+            f" = {_vector(collapse.point)}{coincident} at iteration {collapse.iteration};"
             f" its weight is {weight_phrase(collapse, n)}{flat}")
 
 

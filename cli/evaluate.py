@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_parameters, read_data,
+    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
 )
 
 DEFAULT_SWEEP = "0:-400:9"
@@ -61,8 +61,7 @@ def evaluate(
     Without data the example 0, 1, 3 (x_n = 0) is used; D is read from the data. Rows: the --sigma values, then the --sweep.
     """
     check_dps(dps)
-    dataset = read_data(data, data_file)
-    params = mixture_parameters(weights, means, scales)
+    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     from gmm_math.derivations.model import example_data
     from gmm_math.numerics.sweep import evaluate_table, parse_sweep
 

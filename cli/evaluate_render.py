@@ -11,8 +11,6 @@ import csv
 import json
 import sys
 
-import mpmath
-
 TEXT_DIGITS = 7
 FLOAT_DIGITS = 6
 ROW_KEYS = (
@@ -32,6 +30,8 @@ NON_FINITE = {"underflow": "-inf", "overflow": "+inf", "nan": "nan"}
 
 def row_record(row, dps: int) -> dict:
     """One row as JSON-ready values: mpmath as ``dps``-digit strings, float64 as float or None."""
+    import mpmath
+
     record = {key: getattr(row, key) for key in ROW_KEYS}
     for key in MPMATH_KEYS:
         record[key] = mpmath.nstr(record[key], dps)
@@ -41,6 +41,8 @@ def row_record(row, dps: int) -> dict:
 
 def table_record(table) -> dict:
     """The JSON document of the issue's contract."""
+    import mpmath
+
     dps = table.dps
     return {
         "dps": dps, "n": table.n, "dim": table.dim, "S": str(table.S),
@@ -76,6 +78,8 @@ def render_text(table) -> None:
 
 
 def short(value, digits: int = TEXT_DIGITS) -> str:
+    import mpmath
+
     return mpmath.nstr(value, digits)
 
 
@@ -146,12 +150,15 @@ def float64_cell(value: float | None, flag: str | None):
 
 
 def flag_legend(table) -> list[str]:
+    from gmm_math.numerics.sweep import FLOAT64_RELATIVE
+
+    tolerance = f"{FLOAT64_RELATIVE:g}".replace("e-0", "e-")  # 1e-9, not 1e-09
     flagged = [flag for row in table.rows for flag in row.float64_flags]
     if not flagged:
-        return ["float64 agrees with mpmath to 1e-9 relative in every cell."]
+        return [f"float64 agrees with mpmath to {tolerance} relative in every cell."]
     return [
         "flags: U underflow (float64 log L = -inf: L lost to 0), O overflow (+inf),",
-        "       N nan, X inexact (finite, off from mpmath by more than 1e-9 relative);",
+        f"       N nan, X inexact (finite, off from mpmath by more than {tolerance} relative);",
         "       * sigma itself is 0.0, subnormal or inf in float64.",
     ]
 

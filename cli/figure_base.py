@@ -35,18 +35,6 @@ def output_format(path: Path) -> str:
     return fmt
 
 
-def check_output_folder(path: Path) -> Path:
-    """Fail before any computation when ``path`` cannot be a file: it is a folder, or lies under a file."""
-    if path.is_dir():
-        raise GmmMathError(f"cannot write {str(path)!r}: it is a folder")
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise GmmMathError(f"cannot write {str(path)!r}: {str(parent)!r} is a file, not a folder")
-            break
-    return path
-
-
 def check_dpi(dpi: int) -> int:
     if not DPI_MIN <= dpi <= DPI_MAX:
         raise GmmMathError(f"--dpi must be between {DPI_MIN} and {DPI_MAX}, got {dpi}")

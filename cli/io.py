@@ -10,17 +10,28 @@ from pathlib import Path
 from gmm_math.derivations.errors import GmmMathError
 
 
+def check_output_folder(path: str | Path) -> Path:
+    """Fail before any computation when ``path`` cannot be a file: it is a folder, or lies under a file."""
+    path = Path(path)
+    if path.is_dir():
+        raise GmmMathError(f"cannot write {str(path)!r}: it is a folder")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise GmmMathError(f"cannot write {str(path)!r}: {str(parent)!r} is a file, not a folder")
+            break
+    return path
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Create ``path`` by calling ``write(tmp_path)`` and renaming; nothing half-written is left.
 
     The parent folder is created. Any OS error becomes one :class:`GmmMathError` line.
     """
-    target = Path(path)
+    target = check_output_folder(path)
     tmp: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            raise GmmMathError(f"cannot write {str(target)!r}: it is a folder")
         fd, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
         os.close(fd)
         tmp = Path(name)

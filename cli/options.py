@@ -47,8 +47,11 @@ def read_data(data: str | None, data_file: Path | None) -> Dataset | None:
 
 def mixture_parameters(weights: str | None, means: str | None, scales: str | None) -> dict:
     """Parsed ``--weights/--means/--scales`` as keyword arguments of ``CollapseModel.mixture``."""
-    return {
-        "weights": parse_number_list(weights, "--weights") if weights is not None else None,
-        "means": parse_number_list(means, "--means") if means is not None else None,
-        "scales": parse_number_list(scales, "--scales") if scales is not None else None,
-    }
+    given = {"weights": weights, "means": means, "scales": scales}
+    return {name: None if text is None else parse_number_list(text, f"--{name}") for name, text in given.items()}
+
+
+def mixture_inputs(data: str | None, data_file: Path | None, weights: str | None, means: str | None,
+                   scales: str | None) -> tuple[Dataset | None, dict]:
+    """The shared data and mixture options as (data set or None, ``CollapseModel.mixture`` keyword arguments)."""
+    return read_data(data, data_file), mixture_parameters(weights, means, scales)

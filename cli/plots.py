@@ -13,7 +13,7 @@ import typer
 
 from gmm_math.cli.figures_remedy import PlotRemedy
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_parameters, read_data,
+    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
 )
 from gmm_math.derivations.errors import GmmMathError
 
@@ -52,7 +52,8 @@ def _log10_grid(start: float, stop: float, count: int) -> list[float]:
 
 def _checked_output(out: Path, dpi: int, start: float, stop: float, dps: int) -> None:
     """Validate everything cheap before any computation, so bad options fail at once and write nothing."""
-    from gmm_math.cli.figure_base import check_dpi, check_log10_range, check_output_folder, output_format
+    from gmm_math.cli.figure_base import check_dpi, check_log10_range, output_format
+    from gmm_math.cli.io import check_output_folder
 
     output_format(out)
     check_output_folder(out)
@@ -89,9 +90,8 @@ def plot_collapse(
     from gmm_math.cli.figures_collapse import check_one_dimensional, collapse_panels, draw_collapse
     from gmm_math.derivations.model import CollapseModel, example_data
 
-    dataset = read_data(data, data_file) or example_data()
-    model = check_one_dimensional(CollapseModel.mixture(
-        dataset, point, components, **mixture_parameters(weights, means, scales)))
+    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
+    model = check_one_dimensional(CollapseModel.mixture(dataset or example_data(), point, components, **params))
     numbers = collapse_panels(model, _log10_grid(start, stop, panels), dps)
     written = save_figure(draw_collapse(model, numbers, dps), out, dpi)
     typer.echo(f"wrote {written}")
@@ -171,7 +171,7 @@ def plot_limit(
     from gmm_math.cli.figure_base import save_figure
     from gmm_math.cli.figures_limit_draw import draw_limit
 
-    dataset, params = read_data(data, data_file), mixture_parameters(weights, means, scales)
+    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     plot = limit_figure_data(dataset, point, components, params, sweep_text(start, stop, points), dps)
     if remedy is not None:
         from gmm_math.cli.figures_remedy import with_remedy

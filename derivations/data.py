@@ -17,9 +17,29 @@ from gmm_math.derivations.errors import GmmMathError
 MAX_POINTS = 100_000
 MAX_DIM = 50
 MAX_TEXT = 10_000_000
-NUMBER = re.compile(r"[+-]?(?:\d{1,80}(?:\.\d{0,80})?|\.\d{1,80})(?:[eE][+-]?\d{1,4})?")
+# re.ASCII: a bare "\d" also takes Arabic-Indic or full-width digits, which numpy's CSV route refuses
+NUMBER = re.compile(r"[+-]?(?:\d{1,80}(?:\.\d{0,80})?|\.\d{1,80})(?:[eE][+-]?\d{1,4})?", re.ASCII)
 MAX_EXPONENT = 300
 _FORM = 'a number list such as "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";")'
+
+
+def read_text_file(path: str | Path, max_bytes: int, what: str = "data file") -> str:
+    """The UTF-8 text of ``path`` (CRLF and CR newlines made LF), reading at most ``max_bytes + 1`` bytes.
+
+    The read itself is bounded, so a pipe or a device such as /dev/zero cannot exhaust memory. ``what``
+    names the file in the GmmMathError raised when it is missing, unreadable, too large or not UTF-8.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            raise GmmMathError(f"{what} {str(path)!r} is larger than {max_bytes} bytes")
+        return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        raise GmmMathError(f"cannot read {what} {str(path)!r}: not UTF-8 text") from None
+    except OSError as err:
+        raise GmmMathError(f"cannot read {what} {str(path)!r}: {err.strerror or type(err).__name__}") from None
 
 
 def parse_number(text: str, what: str = "value") -> Fraction:
@@ -106,15 +126,7 @@ class Dataset:
     def from_csv(cls, path: str | Path) -> "Dataset":
         """Read a CSV file with one point per row; blank lines, ``#`` comments and one header row are skipped."""
         path = Path(path)
-        try:
-            if path.stat().st_size > MAX_TEXT:
-                raise GmmMathError(f"data file {str(path)!r} is larger than {MAX_TEXT} bytes")
-            text = path.read_text(encoding="utf-8")
-        except GmmMathError:
-            raise
-        except (OSError, UnicodeDecodeError) as err:
-            reason = getattr(err, "strerror", None) or type(err).__name__
-            raise GmmMathError(f"cannot read data file {str(path)!r}: {reason}") from None
+        text = read_text_file(path, MAX_TEXT)
         lines = [(i + 1, line) for i, line in enumerate(text.splitlines())
                  if line.strip() and not line.lstrip().startswith("#")]
         if lines and not any(NUMBER.fullmatch(f.strip()) for f in lines[0][1].split(",")):

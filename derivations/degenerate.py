@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.model import CollapseModel, example_data
+from gmm_math.derivations.model import CollapseModel, example_data, first_coordinates
 from gmm_math.derivations.remedy_common import RemedyDerivation, conclude
 from gmm_math.derivations.result import SIGMA, Step
 from gmm_math.derivations.symbols import L, check_dim, expand_log_2pi
@@ -85,7 +85,8 @@ def degenerate_collapse(dim: int | None = None, data: Dataset | None = None) -> 
         "one Gaussian N(mu, Sigma) with mu = the data mean",
         "Sigma(sigma) = sigma^2 P + (I - P): P projects on the directions that shrink as sigma -> 0+",
         f"the {n} data points as given" if data is not None
-        else f"the example data 0, 1, 3 repeated along every coordinate (collinear for D >= 2), D = {dim}",
+        else f"the example data {first_coordinates(dataset.rows)} repeated along every coordinate (collinear for "
+        f"D >= 2), D = {dim}",
     )
     return conclude("degenerate", title, steps, log_l, CollapseModel.single(dataset, 0), assumptions,
                     {"mean": sp.ImmutableMatrix(mean), "projector": projector, "rank": sp.Integer(rank)},

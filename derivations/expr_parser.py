@@ -52,6 +52,8 @@ _RESERVED = {
     "infinity": "write oo for infinity",
     "Infinity": "write oo for infinity",
     "ln": "write log(...) for the natural logarithm",
+    "nan": "NaN is not a value (expected a number, oo, -oo or a name)",
+    "zoo": "write oo or -oo (complex infinity is not accepted)",
 }
 _EXPECTED = ("an expression built from numbers, names, + - * / ** and exp, log, sqrt, Abs, N, logN, "
              "e.g. log(N(x_n, mu, sigma))")
@@ -172,7 +174,7 @@ def _parse_tree(text: str, what: str) -> ast.expr:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
-        reason = (err.msg or "syntax error").split("(")[0].strip()
+        reason = re.sub(r"\s*\(detected at line \d+\)", "", err.msg or "syntax error").strip()
         hint = " (write 2*x for products)" if "invalid decimal literal" in reason else ""
         raise GmmMathError(f"the {what} {text.strip()[:60]!r} is not valid: {reason}{hint}; "
                            f"expected {_EXPECTED}") from None

@@ -8,7 +8,7 @@ import sympy as sp
 
 from gmm_math.derivations.data import Dataset
 from gmm_math.derivations.errors import GmmMathError
-from gmm_math.derivations.model import CollapseModel, example_data
+from gmm_math.derivations.model import CollapseModel, check_example_point, example_data, first_coordinates
 from gmm_math.derivations.result import SIGMA, Derivation, Step, dominant_term, limit_table, sigma_terms
 from gmm_math.derivations.symbols import L, N_SYM, TWO_PI, X, check_dim, expand_log_2pi, k, m, n
 
@@ -57,6 +57,7 @@ def mixture_collapse(
     dim = check_dim(dim, data)
     full = covariance == "full" and dim > 1
     if data is None:
+        check_example_point(data, point)
         if not 1 <= multiplicity <= MAX_MULTIPLICITY:
             raise GmmMathError(f"--multiplicity must be between 1 and {MAX_MULTIPLICITY}, got {multiplicity}")
         model = CollapseModel.mixture(example_data(dim, multiplicity), 0, components, weights, means, scales,
@@ -119,10 +120,11 @@ def _symbolic(model: CollapseModel, dim: int, full: bool, r: int) -> Derivation:
         "in C). C does not involve sigma.",
         (sp.Eq(C, others), sp.GreaterThan(sp.log(L), bound)),
     ))
+    x_n = model.data.rows[model.point]
     assumptions = _assumptions(model, full) + (
         "N > r: at least one point is not at x_n and is explained by components 2..K",
-        f"numeric check on the example data: x_n = 0 (r = {r} times) and the points 1, 3, with the default "
-        "components 2..K",
+        f"numeric check on the example data: x_n = {first_coordinates([x_n])} (r = {r} times) and the points "
+        f"{first_coordinates([row for row in model.data.rows if row != x_n])}, with the default components 2..K",
     )
     return _conclude(steps, bound, None, model, assumptions)
 

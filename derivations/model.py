@@ -30,6 +30,21 @@ def example_data(dim: int = 1, multiplicity: int = 1) -> Dataset:
     return Dataset(tuple(tuple(Fraction(v) for _ in range(dim)) for v in values))
 
 
+def first_coordinates(rows) -> str:
+    """The first coordinate of each row as text, e.g. ``"0, 1, 3"`` (describes the 1-D-repeated example).
+
+    >>> first_coordinates(example_data(2).rows)
+    '0, 1, 3'
+    """
+    return ", ".join(str(row[0]) for row in rows)
+
+
+def check_example_point(data: Dataset | None, point: int) -> None:
+    """Without data the example's x_n = 0 is used: another --point is an error, not silently ignored."""
+    if data is None and point != 0:
+        raise GmmMathError(f"--point {point} needs --data or --data-file (the example data use x_n = point 0)")
+
+
 @dataclass(frozen=True)
 class CollapseModel:
     """A Gaussian model whose component 1 sits on data point ``point`` with scale sigma.

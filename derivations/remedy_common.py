@@ -10,7 +10,7 @@ import sympy as sp
 
 from gmm_math.derivations.data import Dataset
 from gmm_math.derivations.errors import GmmMathError
-from gmm_math.derivations.model import CollapseModel, example_data
+from gmm_math.derivations.model import CollapseModel, check_example_point, example_data
 from gmm_math.derivations.result import SIGMA, Derivation, Step, dominant_term, limit_table, sigma_terms
 from gmm_math.derivations.symbols import L, check_dim, expand_log_2pi
 
@@ -97,12 +97,6 @@ def stationary_point(derivative: sp.Expr, var: sp.Symbol) -> sp.Expr:
     2/3
     """
     return positive_root(derivative, var)
-
-
-def check_example_point(data: Dataset | None, point: int) -> None:
-    """Without data the example's x_n = 0 is used: another --point is an error, not silently ignored."""
-    if data is None and point != 0:
-        raise GmmMathError(f"--point {point} needs --data or --data-file (the example data use x_n = point 0)")
 
 
 def distinct_rows(data: Dataset) -> dict[tuple, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.model import CollapseModel, example_data
+from gmm_math.derivations.model import CollapseModel, check_example_point, example_data, first_coordinates
 from gmm_math.derivations.result import SIGMA, Derivation, Step, dominant_term, limit_table, sigma_terms
 from gmm_math.derivations.symbols import (
     L, N_SYM, S_SYM, at_point, check_dim, isotropic_density, log_density_parts, m, mean, n, squared_norm,
@@ -30,6 +30,7 @@ def single_gaussian_collapse(dim: int = 1, data: Dataset | None = None, point: i
         n_pts, s_val = sp.Integer(data.n), sp.Rational(sum(data.squared_distances(point)))
     else:
         check_dim(dim)
+        check_example_point(data, point)
         n_pts, s_val = N_SYM, S_SYM
     sigma = SIGMA
     const, coeff = log_density_parts(sigma, dim)
@@ -82,7 +83,8 @@ def _conclude(steps, log_l, sigma, dim, n_pts, s_val, model, symbolic) -> Deriva
         else "S = 0: every data point equals x_n",
     ]
     if symbolic:
-        assumptions.append("numeric check on the example data x = 0, 1, 3 (repeated along every coordinate), x_n = 0")
+        assumptions.append(f"numeric check on the example data x = {first_coordinates(model.data.rows)} (repeated "
+                           f"along every coordinate), x_n = {first_coordinates([model.data.rows[model.point]])}")
     return Derivation(
         case="single", title="Single Gaussian: mean on a data point, sigma -> 0+",
         assumptions=tuple(assumptions), steps=tuple(steps), log_likelihood=log_l,

@@ -275,7 +275,8 @@ def _climb(problem: _Problem, start: Params, rng: np.random.Generator, number: i
 
 
 def _check_options(components: int, n: int, init: str, remedy: str, covariance: str, reg_covar: float,
-                   min_ratio: float, max_iter: int, tol: float, max_restarts: int, collapse_tol: float) -> None:
+                   min_ratio: float, max_iter: int, tol: float, max_restarts: int, collapse_tol: float,
+                   seed: int | None) -> None:
     choices = {"init": (init, INITS), "remedy": (remedy, REMEDIES), "covariance": (covariance, COVARIANCE_TYPES)}
     for name, (value, known) in choices.items():
         if value not in known:
@@ -294,6 +295,8 @@ def _check_options(components: int, n: int, init: str, remedy: str, covariance: 
     if max_iter < 1 or max_restarts < 0:
         raise GmmMathError(f"max_iter (--max-iter) must be >= 1 and max_restarts >= 0, got {max_iter} and "
                            f"{max_restarts}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise GmmMathError(f"seed (--seed) must be a non-negative integer, got {seed!r}")
 
 
 def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covariance="full", max_iter=100,
@@ -317,7 +320,7 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
         EM iterations per attempt.
     tol : float
         Stop when the objective per point changes by less than this (scikit-learn's rule).
-    seed : int or None
+    seed : int >= 0 or None
         Seeds every random choice (initialisation, resets, restarts).
     weights_init, means_init, covariances_init : array_like, optional
         Shapes (K,), (K, D), (K, D, D) (spherical: also (K,) variances); they override the init's.
@@ -337,7 +340,7 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     X = validate_points(X)
     n, dim = X.shape
     _check_options(components, n, init, remedy, covariance, reg_covar, min_ratio, max_iter, tol, max_restarts,
-                   collapse_tol)
+                   collapse_tol, seed)
     data = DataSummary.of(X)
     threshold = collapse_tol * data.scale
     if np.linalg.eigvalsh(structured(data.covariance, covariance))[0] < threshold:

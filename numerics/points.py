@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gmm_math.derivations.data import NUMBER, Dataset
+from gmm_math.derivations.data import NUMBER, Dataset, read_text_file
 from gmm_math.derivations.errors import GmmMathError
 
 MAX_POINTS = 1_000_000
@@ -68,15 +68,7 @@ def load_points_csv(path: str | Path) -> np.ndarray:
     ndarray, shape (N, D), float64
     """
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise GmmMathError(f"data file {str(path)!r} is larger than {MAX_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
-    except GmmMathError:
-        raise
-    except (OSError, UnicodeDecodeError) as err:
-        reason = getattr(err, "strerror", None) or type(err).__name__
-        raise GmmMathError(f"cannot read data file {str(path)!r}: {reason}") from None
+    text = read_text_file(path, MAX_BYTES)
     numbered = [(number, line.split("#", 1)[0]) for number, line in enumerate(text.splitlines(), start=1)]
     numbered = [(number, line) for number, line in numbered if line.strip()]
     if numbered and not _is_numeric_row(numbered[0][1]):

@@ -27,10 +27,12 @@ MAX_LOG10 = 10**15  # |log10 sigma| at most this
 MAX_SIGMA_TEXT = 20_000  # characters of one sigma value (room for 10000-digit mantissas)
 SWEEP_FORM = "FROM:TO:COUNT in log10 sigma, e.g. 0:-300:31 (COUNT evenly spaced exponents, both ends included)"
 
-_DECIMAL = re.compile(r"(?P<sign>[+-]?)(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d{1,30}))?")
+# re.ASCII: "\d" alone would also take other scripts' digits (and str.isdigit takes superscripts)
+_DECIMAL = re.compile(r"(?P<sign>[+-]?)(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d{1,30}))?", re.ASCII)
 _POWER = re.compile(r"10\s*(?:\^|\*\*)\s*(?P<open>\(?)\s*(?P<num>[+-]?\d{1,20}(?:\.\d{1,40})?)"
-                    r"\s*(?:/\s*(?P<den>\d{1,20}))?\s*(?P<close>\)?)")
-_EXPONENT = re.compile(r"[+-]?\d{1,16}(?:\.\d{1,20})?")
+                    r"\s*(?:/\s*(?P<den>\d{1,20}))?\s*(?P<close>\)?)", re.ASCII)
+_EXPONENT = re.compile(r"[+-]?\d{1,16}(?:\.\d{1,20})?", re.ASCII)
+_COUNT = re.compile(r"\d+", re.ASCII)
 
 
 def parse_sweep(text: str) -> list[str]:
@@ -46,7 +48,7 @@ def parse_sweep(text: str) -> list[str]:
     """
     parts = str(text).strip().split(":")
     if len(parts) != 3 or not all(_EXPONENT.fullmatch(p.strip()) for p in parts[:2]) \
-            or not parts[2].strip().isdigit():
+            or not _COUNT.fullmatch(parts[2].strip()):
         raise GmmMathError(f"--sweep {text!r} is malformed: expected {SWEEP_FORM}")
     start, stop = (Fraction(p.strip()) for p in parts[:2])
     count = int(parts[2].strip()[:12])

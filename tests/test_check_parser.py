@@ -67,6 +67,9 @@ HOSTILE = {
     "complex": ("1j", "not a number"),
     "division by zero": ("1/0", "undefined"),
     "e ambiguous": ("e**x", "Euler"),
+    "nan as a name": ("nan + x", "NaN is not a value"),
+    "zoo as a name": ("zoo", "complex infinity"),
+    "unclosed parenthesis": ("(x + 1", "'(' was never closed"),
 }
 
 

@@ -102,6 +102,9 @@ def test_all_equal_data_diverges(cli_json):
     (["single", "--data", ""], "empty"),
     (["single", "--data", "0,1", "--point", "2"], "out of range"),
     (["single", "--data", "0,1", "--point", "-1"], "out of range"),
+    (["single", "--point", "5"], "needs --data"),  # without data the example's x_n = point 0 is used
+    (["mixture", "--point", "1"], "needs --data"),
+    (["single", "--data", "\u0661,\u0662"], "not a finite decimal"),  # Arabic-Indic digits
     (["single", "--dim", "0"], "--dim"),
     (["single", "--dps", "14"], "--dps"),
     (["single", "--dps", "10001"], "--dps"),

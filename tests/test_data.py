@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gmm_math.derivations.data import Dataset, load_dataset, parse_number, parse_number_list
+from gmm_math.derivations.data import Dataset, load_dataset, parse_number, parse_number_list, read_text_file
 from gmm_math.derivations.errors import GmmMathError
 
 
@@ -27,6 +28,7 @@ def test_bad_numbers(text):
 @pytest.mark.parametrize("text, needle", [
     ("", "empty"), ("0,,1", "not a finite"), ("0,1;2", "ragged"), ("0,1;2,3,4", "ragged"),
     ("a,b", "not a finite"), ("1,NaN", "not a finite"), ("1;inf", "not a finite"),
+    ("\u0661,\u0662", "not a finite"), ("\uff11,2", "not a finite"),  # Arabic-Indic, full-width digits
 ])
 def test_bad_data_text(text, needle):
     with pytest.raises(GmmMathError, match=needle):
@@ -39,6 +41,13 @@ def test_csv_with_header_and_comments(tmp_path):
     assert Dataset.from_csv(path).rows == ((0, 0), (1, Fraction(5, 2)))
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_file_reading_is_bounded():
+    """An endless source (a device, a pipe) is refused after max_bytes + 1 bytes, not read to exhaustion."""
+    with pytest.raises(GmmMathError, match="'/dev/zero' is larger than 100 bytes"):
+        read_text_file("/dev/zero", 100)
+
+
 def test_csv_errors(tmp_path):
     with pytest.raises(GmmMathError, match="cannot read"):
         Dataset.from_csv(tmp_path / "missing.csv")
@@ -47,6 +56,11 @@ def test_csv_errors(tmp_path):
     (tmp_path / "ragged.csv").write_text("0,0\n1\n")
     with pytest.raises(GmmMathError, match="line 2"):
         Dataset.from_csv(tmp_path / "ragged.csv")
+    (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00\x01")
+    with pytest.raises(GmmMathError, match="not UTF-8 text"):
+        Dataset.from_csv(tmp_path / "binary.csv")
+    (tmp_path / "crlf.csv").write_bytes(b"0\r\n1\r\n3\r\n")
+    assert Dataset.from_csv(tmp_path / "crlf.csv").rows == ((0,), (1,), (3,))
     with pytest.raises(GmmMathError, match="not both"):
         load_dataset("0,1", tmp_path / "ragged.csv")
 

@@ -121,6 +121,7 @@ def _csv(tmp_path, name, text):
     (["--min-ratio", "0"], "--min-ratio"),
     (["--max-iter", "0"], "--max-iter"),
     (["--tol", "-1"], "--tol"),
+    (["--seed", "-1"], "--seed"),
     (["--format", "yaml"], "unknown --format 'yaml'"),
     (["--plot", "out.gif"], "unknown image type '.gif'"),
     (["--dataset", "iris"], "unknown data set 'iris'"),

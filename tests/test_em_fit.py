@@ -37,6 +37,8 @@ def test_docstring_example():
     ({"min_ratio": 1.5}, "min_ratio"),
     ({"tol": -1.0}, "tol"),
     ({"max_iter": 0}, "max_iter"),
+    ({"seed": -1}, "seed (--seed) must be a non-negative integer"),
+    ({"seed": 1.5}, "seed (--seed) must be a non-negative integer"),
     ({"means_init": np.zeros((3, 3))}, "means_init has shape (3, 3)"),
     ({"means_init": np.zeros((2, 2))}, "means_init has shape (2, 2)"),
     ({"covariances_init": np.ones((3, 3, 3))}, "covariances_init has shape"),

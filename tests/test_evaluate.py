@@ -358,7 +358,8 @@ def test_sweep_exponents_are_evenly_spaced(start, stop, count):
     assert all(abs(b - a - step) < 1e-20 for a, b in zip(logs, logs[1:]))
 
 
-@pytest.mark.parametrize("text", ["0:-3", "0:-3:", "a:b:3", "0:-3:2.5", "0:-3:-2", "1e5:0:3", "::", "0:-3:3:4"])
+@pytest.mark.parametrize("text", ["0:-3", "0:-3:", "a:b:3", "0:-3:2.5", "0:-3:-2", "1e5:0:3", "::", "0:-3:3:4",
+                                  "0:-3:\u00b2", "0:-3:\u0663", "\u0660:-3:3"])
 def test_malformed_sweeps(text):
     with pytest.raises(GmmMathError, match="--sweep"):
         parse_sweep(text)
@@ -406,6 +407,7 @@ def test_decimal_sigma_forms(text, value):
     ("0", "not defined at sigma = 0"), ("-1e-5", "> 0"), ("0.000", "> 0"), ("abc", "not a number"),
     ("inf", "not a number"), ("nan", "not a number"), ("1e-2000000000000000", "out of range"),
     ("10^(1/0)", "denominator"), ("", "not a number"), ("1e", "not a number"), ("10^(3", "not a number"),
+    ("\u0661e-5", "not a number"),
 ])
 def test_bad_sigma_texts(text, needle):
     with pytest.raises(GmmMathError, match=needle.replace("(", r"\(")):
