@@ -9,9 +9,9 @@ import typer
 from gmm_math.cli import derive_remedy
 from gmm_math.cli.derive_output import Format, FormatOpt, show
 from gmm_math.cli.options import (
-    Components, Covariance, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps,
-    mixture_inputs, read_data,
+    Components, Covariance, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
 )
+from gmm_math.derivations.data import load_dataset
 
 app = typer.Typer(
     help="Derive, step by step with SymPy, what happens to the likelihood as a variance collapses.",
@@ -33,7 +33,7 @@ def single(
 ) -> None:
     """One Gaussian with its mean on a data point: as sigma -> 0+, L -> 0 unless every point equals x_n."""
     check_dps(dps)
-    dataset = read_data(data, data_file)
+    dataset = load_dataset(data, data_file)
     from gmm_math.derivations.single import single_gaussian_collapse
 
     show(single_gaussian_collapse(dim=dim, data=dataset, point=point), dps, fmt)

@@ -12,9 +12,9 @@ import typer
 
 from gmm_math.cli.derive_output import Format, FormatOpt, show
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs, read_data,
+    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
 )
-from gmm_math.derivations.data import parse_number
+from gmm_math.derivations.data import load_dataset, parse_number
 from gmm_math.derivations.errors import GmmMathError
 
 
@@ -125,7 +125,7 @@ def degenerate(
     along the normal directions; data in general position keep it bounded.
     """
     check_dps(dps)
-    dataset = read_data(data, data_file)
+    dataset = load_dataset(data, data_file)
     from gmm_math.derivations.degenerate import degenerate_collapse
 
     _show_remedy(degenerate_collapse(dim=dim, data=dataset), dps, fmt)

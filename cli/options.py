@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-
 from gmm_math.derivations.data import Dataset, load_dataset, parse_number_list
 from gmm_math.derivations.errors import GmmMathError
 
@@ -40,11 +39,6 @@ def check_dps(dps: int) -> int:
     return dps
 
 
-def read_data(data: str | None, data_file: Path | None) -> Dataset | None:
-    """The data set from ``--data`` / ``--data-file``, or None when neither is given."""
-    return load_dataset(data, data_file)
-
-
 def mixture_parameters(weights: str | None, means: str | None, scales: str | None) -> dict:
     """Parsed ``--weights/--means/--scales`` as keyword arguments of ``CollapseModel.mixture``."""
     given = {"weights": weights, "means": means, "scales": scales}
@@ -54,4 +48,4 @@ def mixture_parameters(weights: str | None, means: str | None, scales: str | Non
 def mixture_inputs(data: str | None, data_file: Path | None, weights: str | None, means: str | None,
                    scales: str | None) -> tuple[Dataset | None, dict]:
     """The shared data and mixture options as (data set or None, ``CollapseModel.mixture`` keyword arguments)."""
-    return read_data(data, data_file), mixture_parameters(weights, means, scales)
+    return load_dataset(data, data_file), mixture_parameters(weights, means, scales)

@@ -86,7 +86,6 @@ def ratio_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
     growing = expand_log_2pi(-n * dim * sp.log(sigma) + n * sp.log((2 * sp.pi) ** sp.Rational(-dim, 2))) \
         - delta / (2 * sigma**2) + logs
     remainder = sp.log(W_NEAR + A_SYM * sp.exp(-Q_SYM / (2 * sigma**2)))
-    sig_j = sp.Symbol("sigma_j", positive=True)
     steps = [
         Step("Constraint", "Hathaway (1985): every ratio of component scales is at least c, 0 < c <= 1. Then "
              "sigma_k <= sigma_j / c for all pairs: one scale going to 0 drags all the others with it.",
