@@ -33,11 +33,11 @@ def _seconds(function, repeat: int = 5) -> float:
 
 
 def main() -> None:
-    from gmm_math.derivations.check import example_path
-    from gmm_math.derivations.errors import GmmMathError
-    from gmm_math.derivations.expr_parser import parse_expression
-    from gmm_math.numerics import time_limit
-    from gmm_math.numerics.checker import check_steps, equal_job
+    from gmm_math.derivations.check.claims import example_path
+    from gmm_math.derivations.core.errors import GmmMathError
+    from gmm_math.derivations.check.parser import parse_expression
+    from gmm_math.numerics.check import time_limit
+    from gmm_math.numerics.check.runner import check_steps, equal_job
 
     def refuse(text: str) -> None:
         try:

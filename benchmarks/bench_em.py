@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from gmm_math.numerics.em import fit
+from gmm_math.numerics.em.fit import fit
 
 TARGET_RATIO = 0.25
 

@@ -25,8 +25,8 @@ import mpmath
 import numpy as np
 from mpmath import mp
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.model import CollapseModel
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.model import CollapseModel
 from gmm_math.numerics.sweep import evaluate_table, parse_sweep, sigma_from_text
 
 N_POINTS, COMPONENTS, DPS, SWEEP = 500, 3, 50, "0:-1000000:200"

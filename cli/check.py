@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from gmm_math.derivations.data import read_text_file
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.data import read_text_file
+from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_STEPS_FILE = 1_000_000
 EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3}
@@ -141,7 +141,7 @@ def limit(
     When SymPy finds that the answer depends on the sign of a quantity, the limit is
     split into cases (= 0, > 0, < 0) and reported in each.
     """
-    from gmm_math.numerics.checker import check_limit
+    from gmm_math.numerics.check.runner import check_limit
 
     result = check_limit(expr, var, to, claim, assume or (), timeout=timeout, seed=seed)
     claimed = f" (claim: {claim})" if claim is not None else ""
@@ -162,7 +162,7 @@ def equal(
     A refutation comes with a counterexample (the point and both values). An expression
     starting with '-' must follow '--', e.g. check equal -- "-log(x)" "log(1/x)".
     """
-    from gmm_math.numerics.checker import check_equal
+    from gmm_math.numerics.check.runner import check_equal
 
     result = check_equal(lhs, rhs, assume or (), timeout=timeout, seed=seed)
     _finish(result, output, [f"{lhs}  =?  {rhs}"])
@@ -172,7 +172,7 @@ def _read_steps(file: Path | None, example: str | None) -> tuple[str, str]:
     if (file is None) == (example is None):
         raise GmmMathError("give either a steps FILE or --example NAME (e.g. --example single_collapse_correct)")
     if example is not None:
-        from gmm_math.derivations.check import example_path
+        from gmm_math.derivations.check.claims import example_path
 
         file = example_path(example)
     return str(file), read_text_file(file, MAX_STEPS_FILE, "the steps file")
@@ -195,7 +195,7 @@ def steps(
     lines add assumptions for the lines below, '#' lines are comments.
     """
     name, text = _read_steps(file, example)
-    from gmm_math.numerics.checker import check_steps
+    from gmm_math.numerics.check.runner import check_steps
 
     result = check_steps(text, timeout=timeout, seed=seed)
     _finish(result, output, [f"steps file: {name}"])

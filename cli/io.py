@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.errors import GmmMathError
 
 
 def check_output_folder(path: str | Path) -> Path:

@@ -12,12 +12,13 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from gmm_math.cli import check, derive
-from gmm_math.cli import em as em_command
-from gmm_math.cli import evaluate as evaluate_command
+from gmm_math.cli import check
+from gmm_math.cli.derive import commands as derive
+from gmm_math.cli.em import commands as em_command
+from gmm_math.cli.evaluate import commands as evaluate_command
 from gmm_math.cli import dataset as dataset_command
-from gmm_math.cli import plots
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.cli.plots import commands as plots
+from gmm_math.derivations.core.errors import GmmMathError
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from gmm_math.derivations.data import Dataset, load_dataset, parse_number_list
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.data import Dataset, load_dataset, parse_number_list
+from gmm_math.derivations.core.errors import GmmMathError
 
 DPS_MIN, DPS_MAX = 15, 10_000
 

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.errors import GmmMathError
-from gmm_math.derivations.model import CollapseModel, check_example_point, example_data, first_coordinates
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.core.model import CollapseModel, check_example_point, example_data, first_coordinates
 from gmm_math.derivations.result import SIGMA, Derivation, Step, dominant_term, limit_table, sigma_terms
 from gmm_math.derivations.symbols import L, N_SYM, TWO_PI, X, check_dim, expand_log_2pi, k, m, n
 
@@ -158,7 +158,7 @@ def _point_terms(model: CollapseModel, full: bool):
 def mixture_log_likelihood(model: CollapseModel) -> sp.Expr:
     """The exact log-likelihood of ``model`` as a SymPy expression in sigma (exact rationals throughout).
 
-    >>> from gmm_math.derivations.data import Dataset
+    >>> from gmm_math.derivations.core.data import Dataset
     >>> model = CollapseModel.mixture(Dataset.from_text("0,2"), 0)
     >>> mixture_log_likelihood(model).has(SIGMA)
     True

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from gmm_math.derivations.model import CollapseModel
+from gmm_math.derivations.core.model import CollapseModel
 
 SIGMA = sp.Symbol("sigma", positive=True)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.model import CollapseModel, check_example_point, example_data, first_coordinates
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.model import CollapseModel, check_example_point, example_data, first_coordinates
 from gmm_math.derivations.result import SIGMA, Derivation, Step, dominant_term, limit_table, sigma_terms
 from gmm_math.derivations.symbols import (
     L, N_SYM, S_SYM, at_point, check_dim, isotropic_density, log_density_parts, m, mean, n, squared_norm,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_DIM = 50
 L = sp.Symbol("L", positive=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.errors import GmmMathError
 
 
 def blobs(n_samples: int, centers: int, cluster_std: float, random_state: int,

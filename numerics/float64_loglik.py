@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gmm_math.derivations.model import CollapseModel
+from gmm_math.derivations.core.model import CollapseModel
 
 ROUTES = ("single", "mixture", "naive_single", "naive_mixture")
 MAX_BLOCK = 1 << 20  # elements per intermediate array: sigma values are processed in blocks

@@ -25,8 +25,8 @@ from functools import cached_property
 import mpmath
 from mpmath import mp
 
-from gmm_math.derivations.errors import GmmMathError
-from gmm_math.derivations.model import CollapseModel
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.core.model import CollapseModel
 
 
 def to_mpf(value: Fraction | int | str):
@@ -296,7 +296,7 @@ class _OtherComponents:
 def log_likelihood(model: CollapseModel, sigma, dps: int = 50):
     """log L of ``model`` at ``sigma`` (mpf, number or decimal text > 0), with ``dps`` significant digits.
 
-    >>> from gmm_math.derivations.data import Dataset
+    >>> from gmm_math.derivations.core.data import Dataset
     >>> model = CollapseModel.single(Dataset.from_text("0,1,3"), 0)
     >>> mpmath.nstr(log_likelihood(model, "1e-1000"), 8)
     '-5.0e+2000'

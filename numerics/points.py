@@ -1,6 +1,6 @@
 """Float data for the numeric EM: validation and fast CSV loading with numpy.
 
-The exact :class:`~gmm_math.derivations.data.Dataset` stops at 100,000 points;
+The exact :class:`~gmm_math.derivations.core.data.Dataset` stops at 100,000 points;
 EM runs on up to a million, so CSV files are read here with numpy's parser.
 """
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gmm_math.derivations.data import NUMBER, Dataset, read_text_file
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.data import NUMBER, Dataset, read_text_file
+from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_POINTS = 1_000_000
 MAX_DIM = 50

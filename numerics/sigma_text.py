@@ -19,7 +19,7 @@ from fractions import Fraction
 import mpmath
 from mpmath import mp
 
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.loglik import nonpositive_sigma
 
 MAX_SIGMAS = 2000  # rows per table: a --sweep COUNT and the --sigma values together

@@ -36,9 +36,9 @@ import mpmath
 import numpy as np
 from mpmath import mp
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.errors import GmmMathError
-from gmm_math.derivations.model import CollapseModel
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.core.model import CollapseModel
 from gmm_math.numerics.float64_loglik import ROUTES, Float64Model
 from gmm_math.numerics.loglik import CollapseTerms
 from gmm_math.numerics.sigma_text import MAX_SIGMAS, parse_sweep, sigma_from_text

@@ -13,11 +13,11 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gmm_math.derivations.check import equivalence, example_names, example_path, limit_by_cases, plan_steps
-from gmm_math.derivations.errors import GmmMathError
-from gmm_math.derivations.expr_parser import parse_expression
-from gmm_math.numerics.check_numeric import settle
-from gmm_math.numerics.checker import check_equal, check_limit, check_steps
+from gmm_math.derivations.check.claims import equivalence, example_names, example_path, limit_by_cases, plan_steps
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.check.parser import parse_expression
+from gmm_math.numerics.check.evidence import settle
+from gmm_math.numerics.check.runner import check_equal, check_limit, check_steps
 
 LOG_DENSITY = "-log(sigma) - log(2*pi)/2 - (x-mu)**2/(2*sigma**2)"
 MIXTURE = ("log(w*N(x_1, x_1, sigma_1) + (1-w)*N(x_1, mu_2, sigma_2))"
@@ -117,7 +117,7 @@ def test_limit_without_claim_reports_the_value():
 
 def test_numeric_evidence_catches_a_wrong_symbolic_limit(monkeypatch):
     """If SymPy said something false, the mpmath sequence disagrees and the verdict is undecided."""
-    from gmm_math.derivations import check
+    from gmm_math.derivations.check import claims as check
 
     monkeypatch.setattr(check, "_one_limit", lambda expr, var, point, side: sp.Integer(5))
     found = limit("sigma*log(sigma)", "sigma", "0+", claim="5")

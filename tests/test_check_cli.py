@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from gmm_math.numerics import time_limit
+from gmm_math.numerics.check import time_limit
 from conftest import assert_one_line_error
 
 TOP_KEYS = {"verdict", "kind", "symbolic", "numeric", "cases", "counterexample", "lines"}
@@ -136,7 +136,7 @@ def test_hostile_input_through_the_cli(cli, tmp_path, monkeypatch, text):
 
 def test_worker_runs_under_spawn_too():
     """Jobs and results pickle, so the 'spawn' start method (used when threads exist) works."""
-    from gmm_math.numerics.checker import equal_job
+    from gmm_math.numerics.check.runner import equal_job
 
     [outcome] = time_limit.run_limited([(equal_job, ("x + x", "2*x", (), 0))], timeout=60, method="spawn")
     assert outcome.status == "ok" and outcome.value["report"]["verdict"] == "holds"
@@ -144,7 +144,7 @@ def test_worker_runs_under_spawn_too():
 
 
 def test_worker_reports_failures_and_continues_after_a_timeout():
-    from gmm_math.numerics.checker import equal_job
+    from gmm_math.numerics.check.runner import equal_job
 
     jobs = [(equal_job, (SLOW, SLOW_TOO, (), 0)), (equal_job, ("x + x", "2*x", (), 0)),
             (equal_job, ("x", "y", ("x = __import__('os')",), 0))]
@@ -168,7 +168,7 @@ def test_help_does_not_import_heavy_libraries():
 
 _HUNG_SIMPLIFICATION = """
 import json, multiprocessing, time
-from gmm_math.numerics import checker, time_limit
+from gmm_math.numerics.check import runner as checker, time_limit
 assert time_limit.start_method() == "fork", time_limit.start_method()
 checker.equivalence = lambda lhs, rhs: time.sleep(30)  # reaches the worker through fork
 reports = [checker.check_equal(lhs, rhs, timeout=0.5)["report"] for lhs, rhs in (

@@ -13,9 +13,9 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gmm_math.derivations import expr_parser
-from gmm_math.derivations.errors import GmmMathError
-from gmm_math.derivations.expr_parser import Context, parse_assumptions, parse_expression
+from gmm_math.derivations.check import parser as expr_parser
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.check.parser import Context, parse_assumptions, parse_expression
 
 X, MU = sp.symbols("x mu", real=True)
 SIGMA = sp.Symbol("sigma", real=True, positive=True)
@@ -308,7 +308,7 @@ def test_fuzz_language_trees_parse_or_refuse_cleanly(tree):
 @given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["\n", "assume: ", "limit(", ", sigma, 0, +) = ", "= ", "#"])),
                 max_size=40).map("".join))
 def test_fuzz_steps_files(text):
-    from gmm_math.derivations.check import plan_steps
+    from gmm_math.derivations.check.claims import plan_steps
 
     try:
         plan_steps(text)
@@ -317,7 +317,7 @@ def test_fuzz_steps_files(text):
 
 
 def test_limit_direction_respects_the_sign_of_the_variable():
-    from gmm_math.derivations.check import domain_direction
+    from gmm_math.derivations.check.claims import domain_direction
 
     sigma, x = sp.Symbol("sigma", positive=True), sp.Symbol("x", real=True)
     assert domain_direction(sigma, sp.Integer(0), "+-") == "+"

@@ -9,8 +9,8 @@ import mpmath
 import pytest
 from conftest import assert_one_line_error
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.model import CollapseModel
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.model import CollapseModel
 from gmm_math.numerics.loglik import log_likelihood
 
 KEYS = {"case", "assumptions", "steps", "limit", "leading_term", "numeric_check", "dps"}

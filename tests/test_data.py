@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gmm_math.derivations.data import Dataset, load_dataset, parse_number, parse_number_list, read_text_file
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.data import Dataset, load_dataset, parse_number, parse_number_list, read_text_file
+from gmm_math.derivations.core.errors import GmmMathError
 
 
 def test_decimal_text_is_exact():

@@ -13,9 +13,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.stats import multivariate_normal
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.degenerate import affine_rank, degenerate_collapse
-from gmm_math.numerics.remedy_objectives import log_objective, remedy_check
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.remedies.degenerate import affine_rank, degenerate_collapse
+from gmm_math.numerics.objectives import log_objective, remedy_check
 
 SIGMA = sp.Symbol("sigma", positive=True)
 small = st.integers(-5, 5)

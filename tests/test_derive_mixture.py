@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.special import logsumexp
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.mixture import mixture_collapse, mixture_log_likelihood
-from gmm_math.derivations.model import CollapseModel
+from gmm_math.derivations.core.model import CollapseModel
 from gmm_math.derivations.result import SIGMA
 from gmm_math.numerics.confirm import confirm
 from gmm_math.numerics.loglik import log_likelihood

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.errors import GmmMathError
-from gmm_math.derivations.model import CollapseModel
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.core.model import CollapseModel
 from gmm_math.derivations.result import SIGMA
 from gmm_math.derivations.single import single_gaussian_collapse
 from gmm_math.numerics.confirm import confirm

@@ -8,8 +8,8 @@ import importlib
 import pytest
 
 MODULES = [
-    "gmm_math.derivations.data",
-    "gmm_math.derivations.model",
+    "gmm_math.derivations.core.data",
+    "gmm_math.derivations.core.model",
     "gmm_math.derivations.result",
     "gmm_math.derivations.single",
     "gmm_math.derivations.mixture",

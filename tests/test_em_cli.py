@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from conftest import assert_one_line_error
 
-import gmm_math.cli.em as em_cli
+import gmm_math.cli.em.commands as em_cli
 from gmm_math.numerics.datasets import seed_blobs
-from gmm_math.numerics.em import fit
+from gmm_math.numerics.em.fit import fit
 
 X = seed_blobs()
 CONTRACT = {"converged", "iterations", "log_likelihood", "weights", "means", "covariances", "collapse", "remedy",
@@ -157,7 +157,7 @@ def test_bad_input_writes_no_picture(cli, tmp_path):
 
 def test_mismatched_dimension_of_initial_parameters_is_one_line():
     # the CLI has no option for initial parameters; the API check is the contract
-    from gmm_math.derivations.errors import GmmMathError
+    from gmm_math.derivations.core.errors import GmmMathError
 
     with pytest.raises(GmmMathError, match="means_init has shape"):
         fit(X, 3, means_init=np.zeros((3, 1)))

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import gmm_math.numerics.em as em_module
-from gmm_math.derivations.errors import GmmMathError
+import gmm_math.numerics.em.fit as em_module
+from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.datasets import seed_blobs
-from gmm_math.numerics.em import COVARIANCE_TYPES, INITS, REMEDIES, fit
-from gmm_math.numerics.em_remedies import DataSummary
+from gmm_math.numerics.em.fit import COVARIANCE_TYPES, INITS, REMEDIES, fit
+from gmm_math.numerics.em.remedies import DataSummary
 
 X = seed_blobs()
 
@@ -155,7 +155,7 @@ def test_random_data_never_crash(seed, n, dim, k, remedy, init, covariance, dupl
 
 
 def test_kmeans_plus_plus_assignment_in_blocks(monkeypatch):
-    from gmm_math.numerics import em_init
+    from gmm_math.numerics.em import init as em_init
 
     centres = X[[0, 100, 200]]
     whole = np.argmin(((X[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)

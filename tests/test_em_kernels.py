@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
-from gmm_math.numerics import em_kernels
-from gmm_math.numerics.em_kernels import columns, e_step, sample_log_likelihood, sufficient_stats
+from gmm_math.numerics.em import kernels as em_kernels
+from gmm_math.numerics.em.kernels import columns, e_step, sample_log_likelihood, sufficient_stats
 
 
 def _random_mixture(rng: np.random.Generator, n: int, dim: int, k: int):

@@ -8,9 +8,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from gmm_math.numerics.datasets import seed_blobs
-from gmm_math.numerics.em import REMEDIES, fit
-from gmm_math.numerics.em_kernels import Stats
-from gmm_math.numerics.em_remedies import (DataSummary, Settings, map_log_prior, m_step_map, m_step_penalty,
+from gmm_math.numerics.em.fit import REMEDIES, fit
+from gmm_math.numerics.em.kernels import Stats
+from gmm_math.numerics.em.remedies import (DataSummary, Settings, map_log_prior, m_step_map, m_step_penalty,
                                            penalty_log_term, ratio_truncation)
 
 X = seed_blobs()

@@ -12,10 +12,10 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 from gmm_math.numerics.datasets import seed_blobs
-from gmm_math.numerics.em import fit
-from gmm_math.numerics.em_init import init_seed_style
-from gmm_math.numerics.em_kernels import sample_log_likelihood
-from gmm_math.numerics.em_remedies import DataSummary
+from gmm_math.numerics.em.fit import fit
+from gmm_math.numerics.em.init import init_seed_style
+from gmm_math.numerics.em.kernels import sample_log_likelihood
+from gmm_math.numerics.em.remedies import DataSummary
 
 X = seed_blobs()
 

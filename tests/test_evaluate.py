@@ -14,10 +14,10 @@ from mpmath import mp
 from scipy.special import logsumexp
 from scipy.stats import norm
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.errors import GmmMathError
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.mixture import mixture_collapse
-from gmm_math.derivations.model import CollapseModel, example_data
+from gmm_math.derivations.core.model import CollapseModel, example_data
 from gmm_math.derivations.single import single_gaussian_collapse
 from gmm_math.numerics.float64_loglik import ROUTES, Float64Model
 from gmm_math.numerics.loglik import CollapseTerms

@@ -11,10 +11,10 @@ import pytest
 from mpmath import mp
 
 from conftest import assert_one_line_error
-from gmm_math.cli import evaluate as evaluate_command
-from gmm_math.cli.evaluate_render import ROW_KEYS
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.model import example_data
+from gmm_math.cli.evaluate import commands as evaluate_command
+from gmm_math.cli.evaluate.render import ROW_KEYS
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.model import example_data
 from gmm_math.numerics.sweep import evaluate_table, parse_sweep
 
 TOP_KEYS = {"dps", "n", "dim", "S", "sigma_star", "limits", "rows"}

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from gmm_math.cli.figures_collapse import collapse_panels, component_log_densities
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.model import CollapseModel, example_data
+from gmm_math.cli.plots.collapse import collapse_panels, component_log_densities
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.model import CollapseModel, example_data
 from gmm_math.numerics.loglik import log_likelihood
 from gmm_math.numerics.sweep import evaluate_table
 

@@ -9,12 +9,12 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from gmm_math.cli.figures_limit import PANELS, LimitPlot, Series, panel_value
-from gmm_math.cli.figures_limit_draw import draw_limit
-from gmm_math.cli.plots import limit_figure_data, sigma_texts, sweep_text
-from gmm_math.derivations.data import Dataset
+from gmm_math.cli.plots.limit import PANELS, LimitPlot, Series, panel_value
+from gmm_math.cli.plots.limit_draw import draw_limit
+from gmm_math.cli.plots.commands import limit_figure_data, sigma_texts, sweep_text
+from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.mixture import mixture_collapse
-from gmm_math.derivations.model import example_data
+from gmm_math.derivations.core.model import example_data
 from gmm_math.derivations.single import single_gaussian_collapse
 from gmm_math.numerics.sweep import evaluate_table, parse_sweep
 
@@ -154,7 +154,7 @@ def test_an_extra_series_is_one_more_curve(example, start, stop):
     assert figure.axes[1].get_xlim() == (start, stop)
 
 
-@pytest.mark.parametrize("module", ["figure_base", "plots"])
+@pytest.mark.parametrize("module", ["plots.base", "plots.commands"])
 def test_docstring_examples(module):
     import importlib
 

@@ -148,7 +148,7 @@ def test_help_does_not_import_heavy_modules():
     import subprocess
     import sys
 
-    code = ("import sys; from gmm_math.cli import plots; "
+    code = ("import sys; from gmm_math.cli.plots import commands; "
             "print(sorted(m for m in ('matplotlib', 'numpy', 'sympy', 'mpmath', 'scipy') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"

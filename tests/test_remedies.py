@@ -16,19 +16,19 @@ from hypothesis import strategies as st
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.errors import GmmMathError
-from gmm_math.derivations.model import CollapseModel
-from gmm_math.derivations.remedies import (
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.core.model import CollapseModel
+from gmm_math.derivations.remedies.prior import (
     A_N, ALPHA, BETA, LAM, N1, TAU2, TR_S, W_SYM, ctz_penalty, map_collapse, map_log_prior, penalty_collapse,
     reparam_collapse, reparam_penalty, variance_update,
 )
-from gmm_math.derivations.remedy_common import S_VAR, collapse_split
-from gmm_math.derivations.remedy_ratio import ratio_collapse, sup_bound
-from gmm_math.derivations.remedy_reset import float64_thresholds, reset_collapse
-from gmm_math.derivations.remedy_ridge import ridge_bound, ridge_collapse
+from gmm_math.derivations.remedies.common import S_VAR, collapse_split
+from gmm_math.derivations.remedies.ratio import ratio_collapse, sup_bound
+from gmm_math.derivations.remedies.reset import float64_thresholds, reset_collapse
+from gmm_math.derivations.remedies.ridge import ridge_bound, ridge_collapse
 from gmm_math.numerics.loglik import log_likelihood
-from gmm_math.numerics.remedy_objectives import log_objective, remedy_check
+from gmm_math.numerics.objectives import log_objective, remedy_check
 
 SIGMA = sp.Symbol("sigma", positive=True)
 BUILDERS = {
@@ -37,7 +37,7 @@ BUILDERS = {
 }
 EXPECTED_LIMIT = {"map": -sp.oo, "penalty": -sp.oo, "reparam": -sp.oo, "reset": sp.oo, "ratio": -sp.oo}
 DATA_2D = Dataset.from_text("0,0;1,2;3,1;0,0;4,4")
-MODULES = ["remedy_common", "remedies", "remedy_ridge", "remedy_reset", "remedy_ratio", "degenerate"]
+MODULES = ["remedies.common", "remedies.prior", "remedies.ridge", "remedies.reset", "remedies.ratio", "remedies.degenerate"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -48,7 +48,7 @@ def test_docstring_examples(name):
 
 
 def test_objectives_docstring_examples():
-    failures, tried = doctest.testmod(importlib.import_module("gmm_math.numerics.remedy_objectives"))
+    failures, tried = doctest.testmod(importlib.import_module("gmm_math.numerics.objectives"))
     assert tried > 0 and failures == 0
 
 

@@ -8,9 +8,9 @@ import pytest
 import sympy as sp
 from conftest import assert_one_line_error
 
-from gmm_math.derivations.data import Dataset
-from gmm_math.derivations.remedies import map_collapse
-from gmm_math.numerics.remedy_objectives import log_objective
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.remedies.prior import map_collapse
+from gmm_math.numerics.objectives import log_objective
 
 REMEDIES = ("ridge", "map", "penalty", "ratio", "reset", "reparam")
 KEYS = {"case", "title", "assumptions", "steps", "limit", "leading_term", "numeric_check", "dps"}

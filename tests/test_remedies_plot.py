@@ -10,14 +10,14 @@ import pytest
 import sympy as sp
 from conftest import assert_one_line_error
 
-from gmm_math.cli.figures_remedy import remedy_derivation, remedy_series, sigma_texts, with_remedy
-from gmm_math.numerics.remedy_objectives import log_objective
+from gmm_math.cli.plots.remedy import remedy_derivation, remedy_series, sigma_texts, with_remedy
+from gmm_math.numerics.objectives import log_objective
 
 PARAMS = {"weights": None, "means": None, "scales": None}
 
 
 def _limit_plot(start=1.0, stop=-60.0, points=62):
-    from gmm_math.cli.plots import limit_figure_data, sweep_text
+    from gmm_math.cli.plots.commands import limit_figure_data, sweep_text
 
     return limit_figure_data(None, 0, 2, PARAMS, sweep_text(start, stop, points), 30)
 
@@ -55,8 +55,8 @@ def test_labels_carry_the_symbolic_limit():
 
 
 def test_figure_with_a_remedy_is_written(tmp_path: Path):
-    from gmm_math.cli.figure_base import save_figure
-    from gmm_math.cli.figures_limit_draw import draw_limit
+    from gmm_math.cli.plots.base import save_figure
+    from gmm_math.cli.plots.limit_draw import draw_limit
 
     plot = with_remedy(_limit_plot(), "penalty", None, 0, 2, PARAMS, 30)
     written = save_figure(draw_limit(plot, 1.0, -60.0), tmp_path / "limit.png", 60)

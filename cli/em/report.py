@@ -1,0 +1,112 @@
+"""Text and JSON renderings of an EM fit (imported inside ``gmm-math em`` only: it needs numpy)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from gmm_math.numerics.em.fit import Collapse, FitResult
+
+
+def _num(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _vector(values: Iterable[float]) -> str:
+    return "(" + ", ".join(_num(v) for v in values) + ")"
+
+
+def _matrix(values: np.ndarray) -> str:
+    return "[" + "; ".join(", ".join(_num(v) for v in row) for row in values) + "]"
+
+
+def weight_phrase(collapse: Collapse, n: int) -> str:
+    """'1/500' when the weight is a whole number of points over N, else the number and the points it held."""
+    points = collapse.weight * n
+    whole = round(points)
+    if whole >= 1 and abs(points - whole) < 0.05:
+        return f"{whole}/{n}"
+    return f"{_num(collapse.weight)} (it held {_num(collapse.effective_count)} points)"
+
+
+def collapse_sentence(collapse: Collapse, n: int) -> str:
+    """The plain-language line, e.g. 'component 2 collapsed onto point 111 = (x, y) at iteration 2; ...'."""
+    coincident = f" (and {collapse.coincident - 1} equal points)" if collapse.coincident > 1 else ""
+    held = round(collapse.effective_count)
+    flat = (f"; it holds {held} distinct points, too few to span its {len(collapse.point)} dimensions"
+            if held > collapse.coincident else "")
+    return (f"component {collapse.component} collapsed onto point {collapse.point_index}"
+            f" = {_vector(collapse.point)}{coincident} at iteration {collapse.iteration};"
+            f" its weight is {weight_phrase(collapse, n)}{flat}")
+
+
+def status(result: FitResult) -> str:
+    stopped = result.collapse is not None and result.history[-1].log_likelihood is None
+    table = {(True, False): "converged", (False, True): "stopped at a collapse", (False, False): "not converged"}
+    return table[(result.converged, stopped)]
+
+
+def _aftermath(result: FitResult) -> list[str]:
+    """What the remedy did about collapses (nothing to say when none happened)."""
+    lines = []
+    aftermath = {
+        "reset": lambda event: "it was re-initialised (a random data point, the data covariance)",
+        "restart": lambda event: f"attempt {event.attempt} was abandoned and the fit started again",
+    }
+    for event in result.events:
+        lines.append(f"{result.remedy}: {collapse_sentence(event, result.n_points)}; "
+                     f"{aftermath[result.remedy](event)}")
+    carried_on = result.collapse is not None and result.history[-1].log_likelihood is not None
+    if carried_on:
+        floor = result.history[-1].min_eigenvalues[result.collapse.component]
+        verdict = ("the likelihood is bounded but the component still sits on a point" if floor < result.threshold
+                   else "the component has since left the point")
+        lines.append(f"the {result.remedy} remedy bounds its variance (smallest eigenvalue now {_num(floor)}, "
+                     f"collapse threshold {_num(result.threshold)}), so EM went on: {verdict}")
+    return lines
+
+
+def render_text(result: FitResult, source: str, dim: int) -> str:
+    """The human summary of a fit."""
+    lines = [f"EM on {source}: N={result.n_points}, D={dim}, K={result.weights.size}, "
+             f"{result.covariance} covariances, init {result.init}, remedy {result.remedy}, seed {result.seed}",
+             f"{status(result)} after {result.n_iter} iteration(s)"
+             + (f" and {result.restarts} restart(s)" if result.restarts else ""),
+             f"log-likelihood {result.log_likelihood[-1]:.6f} (per point "
+             f"{result.log_likelihood[-1] / result.n_points:.6f}) at iteration {len(result.log_likelihood) - 1}"
+             + (", the last one evaluated before the collapse" if status(result) == "stopped at a collapse" else "")]
+    for k in range(result.weights.size):
+        lines.append(f"component {k}: weight {_num(result.weights[k])}, mean {_vector(result.means[k])}, "
+                     f"covariance {_matrix(result.covariances[k])}")
+    if result.collapse is not None:
+        lines.append(collapse_sentence(result.collapse, result.n_points))
+    lines.extend(_aftermath(result))
+    return "\n".join(lines)
+
+
+def as_json(result: FitResult, dim: int) -> str:
+    """The JSON contract of ``gmm-math em --format json``."""
+    payload = {
+        "converged": result.converged,
+        "iterations": result.n_iter,
+        "log_likelihood": [float(v) for v in result.log_likelihood],
+        "weights": result.weights.tolist(),
+        "means": result.means.tolist(),
+        "covariances": result.covariances.tolist(),
+        "collapse": None if result.collapse is None else result.collapse.as_dict(),
+        "remedy": result.remedy,
+        "init": result.init,
+        "seed": result.seed,
+        "covariance": result.covariance,
+        "status": status(result),
+        "n_points": result.n_points,
+        "dim": dim,
+        "restarts": result.restarts,
+        "collapse_threshold": result.threshold,
+        "events": [event.as_dict() for event in result.events],
+    }
+    return json.dumps(payload, indent=2, allow_nan=False)

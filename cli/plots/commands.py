@@ -1,0 +1,181 @@
+"""``gmm-math plot-limit`` and ``gmm-math plot-collapse``: the pictures.
+
+Only typer and the option aliases are imported here; matplotlib, numpy, mpmath and SymPy
+are imported inside the commands so ``gmm-math --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from gmm_math.cli.plots.remedy import PlotRemedy
+from gmm_math.cli.options import (
+    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
+)
+from gmm_math.derivations.core.errors import GmmMathError
+
+PANELS_MAX = 12
+POINTS_MIN, POINTS_MAX = 2, 2000
+
+Dpi = Annotated[int, typer.Option("--dpi", help="Resolution in dots per inch (PNG; also raster parts of PDF/SVG).")]
+LimitOut = Annotated[Path, typer.Option(
+    "--out", "-o", help="Output image; the format comes from the suffix: .png, .svg or .pdf.")]
+CollapseOut = LimitOut
+LimitFrom = Annotated[float, typer.Option("--from", help="Largest log10 sigma (left end of the x-axis).")]
+LimitTo = Annotated[float, typer.Option(
+    "--to", help="Smallest log10 sigma (right end); may lie far below float64's range, e.g. -1000.")]
+LimitPoints = Annotated[int, typer.Option(
+    "--points", help=f"Number of sigma values, evenly spaced in log10 sigma ({POINTS_MIN}..{POINTS_MAX}).")]
+CollapseFrom = Annotated[float, typer.Option("--from", help="log10 sigma of the first panel.")]
+CollapseTo = Annotated[float, typer.Option("--to", help="log10 sigma of the last panel.")]
+Panels = Annotated[int, typer.Option("--panels", help=f"Number of small multiples (1..{PANELS_MAX}).")]
+RemedyOpt = Annotated[Optional[PlotRemedy], typer.Option(
+    "--remedy", help="Overlay a remedied objective (its default parameters, as `derive remedy NAME`).")]
+
+
+def _check_count(value: int, low: int, high: int, name: str) -> int:
+    if not low <= value <= high:
+        raise GmmMathError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _log10_grid(start: float, stop: float, count: int) -> list[float]:
+    """``count`` values from ``start`` to ``stop``, evenly spaced (both ends included)."""
+    if count == 1:
+        return [start]
+    step = (stop - start) / (count - 1)
+    return [start + i * step for i in range(count)]
+
+
+def _checked_output(out: Path, dpi: int, start: float, stop: float, dps: int) -> None:
+    """Validate everything cheap before any computation, so bad options fail at once and write nothing."""
+    from gmm_math.cli.plots.base import check_dpi, check_log10_range, output_format
+    from gmm_math.cli.io import check_output_folder
+
+    output_format(out)
+    check_output_folder(out)
+    check_dpi(dpi)
+    check_log10_range(start, stop)
+    check_dps(dps)
+
+
+def plot_collapse(
+    data: DataText = None,
+    data_file: DataFile = None,
+    point: Point = 0,
+    components: Components = 2,
+    weights: Weights = None,
+    means: Means = None,
+    scales: Scales = None,
+    start: CollapseFrom = 0.0,
+    stop: CollapseTo = -3.0,
+    panels: Panels = 4,
+    dps: Dps = 50,
+    dpi: Dpi = 150,
+    out: CollapseOut = Path("figures/plot-collapse.png"),
+) -> None:
+    """Draw PRML Fig. 9.7: a broad component and a spike on data point x_n, for shrinking sigma.
+
+    Small multiples, one per sigma from 10^FROM to 10^TO; each title carries the mixture's log-likelihood computed with mpmath (the same numbers as `gmm-math evaluate`). The spike is drawn however narrow it is; its height is printed when it leaves the axis. 1-D data only.
+
+    Writes figures/plot-collapse.png (relative to the current folder) unless --out is given; .png, .svg or .pdf.
+    """
+    _checked_output(out, dpi, start, stop, dps)
+    _check_count(panels, 1, PANELS_MAX, "--panels")
+
+    from gmm_math.cli.plots.base import save_figure
+    from gmm_math.cli.plots.collapse import check_one_dimensional, collapse_panels, draw_collapse
+    from gmm_math.derivations.core.model import CollapseModel, example_data
+
+    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
+    model = check_one_dimensional(CollapseModel.mixture(dataset or example_data(), point, components, **params))
+    numbers = collapse_panels(model, _log10_grid(start, stop, panels), dps)
+    written = save_figure(draw_collapse(model, numbers, dps), out, dpi)
+    typer.echo(f"wrote {written}")
+
+
+def sigma_texts(log10_sigmas: list[float], dps: int) -> list[str]:
+    """sigma = 10**x as decimal text for the numerics (exact ``1e-300`` for whole x, else ``dps`` digits).
+
+    For evaluating an extra curve (e.g. a remedy) on a Series' x grid.
+    """
+    from mpmath import mp, nstr
+
+    with mp.workdps(dps + 10):
+        return [f"1e{int(x)}" if float(x).is_integer() else nstr(mp.mpf(10) ** mp.mpf(x), dps + 5)
+                for x in log10_sigmas]
+
+
+def sweep_text(start: float, stop: float, points: int) -> str:
+    """``--from/--to/--points`` as evaluate's ``--sweep FROM:TO:COUNT`` (decimals, 12 places at most).
+
+    >>> sweep_text(1.0, -400.0, 402)
+    '1:-400:402'
+    >>> sweep_text(0.5, -1e-05, 3)
+    '0.5:-0.00001:3'
+    """
+    from decimal import Decimal
+
+    def decimal(value: float) -> str:
+        text = format(Decimal(repr(value)).quantize(Decimal("1e-12")).normalize(), "f")
+        return "0" if text in ("-0", "0") else text
+
+    return f"{decimal(start)}:{decimal(stop)}:{points}"
+
+
+def limit_figure_data(dataset, point: int, components: int, params: dict, sweep: str, dps: int):
+    """The LimitPlot behind ``plot-limit``: the table of ``gmm-math evaluate --sweep SWEEP`` (with its limits)."""
+    from gmm_math.cli.plots.limit import limit_plot_data
+    from gmm_math.derivations.core.model import example_data
+    from gmm_math.numerics.sweep import evaluate_table, parse_sweep
+
+    table = evaluate_table(dataset or example_data(), point, sigmas=parse_sweep(sweep), dps=dps,
+                           components=components, **params)
+    return limit_plot_data(table)
+
+
+def plot_limit(
+    data: DataText = None,
+    data_file: DataFile = None,
+    point: Point = 0,
+    components: Components = 2,
+    weights: Weights = None,
+    means: Means = None,
+    scales: Scales = None,
+    start: LimitFrom = 1.0,
+    stop: LimitTo = -400.0,
+    points: LimitPoints = 402,
+    dps: Dps = 50,
+    dpi: Dpi = 150,
+    out: LimitOut = Path("figures/plot-limit.png"),
+    remedy: RemedyOpt = None,
+) -> None:
+    """Plot log L against log10 sigma down to sigma = 10^TO: the single Gaussian and the collapsing mixture.
+
+    The numbers are those of `gmm-math evaluate --sweep FROM:TO:POINTS` (mpmath, --dps digits), the same function.
+
+    Top: the mixture's log L on a linear axis. Bottom: the single Gaussian's log L on a logarithmic axis of -log L. Each panel shows the symbolic limit and leading term (SymPy) and the rate that confirms it.
+
+    Dotted lines mark where float64 (log space, and the naive product of densities) first disagrees with mpmath, from evaluate's flags.
+
+    --remedy ridge|map|penalty overlays the remedied objective (mpmath) on the mixture's curve; one that falls to -oo is also drawn on the logarithmic panel.
+
+    Writes figures/plot-limit.png (relative to the current folder) unless --out is given; .png, .svg or .pdf.
+    """
+    _checked_output(out, dpi, start, stop, dps)
+    _check_count(points, POINTS_MIN, POINTS_MAX, "--points")
+
+    from gmm_math.cli.plots.base import save_figure
+    from gmm_math.cli.plots.limit_draw import draw_limit
+
+    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
+    plot = limit_figure_data(dataset, point, components, params, sweep_text(start, stop, points), dps)
+    if remedy is not None:
+        from gmm_math.cli.plots.remedy import with_remedy
+
+        plot = with_remedy(plot, remedy.value, dataset, point, components, params, dps)
+    written = save_figure(draw_limit(plot, start, stop), out, dpi)
+    typer.echo(f"wrote {written}")

@@ -1,0 +1,93 @@
+"""The remedied curve of ``plot-limit --remedy ridge|map|penalty``: Series for the mixture (and log) panels.
+
+Only the standard library at module level; SymPy, mpmath and the figure code are imported inside.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class PlotRemedy(str, Enum):
+    ridge = "ridge"
+    map = "map"
+    penalty = "penalty"
+
+
+REMEDY_COLOURS = {"ridge": "#27ae60", "map": "#16a085", "penalty": "#d35400"}
+BELOW = 0.5  # remedy values more than this fraction of the raw curve's range below its minimum are not drawn
+
+
+def remedy_derivation(name: str, dataset, point: int, components: int, params: dict):
+    """The remedy's derivation (default remedy parameters) for the same mixture as the raw curve."""
+    from gmm_math.derivations.remedies.prior import map_collapse, penalty_collapse
+    from gmm_math.derivations.remedies.ridge import ridge_collapse
+
+    builders = {"ridge": ridge_collapse, "map": map_collapse, "penalty": penalty_collapse}
+    mixture = {k: v for k, v in params.items() if v is not None}
+    dim = dataset.dim if dataset is not None else 1
+    return builders[name](dim=dim, data=dataset, point=point, components=components, **mixture)
+
+
+def remedy_values(derivation, sigmas: list[str], dps: int) -> list:
+    """The remedied log objective (mpmath, log space) at each sigma given as decimal text."""
+    from mpmath import mp
+
+    from gmm_math.numerics.loglik import CollapseTerms, parse_sigma
+    from gmm_math.numerics.objectives import OBJECTIVES
+
+    evaluate = OBJECTIVES[derivation.case](derivation, dps)
+    terms = CollapseTerms.from_model(derivation.model, dps)
+    with mp.workdps(dps + 10):
+        return [evaluate(terms, parse_sigma(s)) for s in sigmas]
+
+
+def remedy_series(derivation, name: str, x: tuple[float, ...], values: list, raw: tuple[float, ...]):
+    """The remedied curve as Series: on the mixture panel over the raw curve, and, when it falls to -oo,
+    also on the single panel (log scale of -log L), where a fall like -beta/sigma^2 stays legible.
+
+    On the linear mixture panel, values far below the raw curve (``BELOW`` times its range under its
+    minimum) are left out so the axis keeps showing the raw curve; the label says where the curve goes.
+    """
+    import math
+
+    import mpmath
+    import sympy as sp
+
+    from gmm_math.cli.plots.base import math_label
+    from gmm_math.cli.plots.limit import Series
+
+    finite = [v for v in raw if math.isfinite(v)]
+    floor = min(finite) - BELOW * (max(finite) - min(finite) or 1.0)
+    y = tuple(float(v) if float(v) >= floor else float("nan") for v in values)
+    limit = derivation.limit_log_likelihood
+    shown = sp.latex(limit if not limit.is_finite else sp.Float(sp.N(limit, 6), 6))
+    tends = math_label(rf"\log L \to {shown}", f"log L -> {limit}")
+    cut = " (leaves the axis downwards)" if any(math.isnan(v) for v in y) else ""
+    colour = REMEDY_COLOURS[name]
+    series = [Series("mixture", "remedy", f"{name} remedy, mpmath: {tends}{cut}", x, y, colour)]
+    if limit == -sp.oo:
+        fall = tuple(float(mpmath.log10(-v)) if v < 0 else float("nan") for v in values)
+        lead = math_label(sp.latex(derivation.leading_term), str(derivation.leading_term))
+        series.append(Series("single", "remedy", f"mixture with the {name} remedy, mpmath: {tends}, led by {lead}",
+                             x, fall, colour))
+    return tuple(series)
+
+
+def sigma_texts(log10_sigmas, dps: int) -> list[str]:
+    """sigma = 10**x as decimal text: exactly ``1e-300`` for whole x, else ``dps`` + 5 digits."""
+    from mpmath import mp, nstr
+
+    with mp.workdps(dps + 10):
+        return [f"1e{int(x)}" if float(x).is_integer() else nstr(mp.mpf(10) ** mp.mpf(x), dps + 5)
+                for x in log10_sigmas]
+
+
+def with_remedy(plot, name: str, dataset, point: int, components: int, params: dict, dps: int):
+    """``plot`` (a LimitPlot) with the remedied curve added on the mixture panel, on the raw curve's sigma grid."""
+    from dataclasses import replace
+
+    raw = next(s for s in plot.series if s.panel == "mixture" and s.role == "exact")
+    derivation = remedy_derivation(name, dataset, point, components, params)
+    values = remedy_values(derivation, sigma_texts(raw.x, dps), dps)
+    return replace(plot, series=plot.series + remedy_series(derivation, name, raw.x, values, raw.y))

@@ -1,0 +1,507 @@
+"""Symbolic side of ``gmm-math check``: limits split into cases, equivalence, steps files.
+
+Everything here is SymPy and returns objects; the numeric evidence (mpmath) and
+the time limit live in :mod:`gmm_math.numerics.check.runner`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import sympy as sp
+
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.check.parser import Context, check_name, check_text, parse_assumptions
+
+MAX_CASE_DEPTH = 3
+MAX_CASES = 12
+MAX_STEP_LINES = 300
+DIRECTIONS = ("+", "-", "+-")
+_SIGN_MESSAGE = re.compile(r"Result depends on the sign of (.+)", re.DOTALL)
+_LIMIT_LINE = re.compile(r"=?\s*limit\s*\((?P<args>.*)\)\s*=\s*(?P<claim>[^=].*)", re.DOTALL)
+_POINT_FORM = 'a point such as 0+, 0-, 0 (two-sided), oo or -oo'
+
+
+# ----------------------------------------------------------------------------------------------
+# limits
+
+
+@dataclass(frozen=True)
+class LimitCase:
+    """The limit under one set of conditions.
+
+    Attributes
+    ----------
+    conditions : the conditions, e.g. ``("x_n = mu_j",)``; empty when unconditional
+    side : "+" (from above) or "-" (from below)
+    expr, var, point : the expression, variable and point with the conditions imposed
+    limit : the limit (in case symbols), or None when SymPy could not decide
+    restore : case symbol -> expression in the original symbols (to display results)
+    values : original symbol -> expression in case symbols (to display sample points)
+    reason : why ``limit`` is None
+    """
+
+    conditions: tuple[str, ...]
+    side: str
+    expr: sp.Expr
+    var: sp.Symbol
+    point: sp.Expr
+    limit: sp.Expr | None
+    restore: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    values: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    reason: str | None = None
+
+    @property
+    def shown_limit(self) -> sp.Expr | None:
+        """The limit in the original symbols."""
+        return None if self.limit is None else self.limit.xreplace(self.restore)
+
+
+@dataclass(frozen=True)
+class LimitResult:
+    """All cases of a limit; one unconditional case when SymPy decided directly."""
+
+    cases: tuple[LimitCase, ...]
+    note: str
+
+    @property
+    def split(self) -> bool:
+        return len(self.cases) > 1 or bool(self.cases[0].conditions)
+
+
+def parse_point(text: str) -> tuple[str, str]:
+    """Split ``"0+"`` into the point text and a direction ("+", "-" or "+-" for two-sided).
+
+    >>> parse_point("0+"), parse_point("-oo"), parse_point("1")
+    (('0', '+'), ('-oo', '+'), ('1', '+-'))
+    """
+    body = check_text(text, "limit point").strip()
+    if body.endswith(("+", "-")) and len(body) > 1:
+        return body[:-1].strip(), body[-1]
+    if body.lstrip("+-").strip() == "oo":
+        return body, "+"
+    return body, "+-"
+
+
+def domain_direction(var: sp.Symbol, point: sp.Expr, direction: str) -> str:
+    """The direction allowed by the variable's sign: a positive sigma can only reach 0 from above.
+
+    A two-sided limit of a positive (negative) variable at 0 is its limit from above (below);
+    approaching from the other side is refused.
+    """
+    if point != 0 or (not var.is_positive and not var.is_negative):
+        return direction
+    inside = "+" if var.is_positive else "-"
+    if direction == "+-":
+        return inside
+    if direction != inside:
+        kind = "positive" if var.is_positive else "negative"
+        raise GmmMathError(f"{var} is {kind}, so it cannot approach 0 from {'below' if inside == '+' else 'above'} "
+                           f"(assume {var} != 0 to let it take both signs)")
+    return direction
+
+
+def _unevaluated(value: sp.Expr) -> bool:
+    return value.has(sp.Limit) or value.has(sp.nan)
+
+
+def _one_limit(expr: sp.Expr, var: sp.Symbol, point: sp.Expr, side: str) -> sp.Expr:
+    return sp.limit(expr, var, point, side)
+
+
+def limit_by_cases(expr: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str) -> LimitResult:
+    """The one- or two-sided limit, split into sign cases where SymPy needs them.
+
+    SymPy's Gruntz algorithm raises ``NotImplementedError("Result depends on the
+    sign of ...")`` when the answer depends on the sign of a quantity built from
+    the other symbols. That quantity is split into ``= 0``, ``> 0`` and ``< 0``
+    (cases SymPy already knows to be impossible are left out) and the limit is
+    taken again in each case, up to :data:`MAX_CASE_DEPTH` nested splits.
+    """
+    if direction not in DIRECTIONS:
+        raise GmmMathError(f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
+    sides = ("+", "-") if direction == "+-" and point.is_finite is not False else (direction[0],)
+    cases: list[LimitCase] = []
+    for side in sides:
+        base = LimitCase((), side, expr, var, point, None)
+        cases.extend(_split(base, 0, cases))
+    limits = {case.shown_limit for case in cases}
+    if len(sides) == 2 and len(cases) == 2 and None not in limits and len(limits) == 1:
+        return LimitResult((LimitCase((), "+-", expr, var, point, cases[0].limit),), "SymPy limit")
+    if len(sides) == 2:
+        cases = [_with_side(case) for case in cases]
+    note = "SymPy limit" if len(cases) == 1 and not cases[0].conditions else "SymPy limit, by cases"
+    return LimitResult(tuple(cases), note)
+
+
+def _with_side(case: LimitCase) -> LimitCase:
+    approach = f"{case.var} -> {case.point}{case.side}"
+    return LimitCase((approach, *case.conditions), case.side, case.expr, case.var, case.point, case.limit,
+                     case.restore, case.values, case.reason)
+
+
+def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase]:
+    """The limit in ``case``; split further when SymPy needs a sign (it raises) or answers with one."""
+    try:
+        value = _one_limit(case.expr, case.var, case.point, case.side)
+    except NotImplementedError as err:
+        found = _by_cases(case, _sign_quantity(str(err), case), depth, done)
+        return found or [_undecided(case, f"SymPy: {str(err)[:160]}")]
+    except (ValueError, TypeError, ArithmeticError, RecursionError, AttributeError) as err:
+        return [_undecided(case, f"SymPy failed: {type(err).__name__}")]
+    if _unevaluated(value):
+        return [_undecided(case, "SymPy returned the limit unevaluated")]
+    found = _by_cases(case, _sign_in_result(value, case), depth, done)  # e.g. oo*sign(x_n**2)
+    return found or [LimitCase(case.conditions, case.side, case.expr, case.var, case.point, value,
+                               case.restore, case.values)]
+
+
+def _by_cases(case: LimitCase, quantity: sp.Expr | None, depth: int, done: list[LimitCase]) -> list[LimitCase]:
+    """The limit in each sign case of ``quantity`` ([] when no split is possible or allowed)."""
+    if quantity is None or depth >= MAX_CASE_DEPTH or len(done) >= MAX_CASES:
+        return []
+    found: list[LimitCase] = []
+    for sub in _impose_signs(case, quantity):
+        found.extend(_split(sub, depth + 1, done + found))
+    return found
+
+
+def _sign_in_result(value: sp.Expr, case: LimitCase) -> sp.Expr | None:
+    """A quantity of unknown sign inside sign(...) in a limit SymPy returned, if any."""
+    for atom in sorted(value.atoms(sp.sign), key=sp.default_sort_key):
+        quantity = _reduce(atom.args[0])
+        if quantity is not None and case.var not in quantity.free_symbols:
+            return quantity
+    return None
+
+
+def _undecided(case: LimitCase, reason: str) -> LimitCase:
+    return LimitCase(case.conditions, case.side, case.expr, case.var, case.point, None,
+                     case.restore, case.values, reason)
+
+
+class _KnownSymbols(Context):
+    """Parses SymPy's own printed output back, with the symbols already in use (and ``sign``)."""
+
+    functions = {**Context.functions, "sign": (frozenset({1}), sp.sign)}
+
+    def __init__(self, symbols: Mapping[str, sp.Symbol]) -> None:
+        super().__init__()
+        self._known = dict(symbols)
+
+    def symbol(self, name: str) -> sp.Symbol:
+        if name not in self._known:
+            raise GmmMathError(f"unknown symbol {name}")
+        return self._known[name]
+
+
+def _sign_quantity(message: str, case: LimitCase) -> sp.Expr | None:
+    """The quantity whose sign SymPy needs, read back from its message (our own safe parser)."""
+    match = _SIGN_MESSAGE.search(message)
+    symbols = {symbol.name: symbol for symbol in case.expr.free_symbols | case.point.free_symbols}
+    parsed = None
+    if match:
+        try:
+            parsed = _KnownSymbols(symbols).parse(match.group(1).strip(), "SymPy message")
+        except GmmMathError:
+            parsed = None
+    if parsed is not None:
+        inner = sorted(parsed.atoms(sp.sign), key=sp.default_sort_key)
+        quantity = _reduce(inner[0].args[0] if inner else parsed)
+        if quantity is not None and case.var not in quantity.free_symbols:
+            return quantity
+    unknown = [symbol for symbol in sorted(case.expr.free_symbols - {case.var}, key=sp.default_sort_key)
+               if symbol.is_positive is None and symbol.is_negative is None]
+    return unknown[0] if unknown else None
+
+
+def _reduce(quantity: sp.Expr) -> sp.Expr | None:
+    """Strip what does not change the sign question: even powers, Abs, factors of known sign."""
+    for _ in range(20):
+        if quantity.is_Pow and quantity.exp.is_even:
+            quantity = quantity.base
+        elif isinstance(quantity, sp.Abs):
+            quantity = quantity.args[0]
+        elif quantity.is_Mul:
+            unknown = [factor for factor in quantity.args if factor.is_positive is None
+                       and factor.is_negative is None]
+            if not unknown:
+                return None
+            quantity = sorted(unknown, key=sp.default_sort_key)[0]
+        else:
+            break
+    return None if quantity.is_number else quantity
+
+
+def _fresh(name: str, taken: set[str], **assumptions: bool) -> sp.Symbol:
+    candidate, index = name, 1
+    while candidate in taken:
+        candidate, index = f"{name}{index}", index + 1
+    return sp.Symbol(candidate, real=True, **assumptions)
+
+
+def _impose_signs(case: LimitCase, quantity: sp.Expr) -> list[LimitCase]:
+    """The sub-cases quantity = 0, > 0, < 0, each imposed by solving for a symbol it is linear in."""
+    for symbol in sorted(quantity.free_symbols - {case.var}, key=sp.default_sort_key):
+        coefficient = sp.diff(quantity, symbol)
+        rest = sp.expand(quantity - coefficient * symbol)
+        if coefficient == 0 or coefficient.has(symbol) or rest.has(symbol):
+            continue
+        taken = {s.name for s in case.expr.free_symbols | quantity.free_symbols | set(case.restore)}
+        sub_cases = []
+        for relation, assumption in (("=", None), (">", "positive"), ("<", "negative")):
+            if not _possible(quantity, relation):
+                continue
+            target = sp.S.Zero if assumption is None else _fresh(f"d_{symbol.name}", taken, **{assumption: True})
+            solution = (target - rest) / coefficient
+            restore = {**case.restore}
+            if assumption is not None:
+                restore[target] = quantity.xreplace(case.restore)
+            sub_cases.append(_substituted(case, symbol, solution, restore,
+                                          _condition(symbol, relation, coefficient, rest, quantity, case)))
+        return sub_cases
+    return []
+
+
+def _possible(quantity: sp.Expr, relation: str) -> bool:
+    known = {"=": quantity.is_zero is False, ">": quantity.is_nonpositive, "<": quantity.is_nonnegative}
+    return not known[relation]
+
+
+def _condition(symbol: sp.Symbol, relation: str, coefficient: sp.Expr, rest: sp.Expr, quantity: sp.Expr,
+               case: LimitCase) -> str:
+    """Readable condition: 'x_n = mu_j', 'x_n > mu_j', ... (in the original symbols)."""
+    bound = sp.simplify(-rest / coefficient).xreplace(case.restore)
+    shown = symbol.xreplace(case.restore)
+    if relation == "=" or coefficient.is_positive:
+        return f"{shown} {relation} {bound}"
+    if coefficient.is_negative:
+        return f"{shown} {'<' if relation == '>' else '>'} {bound}"
+    return f"{quantity.xreplace(case.restore)} {relation} 0"
+
+
+def _substituted(case: LimitCase, symbol: sp.Symbol, solution: sp.Expr, restore: dict,
+                 condition: str) -> LimitCase:
+    swap = {symbol: solution}
+    values = {original: value.xreplace(swap) for original, value in case.values.items()}
+    values.setdefault(symbol, solution)
+    return LimitCase((*case.conditions, condition), case.side, case.expr.xreplace(swap), case.var,
+                     case.point.xreplace(swap), None, restore, values)
+
+
+# ----------------------------------------------------------------------------------------------
+# equality
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """Result of the symbolic equivalence attempt.
+
+    Attributes
+    ----------
+    proved : True when some transformation reduced LHS - RHS to 0
+    method : the transformation that did it, or the last one tried
+    residual : LHS - RHS after the last transformation
+    """
+
+    proved: bool
+    method: str
+    residual: sp.Expr
+
+    @property
+    def refuted(self) -> bool:
+        """LHS - RHS reduced to a nonzero number: not equal anywhere."""
+        return not self.proved and self.residual.is_number and self.residual.is_zero is False
+
+    def describe(self) -> str:
+        if self.method == "identical":
+            return "LHS and RHS are identical"
+        if self.proved:
+            return f"{self.method}(LHS - RHS) = 0"
+        if self.refuted:
+            return f"{self.method}(LHS - RHS) = {self.residual} (not 0)"
+        return f"{self.method}(LHS - RHS) = {self.residual} (not reduced to 0)"
+
+
+def _expand_log(expr: sp.Expr) -> sp.Expr:
+    return sp.expand_log(sp.expand(expr), force=False)
+
+
+_TRANSFORMS: tuple[tuple[str, Callable[[sp.Expr], sp.Expr]], ...] = (
+    ("expand", sp.expand),
+    ("expand_log", _expand_log),
+    ("simplify(expand_log)", lambda expr: sp.simplify(_expand_log(expr))),
+    ("simplify", sp.simplify),
+)
+
+
+def equivalence(lhs: sp.Expr, rhs: sp.Expr) -> Equivalence:
+    """Try to reduce ``lhs - rhs`` to 0: expand, expand_log (with the symbols' assumptions), simplify."""
+    if lhs == rhs:
+        return Equivalence(True, "identical", sp.S.Zero)
+    if lhs.has(sp.oo, -sp.oo, sp.zoo) or rhs.has(sp.oo, -sp.oo, sp.zoo):
+        return Equivalence(False, "compare", lhs - rhs)
+    difference = lhs - rhs
+    residual = difference
+    for method, transform in _TRANSFORMS:
+        residual = transform(difference)
+        if residual == 0:
+            return Equivalence(True, method, residual)
+    return Equivalence(False, _TRANSFORMS[-1][0], residual)
+
+
+def same_value(value: sp.Expr, claim: sp.Expr) -> bool | None:
+    """Whether a limit equals a claimed value: True, False, or None (symbolically undecided)."""
+    if value == claim:
+        return True
+    if value.is_infinite or claim.is_infinite or value.has(sp.zoo, sp.nan) or claim.has(sp.zoo, sp.nan):
+        return False if (value.is_infinite or claim.is_infinite) else None
+    result = equivalence(value, claim)
+    return True if result.proved else (False if result.refuted else None)
+
+
+# ----------------------------------------------------------------------------------------------
+# steps files
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One line of a steps file.
+
+    Attributes
+    ----------
+    line : 1-based line number
+    text : the line as written
+    kind : "comment", "assumption", "expression" or "limit"
+    expr : expression text (expression and limit lines)
+    previous : for expression lines, the line number of the previous expression line (None: first)
+    previous_expr : its expression text
+    var, point, direction, claim : for limit lines
+    assumptions : assumption strings in force on this line
+    """
+
+    line: int
+    text: str
+    kind: str
+    expr: str | None = None
+    previous: int | None = None
+    previous_expr: str | None = None
+    var: str | None = None
+    point: str | None = None
+    direction: str | None = None
+    claim: str | None = None
+    assumptions: tuple[str, ...] = ()
+
+
+def _split_arguments(text: str) -> list[str]:
+    """Split on commas outside parentheses."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts]
+
+
+def parse_limit_line(text: str) -> dict[str, str] | None:
+    """``limit(EXPR, VAR, POINT[, DIR]) = VALUE`` -> its parts, or None when the line is not a limit."""
+    match = _LIMIT_LINE.fullmatch(text.strip())
+    if match is None:
+        return None
+    args = _split_arguments(match.group("args"))
+    if len(args) not in (3, 4) or not all(args):
+        raise GmmMathError("a limit line must read limit(EXPR, VAR, POINT, +) = VALUE "
+                           "(direction +, - or omitted for two-sided; POINT may be 0+ or oo)")
+    point, direction = parse_point(args[2])
+    if len(args) == 4:
+        if args[3] not in DIRECTIONS:
+            raise GmmMathError(f"the limit direction {args[3]!r} is not +, - or +-")
+        if point != args[2]:
+            raise GmmMathError(f"give the direction once: either {args[2]!r} or {args[3]!r}")
+        direction = args[3]
+    return {"expr": args[0], "var": check_name(args[1]), "point": point, "direction": direction,
+            "claim": match.group("claim").strip()}
+
+
+def plan_steps(text: str) -> list[StepLine]:
+    """Classify and validate every line of a steps file (bad lines raise GmmMathError naming the line).
+
+    Expression lines must each equal the previous expression line; ``limit(...) = VALUE`` lines
+    are claims of their own; ``assume:`` lines add assumptions for the lines after them;
+    ``#`` lines and blank lines are comments.
+    """
+    lines = text.splitlines()
+    if len(lines) > MAX_STEP_LINES:
+        raise GmmMathError(f"the steps file has {len(lines)} lines; at most {MAX_STEP_LINES} are accepted")
+    assumptions: tuple[str, ...] = ()
+    previous: tuple[int, str] | None = None
+    plan: list[StepLine] = []
+    for number, raw in enumerate(lines, start=1):
+        try:
+            step = _plan_line(number, raw.rstrip("\r"), assumptions, previous)
+        except GmmMathError as err:
+            raise GmmMathError(f"line {number}: {err}") from None
+        if step.kind == "assumption":
+            assumptions = step.assumptions
+        if step.kind == "expression":
+            previous = (number, step.expr)
+        plan.append(step)
+    if not any(step.kind in ("expression", "limit") for step in plan):
+        raise GmmMathError("the steps file has no expression or limit lines (expected one step per line, "
+                           "e.g. log(N(x, mu, sigma)) then = logN(x, mu, sigma))")
+    return plan
+
+
+def _plan_line(number: int, raw: str, assumptions: tuple[str, ...],
+               previous: tuple[int, str] | None) -> StepLine:
+    body = raw.strip()
+    if not body or body.startswith("#"):
+        return StepLine(number, raw, "comment")
+    if body.lower().startswith("assume:"):
+        added = (*assumptions, body[len("assume:"):].strip())
+        parse_assumptions(added)
+        return StepLine(number, raw, "assumption", assumptions=added)
+    context = Context(parse_assumptions(assumptions))
+    limit = parse_limit_line(body)
+    if limit is None and re.match(r"=?\s*limit\s*\(", body):
+        raise GmmMathError("a limit line must read limit(EXPR, VAR, POINT, +) = VALUE")
+    if limit is not None:
+        for key in ("expr", "point", "claim"):
+            context.parse(limit[key], "limit " + ("value" if key == "claim" else key))
+        if context.symbol(limit["var"]) in context.substitutions:
+            raise GmmMathError(f"the limit variable {limit['var']} has an equality assumption")
+        limit["direction"] = domain_direction(context.symbol(limit["var"]), context.parse(limit["point"]),
+                                              limit["direction"])
+        return StepLine(number, raw, "limit", assumptions=assumptions, **limit)
+    expr = body[1:].strip() if body.startswith("=") and not body.startswith("==") else body
+    context.parse(expr)
+    return StepLine(number, raw, "expression", expr=expr, previous=previous and previous[0],
+                    previous_expr=previous and previous[1], assumptions=assumptions)
+
+
+# ----------------------------------------------------------------------------------------------
+# shipped examples
+
+EXAMPLES_FOLDER = "examples"
+
+
+def example_names() -> list[str]:
+    """Names of the shipped example steps files (without ``.txt``)."""
+    folder = resources.files("gmm_math.derivations.check").joinpath(EXAMPLES_FOLDER)
+    return sorted(item.name[:-4] for item in folder.iterdir() if item.name.endswith(".txt"))
+
+
+def example_path(name: str) -> Path:
+    """The path of a shipped example, e.g. ``example_path("single_collapse_correct")``."""
+    names = example_names()
+    if name not in names:
+        raise GmmMathError(f"no example named {name!r} (available: {', '.join(names)})")
+    return Path(str(resources.files("gmm_math.derivations.check").joinpath(EXAMPLES_FOLDER, f"{name}.txt")))

@@ -1,0 +1,180 @@
+"""Data sets as exact rationals, parsed from decimal text without SymPy.
+
+Every value is a :class:`fractions.Fraction`, so ``"0.1"`` is exactly 1/10.
+The symbolic layer turns them into SymPy ``Rational`` and the numeric layer
+into mpmath numbers at any precision; nothing passes through float.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from gmm_math.derivations.core.errors import GmmMathError
+
+MAX_POINTS = 100_000
+MAX_DIM = 50
+MAX_TEXT = 10_000_000
+# re.ASCII: a bare "\d" also takes Arabic-Indic or full-width digits, which numpy's CSV route refuses
+NUMBER = re.compile(r"[+-]?(?:\d{1,80}(?:\.\d{0,80})?|\.\d{1,80})(?:[eE][+-]?\d{1,4})?", re.ASCII)
+MAX_EXPONENT = 300
+_FORM = 'a number list such as "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";")'
+
+
+def read_text_file(path: str | Path, max_bytes: int, what: str = "data file") -> str:
+    """The UTF-8 text of ``path`` (CRLF and CR newlines made LF), reading at most ``max_bytes + 1`` bytes.
+
+    The read itself is bounded, so a pipe or a device such as /dev/zero cannot exhaust memory. ``what``
+    names the file in the GmmMathError raised when it is missing, unreadable, too large or not UTF-8.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            raise GmmMathError(f"{what} {str(path)!r} is larger than {max_bytes} bytes")
+        return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        raise GmmMathError(f"cannot read {what} {str(path)!r}: not UTF-8 text") from None
+    except OSError as err:
+        raise GmmMathError(f"cannot read {what} {str(path)!r}: {err.strerror or type(err).__name__}") from None
+
+
+def parse_number(text: str, what: str = "value") -> Fraction:
+    """Parse one finite decimal number exactly.
+
+    >>> parse_number("0.1")
+    Fraction(1, 10)
+    >>> parse_number("-2e-3")
+    Fraction(-1, 500)
+    """
+    token = text.strip()
+    if not NUMBER.fullmatch(token):
+        raise GmmMathError(
+            f"{what} {token!r} is not a finite decimal number (expected e.g. 3, -0.5, 1e-3)"
+        )
+    value = Fraction(token)
+    if value and not (Fraction(10) ** -MAX_EXPONENT <= abs(value) <= Fraction(10) ** MAX_EXPONENT):
+        raise GmmMathError(f"{what} {token!r} is outside 1e-{MAX_EXPONENT}..1e{MAX_EXPONENT} in magnitude")
+    return value
+
+
+def parse_number_list(text: str, what: str) -> tuple[Fraction, ...]:
+    """Parse ``"w1,w2,..."`` into exact numbers; ``what`` names the option in errors."""
+    if not text.strip():
+        raise GmmMathError(f"{what} is empty (expected comma-separated numbers, e.g. 0.5,0.5)")
+    return tuple(parse_number(item, f"{what} entry") for item in text.split(","))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """N points in D dimensions, every coordinate an exact :class:`~fractions.Fraction`.
+
+    Validated at construction: at least one point, every row of the same length.
+
+    >>> Dataset.from_text("0,1,3").shape
+    (3, 1)
+    """
+
+    rows: tuple[tuple[Fraction, ...], ...]
+
+    def __post_init__(self) -> None:
+        if not self.rows:
+            raise GmmMathError(f"the data set is empty (expected {_FORM})")
+        if len(self.rows) > MAX_POINTS:
+            raise GmmMathError(f"the data set has {len(self.rows)} points; at most {MAX_POINTS} are accepted")
+        dim = len(self.rows[0])
+        if not 1 <= dim <= MAX_DIM:
+            raise GmmMathError(f"points must have 1 to {MAX_DIM} coordinates, got {dim}")
+        for index, row in enumerate(self.rows):
+            if len(row) != dim:
+                raise GmmMathError(
+                    f"row {index} has {len(row)} coordinates but row 0 has {dim} (ragged data; expected {_FORM})"
+                )
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+    @property
+    def dim(self) -> int:
+        return len(self.rows[0])
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n, self.dim)
+
+    @classmethod
+    def from_text(cls, text: str) -> "Dataset":
+        """Parse ``"0,1,3"`` (1-D, one point per value) or ``"0,0;1,1"`` (rows split by ``;``).
+
+        A single point in D > 1 needs the row separator: ``"1,2;"``.
+        """
+        if len(text) > MAX_TEXT:
+            raise GmmMathError(f"data text is longer than {MAX_TEXT} characters")
+        if not text.strip():
+            raise GmmMathError(f"the data set is empty (expected {_FORM})")
+        if ";" in text:
+            rows = [_parse_row(part, i) for i, part in enumerate(text.split(";")) if part.strip()]
+        else:
+            rows = [(parse_number(item, "data value"),) for item in text.split(",")]
+        return cls(tuple(rows))
+
+    @classmethod
+    def from_csv(cls, path: str | Path) -> "Dataset":
+        """Read a CSV file with one point per row; blank lines, ``#`` comments and one header row are skipped."""
+        path = Path(path)
+        text = read_text_file(path, MAX_TEXT)
+        lines = [(i + 1, line) for i, line in enumerate(text.splitlines())
+                 if line.strip() and not line.lstrip().startswith("#")]
+        if lines and not any(NUMBER.fullmatch(f.strip()) for f in lines[0][1].split(",")):
+            lines = lines[1:]  # a header row of column names
+        rows = [_parse_row(line, number - 1, f"line {number} of {path.name}") for number, line in lines]
+        for (number, _), row in zip(lines, rows):
+            if len(row) != len(rows[0]):
+                raise GmmMathError(f"line {number} of {path.name} has {len(row)} values but the first point has "
+                                   f"{len(rows[0])} (ragged data; expected one point per row)")
+        return cls(tuple(rows))
+
+    def squared_distances(self, point: int) -> tuple[Fraction, ...]:
+        """Exact squared Euclidean distance of every point to point ``point``, shape (N,)."""
+        centre = self.rows[point]
+        return tuple(sum((a - c) ** 2 for a, c in zip(row, centre)) for row in self.rows)
+
+    def multiplicity(self, point: int) -> int:
+        """How many points coincide with point ``point`` (itself included)."""
+        return sum(1 for row in self.rows if row == self.rows[point])
+
+    def mean(self) -> tuple[Fraction, ...]:
+        return tuple(sum(col) / self.n for col in zip(*self.rows))
+
+    def mean_variance(self) -> Fraction:
+        """Population variance averaged over the coordinates, trace(cov)/D."""
+        mean = self.mean()
+        return sum(sum((a - m) ** 2 for a, m in zip(row, mean)) for row in self.rows) / (self.n * self.dim)
+
+    def check_point(self, point: int) -> int:
+        if not 0 <= point < self.n:
+            raise GmmMathError(f"--point {point} is out of range: the data have {self.n} points (0-based, 0..{self.n - 1})")
+        return point
+
+
+def _parse_row(text: str, index: int, where: str | None = None) -> tuple[Fraction, ...]:
+    where = where or f"row {index}"
+    fields = text.split(",")
+    if any(not f.strip() for f in fields):
+        raise GmmMathError(f"{where} has an empty field (expected comma-separated numbers)")
+    return tuple(parse_number(f, f"{where}: value") for f in fields)
+
+
+def load_dataset(text: str | None, path: str | Path | None) -> Dataset | None:
+    """The data from ``--data TEXT`` or ``--data-file CSV`` (not both); None when neither is given."""
+    if text is not None and path is not None:
+        raise GmmMathError("give --data or --data-file, not both")
+    if text is not None:
+        return Dataset.from_text(text)
+    if path is not None:
+        return Dataset.from_csv(path)
+    return None

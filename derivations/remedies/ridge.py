@@ -1,0 +1,103 @@
+"""The ridge remedy: Sigma_k + eps I (scikit-learn's ``reg_covar``) bounds every density by (2 pi eps)^(-D/2)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy as sp
+
+from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.remedies.common import (
+    S_VAR, SHOWN_POINTS, RemedyDerivation, component_one, mixture_assumptions, point_table, positive, remedy_model,
+)
+from gmm_math.derivations.result import SIGMA, Step
+from gmm_math.derivations.symbols import N_SYM, expand_log_2pi
+
+EPS = sp.Symbol("epsilon", positive=True)
+L_EPS = sp.Symbol("L_epsilon", positive=True)
+D_SYM = sp.Symbol("D", positive=True, integer=True)
+LAMBDA = sp.IndexedBase("lambda")
+I_IDX = sp.Idx("i")
+DEFAULT_EPS = Fraction(1, 10**6)  # scikit-learn's default reg_covar
+
+
+def ridge_bound(n, dim, eps) -> sp.Expr:
+    """The explicit upper bound log L_eps <= -(N D / 2) log(2 pi eps), valid for all means, weights, covariances.
+
+    >>> ridge_bound(sp.Symbol("N"), sp.Symbol("D"), sp.Symbol("epsilon", positive=True))
+    -D*N*log(epsilon)/2 - D*N*log(2*pi)/2
+    """
+    return expand_log_2pi(n * sp.log((2 * sp.pi * eps) ** (-sp.S(dim) / 2)))
+
+
+def _slope_at_zero(model, table, eps) -> sp.Float:
+    """d log L_eps / ds at s = sigma^2 = 0: one symbolic derivative of a point's term, evaluated per point."""
+    from mpmath import mp
+
+    q, rest, count = sp.symbols("q rest count", positive=True)
+    term = count * sp.log(component_one(model, S_VAR + eps, q) + rest)
+    derivative = sp.lambdify((q, rest, count), sp.diff(term, S_VAR).subs(S_VAR, 0), "mpmath")
+    with mp.workdps(30):
+        total = mp.fsum(derivative(mp.mpf(str(sp.N(qv, 40))), mp.mpf(str(sp.N(r, 40))), c) for _, c, qv, r in table)
+        return sp.Float(str(total), 15)
+
+
+def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
+                   eps: Fraction | sp.Expr = DEFAULT_EPS, **mixture) -> RemedyDerivation:
+    """The ridge-regularised mixture: log L_eps stays bounded, and its limit along the collapse is finite.
+
+    >>> d = ridge_collapse()
+    >>> d.limit_log_likelihood.is_finite
+    True
+    """
+    eps = positive(eps, "--eps")
+    if not eps.is_Rational:
+        raise GmmMathError(f"--eps must be a decimal number, got {eps}")
+    model = remedy_model(data, dim, point, components, variance_shift=Fraction(int(eps.p), int(eps.q)),
+                         **mixture)
+    dim, n = model.data.dim, model.data.n
+    sigma = SIGMA
+    det = sp.Product(LAMBDA[I_IDX] + EPS, (I_IDX, 1, D_SYM))
+    peak = (2 * sp.pi * (sigma**2 + eps)) ** sp.Rational(-dim, 2)
+    general = ridge_bound(N_SYM, D_SYM, EPS)
+    table = point_table(model)
+    exact = sp.Add(*[count * sp.log(component_one(model, sigma**2 + eps, q) + rest) for _, count, q, rest in table])
+    # sigma^2 + eps >= eps > 0 keeps every term continuous at sigma = 0: the limit is the value there.
+    limit = sp.Add(*[count * sp.log(component_one(model, eps, q) + rest) for _, count, q, rest in table])
+    bound = ridge_bound(sp.Integer(n), dim, eps)
+    slope = _slope_at_zero(model, table, eps)
+    shown = len(table) <= SHOWN_POINTS
+    steps = [
+        Step("Regularised covariances", "Every covariance gets eps I added (scikit-learn's reg_covar). With "
+             "eigenvalues lambda_i >= 0 of Sigma_k, each factor of the determinant is at least eps.",
+             (sp.Eq(sp.Determinant(sp.MatrixSymbol("Sigma_k", 3, 3) + EPS * sp.Identity(3)), det),
+              sp.GreaterThan(det, EPS**D_SYM))),
+        Step("Every density is bounded", "N(x | mu, Sigma + eps I) <= (2 pi)^(-D/2) det(Sigma + eps I)^(-1/2), and "
+             "a mixture density is an average of such densities, so each of the N factors of L_eps is at most "
+             "(2 pi eps)^(-D/2), whatever the means, weights and covariances.",
+             (sp.LessThan(sp.log(L_EPS), general),)),
+        Step("For these data", f"N = {n}, D = {dim}:", (sp.Eq(EPS, eps), sp.LessThan(sp.log(L_EPS), bound),
+                                                       sp.LessThan(sp.log(L_EPS), bound.evalf(15)))),
+        Step("The collapsing component", "Component 1 on x_n has covariance (sigma^2 + eps) I; its peak tends to "
+             "a finite value instead of growing without bound.",
+             (sp.Eq(sp.Limit(peak, sigma, 0, "+"), sp.limit(peak, sigma, 0, "+")),)),
+        Step("Limit along the collapse", "sigma^2 + eps >= eps > 0, so log L_eps is continuous at sigma = 0 and "
+             "its limit is its value there (the exact form is shown for at most "
+             f"{SHOWN_POINTS} distinct points); it lies below the bound.",
+             (*((sp.Eq(sp.Limit(sp.log(L_EPS), sigma, 0, "+"), limit, evaluate=False),) if shown else ()),
+              sp.Eq(sp.Limit(sp.log(L_EPS), sigma, 0, "+"), limit.evalf(15), evaluate=False))),
+        Step("Leading sigma-dependence", "log L_eps depends on sigma only through s = sigma^2: near 0 it is the "
+             "limit plus s times the derivative at s = 0.",
+             (sp.Eq(sp.Subs(sp.Derivative(sp.log(L_EPS), S_VAR), S_VAR, 0), slope.evalf(15), evaluate=False),)),
+    ]
+    lim_l = sp.exp(limit)
+    steps.append(Step("Limits", "Both limits are finite.", (
+        sp.Eq(sp.Limit(L_EPS, sigma, 0, "+"), lim_l.evalf(15), evaluate=False),)))
+    assumptions = mixture_assumptions(model, data is not None) + (
+        f"every covariance regularised by eps I with eps = {eps}: component 1 has (sigma^2 + eps) I",)
+    return RemedyDerivation(
+        case="remedy-ridge", title="Ridge: Sigma_k + eps I bounds the likelihood", assumptions=assumptions,
+        steps=tuple(steps), log_likelihood=exact, limit_log_likelihood=limit, limit_likelihood=lim_l,
+        leading_term=slope * sigma**2, model=model, sigma=sigma, parameters=(("eps", eps), ("bound", bound)),
+    )

@@ -1,0 +1,173 @@
+"""Wall-clock limits that really stop a computation: jobs run in a worker process that is killed.
+
+A thread cannot be stopped from outside, so every job list runs in one child process
+(``fork`` on Linux when the process is single-threaded, ``spawn`` otherwise, so that
+no "fork with threads" warning or deadlock can arise). Each job gets its own deadline;
+when one is missed the worker is killed, that job is reported as timed out, and a
+fresh worker continues with the next job. The child's address space is capped too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gmm_math.derivations.core.errors import GmmMathError
+
+Job = tuple[Callable[..., Any], tuple[Any, ...]]
+STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to import its modules
+MEMORY_HEADROOM = 2 * 1024**3  # bytes of address space a worker may add to what it inherits
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one job.
+
+    Attributes
+    ----------
+    status : "ok", "timeout", "error" (the job raised or the worker died) or "bad_input"
+    value : the job's return value ("ok"), its last partial result ("timeout", may be None),
+        or a one-line message ("error", "bad_input")
+    """
+
+    status: str
+    value: Any
+
+
+def ignore_partial(_: Any) -> None:
+    """``emit`` when a job runs without a worker: partial results are not needed."""
+
+
+def _thread_count() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    import threading
+
+    return threading.active_count()
+
+
+def start_method() -> str:
+    """'fork' when it is safe (Linux, one OS thread), else 'spawn'."""
+    return "fork" if sys.platform.startswith("linux") and _thread_count() == 1 else "spawn"
+
+
+def _cap_memory() -> None:
+    try:
+        import resource
+
+        size = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+        limit = size + MEMORY_HEADROOM
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def _serve(connection: Any, jobs: Sequence[Job], first: int) -> None:
+    """Worker body: say "ready", then run the jobs in order, sending ("partial"|"ok"|"error"|"bad_input",
+    index, value) messages."""
+    _cap_memory()
+    connection.send(("ready", first, None))
+    for index, (function, args) in enumerate(jobs, start=first):
+        def emit(partial: Any, index: int = index) -> None:
+            connection.send(("partial", index, partial))
+
+        try:
+            message = ("ok", index, function(*args, emit=emit))
+        except GmmMathError as err:
+            message = ("bad_input", index, str(err))
+        except BaseException as err:  # noqa: BLE001 - any failure of the computation is reported, not raised
+            message = ("error", index, f"{type(err).__name__}: {str(err)[:200]}")
+        connection.send(message)
+    connection.close()
+
+
+def run_limited(jobs: Sequence[Job], timeout: float | None, method: str | None = None) -> list[Outcome]:
+    """Run ``function(*args, emit=...)`` for every job, each within ``timeout`` seconds.
+
+    Parameters
+    ----------
+    jobs : sequence of (module-level function, args) pairs; args and results must pickle
+    timeout : seconds per job; None runs the jobs here, in this process, without a limit
+    method : multiprocessing start method; default :func:`start_method`
+
+    Returns
+    -------
+    list of Outcome, one per job, in order
+    """
+    if timeout is None:
+        return [_run_here(function, args) for function, args in jobs]
+    context = multiprocessing.get_context(method or start_method())
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    start = 0
+    while start < len(jobs):
+        start = _run_worker(context, jobs, start, timeout, outcomes)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _run_here(function: Callable[..., Any], args: tuple[Any, ...]) -> Outcome:
+    try:
+        return Outcome("ok", function(*args, emit=ignore_partial))
+    except GmmMathError as err:
+        return Outcome("bad_input", str(err))
+
+
+def _started(receiver: Any) -> bool:
+    """Wait for the worker's "ready" (under 'spawn' it first imports SymPy; that is not the job's time)."""
+    try:
+        return bool(receiver.poll(STARTUP_TIMEOUT)) and receiver.recv()[0] == "ready"
+    except (EOFError, OSError):
+        return False
+
+
+def _run_worker(context: Any, jobs: Sequence[Job], start: int, timeout: float,
+                outcomes: list[Outcome | None]) -> int:
+    """Run jobs[start:] in one worker until they finish or one times out; return the next job to run."""
+    receiver, sender = context.Pipe(duplex=False)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+    process = context.Process(target=_serve, args=(sender, list(jobs[start:]), start), daemon=True)
+    try:
+        process.start()
+        sender.close()
+        if not _started(receiver):
+            outcomes[start] = Outcome("error", "the worker process did not start")
+            return start + 1
+        index, partial, deadline = start, None, time.monotonic() + timeout
+        while index < len(jobs):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not receiver.poll(remaining):
+                outcomes[index] = Outcome("timeout", partial)
+                return index + 1
+            try:
+                kind, where, value = receiver.recv()
+            except (EOFError, OSError):
+                outcomes[index] = Outcome("error", "the worker process died (out of memory?)")
+                return index + 1
+            if kind == "partial":
+                partial = value
+                continue
+            outcomes[where] = Outcome(kind, value)
+            index, partial, deadline = where + 1, None, time.monotonic() + timeout
+        return index
+    finally:
+        sender.close()
+        receiver.close()
+        if process.pid is not None:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            process.close()

@@ -1,0 +1,161 @@
+"""The remedied log objectives in mpmath, in log space, at any sigma > 0 (sigma = 1e-1000 included).
+
+Each ``*_objective(derivation, dps)`` reads the exact parameters of a
+:class:`~gmm_math.derivations.remedies.common.RemedyDerivation` and returns an evaluator
+``fn(terms, sigma)`` for :func:`gmm_math.numerics.confirm.confirm` (``terms`` is the
+:class:`~gmm_math.numerics.loglik.CollapseTerms` of the derivation's model).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+from mpmath import mp
+
+from gmm_math.derivations.remedies.common import RemedyDerivation, distinct_rows
+from gmm_math.numerics.confirm import NumericCheck, confirm
+from gmm_math.numerics.loglik import CollapseTerms, parse_sigma, to_mpf
+
+Evaluator = Callable[[CollapseTerms, object], object]
+
+
+def exact_mpf(value: sp.Basic, dps: int):
+    """An exact SymPy number as an mpf with ``dps`` + 10 digits."""
+    with mp.workdps(dps + 10):
+        if value.is_Rational:
+            return mp.mpf(int(value.p)) / int(value.q)
+        return mp.mpf(sp.N(value, dps + 15))  # through the Float's _mpf_: no decimal text, no digit limit
+
+
+def ridge_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
+    """log L_eps: the model's components 2..K already carry + eps; component 1 has variance sigma^2 + eps."""
+    eps = exact_mpf(derivation.parameter("eps"), dps)
+    return lambda terms, sigma: terms.mixture(mpmath.sqrt(sigma**2 + eps))
+
+
+def _with_penalty(penalty: Callable) -> Callable:
+    return lambda terms, sigma: terms.mixture(sigma) + penalty(sigma**2)
+
+
+def map_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
+    """log L + log IW(sigma^2 I | 2 alpha, 2 beta I) up to its constant."""
+    alpha, beta = (exact_mpf(derivation.parameter(k), dps) for k in ("alpha", "beta"))
+    dim = derivation.model.data.dim
+    return _with_penalty(lambda s: -(2 * alpha + dim + 1) * dim / 2 * mpmath.log(s) - dim * beta / s)
+
+
+def penalty_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
+    """log L - a_n (tr(S_x)/sigma^2 + D log sigma^2) for the collapsing component."""
+    a, trace = (exact_mpf(derivation.parameter(k), dps) for k in ("a", "trace"))
+    dim = derivation.model.data.dim
+    return _with_penalty(lambda s: -a * (trace / s + dim * mpmath.log(s)))
+
+
+def reparam_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
+    """log L - lambda (1/gamma + log gamma) with gamma = sigma^2 / tau^2."""
+    lam, tau2 = (exact_mpf(derivation.parameter(k), dps) for k in ("lam", "tau2"))
+    return _with_penalty(lambda s: -lam * (tau2 / s + mpmath.log(s / tau2)))
+
+
+def reset_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
+    """The unchanged mixture log-likelihood."""
+    return lambda terms, sigma: terms.mixture(sigma)
+
+
+def _logsumexp(values, cut):
+    top = max(values)
+    return top + mpmath.log(mpmath.fsum(mpmath.exp(v - top) for v in values if v - top > -cut))
+
+
+def ratio_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
+    """log L with every component at scale sigma: sum_m log sum_k pi_k N(x_m | mu_k, sigma^2 I)."""
+    model = derivation.model
+    dim = model.data.dim
+    means = (model.centre, *model.means)
+    with mp.workdps(dps + 10):
+        log_w = [mpmath.log(to_mpf(w)) for w in model.weights]
+        table = [(count, [to_mpf(sum((a - b) ** 2 for a, b in zip(row, mu)) / 2) for mu in means])
+                 for row, count in distinct_rows(model.data).items()]
+        head = -mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi)
+
+    def evaluate(terms, sigma):
+        with mp.workdps(dps + 10):
+            cut = (dps + 20) * mpmath.log(10)
+            inv2, log_s = 1 / sigma**2, mpmath.log(sigma)
+            return mpmath.fsum(
+                count * (head - dim * log_s + _logsumexp([w - h * inv2 for w, h in zip(log_w, half)], cut))
+                for count, half in table)
+
+    return evaluate
+
+
+def degenerate_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
+    """log N(x_m | mean, sigma^2 P + I - P) summed, from exact Fraction quadratic forms of the data."""
+    data = derivation.model.data
+    mean = [Fraction(int(v.p), int(v.q)) for v in derivation.parameter("mean")]
+    proj = derivation.parameter("projector")
+    p = [[Fraction(int(proj[i, j].p), int(proj[i, j].q)) for j in range(data.dim)] for i in range(data.dim)]
+    normal, total = Fraction(0), Fraction(0)
+    for row in data.rows:
+        z = [a - m for a, m in zip(row, mean)]
+        normal += sum(z[i] * p[i][j] * z[j] for i in range(data.dim) for j in range(data.dim))
+        total += sum(v * v for v in z)
+    shrinking = sum(p[i][i] for i in range(data.dim))
+    n, dim = data.n, data.dim
+
+    def evaluate(terms, sigma):
+        with mp.workdps(dps + 10):
+            return (-mp.mpf(n * dim) / 2 * mpmath.log(2 * mp.pi) - n * to_mpf(shrinking) * mpmath.log(sigma)
+                    - to_mpf(normal / 2) / sigma**2 - to_mpf((total - normal) / 2))
+
+    return evaluate
+
+
+OBJECTIVES: dict[str, Callable[[RemedyDerivation, int], Evaluator]] = {
+    "remedy-ridge": ridge_objective,
+    "remedy-map": map_objective,
+    "remedy-penalty": penalty_objective,
+    "remedy-reparam": reparam_objective,
+    "remedy-reset": reset_objective,
+    "remedy-ratio": ratio_objective,
+    "degenerate": degenerate_objective,
+}
+
+
+def remedy_check(derivation: RemedyDerivation, dps: int = 50, **kwargs) -> NumericCheck:
+    """:func:`confirm` with the derivation's remedied objective as the evaluator.
+
+    A finite limit is approached like the leading term (the ridge: c sigma^2), so with more digits
+    than the smallest sigma can resolve (dps > ~4000 at sigma = 1e-1000) the last gap is that term,
+    not rounding; the trend then agrees if the gaps shrink and the last one is the predicted size.
+    """
+    check = confirm(derivation, dps, evaluator=OBJECTIVES[derivation.case](derivation, dps), **kwargs)
+    if check.agrees or not derivation.limit_log_likelihood.is_finite:
+        return check
+    with mp.workdps(dps + 10):
+        target = exact_mpf(derivation.limit_log_likelihood, dps)
+        gaps = [abs(v - target) for v in check.values]
+        lead = sp.lambdify(derivation.sigma, derivation.leading_term, "mpmath")
+        predicted = abs(lead(parse_sigma(check.sigmas[-1])))
+        shrinking = all(b <= a for a, b in zip(gaps, gaps[1:]))
+        agrees = shrinking and gaps[-1] <= 2 * predicted + mpmath.mpf(10) ** -(dps // 2)
+    return replace(check, agrees=agrees)
+
+
+def log_objective(derivation: RemedyDerivation, sigma, dps: int = 50):
+    """The remedied log objective of ``derivation`` at one ``sigma`` (mpf, number or decimal text > 0).
+
+    >>> from gmm_math.derivations.remedies.reset import reset_collapse
+    >>> mpmath.nstr(log_objective(reset_collapse(), "1e-1000"), 8)
+    '2296.3784'
+    """
+    evaluate = OBJECTIVES[derivation.case](derivation, dps)
+    terms = CollapseTerms.from_model(derivation.model, dps)
+    with mp.workdps(dps + 10):
+        value = evaluate(terms, parse_sigma(sigma))
+    with mp.workdps(dps):
+        return +value
