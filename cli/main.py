@@ -17,6 +17,7 @@ from gmm_math.cli.derive import commands as derive
 from gmm_math.cli.em import commands as em_command
 from gmm_math.cli.evaluate import commands as evaluate_command
 from gmm_math.cli import dataset as dataset_command
+from gmm_math.cli.flags import flag_message
 from gmm_math.cli.plots import commands as plots
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -36,7 +37,7 @@ class _Boundary(TyperGroup):
         try:
             rv = super().main(args, prog_name or "gmm-math", complete_var, standalone_mode=False, **extra)
         except GmmMathError as err:
-            fail(str(err))
+            fail(flag_message(str(err), err.parameters))
         except typer.Abort:
             fail("aborted", 1)
         except typer.TyperException as err:  # usage errors: bad option values, unknown commands

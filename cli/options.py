@@ -42,7 +42,7 @@ def check_dps(dps: int) -> int:
 def mixture_parameters(weights: str | None, means: str | None, scales: str | None) -> dict:
     """Parsed ``--weights/--means/--scales`` as keyword arguments of ``CollapseModel.mixture``."""
     given = {"weights": weights, "means": means, "scales": scales}
-    return {name: None if text is None else parse_number_list(text, f"--{name}") for name, text in given.items()}
+    return {name: None if text is None else parse_number_list(text, name) for name, text in given.items()}
 
 
 def mixture_inputs(data: str | None, data_file: Path | None, weights: str | None, means: str | None,

@@ -59,15 +59,16 @@ def mixture_collapse(
     if data is None:
         check_example_point(data, point)
         if not 1 <= multiplicity <= MAX_MULTIPLICITY:
-            raise GmmMathError(f"--multiplicity must be between 1 and {MAX_MULTIPLICITY}, got {multiplicity}")
+            raise GmmMathError(f"multiplicity must be between 1 and {MAX_MULTIPLICITY}, got {multiplicity}",
+                               parameter="multiplicity")
         model = CollapseModel.mixture(example_data(dim, multiplicity), 0, components, weights, means, scales,
                                       covariance)
         return _symbolic(model, dim, full, multiplicity)
     model = CollapseModel.mixture(data, point, components, weights, means, scales, covariance)
     counted = data.multiplicity(point)
     if multiplicity not in (1, counted):
-        raise GmmMathError(f"--multiplicity {multiplicity} disagrees with the data: {counted} point(s) equal "
-                           f"x_n (with data, r is counted from the data)")
+        raise GmmMathError(f"multiplicity {multiplicity} disagrees with the data: {counted} point(s) equal "
+                           f"x_n (with data, r is counted from the data)", parameter="multiplicity")
     return _concrete(model, dim, full)
 
 

@@ -24,10 +24,11 @@ def check_dim(dim: int, data: Dataset | None = None) -> int:
     """Validate D (1..MAX_DIM); with data, D is the data's and a conflicting ``dim`` is an error."""
     if data is not None:
         if dim not in (1, data.dim):
-            raise GmmMathError(f"--dim {dim} does not match the data, whose points have {data.dim} coordinates")
+            raise GmmMathError(f"dim {dim} does not match the data, whose points have {data.dim} coordinates",
+                               parameter="dim")
         return data.dim
     if not 1 <= dim <= MAX_DIM:
-        raise GmmMathError(f"--dim must be between 1 and {MAX_DIM}, got {dim}")
+        raise GmmMathError(f"dim must be between 1 and {MAX_DIM}, got {dim}", parameter="dim")
     return dim
 
 

@@ -41,7 +41,7 @@ def parse_sigma(text) -> "mpmath.mpf":
     try:
         sigma = mp.mpf(text)
     except (ValueError, TypeError):
-        raise GmmMathError(f"sigma {text!r} is not a number (expected e.g. 1e-100)") from None
+        raise GmmMathError(f"sigma {text!r} is not a number (expected e.g. 1e-100)", parameter="sigma") from None
     if not mpmath.isfinite(sigma) or sigma <= 0:
         raise nonpositive_sigma(text)
     return sigma
@@ -51,7 +51,7 @@ def nonpositive_sigma(text) -> GmmMathError:
     """The error for a sigma that is not a finite positive number, explaining why."""
     return GmmMathError(
         f"sigma must be a finite number > 0, got {str(text)[:40]}: the density is not defined at sigma = 0; "
-        "the limit sigma -> 0+ is what `gmm-math derive` computes"
+        "the limit sigma -> 0+ is what the derivations compute", parameter="sigma"
     )
 
 

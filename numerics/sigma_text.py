@@ -1,4 +1,4 @@
-"""Sigma as text, straight into mpmath (never through float), and ``--sweep FROM:TO:COUNT``.
+"""Sigma as text, straight into mpmath (never through float), and a sweep ``FROM:TO:COUNT``.
 
 Accepted sigma texts:
 
@@ -49,13 +49,15 @@ def parse_sweep(text: str) -> list[str]:
     parts = str(text).strip().split(":")
     if len(parts) != 3 or not all(_EXPONENT.fullmatch(p.strip()) for p in parts[:2]) \
             or not _COUNT.fullmatch(parts[2].strip()):
-        raise GmmMathError(f"--sweep {text!r} is malformed: expected {SWEEP_FORM}")
+        raise GmmMathError(f"sweep {text!r} is malformed: expected {SWEEP_FORM}", parameter="sweep")
     start, stop = (Fraction(p.strip()) for p in parts[:2])
     count = int(parts[2].strip()[:12])
     if not 1 <= count <= MAX_SIGMAS:
-        raise GmmMathError(f"--sweep COUNT must be between 1 and {MAX_SIGMAS}, got {parts[2].strip()}")
+        raise GmmMathError(f"sweep COUNT must be between 1 and {MAX_SIGMAS}, got {parts[2].strip()}",
+                           parameter="sweep")
     if max(abs(start), abs(stop)) > MAX_LOG10:
-        raise GmmMathError(f"--sweep FROM and TO must lie within -{MAX_LOG10}..{MAX_LOG10} (log10 sigma)")
+        raise GmmMathError(f"sweep FROM and TO must lie within -{MAX_LOG10}..{MAX_LOG10} (log10 sigma)",
+                           parameter="sweep")
     step = (stop - start) / (count - 1) if count > 1 else Fraction(0)
     return [_power_text(start + i * step) for i in range(count)]
 
@@ -86,7 +88,8 @@ def sigma_from_text(text: str, dps: int):
             return _from_power(power, raw, wp)
         decimal = _DECIMAL.fullmatch(raw)
         if not decimal or not (decimal["int"] or decimal["frac"]):
-            raise GmmMathError(f"sigma {raw!r} is not a number (expected e.g. 0.5, 1e-1000000 or 10^(-5/2))")
+            raise GmmMathError(f"sigma {raw!r} is not a number (expected e.g. 0.5, 1e-1000000 or 10^(-5/2))",
+                               parameter="sigma")
         return _from_decimal(decimal, raw, wp)
 
 

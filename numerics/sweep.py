@@ -193,12 +193,12 @@ def evaluate_table(
     EvaluationTable
     """
     if not isinstance(dps, int) or dps < 1:
-        raise GmmMathError(f"dps must be a positive integer, got {dps!r}")
+        raise GmmMathError(f"dps must be a positive integer, got {dps!r}", parameter="dps")
     if components < 2:
-        raise GmmMathError(f"--components must be at least 2 for the mixture column, got {components} "
-                           "(the single Gaussian is always shown beside it)")
+        raise GmmMathError(f"components must be at least 2 for the mixture column, got {components} "
+                           "(the single Gaussian is always shown beside it)", parameter="components")
     if not sigmas:
-        raise GmmMathError("no sigma given: use --sigma VALUE (repeatable) or --sweep FROM:TO:COUNT")
+        raise GmmMathError("no sigma given: give sigma values or a sweep FROM:TO:COUNT", parameter=("sigma", "sweep"))
     if len(sigmas) > MAX_SIGMAS:
         raise GmmMathError(f"too many sigma values: {len(sigmas)} (at most {MAX_SIGMAS} per table)")
     model = CollapseModel.mixture(data, point, components, weights, means, scales)

@@ -66,9 +66,10 @@ def test_csv_errors(tmp_path):
 
 
 def test_number_list():
-    assert parse_number_list("0.25, 0.75", "--weights") == (Fraction(1, 4), Fraction(3, 4))
-    with pytest.raises(GmmMathError, match="--weights"):
-        parse_number_list("0.5,x", "--weights")
+    assert parse_number_list("0.25, 0.75", "weights") == (Fraction(1, 4), Fraction(3, 4))
+    with pytest.raises(GmmMathError, match="^weights entry 'x'") as err:
+        parse_number_list("0.5,x", "weights")
+    assert err.value.parameters == ("weights",)
 
 
 @given(st.lists(st.lists(st.integers(-10**6, 10**6), min_size=2, max_size=2), min_size=1, max_size=20))

@@ -38,8 +38,9 @@ def test_rate(dim, r, covariance, rate):
 
 
 def test_k1_points_to_single():
-    with pytest.raises(GmmMathError, match="derive single"):
+    with pytest.raises(GmmMathError, match="single_gaussian_collapse") as err:
         mixture_collapse(components=1)
+    assert err.value.parameters == ("components",)
 
 
 def _float64_loglik(model: CollapseModel, sigma: float) -> float:
@@ -89,7 +90,7 @@ def test_multiplicity_from_data():
     ({"weights": (Fraction(3, 2), Fraction(-1, 2))}, "non-negative"),
     ({"weights": (Fraction(0), Fraction(1))}, "pi_1 > 0"),
     ({"scales": (Fraction(0),)}, "positive"),
-    ({"means": (Fraction(1), Fraction(2))}, "--means"),
+    ({"means": (Fraction(1), Fraction(2))}, "^means needs"),
     ({"components": 0}, "between 2"),
 ])
 def test_bad_parameters(kwargs, needle):

@@ -115,7 +115,7 @@ def _csv(tmp_path, name, text):
     (["-k", "501"], "from 1 to N=500"),
     (["--init", "bogus"], "unknown init 'bogus'"),
     (["--remedy", "bogus"], "unknown remedy 'bogus'"),
-    (["--covariance", "tied"], "unknown covariance 'tied'"),
+    (["--covariance", "tied"], "unknown --covariance 'tied'"),
     (["--reg-covar", "0"], "--reg-covar"),
     (["--reg-covar", "-1e-3"], "--reg-covar"),
     (["--min-ratio", "0"], "--min-ratio"),

@@ -361,14 +361,16 @@ def test_sweep_exponents_are_evenly_spaced(start, stop, count):
 @pytest.mark.parametrize("text", ["0:-3", "0:-3:", "a:b:3", "0:-3:2.5", "0:-3:-2", "1e5:0:3", "::", "0:-3:3:4",
                                   "0:-3:\u00b2", "0:-3:\u0663", "\u0660:-3:3"])
 def test_malformed_sweeps(text):
-    with pytest.raises(GmmMathError, match="--sweep"):
+    with pytest.raises(GmmMathError, match="^sweep") as err:
         parse_sweep(text)
+    assert err.value.parameters == ("sweep",)
 
 
 @pytest.mark.parametrize("text", ["0:-3:0", f"0:-3:{MAX_SIGMAS + 1}", "0:-2000000000000000:3"])
 def test_sweep_out_of_range(text):
-    with pytest.raises(GmmMathError, match="--sweep"):
+    with pytest.raises(GmmMathError, match="^sweep") as err:
         parse_sweep(text)
+    assert err.value.parameters == ("sweep",)
 
 
 @pytest.mark.parametrize("text, log10", [

@@ -61,11 +61,19 @@ def parse_number(text: str, what: str = "value") -> Fraction:
     return value
 
 
-def parse_number_list(text: str, what: str) -> tuple[Fraction, ...]:
-    """Parse ``"w1,w2,..."`` into exact numbers; ``what`` names the option in errors."""
+def parse_number_list(text: str, parameter: str) -> tuple[Fraction, ...]:
+    """Parse ``"w1,w2,..."`` into exact numbers; errors name ``parameter`` (e.g. ``"weights"``).
+
+    >>> parse_number_list("0.25, 0.75", "weights")
+    (Fraction(1, 4), Fraction(3, 4))
+    """
     if not text.strip():
-        raise GmmMathError(f"{what} is empty (expected comma-separated numbers, e.g. 0.5,0.5)")
-    return tuple(parse_number(item, f"{what} entry") for item in text.split(","))
+        raise GmmMathError(f"{parameter} is empty (expected comma-separated numbers, e.g. 0.5,0.5)",
+                           parameter=parameter)
+    try:
+        return tuple(parse_number(item, f"{parameter} entry") for item in text.split(","))
+    except GmmMathError as err:
+        raise GmmMathError(str(err), parameter=parameter) from None
 
 
 @dataclass(frozen=True)
@@ -157,7 +165,8 @@ class Dataset:
 
     def check_point(self, point: int) -> int:
         if not 0 <= point < self.n:
-            raise GmmMathError(f"--point {point} is out of range: the data have {self.n} points (0-based, 0..{self.n - 1})")
+            raise GmmMathError(f"point {point} is out of range: the data have {self.n} points (0-based, 0..{self.n - 1})",
+                               parameter="point")
         return point
 
 
@@ -170,9 +179,9 @@ def _parse_row(text: str, index: int, where: str | None = None) -> tuple[Fractio
 
 
 def load_dataset(text: str | None, path: str | Path | None) -> Dataset | None:
-    """The data from ``--data TEXT`` or ``--data-file CSV`` (not both); None when neither is given."""
+    """The data from ``text`` or a CSV file at ``path`` (not both); None when neither is given."""
     if text is not None and path is not None:
-        raise GmmMathError("give --data or --data-file, not both")
+        raise GmmMathError("give data or data_file, not both", parameter=("data", "data_file"))
     if text is not None:
         return Dataset.from_text(text)
     if path is not None:

@@ -40,9 +40,10 @@ def first_coordinates(rows) -> str:
 
 
 def check_example_point(data: Dataset | None, point: int) -> None:
-    """Without data the example's x_n = 0 is used: another --point is an error, not silently ignored."""
+    """Without data the example's x_n = 0 is used: another ``point`` is an error, not silently ignored."""
     if data is None and point != 0:
-        raise GmmMathError(f"--point {point} needs --data or --data-file (the example data use x_n = point 0)")
+        raise GmmMathError(f"point {point} needs data or data_file (the example data use x_n = point 0)",
+                           parameter=("point", "data", "data_file"))
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,13 @@ class CollapseModel:
         self.data.check_point(self.point)
         k = len(self.weights)
         if self.covariance not in COVARIANCES:
-            raise GmmMathError(f"covariance {self.covariance!r} is not one of {', '.join(COVARIANCES)}")
+            raise GmmMathError(f"covariance {self.covariance!r} is not one of {', '.join(COVARIANCES)}",
+                               parameter="covariance")
         if len(self.means) != k - 1 or len(self.variances) != k - 1:
             raise GmmMathError("need one mean and one variance for each of components 2..K")
         if any(w < 0 for w in self.weights) or sum(self.weights) != 1:
-            raise GmmMathError(f"weights must be non-negative and sum to 1, got {', '.join(map(str, self.weights))}")
+            raise GmmMathError(f"weights must be non-negative and sum to 1, got {', '.join(map(str, self.weights))}",
+                               parameter="weights")
         if self.weights[0] <= 0:
             raise GmmMathError("the collapsing component needs a positive weight pi_1 > 0")
         if any(v <= 0 for v in self.variances):
@@ -120,30 +123,32 @@ class CollapseModel:
         """
         if not 2 <= components <= MAX_COMPONENTS:
             raise GmmMathError(
-                "K = 1 is the single-Gaussian case: use `gmm-math derive single`"
-                if components == 1 else f"--components must be between 2 and {MAX_COMPONENTS}, got {components}"
+                "components = 1 is the single-Gaussian case: derive single (single_gaussian_collapse) derives it"
+                if components == 1 else f"components must be between 2 and {MAX_COMPONENTS}, got {components}",
+                parameter="components",
             )
         data.check_point(point)
         k = components
         if weights is None:
             weights = (Fraction(1, k),) * k
         elif len(weights) != k:
-            raise GmmMathError(f"--weights needs {k} values w1,..,w{k}, got {len(weights)}")
+            raise GmmMathError(f"weights needs {k} values w1,..,w{k}, got {len(weights)}", parameter="weights")
         if (means is not None or scales is not None) and data.dim != 1:
-            raise GmmMathError("--means and --scales are for 1-D data; in D > 1 the defaults from the data are used")
+            raise GmmMathError("means and scales are for 1-D data; in D > 1 the defaults from the data are used",
+                               parameter=("means", "scales"))
         if means is None:
             mean_rows = _default_means(data, k)
         elif len(means) != k - 1:
-            raise GmmMathError(f"--means needs {k - 1} values m2,..,m{k}, got {len(means)}")
+            raise GmmMathError(f"means needs {k - 1} values m2,..,m{k}, got {len(means)}", parameter="means")
         else:
             mean_rows = tuple((m,) for m in means)
         if scales is None:
             variance = data.mean_variance() or Fraction(1)
             variances = (variance,) * (k - 1)
         elif len(scales) != k - 1:
-            raise GmmMathError(f"--scales needs {k - 1} values s2,..,s{k}, got {len(scales)}")
+            raise GmmMathError(f"scales needs {k - 1} values s2,..,s{k}, got {len(scales)}", parameter="scales")
         elif any(s <= 0 for s in scales):
-            raise GmmMathError("--scales must be positive standard deviations")
+            raise GmmMathError("scales must be positive standard deviations", parameter="scales")
         else:
             variances = tuple(s * s for s in scales)
         return cls(data, point, tuple(weights), mean_rows, variances, covariance)

@@ -38,20 +38,23 @@ class RemedyDerivation(Derivation):
 def positive(value, name: str) -> sp.Expr:
     """``value`` (Fraction, int, float or SymPy number) as an exact SymPy number > 0, else GmmMathError.
 
+    ``name`` is the parameter, named in the error.
+
     A float is read as the decimal it prints as (0.1 -> 1/10).
     """
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise GmmMathError(f"{name} must be a positive number, got {value}")
+            raise GmmMathError(f"{name} must be a positive number, got {value}", parameter=name)
         value = Fraction(repr(value))
     if isinstance(value, (Fraction, int)):
         number = sp.Rational(value)
     elif isinstance(value, sp.Basic):
         number = value
     else:  # never sympify text
-        raise GmmMathError(f"{name} must be a number (Fraction, int, float or SymPy number), got {value!r}")
+        raise GmmMathError(f"{name} must be a number (Fraction, int, float or SymPy number), got {value!r}",
+                           parameter=name)
     if not (number.is_number and number.is_positive):
-        raise GmmMathError(f"{name} must be a positive number, got {value}")
+        raise GmmMathError(f"{name} must be a positive number, got {value}", parameter=name)
     return number
 
 
@@ -157,8 +160,8 @@ def collapse_split(model: CollapseModel) -> CollapseSplit:
     sigma, dim = SIGMA, model.data.dim
     table = point_table(model)
     if any(rest == 0 for _, _, q, rest in table if q != 0):
-        raise GmmMathError("components 2..K carry no weight (--weights 1,0,...): that is one Gaussian, whose "
-                           "collapse `gmm-math derive single` derives")
+        raise GmmMathError("weights 1,0,... give components 2..K no weight: that is one Gaussian, whose "
+                           "collapse derive single (single_gaussian_collapse) derives", parameter="weights")
     r = sum(count for _, count, q, _ in table if q == 0)
     constant = sp.Add(*[count * sp.log(rest) for _, count, q, rest in table if q != 0])
     core = expand_log_2pi(r * sp.log(sp.Rational(model.weights[0]) * (2 * sp.pi) ** sp.Rational(-dim, 2)

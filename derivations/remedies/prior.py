@@ -117,7 +117,7 @@ def map_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, comp
     >>> map_collapse().limit_log_likelihood
     -oo
     """
-    alpha, beta = positive(alpha, "--alpha"), positive(beta, "--beta")
+    alpha, beta = positive(alpha, "alpha"), positive(beta, "beta")
     model, split = _mixture_parts(data, dim, point, components, mixture)
     dim = model.data.dim
     values = {ALPHA: alpha, BETA: beta}
@@ -166,7 +166,7 @@ def penalty_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
     """
     model, split = _mixture_parts(data, dim, point, components, mixture)
     dim = model.data.dim
-    a = positive(a, "--a") if a is not None else default_a(model)
+    a = positive(a, "a") if a is not None else default_a(model)
     trace = trace_covariance(model)
     if trace == 0:
         raise GmmMathError("all data points are equal: S_x = 0 and the penalty has no scale (give different points)")
@@ -205,12 +205,12 @@ def reparam_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
     """
     model, split = _mixture_parts(data, dim, point, components, mixture)
     dim = model.data.dim
-    lam = positive(lam, "--lam") if lam is not None else default_a(model)
+    lam = positive(lam, "lam") if lam is not None else default_a(model)
     if tau2 is None:
         tau2 = trace_covariance(model) / dim
         if tau2 == 0:
-            raise GmmMathError("all data points are equal: give --tau2 (the default tr(S_x)/D is 0)")
-    tau2 = positive(tau2, "--tau2")
+            raise GmmMathError("all data points are equal: give tau2 (the default tr(S_x)/D is 0)", parameter="tau2")
+    tau2 = positive(tau2, "tau2")
     values = {LAM: lam, TAU2: tau2}
     penalty = reparam_penalty()
     family = ctz_penalty(dim, LAM / dim, dim * TAU2)

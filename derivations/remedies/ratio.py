@@ -28,7 +28,8 @@ N_POINTS, D_SYM = sp.Symbol("N", positive=True), sp.Symbol("D", positive=True)
 def ratio_model(data: Dataset, point: int, components: int) -> CollapseModel:
     """Equal weights; component k on the k-th distinct data point (x_n first), spare components on x_n."""
     if not 2 <= components <= MAX_COMPONENTS:
-        raise GmmMathError(f"--components must be between 2 and {MAX_COMPONENTS}, got {components}")
+        raise GmmMathError(f"components must be between 2 and {MAX_COMPONENTS}, got {components}",
+                           parameter="components")
     data.check_point(point)
     centre = data.rows[point]
     others = [row for row in distinct_rows(data) if row != centre]
@@ -62,9 +63,10 @@ def ratio_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
     >>> ratio_collapse(data=Dataset.from_text("0,1"), components=2).limit_likelihood
     oo
     """
-    c = positive(c, "--c")
+    c = positive(c, "c")
     if c > 1:
-        raise GmmMathError(f"--c must be in (0, 1] (a ratio sigma_j/sigma_k >= c > 1 is impossible), got {c}")
+        raise GmmMathError(f"c must be in (0, 1] (a ratio sigma_j/sigma_k >= c > 1 is impossible), got {c}",
+                           parameter="c")
     dim = check_dim(dim, data)
     check_example_point(data, point)
     model = ratio_model(data if data is not None else example_data(dim), point if data is not None else 0,

@@ -51,9 +51,9 @@ def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
     >>> d.limit_log_likelihood.is_finite
     True
     """
-    eps = positive(eps, "--eps")
+    eps = positive(eps, "eps")
     if not eps.is_Rational:
-        raise GmmMathError(f"--eps must be a decimal number, got {eps}")
+        raise GmmMathError(f"eps must be a decimal number, got {eps}", parameter="eps")
     model = remedy_model(data, dim, point, components, variance_shift=Fraction(int(eps.p), int(eps.q)),
                          **mixture)
     dim, n = model.data.dim, model.data.n

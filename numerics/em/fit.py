@@ -280,23 +280,23 @@ def _check_options(components: int, n: int, init: str, remedy: str, covariance: 
     choices = {"init": (init, INITS), "remedy": (remedy, REMEDIES), "covariance": (covariance, COVARIANCE_TYPES)}
     for name, (value, known) in choices.items():
         if value not in known:
-            raise GmmMathError(f"unknown {name} {value!r} (expected one of: {', '.join(known)})")
+            raise GmmMathError(f"unknown {name} {value!r} (expected one of: {', '.join(known)})", parameter=name)
     if isinstance(components, bool) or not isinstance(components, (int, np.integer)) or not 1 <= components <= n:
-        raise GmmMathError(f"the number of components (--components) must be an integer from 1 to N={n}, "
-                           f"got {components!r}")
-    positive = {"reg_covar (--reg-covar)": reg_covar, "collapse_tol": collapse_tol}
+        raise GmmMathError(f"components must be an integer from 1 to N={n} (the number of points), "
+                           f"got {components!r}", parameter="components")
+    positive = {"reg_covar": reg_covar, "collapse_tol": collapse_tol}
     for name, value in positive.items():
         if not (np.isfinite(value) and value > 0):
-            raise GmmMathError(f"{name} must be a positive finite number, got {value!r}")
+            raise GmmMathError(f"{name} must be a positive finite number, got {value!r}", parameter=name)
     if not (np.isfinite(min_ratio) and 0 < min_ratio <= 1):
-        raise GmmMathError(f"min_ratio (--min-ratio) must be in (0, 1], got {min_ratio!r}")
+        raise GmmMathError(f"min_ratio must be in (0, 1], got {min_ratio!r}", parameter="min_ratio")
     if not (np.isfinite(tol) and tol >= 0):
-        raise GmmMathError(f"tol (--tol) must be a non-negative finite number, got {tol!r}")
+        raise GmmMathError(f"tol must be a non-negative finite number, got {tol!r}", parameter="tol")
     if max_iter < 1 or max_restarts < 0:
-        raise GmmMathError(f"max_iter (--max-iter) must be >= 1 and max_restarts >= 0, got {max_iter} and "
-                           f"{max_restarts}")
+        raise GmmMathError(f"max_iter must be >= 1 and max_restarts >= 0, got {max_iter} and "
+                           f"{max_restarts}", parameter=("max_iter", "max_restarts"))
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise GmmMathError(f"seed (--seed) must be a non-negative integer, got {seed!r}")
+        raise GmmMathError(f"seed must be a non-negative integer, got {seed!r}", parameter="seed")
 
 
 def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covariance="full", max_iter=100,
@@ -345,7 +345,7 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     threshold = collapse_tol * data.scale
     if np.linalg.eigvalsh(structured(data.covariance, covariance))[0] < threshold:
         raise GmmMathError(f"the data span fewer than {dim} dimensions, so no full covariance fits them "
-                           "(use --covariance spherical or drop a coordinate)")
+                           "(use covariance spherical or drop a coordinate)", parameter="covariance")
     settings = Settings(components=int(components), covariance=covariance, reg_covar=float(reg_covar),
                         min_ratio=float(min_ratio))
     problem = _Problem(X, columns(X), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
