@@ -1,15 +1,16 @@
 """The remedied log objectives in mpmath, in log space, at any sigma > 0 (sigma = 1e-1000 included).
 
-Each ``*_objective(derivation, dps)`` reads the exact parameters of a
-:class:`~gmm_math.derivations.remedies.common.RemedyDerivation` and returns an evaluator
-``fn(terms, sigma)`` for :func:`gmm_math.numerics.confirm.confirm` (``terms`` is the
-:class:`~gmm_math.numerics.loglik.CollapseTerms` of the derivation's model).
+Each ``*_objective(derivation, dps)`` reads the exact parameters of a derivation (a
+:class:`~gmm_math.derivations.remedies.common.RemedyDerivation` for the remedies) and returns an
+evaluator ``fn(terms, sigma)`` (``terms`` is the :class:`~gmm_math.numerics.loglik.CollapseTerms`
+of the derivation's model). :data:`OBJECTIVES` holds them by the derivation's case, and
+:func:`log_objectives` is the one loop that evaluates an objective at each sigma: the numeric
+confirmations, the remedy checks and the plot overlay all use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from fractions import Fraction
 
 import mpmath
@@ -17,8 +18,8 @@ import sympy as sp
 from mpmath import mp
 
 from gmm_math.derivations.remedies.common import RemedyDerivation, distinct_rows
-from gmm_math.numerics.confirm import NumericCheck, confirm
-from gmm_math.numerics.loglik import CollapseTerms, parse_sigma, to_mpf
+from gmm_math.numerics.loglik import CollapseTerms, to_mpf
+from gmm_math.numerics.sigma_text import sigma_from_text
 
 Evaluator = Callable[[CollapseTerms, object], object]
 
@@ -115,7 +116,19 @@ def degenerate_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
     return evaluate
 
 
+def single_objective(derivation, dps: int) -> Evaluator:
+    """log L of the single Gaussian N(x | x_n, sigma^2 I)."""
+    return lambda terms, sigma: terms.single(sigma)
+
+
+def mixture_objective(derivation, dps: int) -> Evaluator:
+    """log L of the mixture whose component 1 sits on x_n with scale sigma."""
+    return lambda terms, sigma: terms.mixture(sigma)
+
+
 OBJECTIVES: dict[str, Callable[[RemedyDerivation, int], Evaluator]] = {
+    "single": single_objective,
+    "mixture": mixture_objective,
     "remedy-ridge": ridge_objective,
     "remedy-map": map_objective,
     "remedy-penalty": penalty_objective,
@@ -126,36 +139,42 @@ OBJECTIVES: dict[str, Callable[[RemedyDerivation, int], Evaluator]] = {
 }
 
 
-def remedy_check(derivation: RemedyDerivation, dps: int = 50, **kwargs) -> NumericCheck:
-    """:func:`confirm` with the derivation's remedied objective as the evaluator.
+def _sigma(value, dps: int):
+    """An mpf as it is; anything else (decimal text, ``10^(p/q)``, a number) through the one sigma parser."""
+    return value if isinstance(value, mpmath.mpf) else sigma_from_text(str(value), dps)[0]
 
-    A finite limit is approached like the leading term (the ridge: c sigma^2), so with more digits
-    than the smallest sigma can resolve (dps > ~4000 at sigma = 1e-1000) the last gap is that term,
-    not rounding; the trend then agrees if the gaps shrink and the last one is the predicted size.
+
+def log_objectives(derivation, sigmas, dps: int = 50) -> tuple:
+    """The derivation's log objective (its case in :data:`OBJECTIVES`) at each sigma, mpmath, ``dps`` digits.
+
+    Parameters
+    ----------
+    derivation : Derivation or RemedyDerivation
+    sigmas : sequence of str or mpf, shape (M,)
+        Sigma texts as :func:`~gmm_math.numerics.sigma_text.sigma_from_text` reads them (or mpf).
+    dps : int
+
+    Returns
+    -------
+    tuple of mpf, shape (M,)
+
+    >>> from gmm_math.derivations.single import single_gaussian_collapse
+    >>> [mpmath.nstr(v, 6) for v in log_objectives(single_gaussian_collapse(), ["1", "10^(-1/2)"], 20)]
+    ['-7.75682', '-49.3029']
     """
-    check = confirm(derivation, dps, evaluator=OBJECTIVES[derivation.case](derivation, dps), **kwargs)
-    if check.agrees or not derivation.limit_log_likelihood.is_finite:
-        return check
+    evaluate = OBJECTIVES[derivation.case](derivation, dps)
+    terms = CollapseTerms.from_model(derivation.model, dps)
     with mp.workdps(dps + 10):
-        target = exact_mpf(derivation.limit_log_likelihood, dps)
-        gaps = [abs(v - target) for v in check.values]
-        lead = sp.lambdify(derivation.sigma, derivation.leading_term, "mpmath")
-        predicted = abs(lead(parse_sigma(check.sigmas[-1])))
-        shrinking = all(b <= a for a, b in zip(gaps, gaps[1:]))
-        agrees = shrinking and gaps[-1] <= 2 * predicted + mpmath.mpf(10) ** -(dps // 2)
-    return replace(check, agrees=agrees)
+        raw = [evaluate(terms, _sigma(s, dps)) for s in sigmas]
+    with mp.workdps(dps):
+        return tuple(+v for v in raw)
 
 
-def log_objective(derivation: RemedyDerivation, sigma, dps: int = 50):
-    """The remedied log objective of ``derivation`` at one ``sigma`` (mpf, number or decimal text > 0).
+def log_objective(derivation, sigma, dps: int = 50):
+    """The log objective of ``derivation`` at one ``sigma`` (mpf, number or sigma text > 0).
 
     >>> from gmm_math.derivations.remedies.reset import reset_collapse
     >>> mpmath.nstr(log_objective(reset_collapse(), "1e-1000"), 8)
     '2296.3784'
     """
-    evaluate = OBJECTIVES[derivation.case](derivation, dps)
-    terms = CollapseTerms.from_model(derivation.model, dps)
-    with mp.workdps(dps + 10):
-        value = evaluate(terms, parse_sigma(sigma))
-    with mp.workdps(dps):
-        return +value
+    return log_objectives(derivation, [sigma], dps)[0]

@@ -14,6 +14,7 @@ defined at sigma = 0).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from fractions import Fraction
 
 import mpmath
@@ -58,14 +59,52 @@ def parse_sweep(text: str) -> list[str]:
     if max(abs(start), abs(stop)) > MAX_LOG10:
         raise GmmMathError(f"sweep FROM and TO must lie within -{MAX_LOG10}..{MAX_LOG10} (log10 sigma)",
                            parameter="sweep")
+    return [power_text(x) for x in exponent_grid(start, stop, count)]
+
+
+def exponent_grid(start: Fraction, stop: Fraction, count: int) -> list[Fraction]:
+    """``count`` exact exponents from ``start`` to ``stop``, evenly spaced, both ends included.
+
+    >>> exponent_grid(Fraction(0), Fraction(-1), 3)
+    [Fraction(0, 1), Fraction(-1, 2), Fraction(-1, 1)]
+    """
     step = (stop - start) / (count - 1) if count > 1 else Fraction(0)
-    return [_power_text(start + i * step) for i in range(count)]
+    return [start + i * step for i in range(count)]
 
 
-def _power_text(exponent: Fraction) -> str:
+def power_text(exponent: Fraction) -> str:
+    """sigma = 10**exponent as exact text: ``"1e-300"`` for whole exponents, else ``"10^(p/q)"``.
+
+    >>> power_text(Fraction(-300)), power_text(Fraction(-5, 2))
+    ('1e-300', '10^(-5/2)')
+    """
     if exponent.denominator == 1:
         return f"1e{exponent.numerator}"
     return f"10^({exponent.numerator}/{exponent.denominator})"
+
+
+def decimal_exponent(value: float) -> Fraction:
+    """A float log10 sigma (e.g. a figure's axis end) as the exact decimal it prints as, to 12 places.
+
+    >>> decimal_exponent(-1e-05), decimal_exponent(0.1)
+    (Fraction(-1, 100000), Fraction(1, 10))
+    """
+    return Fraction(Decimal(repr(float(value))).quantize(Decimal("1e-12")))
+
+
+def sigma_grid(start: float, stop: float, count: int) -> list[str]:
+    """``count`` sigma texts with log10 sigma evenly spaced from ``start`` to ``stop``: a figure's sigma axis.
+
+    The same exact route as :func:`parse_sweep`: the ends are read as decimals, the exponents are
+    exact fractions, and every curve of a figure reads its sigma from these texts with
+    :func:`sigma_from_text`.
+
+    >>> sigma_grid(1.0, -400.0, 402)[:2]
+    ['1e1', '1e0']
+    >>> sigma_grid(0.5, -1e-05, 3)
+    ['10^(1/2)', '10^(49999/200000)', '10^(-1/100000)']
+    """
+    return [power_text(x) for x in exponent_grid(decimal_exponent(start), decimal_exponent(stop), count)]
 
 
 def sigma_from_text(text: str, dps: int):

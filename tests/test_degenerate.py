@@ -15,7 +15,8 @@ from scipy.stats import multivariate_normal
 
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.remedies.degenerate import affine_rank, degenerate_collapse
-from gmm_math.numerics.objectives import log_objective, remedy_check
+from gmm_math.numerics.confirm import remedy_check
+from gmm_math.numerics.objectives import log_objective
 
 SIGMA = sp.Symbol("sigma", positive=True)
 small = st.integers(-5, 5)

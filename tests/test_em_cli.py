@@ -89,6 +89,16 @@ def test_data_file_and_inline_data(cli_json, tmp_path):
     assert one_d["dim"] == 1 and len(one_d["means"]) == 2
 
 
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_plot_is_byte_reproducible(cli, tmp_path, suffix):
+    """The same run twice gives the same bytes: the one figure pipeline fixes dates, ids and metadata."""
+    args = ("em", "--data", "0,0.1,0.2,5,5.1,5.3", "-k", "2", "--seed", "3", "--quiet")
+    first, second = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+    assert cli(*args, "--plot", str(first)).exit_code == 0
+    assert cli(*args, "--plot", str(second)).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
 @pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")])
 def test_plot_files(cli, tmp_path, suffix, magic):
     target = tmp_path / "sub" / f"fit{suffix}"

@@ -9,13 +9,15 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from gmm_math.cli.plots.limit import PANELS, LimitPlot, Series, panel_value
+from gmm_math.cli.plots.limit import PANELS, LimitPlot, Series
 from gmm_math.cli.plots.limit_draw import draw_limit
-from gmm_math.cli.plots.commands import limit_figure_data, sigma_texts, sweep_text
+from gmm_math.cli.plots.commands import limit_figure_data
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.mixture import mixture_collapse
 from gmm_math.derivations.core.model import example_data
 from gmm_math.derivations.single import single_gaussian_collapse
+from gmm_math.numerics.limit_panels import panel_value
+from gmm_math.numerics.sigma_text import sigma_grid
 from gmm_math.numerics.sweep import evaluate_table, parse_sweep
 
 SWEEP = "1:-400:12"
@@ -26,7 +28,7 @@ NO_OPTIONS = {"weights": None, "means": None, "scales": None}
 def example():
     """The default plot's data behind the figure (fewer sigma) and the table it must reproduce."""
     data = example_data()
-    plot = limit_figure_data(None, 0, 2, NO_OPTIONS, SWEEP, 30)
+    plot = limit_figure_data(None, 0, 2, NO_OPTIONS, parse_sweep(SWEEP), 30)
     table = evaluate_table(data, 0, sigmas=parse_sweep(SWEEP), dps=30, components=2)
     return plot, table
 
@@ -111,7 +113,7 @@ def test_user_data_and_mixture_options_reach_the_table():
 
     data = Dataset.from_text("0,0,2,5")
     options = {"weights": None, "means": (Fraction(3), Fraction(-1)), "scales": None}
-    plot = limit_figure_data(data, 1, 3, options, "-1:-50:2", 25)
+    plot = limit_figure_data(data, 1, 3, options, sigma_grid(-1.0, -50.0, 2), 25)
     table = evaluate_table(data, 1, sigmas=["1e-1", "1e-50"], dps=25, components=3, **options)
     assert by(plot, "mixture", "exact").y == tuple(float(r.log_likelihood_mixture) for r in table.rows)
     lead = mixture_collapse(3, data=data, point=1, **options).leading_term
@@ -128,16 +130,15 @@ def test_positive_log_likelihood_is_not_drawn_on_the_log_axis():
 @pytest.mark.parametrize(("start", "stop", "points", "expected"), [
     (1.0, -400.0, 402, "1:-400:402"), (0.25, -1e6, 3, "0.25:-1000000:3"), (-0.0, 1e-5, 2, "0:0.00001:2"),
 ])
-def test_sweep_text_is_evaluates_sweep(start, stop, points, expected):
-    text = sweep_text(start, stop, points)
-    assert text == expected
-    assert len(parse_sweep(text)) == points
+def test_the_plot_grid_is_evaluates_sweep(start, stop, points, expected):
+    assert sigma_grid(start, stop, points) == parse_sweep(expected)
 
 
-def test_sigma_texts_are_exact_for_whole_exponents():
-    assert sigma_texts([1.0, -300.0, -1000000.0], 50) == ["1e1", "1e-300", "1e-1000000"]
-    (text,) = sigma_texts([-2.5], 30)
-    assert mpmath.almosteq(mpmath.log10(mpmath.mpf(text)), -2.5, rel_eps=1e-25)
+def test_sigma_grid_is_exact_for_whole_exponents():
+    assert sigma_grid(1.0, -300.0, 2) == ["1e1", "1e-300"]
+    assert sigma_grid(-1000000.0, -1000000.0, 1) == ["1e-1000000"]
+    (text,) = sigma_grid(-2.5, -2.5, 1)
+    assert text == "10^(-5/2)"
 
 
 @pytest.mark.parametrize(("start", "stop"), [(1.0, -400.0), (-400.0, 1.0)])
@@ -154,7 +155,7 @@ def test_an_extra_series_is_one_more_curve(example, start, stop):
     assert figure.axes[1].get_xlim() == (start, stop)
 
 
-@pytest.mark.parametrize("module", ["plots.base", "plots.commands"])
+@pytest.mark.parametrize("module", ["plots.base", "plots.collapse"])
 def test_docstring_examples(module):
     import importlib
 

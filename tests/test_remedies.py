@@ -28,7 +28,8 @@ from gmm_math.derivations.remedies.ratio import ratio_collapse, sup_bound
 from gmm_math.derivations.remedies.reset import float64_thresholds, reset_collapse
 from gmm_math.derivations.remedies.ridge import ridge_bound, ridge_collapse
 from gmm_math.numerics.loglik import log_likelihood
-from gmm_math.numerics.objectives import log_objective, remedy_check
+from gmm_math.numerics.confirm import remedy_check
+from gmm_math.numerics.objectives import log_objective
 
 SIGMA = sp.Symbol("sigma", positive=True)
 BUILDERS = {

@@ -10,33 +10,30 @@ import pytest
 import sympy as sp
 from conftest import assert_one_line_error
 
-from gmm_math.cli.plots.remedy import remedy_derivation, remedy_series, sigma_texts, with_remedy
+from gmm_math.cli.plots.remedy import remedy_derivation, remedy_series, with_remedy
 from gmm_math.numerics.objectives import log_objective
+from gmm_math.numerics.sigma_text import sigma_grid
 
 PARAMS = {"weights": None, "means": None, "scales": None}
 
 
 def _limit_plot(start=1.0, stop=-60.0, points=62):
-    from gmm_math.cli.plots.commands import limit_figure_data, sweep_text
+    from gmm_math.cli.plots.commands import limit_figure_data
 
-    return limit_figure_data(None, 0, 2, PARAMS, sweep_text(start, stop, points), 30)
-
-
-def test_sigma_texts_are_exact_powers_for_whole_exponents():
-    assert sigma_texts((1.0, -300.0), 30) == ["1e1", "1e-300"]
-    assert mpmath.almosteq(mpmath.mpf(sigma_texts((-2.5,), 30)[0]), mpmath.mpf(10) ** -2.5, rel_eps=1e-30)
+    return limit_figure_data(None, 0, 2, PARAMS, sigma_grid(start, stop, points), 30)
 
 
 @pytest.mark.parametrize("name", ["ridge", "map", "penalty"])
 def test_series_are_the_remedied_objective(name):
-    plot = with_remedy(_limit_plot(), name, None, 0, 2, PARAMS, 30)
+    sigmas = sigma_grid(1.0, -60.0, 62)
+    plot = with_remedy(_limit_plot(), name, None, 0, 2, PARAMS, sigmas, 30)
     raw = next(s for s in plot.series if s.panel == "mixture" and s.role == "exact")
     added = [s for s in plot.series if s.role == "remedy"]
     derivation = remedy_derivation(name, None, 0, 2, PARAMS)
     mixture = next(s for s in added if s.panel == "mixture")
     assert mixture.x == raw.x
-    for x, y in zip(mixture.x, mixture.y):
-        value = float(log_objective(derivation, sigma_texts((x,), 30)[0], 30))
+    for sigma, y in zip(sigmas, mixture.y):
+        value = float(log_objective(derivation, sigma, 30))
         assert (math.isnan(y) and value < min(raw.y)) or y == pytest.approx(value, rel=1e-12)
     if name == "ridge":  # a finite limit: the curve flattens at it, nothing leaves the axis
         assert len(added) == 1 and not any(math.isnan(v) for v in mixture.y)
@@ -44,7 +41,7 @@ def test_series_are_the_remedied_objective(name):
     else:  # -oo: it leaves the linear axis and is drawn in full on the log-scale panel
         single = next(s for s in added if s.panel == "single")
         assert math.isnan(mixture.y[-1]) and "leaves the axis" in mixture.label
-        value = log_objective(derivation, sigma_texts((single.x[-1],), 30)[0], 30)
+        value = log_objective(derivation, sigmas[-1], 30)
         assert single.y[-1] == pytest.approx(float(mpmath.log10(-value)), rel=1e-12)
 
 
@@ -58,7 +55,7 @@ def test_figure_with_a_remedy_is_written(tmp_path: Path):
     from gmm_math.cli.plots.base import save_figure
     from gmm_math.cli.plots.limit_draw import draw_limit
 
-    plot = with_remedy(_limit_plot(), "penalty", None, 0, 2, PARAMS, 30)
+    plot = with_remedy(_limit_plot(), "penalty", None, 0, 2, PARAMS, sigma_grid(1.0, -60.0, 62), 30)
     written = save_figure(draw_limit(plot, 1.0, -60.0), tmp_path / "limit.png", 60)
     assert written.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

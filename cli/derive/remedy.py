@@ -72,7 +72,7 @@ def _build(remedy: str, common: dict, params: dict):
 
 
 def _show_remedy(derivation, dps: int, fmt: Format) -> None:
-    from gmm_math.numerics.objectives import remedy_check
+    from gmm_math.numerics.confirm import remedy_check
 
     show(derivation, dps, fmt, remedy_check(derivation, dps))
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -61,7 +62,7 @@ def em(
     seed: Annotated[int, typer.Option("--seed", help="Seed for every random choice.")] = 0,
     max_iter: Annotated[int, typer.Option("--max-iter", help="EM iterations per attempt (>= 1).")] = 100,
     tol: Annotated[float, typer.Option("--tol", help="Stop when the objective per point changes less.")] = 1e-6,
-    plot: Annotated[str | None, typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text | json.")] = "text",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -75,7 +76,8 @@ def em(
 
     Components and points are numbered from 0.
     """
-    from gmm_math.cli.plots.em import plot_format, save_plot
+    from gmm_math.cli.plots.base import output_format as image_format
+    from gmm_math.cli.plots.em import save_plot
     from gmm_math.cli.io import check_output_folder
     from gmm_math.cli.em.report import as_json, render_text
     from gmm_math.numerics.em.fit import fit
@@ -84,7 +86,7 @@ def em(
     if output_format not in renderers:
         raise GmmMathError(f"unknown --format {output_format!r} (expected text or json)")
     if plot is not None:
-        plot_format(plot)
+        image_format(plot, "--plot")
         check_output_folder(plot)
     X, source = _load(dataset, data, data_file)
     progress, callback = _progress(max_iter, quiet)

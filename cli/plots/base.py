@@ -24,12 +24,13 @@ PALETTE = {
 }
 
 
-def output_format(path: Path) -> str:
-    """The image format named by the suffix of ``path`` (``.png``, ``.svg``, ``.pdf``)."""
+def output_format(path: Path, flag: str = "--out") -> str:
+    """The image format named by the suffix of ``path`` (``.png``, ``.svg``, ``.pdf``); ``flag`` names it in errors."""
+    path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise GmmMathError(
-            f"--out {str(path)!r}: unknown image format {path.suffix or '(no suffix)'!r} "
+            f"{flag} {str(path)!r}: unknown image type {path.suffix or '(no suffix)'!r} "
             f"(expected a path ending in {', '.join(FORMATS)})"
         )
     return fmt
@@ -61,13 +62,17 @@ def new_figure(width: float, height: float, layout: str | None = "constrained"):
     return figure
 
 
-def save_figure(figure, path: Path, dpi: int) -> Path:
-    """Write ``figure`` to ``path`` atomically in the format its suffix names."""
+def save_figure(figure, path: Path, dpi: int, flag: str = "--out") -> Path:
+    """Write ``figure`` to ``path`` atomically in the format its suffix names, byte-reproducibly.
+
+    The one figure pipeline of every gmm-math picture: fixed metadata (no dates) and a fixed
+    SVG hash salt, so the same input gives the same bytes in PNG, SVG and PDF.
+    """
     import matplotlib
 
     from gmm_math.cli.io import atomic_write
 
-    fmt = output_format(path)
+    fmt = output_format(path, flag)
     metadata = {"png": {"Software": "gmm-math"}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
 
     def write(tmp: Path) -> None:

@@ -42,14 +42,6 @@ def _check_count(value: int, low: int, high: int, name: str) -> int:
     return value
 
 
-def _log10_grid(start: float, stop: float, count: int) -> list[float]:
-    """``count`` values from ``start`` to ``stop``, evenly spaced (both ends included)."""
-    if count == 1:
-        return [start]
-    step = (stop - start) / (count - 1)
-    return [start + i * step for i in range(count)]
-
-
 def _checked_output(out: Path, dpi: int, start: float, stop: float, dps: int) -> None:
     """Validate everything cheap before any computation, so bad options fail at once and write nothing."""
     from gmm_math.cli.plots.base import check_dpi, check_log10_range, output_format
@@ -87,52 +79,25 @@ def plot_collapse(
     _check_count(panels, 1, PANELS_MAX, "--panels")
 
     from gmm_math.cli.plots.base import save_figure
-    from gmm_math.cli.plots.collapse import check_one_dimensional, collapse_panels, draw_collapse
+    from gmm_math.cli.plots.collapse import check_one_dimensional, draw_collapse
     from gmm_math.derivations.core.model import CollapseModel, example_data
+    from gmm_math.numerics.collapse_panels import collapse_figure
+    from gmm_math.numerics.sigma_text import sigma_grid
 
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     model = check_one_dimensional(CollapseModel.mixture(dataset or example_data(), point, components, **params))
-    numbers = collapse_panels(model, _log10_grid(start, stop, panels), dps)
+    numbers = collapse_figure(model, sigma_grid(start, stop, panels), dps)
     written = save_figure(draw_collapse(model, numbers, dps), out, dpi)
     typer.echo(f"wrote {written}")
 
 
-def sigma_texts(log10_sigmas: list[float], dps: int) -> list[str]:
-    """sigma = 10**x as decimal text for the numerics (exact ``1e-300`` for whole x, else ``dps`` digits).
-
-    For evaluating an extra curve (e.g. a remedy) on a Series' x grid.
-    """
-    from mpmath import mp, nstr
-
-    with mp.workdps(dps + 10):
-        return [f"1e{int(x)}" if float(x).is_integer() else nstr(mp.mpf(10) ** mp.mpf(x), dps + 5)
-                for x in log10_sigmas]
-
-
-def sweep_text(start: float, stop: float, points: int) -> str:
-    """``--from/--to/--points`` as evaluate's ``--sweep FROM:TO:COUNT`` (decimals, 12 places at most).
-
-    >>> sweep_text(1.0, -400.0, 402)
-    '1:-400:402'
-    >>> sweep_text(0.5, -1e-05, 3)
-    '0.5:-0.00001:3'
-    """
-    from decimal import Decimal
-
-    def decimal(value: float) -> str:
-        text = format(Decimal(repr(value)).quantize(Decimal("1e-12")).normalize(), "f")
-        return "0" if text in ("-0", "0") else text
-
-    return f"{decimal(start)}:{decimal(stop)}:{points}"
-
-
-def limit_figure_data(dataset, point: int, components: int, params: dict, sweep: str, dps: int):
-    """The LimitPlot behind ``plot-limit``: the table of ``gmm-math evaluate --sweep SWEEP`` (with its limits)."""
+def limit_figure_data(dataset, point: int, components: int, params: dict, sigmas: list[str], dps: int):
+    """The LimitPlot behind ``plot-limit``: the table ``gmm-math evaluate`` prints at these sigma texts."""
     from gmm_math.cli.plots.limit import limit_plot_data
     from gmm_math.derivations.core.model import example_data
-    from gmm_math.numerics.sweep import evaluate_table, parse_sweep
+    from gmm_math.numerics.sweep import evaluate_table
 
-    table = evaluate_table(dataset or example_data(), point, sigmas=parse_sweep(sweep), dps=dps,
+    table = evaluate_table(dataset or example_data(), point, sigmas=sigmas, dps=dps,
                            components=components, **params)
     return limit_plot_data(table)
 
@@ -171,11 +136,14 @@ def plot_limit(
     from gmm_math.cli.plots.base import save_figure
     from gmm_math.cli.plots.limit_draw import draw_limit
 
+    from gmm_math.numerics.sigma_text import sigma_grid
+
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)
-    plot = limit_figure_data(dataset, point, components, params, sweep_text(start, stop, points), dps)
+    sigmas = sigma_grid(start, stop, points)
+    plot = limit_figure_data(dataset, point, components, params, sigmas, dps)
     if remedy is not None:
         from gmm_math.cli.plots.remedy import with_remedy
 
-        plot = with_remedy(plot, remedy.value, dataset, point, components, params, dps)
+        plot = with_remedy(plot, remedy.value, dataset, point, components, params, sigmas, dps)
     written = save_figure(draw_limit(plot, start, stop), out, dpi)
     typer.echo(f"wrote {written}")

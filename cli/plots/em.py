@@ -1,17 +1,14 @@
 """``gmm-math em --plot``: the data with 1- and 2-sigma ellipses, and the log-likelihood trace.
 
-Imported inside the command only (it needs numpy and matplotlib). Uses a bare
-:class:`matplotlib.figure.Figure`, so no GUI backend or pyplot state is touched.
+Imported inside the command only (it needs numpy and matplotlib). Drawing only: the curves come
+from :mod:`gmm_math.numerics.em.picture`, and the figure is written by the one pipeline
+:func:`~gmm_math.cli.plots.base.save_figure` (byte-reproducible like every other picture).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from gmm_math.cli.plots.base import FORMATS
-from gmm_math.cli.io import atomic_write
-from gmm_math.derivations.core.errors import GmmMathError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -22,26 +19,10 @@ _ELLIPSES = ((1.0, "-"), (2.0, "--"))  # (sigmas, line style) of the contours dr
 _COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
 
 
-def plot_format(path: str) -> str:
-    """The image format named by the file suffix (.png, .svg, .pdf)."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise GmmMathError(f"--plot {path!r}: unknown image type {suffix or '(none)'!r} (expected .png, .svg or .pdf)")
-    return FORMATS[suffix]
-
-
-def _ellipse_outline(mean: np.ndarray, covariance: np.ndarray, sigmas: float, steps: int = 200) -> np.ndarray:
-    """Points (steps, 2) on the ``sigmas``-sigma contour of a 2-D Gaussian."""
-    import numpy as np
-
-    values, vectors = np.linalg.eigh(covariance)
-    angle = np.linspace(0.0, 2.0 * np.pi, steps)
-    circle = np.stack([np.cos(angle), np.sin(angle)], axis=1)
-    return mean + sigmas * (circle * np.sqrt(np.maximum(values, 0.0))) @ vectors.T
-
-
 def _draw_mixture_2d(ax, X: np.ndarray, result: FitResult) -> None:
     import numpy as np
+
+    from gmm_math.numerics.em.picture import ellipse_outline
 
     ax.scatter(X[:, 0], X[:, 1], s=6, c="0.55", linewidths=0, label="data")
     collapsed = result.collapse.component if result.collapse is not None else None
@@ -49,7 +30,7 @@ def _draw_mixture_2d(ax, X: np.ndarray, result: FitResult) -> None:
         colour = "red" if k == collapsed else _COLOURS[k % len(_COLOURS)]
         cov = result.covariances[k][:2, :2]
         for sigmas, style in _ELLIPSES:
-            outline = _ellipse_outline(result.means[k][:2], cov, sigmas)
+            outline = ellipse_outline(result.means[k][:2], cov, sigmas)
             ax.plot(outline[:, 0], outline[:, 1], style, color=colour, linewidth=1.4 if k == collapsed else 1.0)
         ax.plot(*result.means[k][:2], "x", color=colour, markersize=7, label=f"component {k}")
     if result.collapse is not None:
@@ -68,14 +49,15 @@ def _draw_mixture_2d(ax, X: np.ndarray, result: FitResult) -> None:
 def _draw_mixture_1d(ax, X: np.ndarray, result: FitResult) -> None:
     import numpy as np
 
+    from gmm_math.numerics.em.picture import density_grid, weighted_densities
+
     x = X[:, 0]
-    grid = np.linspace(x.min() - 0.1 * np.ptp(x), x.max() + 0.1 * np.ptp(x), 600)
+    grid = density_grid(x)
     ax.plot(x, np.zeros_like(x), "|", color="0.45", markersize=12)
-    for k in range(result.weights.size):
-        var = max(result.covariances[k][0, 0], np.finfo(float).tiny)
-        log_density = -0.5 * (np.log(2 * np.pi * var) + (grid - result.means[k][0]) ** 2 / var)
-        ax.plot(grid, result.weights[k] * np.exp(log_density), color=_COLOURS[k % len(_COLOURS)],
-                label=f"component {k}")
+    densities = weighted_densities(np.asarray(result.weights), np.asarray(result.means),
+                                   np.asarray(result.covariances), grid)
+    for k, density in enumerate(densities):
+        ax.plot(grid, density, color=_COLOURS[k % len(_COLOURS)], label=f"component {k}")
     ax.set_xlabel("x")
     ax.set_title("data and weighted component densities", fontsize=9)
     ax.legend(fontsize=7)
@@ -95,13 +77,15 @@ def _draw_trace(ax, result: FitResult) -> None:
     ax.set_title(f"log-likelihood, remedy {result.remedy}", fontsize=9)
 
 
-def save_plot(X: np.ndarray, result: FitResult, path: str) -> None:
-    """Draw the fit and write it atomically to ``path`` in the format its suffix names."""
-    from matplotlib.figure import Figure
+PLOT_DPI = 120
 
-    fmt = plot_format(path)
-    figure = Figure(figsize=(11, 4.8), layout="constrained")
+
+def save_plot(X: np.ndarray, result: FitResult, path: Path) -> Path:
+    """Draw the fit and write it atomically to ``path`` (its suffix names the format) by :func:`save_figure`."""
+    from gmm_math.cli.plots.base import new_figure, save_figure
+
+    figure = new_figure(11, 4.8)
     left, right = figure.subplots(1, 2)
     (_draw_mixture_2d if X.shape[1] >= 2 else _draw_mixture_1d)(left, X, result)
     _draw_trace(right, result)
-    atomic_write(path, lambda tmp: figure.savefig(tmp, format=fmt, dpi=120))
+    return save_figure(figure, path, PLOT_DPI, "--plot")

@@ -82,26 +82,6 @@ class LimitPlot:
     marks: tuple[tuple[str, float, float, str], ...] = field(default=())  # (panel, x, y, label)
 
 
-def panel_value(panel: str, log_likelihood) -> float:
-    """The plotted coordinate of an mpmath log L: itself (mixture) or log10(-log L) (single; nan if log L >= 0)."""
-    import mpmath
-
-    if panel == "mixture":
-        return float(log_likelihood)
-    return float(mpmath.log10(-log_likelihood)) if log_likelihood < 0 else float("nan")
-
-
-def float64_value(panel: str, value: float | None) -> float:
-    """The plotted coordinate of a float64 log L (nan where it is missing or non-finite)."""
-    import math
-
-    if value is None or not math.isfinite(value):
-        return float("nan")
-    if panel == "mixture":
-        return value
-    return math.log10(-value) if value < 0 else float("nan")
-
-
 def route_flags(row, attribute: str) -> tuple[str, ...]:
     """The flags of ``row.float64_flags`` that concern the float64 column ``attribute``."""
     prefix = attribute.removeprefix("float64_")
@@ -120,6 +100,8 @@ def first_breakdown(rows, panel: str, route: str) -> Breakdown:
 
 def limit_series(table) -> tuple[Series, ...]:
     """The mpmath curves and the float64 values of both panels, straight from the evaluation table."""
+    from gmm_math.numerics.limit_panels import float64_value, panel_value
+
     x = tuple(float(row.log10_sigma) for row in table.rows)
     series = [
         Series("mixture", "exact", "mpmath", x,
@@ -166,8 +148,9 @@ def numeric_notes(table) -> dict[str, str]:
 
 def limit_plot_data(table) -> LimitPlot:
     """Assemble the figure's data from an ``evaluate_table`` result (with its symbolic limits and leading terms)."""
-    import mpmath
     import sympy as sp
+
+    from gmm_math.numerics.limit_panels import log10, panel_value
 
     numeric = numeric_notes(table)
     notes = {panel: (*symbolic_notes(table.limits[panel], table.leading[panel]), numeric[panel]) for panel in PANELS}
@@ -180,7 +163,7 @@ def limit_plot_data(table) -> LimitPlot:
     star = panel_value("single", table.loglik_at_sigma_star) if table.sigma_star > 0 else float("nan")
     marks = ()
     if star == star:  # not nan: log L(sigma*) < 0 can be drawn on the log axis
-        marks = (("single", float(mpmath.log10(table.sigma_star)), star, "\u03c3* (single-Gaussian ML optimum)"),)
+        marks = (("single", log10(table.sigma_star), star, "\u03c3* (single-Gaussian ML optimum)"),)
     title = (f"log-likelihood as \u03c3 \u2192 0\u207a:  N = {table.n}, D = {table.dim}, x\u2099 = point {table.point} "
              f"(r = {table.multiplicity}), S = {table.S}, mixture K = {table.components}, mpmath {table.dps} digits")
     return LimitPlot(limit_series(table), breakdowns, notes, title, titles, marks)

@@ -102,9 +102,8 @@ def _draw_breakdown(ax, breakdown: Breakdown, start: float, stop: float) -> None
 
 def _draw_float64_floor(ax, start: float, stop: float) -> None:
     """Shade the sigma that float64 cannot even represent (below its smallest positive subnormal)."""
-    import numpy as np
+    from gmm_math.numerics.limit_panels import FLOAT64_SMALLEST, LOG10_FLOAT64_SMALLEST as floor
 
-    floor = float(np.log10(np.nextafter(0.0, 1.0)))
     if min(start, stop) < floor:
         ax.axvspan(floor, min(start, stop), color="#000000", alpha=0.06, lw=0, zorder=0,
-                   label=f"\u03c3 < {np.nextafter(0.0, 1.0):.3g}: not a float64 number")
+                   label=f"\u03c3 < {FLOAT64_SMALLEST:.3g}: not a float64 number")

@@ -29,19 +29,6 @@ def remedy_derivation(name: str, dataset, point: int, components: int, params: d
     return builders[name](dim=dim, data=dataset, point=point, components=components, **mixture)
 
 
-def remedy_values(derivation, sigmas: list[str], dps: int) -> list:
-    """The remedied log objective (mpmath, log space) at each sigma given as decimal text."""
-    from mpmath import mp
-
-    from gmm_math.numerics.loglik import CollapseTerms, parse_sigma
-    from gmm_math.numerics.objectives import OBJECTIVES
-
-    evaluate = OBJECTIVES[derivation.case](derivation, dps)
-    terms = CollapseTerms.from_model(derivation.model, dps)
-    with mp.workdps(dps + 10):
-        return [evaluate(terms, parse_sigma(s)) for s in sigmas]
-
-
 def remedy_series(derivation, name: str, x: tuple[float, ...], values: list, raw: tuple[float, ...]):
     """The remedied curve as Series: on the mixture panel over the raw curve, and, when it falls to -oo,
     also on the single panel (log scale of -log L), where a fall like -beta/sigma^2 stays legible.
@@ -51,11 +38,11 @@ def remedy_series(derivation, name: str, x: tuple[float, ...], values: list, raw
     """
     import math
 
-    import mpmath
     import sympy as sp
 
     from gmm_math.cli.plots.base import math_label
     from gmm_math.cli.plots.limit import Series
+    from gmm_math.numerics.limit_panels import panel_value
 
     finite = [v for v in raw if math.isfinite(v)]
     floor = min(finite) - BELOW * (max(finite) - min(finite) or 1.0)
@@ -67,27 +54,24 @@ def remedy_series(derivation, name: str, x: tuple[float, ...], values: list, raw
     colour = REMEDY_COLOURS[name]
     series = [Series("mixture", "remedy", f"{name} remedy, mpmath: {tends}{cut}", x, y, colour)]
     if limit == -sp.oo:
-        fall = tuple(float(mpmath.log10(-v)) if v < 0 else float("nan") for v in values)
+        fall = tuple(panel_value("single", v) for v in values)
         lead = math_label(sp.latex(derivation.leading_term), str(derivation.leading_term))
         series.append(Series("single", "remedy", f"mixture with the {name} remedy, mpmath: {tends}, led by {lead}",
                              x, fall, colour))
     return tuple(series)
 
 
-def sigma_texts(log10_sigmas, dps: int) -> list[str]:
-    """sigma = 10**x as decimal text: exactly ``1e-300`` for whole x, else ``dps`` + 5 digits."""
-    from mpmath import mp, nstr
+def with_remedy(plot, name: str, dataset, point: int, components: int, params: dict, sigmas: list[str], dps: int):
+    """``plot`` (a LimitPlot) with the remedied curve added on the mixture panel.
 
-    with mp.workdps(dps + 10):
-        return [f"1e{int(x)}" if float(x).is_integer() else nstr(mp.mpf(10) ** mp.mpf(x), dps + 5)
-                for x in log10_sigmas]
-
-
-def with_remedy(plot, name: str, dataset, point: int, components: int, params: dict, dps: int):
-    """``plot`` (a LimitPlot) with the remedied curve added on the mixture panel, on the raw curve's sigma grid."""
+    ``sigmas`` are the sigma texts the raw curve was evaluated at (the plot's one sigma grid), so both
+    curves reach sigma by the same route: :func:`~gmm_math.numerics.sigma_text.sigma_from_text`.
+    """
     from dataclasses import replace
+
+    from gmm_math.numerics.objectives import log_objectives
 
     raw = next(s for s in plot.series if s.panel == "mixture" and s.role == "exact")
     derivation = remedy_derivation(name, dataset, point, components, params)
-    values = remedy_values(derivation, sigma_texts(raw.x, dps), dps)
+    values = log_objectives(derivation, sigmas, dps)
     return replace(plot, series=plot.series + remedy_series(derivation, name, raw.x, values, raw.y))
