@@ -32,15 +32,16 @@ def ridge_bound(n, dim, eps) -> sp.Expr:
 
 
 def _slope_at_zero(model, table, eps) -> sp.Float:
-    """d log L_eps / ds at s = sigma^2 = 0: one symbolic derivative of a point's term, evaluated per point."""
-    from mpmath import mp
+    """d log L_eps / ds at s = sigma^2 = 0: one symbolic derivative of a point's term, evaluated per point.
 
+    SymPy Floats with 40 digits (no mpmath here: the numeric layer owns that); each point's exact
+    q and rest are rounded once, so exp(-q / (2 eps)) far below float64's range stays exact enough.
+    """
     q, rest, count = sp.symbols("q rest count", positive=True)
     term = count * sp.log(component_one(model, S_VAR + eps, q) + rest)
-    derivative = sp.lambdify((q, rest, count), sp.diff(term, S_VAR).subs(S_VAR, 0), "mpmath")
-    with mp.workdps(30):
-        total = mp.fsum(derivative(mp.mpf(str(sp.N(qv, 40))), mp.mpf(str(sp.N(r, 40))), c) for _, c, qv, r in table)
-        return sp.Float(str(total), 15)
+    derivative = sp.lambdify((q, rest, count), sp.diff(term, S_VAR).subs(S_VAR, 0).evalf(40), "sympy")
+    total = sp.Add(*[derivative(sp.N(qv, 40), sp.N(r, 40), c) for _, c, qv, r in table]).evalf(30)
+    return sp.Float(total, 15)
 
 
 def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
