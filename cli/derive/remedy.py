@@ -16,33 +16,18 @@ from gmm_math.cli.options import (
 )
 from gmm_math.derivations.core.data import load_dataset, parse_number
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.remedies import registry
 
 
-class Remedy(str, Enum):
-    ridge = "ridge"
-    map = "map"
-    penalty = "penalty"
-    ratio = "ratio"
-    reset = "reset"
-    reparam = "reparam"
+Remedy = Enum("Remedy", {name: name for name in registry.names("derive")}, type=str)
 
 
-# option name -> the remedies it applies to
-PARAMETERS = {"eps": ("ridge",), "alpha": ("map",), "beta": ("map",), "a": ("penalty",), "c": ("ratio",),
-              "lam": ("reparam",), "tau2": ("reparam",)}
+def _number(name: str):
+    """A remedy parameter's option; its help (what it measures, range, default) comes from the registry."""
+    return Annotated[Optional[str], typer.Option(f"--{name}", help=registry.derive_parameter(name).help_text())]
 
 
-def _number(help_text: str, name: str):
-    return Annotated[Optional[str], typer.Option(f"--{name}", help=help_text)]
-
-
-Eps = _number("ridge: eps added to every covariance (default 1e-6, scikit-learn's reg_covar).", "eps")
-Alpha = _number("map: prior shape alpha > 0 (IW with nu = 2 alpha; default 1).", "alpha")
-Beta = _number("map: prior scale beta > 0 (IW with Psi = 2 beta I; default 0.1).", "beta")
-PenaltyA = _number("penalty: penalty size a_n > 0 (default N^(-1/2)).", "a")
-Ratio = _number("ratio: the bound c in sigma_j/sigma_k >= c, 0 < c <= 1 (default 0.1).", "c")
-Lam = _number("reparam: penalty weight lambda > 0 on gamma_k (default N^(-1/2)).", "lam")
-Tau2 = _number("reparam: shared scale tau^2 > 0 (default tr(S_x)/D).", "tau2")
+Eps, Alpha, Beta, PenaltyA, Ratio, Lam, Tau2 = (_number(n) for n in ("eps", "alpha", "beta", "a", "c", "lam", "tau2"))
 RemedyDim = Annotated[Optional[int], typer.Option(
     "--dim", "-d", help="Dimension D (from the data when given; default 1 for remedy, 2 for degenerate).")]
 
@@ -53,22 +38,15 @@ def _parameters(remedy: str, given: dict[str, str | None]) -> dict:
     for name, text in given.items():
         if text is None:
             continue
-        if remedy not in PARAMETERS[name]:
-            owners = ", ".join(PARAMETERS[name])
+        if remedy not in registry.owners(name):
+            owners = ", ".join(registry.owners(name))
             raise GmmMathError(f"--{name} applies to `derive remedy {owners}`, not to `derive remedy {remedy}`")
         out[name] = parse_number(text, f"--{name}")
     return out
 
 
 def _build(remedy: str, common: dict, params: dict):
-    from gmm_math.derivations.remedies import prior as remedies, ratio as remedy_ratio, reset as remedy_reset, ridge as remedy_ridge
-
-    builders = {
-        "ridge": remedy_ridge.ridge_collapse, "map": remedies.map_collapse, "penalty": remedies.penalty_collapse,
-        "reparam": remedies.reparam_collapse, "reset": remedy_reset.reset_collapse,
-        "ratio": remedy_ratio.ratio_collapse,
-    }
-    return builders[remedy](**common, **params)
+    return registry.builder(remedy)(**common, **params)
 
 
 def _show_remedy(derivation, dps: int, fmt: Format) -> None:
@@ -78,7 +56,7 @@ def _show_remedy(derivation, dps: int, fmt: Format) -> None:
 
 
 def remedy(
-    name: Annotated[Remedy, typer.Argument(help="The remedy: ridge, map, penalty, ratio, reset or reparam.")],
+    name: Annotated[Remedy, typer.Argument(help=f"The remedy: {registry.summary('derive')}.")],
     dim: RemedyDim = None,
     data: DataText = None,
     data_file: DataFile = None,

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from enum import Enum
 
+from gmm_math.derivations.remedies import registry
 
-class PlotRemedy(str, Enum):
-    ridge = "ridge"
-    map = "map"
-    penalty = "penalty"
-
+PlotRemedy = Enum("PlotRemedy", {name: name for name in registry.names("overlay")}, type=str)
 
 REMEDY_COLOURS = {"ridge": "#27ae60", "map": "#16a085", "penalty": "#d35400"}
 BELOW = 0.5  # remedy values more than this fraction of the raw curve's range below its minimum are not drawn
@@ -20,13 +17,9 @@ BELOW = 0.5  # remedy values more than this fraction of the raw curve's range be
 
 def remedy_derivation(name: str, dataset, point: int, components: int, params: dict):
     """The remedy's derivation (default remedy parameters) for the same mixture as the raw curve."""
-    from gmm_math.derivations.remedies.prior import map_collapse, penalty_collapse
-    from gmm_math.derivations.remedies.ridge import ridge_collapse
-
-    builders = {"ridge": ridge_collapse, "map": map_collapse, "penalty": penalty_collapse}
     mixture = {k: v for k, v in params.items() if v is not None}
     dim = dataset.dim if dataset is not None else 1
-    return builders[name](dim=dim, data=dataset, point=point, components=components, **mixture)
+    return registry.builder(name)(dim=dim, data=dataset, point=point, components=components, **mixture)
 
 
 def remedy_series(derivation, name: str, x: tuple[float, ...], values: list, raw: tuple[float, ...]):

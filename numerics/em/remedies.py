@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_math.derivations.remedies.registry import REMEDIES as REGISTRY
 from gmm_math.numerics.em.kernels import Stats
 
 MAP_SHRINKAGE = 0.01  # mclust's defaultPrior: kappa
@@ -277,16 +278,18 @@ class Remedy:
     source: str
 
 
-REMEDIES: dict[str, Remedy] = {
-    "none": Remedy(m_step_ml, no_term, "stop", "plain maximum likelihood (Dempster, Laird & Rubin 1977)"),
-    "ridge": Remedy(m_step_ridge, no_term, "continue", "covariance ridge reg_covar (scikit-learn GaussianMixture)"),
-    "reset": Remedy(m_step_ml, no_term, "reset",
-                    "re-initialise a collapsed component (Bishop, PRML 2006, section 9.2.1)"),
-    "restart": Remedy(m_step_ml, no_term, "restart", "restart from a fresh initialisation (mixtools normalmixEM)"),
-    "map": Remedy(m_step_map, map_log_prior, "continue",
-                  "MAP-EM, conjugate prior with mclust's defaults (Fraley & Raftery 2007)"),
-    "penalty": Remedy(m_step_penalty, penalty_log_term, "continue",
-                      "penalised likelihood, a_n = n^-1/2 (Chen, Tan & Zhang 2008)"),
-    "ratio": Remedy(m_step_ratio, no_term, "continue",
-                    "eigenvalue-ratio constraint (Hathaway 1985; Fritz et al. 2013)"),
-}
+def _entry(name: str, m_step: MStep, objective_term: Term, on_collapse: str) -> tuple[str, Remedy]:
+    """The EM update of remedy ``name``; its source is the remedy registry's (one place for it)."""
+    return name, Remedy(m_step, objective_term, on_collapse, REGISTRY[name].source)
+
+
+# Keyed by the names of the remedy registry (gmm_math.derivations.remedies.registry), a test checks.
+REMEDIES: dict[str, Remedy] = dict([
+    _entry("none", m_step_ml, no_term, "stop"),
+    _entry("ridge", m_step_ridge, no_term, "continue"),
+    _entry("reset", m_step_ml, no_term, "reset"),
+    _entry("restart", m_step_ml, no_term, "restart"),
+    _entry("map", m_step_map, map_log_prior, "continue"),
+    _entry("penalty", m_step_penalty, penalty_log_term, "continue"),
+    _entry("ratio", m_step_ratio, no_term, "continue"),
+])
