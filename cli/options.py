@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
 from gmm_math.derivations.core.data import Dataset, load_dataset, parse_number_list
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -14,8 +15,38 @@ DPS_MIN, DPS_MAX = 15, 10_000
 
 
 class Covariance(str, Enum):
-    isotropic = "isotropic"
+    """Covariance structures, in one vocabulary for every command; ``isotropic`` is an alias of ``spherical``."""
+
+    spherical = "spherical"
     full = "full"
+    isotropic = "isotropic"
+
+    @property
+    def canonical(self) -> str:
+        return COVARIANCE_ALIASES.get(self.value, self.value)
+
+
+COVARIANCE_ALIASES = {"isotropic": "spherical"}
+COVARIANCE_HELP = "spherical (sigma^2 I; isotropic is accepted as an alias) or full"
+
+FORMATS = ("text", "latex", "markdown", "json", "csv")  # every output format of every command
+
+
+def format_choices(*names: str) -> type[Enum]:
+    """The ``--format`` Enum of a command: the subset ``names`` of :data:`FORMATS`, in that order.
+
+    >>> [f.value for f in format_choices("text", "json")]
+    ['text', 'json']
+    """
+    unknown = set(names) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown output formats {sorted(unknown)}")
+    return Enum("Format", {name: name for name in names}, type=str)
+
+
+def format_option(choices: type[Enum], help_text: str):
+    """The ``--format/-f`` option over ``choices``."""
+    return Annotated[choices, typer.Option("--format", "-f", help=help_text)]
 
 
 DataText = Annotated[Optional[str], typer.Option(

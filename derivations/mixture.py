@@ -34,7 +34,7 @@ class Normal(sp.Function):
 def mixture_collapse(
     components: int = 2,
     dim: int = 1,
-    covariance: str = "isotropic",
+    covariance: str = "spherical",
     data: Dataset | None = None,
     point: int = 0,
     multiplicity: int = 1,

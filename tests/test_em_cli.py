@@ -25,7 +25,7 @@ def test_text_tells_the_collapse_in_plain_words(cli):
     assert result.exit_code == 0, result.stderr
     c = fit(X, 3, init="seed-style", remedy="none", seed=30).collapse
     x, y = c.point
-    sentence = (f"component {c.component} collapsed onto point {c.point_index} = ({x:.6g}, {y:.6g}) "
+    sentence = (f"component {c.component + 1} collapsed onto point {c.point_index} = ({x:.6g}, {y:.6g}) "
                 f"at iteration {c.iteration}; its weight is 1/500")
     assert sentence in result.stdout
     assert "stopped at a collapse after 2 iteration(s)" in result.stdout
@@ -123,16 +123,16 @@ def _csv(tmp_path, name, text):
 @pytest.mark.parametrize("args, needle", [
     (["-k", "0"], "--components"),
     (["-k", "501"], "from 1 to N=500"),
-    (["--init", "bogus"], "unknown init 'bogus'"),
-    (["--remedy", "bogus"], "unknown remedy 'bogus'"),
-    (["--covariance", "tied"], "unknown --covariance 'tied'"),
+    (["--init", "bogus"], "Invalid value for '--init'"),
+    (["--remedy", "bogus"], "'bogus' is not one of 'none', 'ridge'"),
+    (["--covariance", "tied"], "'tied' is not one of 'spherical', 'full', 'isotropic'"),
     (["--reg-covar", "0"], "--reg-covar"),
     (["--reg-covar", "-1e-3"], "--reg-covar"),
     (["--min-ratio", "0"], "--min-ratio"),
     (["--max-iter", "0"], "--max-iter"),
     (["--tol", "-1"], "--tol"),
     (["--seed", "-1"], "--seed"),
-    (["--format", "yaml"], "unknown --format 'yaml'"),
+    (["--format", "yaml"], "Invalid value for '--format'"),
     (["--plot", "out.gif"], "unknown image type '.gif'"),
     (["--dataset", "iris"], "unknown data set 'iris'"),
     (["--data", "1,2", "--dataset", "seed-blobs"], "give one data source"),
@@ -200,10 +200,26 @@ def test_quiet_runs_print_nothing_on_stderr(cli):
 def test_reset_and_restart_tell_what_they_did(cli):
     reset = cli("em", "--init", "seed-style", "--remedy", "reset", "--seed", "30", "--max-iter", "500").stdout
     plain = fit(X, 3, init="seed-style", remedy="none", seed=30).collapse
-    assert f"reset: component {plain.component} collapsed onto point {plain.point_index}" in reset
+    assert f"reset: component {plain.component + 1} collapsed onto point {plain.point_index}" in reset
     assert "it was re-initialised" in reset and "converged after" in reset
     restart = cli("em", "--init", "seed-style", "--remedy", "restart", "--seed", "16").stdout
     api = fit(X, 3, init="seed-style", remedy="restart", seed=16)
     for event in api.events:
         assert f"attempt {event.attempt} was abandoned" in restart
     assert f"and {api.restarts} restart(s)" in restart
+
+
+def test_choices_are_the_numerics_keys():
+    """em's Enums list exactly what fit() accepts (the CLI cannot import numpy at start-up to read them)."""
+    from gmm_math.cli.em.commands import EmRemedy, Init
+    from gmm_math.cli.options import Covariance
+    from gmm_math.numerics.em.fit import COVARIANCE_TYPES, INITS, REMEDIES
+
+    assert [i.value for i in Init] == list(INITS)
+    assert {r.value for r in EmRemedy} == set(REMEDIES)
+    assert {c.canonical for c in Covariance} == set(COVARIANCE_TYPES)
+
+
+def test_isotropic_is_an_alias_of_spherical(cli_json):
+    args = ("em", "--data", "0,0.1,0.2,5,5.1,5.3", "-k", "2", "--format", "json", "--covariance")
+    assert cli_json(*args, "isotropic") == cli_json(*args, "spherical")

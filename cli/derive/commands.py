@@ -44,8 +44,9 @@ def mixture(
     components: Components = 2,
     dim: Dim = 1,
     covariance: Annotated[Covariance, typer.Option(
-        "--covariance", help="How component 1 collapses: isotropic (sigma^2 I) or full (along one direction).")
-    ] = Covariance.isotropic,
+        "--covariance", help="How component 1 collapses: spherical (sigma^2 I; isotropic is an alias) or full "
+                             "(along one direction).")
+    ] = Covariance.spherical,
     multiplicity: Annotated[int, typer.Option(
         "--multiplicity", "-r", help="Number r of data points coinciding at x_n (without data).")] = 1,
     data: DataText = None,
@@ -62,7 +63,7 @@ def mixture(
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     from gmm_math.derivations.mixture import mixture_collapse
 
-    show(mixture_collapse(components=components, dim=dim, covariance=covariance.value, data=dataset,
+    show(mixture_collapse(components=components, dim=dim, covariance=covariance.canonical, data=dataset,
                           point=point, multiplicity=multiplicity, **params), dps, fmt)
 
 

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated
+from gmm_math.cli.options import format_choices, format_option
 
-import typer
-
-
-class Format(str, Enum):
-    text = "text"
-    latex = "latex"
-    markdown = "markdown"
-    json = "json"
-
-
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+Format = format_choices("text", "latex", "markdown", "json")
+FormatOpt = format_option(Format, "Output format.")
 
 
 def show(derivation, dps: int, fmt: Format, check=None) -> None:

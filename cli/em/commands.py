@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from gmm_math.cli.options import COVARIANCE_HELP, Covariance, format_choices
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.remedies import registry
+
+INITS = ("seed-style", "random-points", "kmeans++")  # the keys of numerics.em.init.INITS (a test checks)
 
 
-def _load(dataset: str | None, data: str | None, data_file: str | None):
+def _load(dataset: str | None, data: str | None, data_file: Path | None):
     """The data (N, D) and a name for it; the seed-blobs set when no source is given."""
     from gmm_math.numerics.datasets import load_named
     from gmm_math.numerics.points import load_points_csv, points_from_text
@@ -45,25 +50,34 @@ def _progress(max_iter: int, quiet: bool):
     return progress, advance
 
 
+Init = Enum("Init", {name: name for name in INITS}, type=str)
+EmRemedy = Enum("EmRemedy", {name: name for name in registry.names("em")}, type=str)
+EmFormat = format_choices("text", "json")
+_REMEDY_HELP = "; ".join(
+    f"{kind}: {', '.join(n for n in registry.names('em') if registry.REMEDIES[n].kind == kind)}"
+    for kind in registry.KINDS)
+
+
 def em(
-    dataset: Annotated[str | None, typer.Option(
+    dataset: Annotated[Optional[str], typer.Option(
         "--dataset", help="Built-in data set: seed-blobs (the default).")] = None,
-    data_file: Annotated[str | None, typer.Option(
+    data_file: Annotated[Optional[Path], typer.Option(
         "--data-file", help="CSV file, one point per row (up to 1e6).")] = None,
-    data: Annotated[str | None, typer.Option("--data", help='Inline data: "0,1,3" (1-D) or "0,0;1,1;3,2".')] = None,
+    data: Annotated[Optional[str], typer.Option(
+        "--data", help='Inline data: "0,1,3" (1-D) or "0,0;1,1;3,2".')] = None,
     components: Annotated[int, typer.Option("--components", "-k", help="Number of components K (1..N).")] = 3,
-    covariance: Annotated[str, typer.Option("--covariance", help="full | spherical.")] = "full",
-    init: Annotated[str, typer.Option("--init", help="seed-style | random-points | kmeans++.")] = "kmeans++",
-    remedy: Annotated[str, typer.Option(
-        "--remedy", help="none | ridge | reset | restart | map | penalty | ratio.")] = "ridge",
-    reg_covar: Annotated[float, typer.Option("--reg-covar", help="Diagonal ridge for --remedy ridge (> 0).")] = 1e-6,
+    covariance: Annotated[Covariance, typer.Option("--covariance", help=COVARIANCE_HELP + ".")] = Covariance.full,
+    init: Annotated[Init, typer.Option("--init", help="How the components start.")] = Init["kmeans++"],
+    remedy: Annotated[EmRemedy, typer.Option("--remedy", help=_REMEDY_HELP + ".")] = EmRemedy.ridge,
+    reg_covar: Annotated[float, typer.Option(
+        "--reg-covar", help=registry.em_parameter("reg_covar").help_text())] = 1e-6,
     min_ratio: Annotated[float, typer.Option(
-        "--min-ratio", help="Smallest eigenvalue ratio for --remedy ratio, in (0, 1].")] = 0.01,
+        "--min-ratio", help=registry.em_parameter("min_ratio").help_text())] = 0.01,
     seed: Annotated[int, typer.Option("--seed", help="Seed for every random choice.")] = 0,
     max_iter: Annotated[int, typer.Option("--max-iter", help="EM iterations per attempt (>= 1).")] = 100,
     tol: Annotated[float, typer.Option("--tol", help="Stop when the objective per point changes less.")] = 1e-6,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text | json.")] = "text",
+    output_format: Annotated[EmFormat, typer.Option("--format", "-f", help="text or json.")] = EmFormat.text,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Fit a Gaussian mixture by EM, detect a component collapsing onto a data point, and apply a remedy.
@@ -74,7 +88,7 @@ def em(
 
     Also: map (Fraley & Raftery 2007), penalty (Chen, Tan & Zhang 2008), ratio (Hathaway 1985).
 
-    Components and points are numbered from 0.
+    Components are numbered 1..K in the text (as in derive and PRML), points 0..N-1 (their row); JSON keeps 0-based indices.
     """
     from gmm_math.cli.plots.base import output_format as image_format
     from gmm_math.cli.plots.em import save_plot
@@ -83,15 +97,13 @@ def em(
     from gmm_math.numerics.em.fit import fit
 
     renderers = {"text": render_text, "json": lambda result, source, dim: as_json(result, dim)}
-    if output_format not in renderers:
-        raise GmmMathError(f"unknown --format {output_format!r} (expected text or json)")
     if plot is not None:
         image_format(plot, "--plot")
         check_output_folder(plot)
     X, source = _load(dataset, data, data_file)
     progress, callback = _progress(max_iter, quiet)
-    options = dict(init=init, remedy=remedy, reg_covar=reg_covar, covariance=covariance, max_iter=max_iter,
-                   tol=tol, seed=seed, min_ratio=min_ratio, callback=callback)
+    options = dict(init=init.value, remedy=remedy.value, reg_covar=reg_covar, covariance=covariance.canonical,
+                   max_iter=max_iter, tol=tol, seed=seed, min_ratio=min_ratio, callback=callback)
     if progress is None:
         result = fit(X, components, **options)
     else:
@@ -99,4 +111,4 @@ def em(
             result = fit(X, components, **options)
     if plot is not None:
         save_plot(X, result, plot)
-    typer.echo(renderers[output_format](result, source, X.shape[1]))
+    typer.echo(renderers[output_format.value](result, source, X.shape[1]))

@@ -12,6 +12,15 @@ if TYPE_CHECKING:
     from gmm_math.numerics.em.fit import Collapse, FitResult
 
 
+def component_name(index: int) -> str:
+    """A component as every command's text names it: numbered 1..K (as PRML and ``derive``); JSON keeps 0-based indices.
+
+    >>> component_name(0)
+    'component 1'
+    """
+    return f"component {index + 1}"
+
+
 def _num(value: float) -> str:
     return f"{value:.6g}"
 
@@ -34,12 +43,12 @@ def weight_phrase(collapse: Collapse, n: int) -> str:
 
 
 def collapse_sentence(collapse: Collapse, n: int) -> str:
-    """The plain-language line, e.g. 'component 2 collapsed onto point 111 = (x, y) at iteration 2; ...'."""
+    """The plain-language line, e.g. 'component 3 collapsed onto point 111 = (x, y) at iteration 2; ...'."""
     coincident = f" (and {collapse.coincident - 1} equal points)" if collapse.coincident > 1 else ""
     held = round(collapse.effective_count)
     flat = (f"; it holds {held} distinct points, too few to span its {len(collapse.point)} dimensions"
             if held > collapse.coincident else "")
-    return (f"component {collapse.component} collapsed onto point {collapse.point_index}"
+    return (f"{component_name(collapse.component)} collapsed onto point {collapse.point_index}"
             f" = {_vector(collapse.point)}{coincident} at iteration {collapse.iteration};"
             f" its weight is {weight_phrase(collapse, n)}{flat}")
 
@@ -80,7 +89,7 @@ def render_text(result: FitResult, source: str, dim: int) -> str:
              f"{result.log_likelihood[-1] / result.n_points:.6f}) at iteration {len(result.log_likelihood) - 1}"
              + (", the last one evaluated before the collapse" if status(result) == "stopped at a collapse" else "")]
     for k in range(result.weights.size):
-        lines.append(f"component {k}: weight {_num(result.weights[k])}, mean {_vector(result.means[k])}, "
+        lines.append(f"{component_name(k)}: weight {_num(result.weights[k])}, mean {_vector(result.means[k])}, "
                      f"covariance {_matrix(result.covariances[k])}")
     if result.collapse is not None:
         lines.append(collapse_sentence(result.collapse, result.n_points))

@@ -4,33 +4,27 @@ from __future__ import annotations
 
 import sys
 import time
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
+    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, format_choices, format_option,
+    mixture_inputs,
 )
 
 DEFAULT_SWEEP = "0:-400:9"
 PROGRESS_DELAY = 1.0  # seconds before a progress bar appears
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-
-
+Format = format_choices("text", "json", "csv")
 SigmaOpt = Annotated[Optional[list[str]], typer.Option(
     "--sigma", help="A sigma value (repeatable): a decimal such as 0.5 or 1e-1000000, or 10^(p/q). "
                     "Parsed by mpmath, never through float.")]
 SweepOpt = Annotated[Optional[str], typer.Option(
     "--sweep", help="FROM:TO:COUNT in log10 sigma, e.g. 0:-1000000:200 (COUNT 1..2000, |FROM|, |TO| <= 1e15). "
                     f"Default when no --sigma is given: {DEFAULT_SWEEP}.")]
-FormatOpt = Annotated[Format, typer.Option(
-    "--format", "-f", help="text (shortened values, 80 columns), json or csv (full --dps digits).")]
+FormatOpt = format_option(Format, "text (shortened values, 80 columns), json or csv (full --dps digits).")
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
 
 

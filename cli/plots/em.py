@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gmm_math.cli.em.report import component_name
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -32,11 +34,11 @@ def _draw_mixture_2d(ax, X: np.ndarray, result: FitResult) -> None:
         for sigmas, style in _ELLIPSES:
             outline = ellipse_outline(result.means[k][:2], cov, sigmas)
             ax.plot(outline[:, 0], outline[:, 1], style, color=colour, linewidth=1.4 if k == collapsed else 1.0)
-        ax.plot(*result.means[k][:2], "x", color=colour, markersize=7, label=f"component {k}")
+        ax.plot(*result.means[k][:2], "x", color=colour, markersize=7, label=component_name(k))
     if result.collapse is not None:
         point = np.array(result.collapse.point)[:2]
         ax.scatter(*point, s=260, facecolors="none", edgecolors="red", linewidths=2.0)
-        ax.annotate(f"component {collapsed} on point {result.collapse.point_index}\n"
+        ax.annotate(f"{component_name(collapsed)} on point {result.collapse.point_index}\n"
                     f"(iteration {result.collapse.iteration})", xy=point, xytext=(12, 12),
                     textcoords="offset points", color="red", fontsize=8)
     ax.set_xlabel("x1")
@@ -57,7 +59,7 @@ def _draw_mixture_1d(ax, X: np.ndarray, result: FitResult) -> None:
     densities = weighted_densities(np.asarray(result.weights), np.asarray(result.means),
                                    np.asarray(result.covariances), grid)
     for k, density in enumerate(densities):
-        ax.plot(grid, density, color=_COLOURS[k % len(_COLOURS)], label=f"component {k}")
+        ax.plot(grid, density, color=_COLOURS[k % len(_COLOURS)], label=component_name(k))
     ax.set_xlabel("x")
     ax.set_title("data and weighted component densities", fontsize=9)
     ax.legend(fontsize=7)
@@ -69,8 +71,7 @@ def _draw_trace(ax, result: FitResult) -> None:
     values = np.array(result.log_likelihood)
     ax.plot(np.arange(values.size), values, "o-", markersize=3, color="black")
     if result.collapse is not None:
-        ax.axvline(result.collapse.iteration, color="red", linestyle=":", label=f"collapse (component "
-                   f"{result.collapse.component})")
+        ax.axvline(result.collapse.iteration, color="red", linestyle=":", label=f"collapse ({component_name(result.collapse.component)})")
         ax.legend(fontsize=7)
     ax.set_xlabel("iteration")
     ax.set_ylabel("log-likelihood")

@@ -13,7 +13,8 @@ from fractions import Fraction
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 
-COVARIANCES = ("isotropic", "full")
+COVARIANCES = ("spherical", "full")
+COVARIANCE_ALIASES = {"isotropic": "spherical"}  # one word for sigma^2 I in every layer; the other accepted
 MAX_COMPONENTS = 50
 
 
@@ -51,7 +52,7 @@ class CollapseModel:
     """A Gaussian model whose component 1 sits on data point ``point`` with scale sigma.
 
     ``components == 1`` is the single Gaussian N(x | x_n, sigma^2 I). Otherwise
-    component 1 is N(x | x_n, Sigma_1) with Sigma_1 = sigma^2 I (``isotropic``) or
+    component 1 is N(x | x_n, Sigma_1) with Sigma_1 = sigma^2 I (``spherical``, alias ``isotropic``) or
     diag(sigma^2, 1, ..., 1) (``full``: collapsing along the first axis only), and
     components 2..K are fixed isotropic Gaussians N(x | means[k], variances[k] I).
 
@@ -62,7 +63,7 @@ class CollapseModel:
     weights : tuple of Fraction, shape (K,), pi_1..pi_K
     means : tuple of tuple of Fraction, shape (K-1, D), components 2..K
     variances : tuple of Fraction, shape (K-1,), components 2..K
-    covariance : {"isotropic", "full"}
+    covariance : {"spherical", "full"}
     """
 
     data: Dataset
@@ -70,9 +71,10 @@ class CollapseModel:
     weights: tuple[Fraction, ...] = (Fraction(1),)
     means: tuple[tuple[Fraction, ...], ...] = ()
     variances: tuple[Fraction, ...] = ()
-    covariance: str = "isotropic"
+    covariance: str = "spherical"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "covariance", COVARIANCE_ALIASES.get(self.covariance, self.covariance))
         self.data.check_point(self.point)
         k = len(self.weights)
         if self.covariance not in COVARIANCES:
@@ -111,7 +113,7 @@ class CollapseModel:
         weights: tuple[Fraction, ...] | None = None,
         means: tuple[Fraction, ...] | None = None,
         scales: tuple[Fraction, ...] | None = None,
-        covariance: str = "isotropic",
+        covariance: str = "spherical",
     ) -> "CollapseModel":
         """A mixture with documented defaults for what is not given.
 

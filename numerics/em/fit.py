@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.core.model import COVARIANCE_ALIASES
 from gmm_math.numerics.em.init import INITS, Params, user_params
 from gmm_math.numerics.em.kernels import EStep, Stats, columns, e_step, sample_log_likelihood, sufficient_stats
 from gmm_math.numerics.em.remedies import REMEDIES, STRUCTURES, DataSummary, Remedy, Settings, structured
@@ -339,6 +340,7 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     """
     X = validate_points(X)
     n, dim = X.shape
+    covariance = COVARIANCE_ALIASES.get(covariance, covariance)  # "isotropic" is "spherical"
     _check_options(components, n, init, remedy, covariance, reg_covar, min_ratio, max_iter, tol, max_restarts,
                    collapse_tol, seed)
     data = DataSummary.of(X)
