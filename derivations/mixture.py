@@ -6,16 +6,16 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.data import Dataset, distinct_rows
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, check_example_point, example_data, first_coordinates
 from gmm_math.derivations.result import SIGMA, Derivation, Step, dominant_term, limit_table, sigma_terms
-from gmm_math.derivations.symbols import L, N_SYM, TWO_PI, X, check_dim, expand_log_2pi, k, m, n
+from gmm_math.derivations.symbols import (
+    MU, SHOWN_POINTS, L, N_SYM, TWO_PI, X, check_dim, expand_log_2pi, k, m, n, other_density,
+)
 
 MAX_MULTIPLICITY = 1000
-SHOWN_POINTS = 8
 PI = sp.IndexedBase("pi")
-MU = sp.IndexedBase("mu")
 COV = sp.IndexedBase("Sigma")
 C = sp.Symbol("C")
 DET_PERP = sp.Symbol("Delta_perp", positive=True)
@@ -135,21 +135,15 @@ def _point_terms(model: CollapseModel, full: bool):
     dim, sigma = model.data.dim, SIGMA
     centre = [sp.Rational(c) for c in model.centre]
     two_pi = TWO_PI
-    counts: dict[tuple, int] = {}
-    for row in model.data.rows:
-        counts[row] = counts.get(row, 0) + 1
     out = []
-    for row, count in counts.items():
+    for row, count in distinct_rows(model.data).items():
         delta = [sp.Rational(a) - c for a, c in zip(row, centre)]
         along = delta[:1] if full else delta
         across = delta[1:] if full else []
         rate = 1 if full else dim
         first = (sp.Rational(model.weights[0]) * two_pi ** sp.Rational(-dim, 2) * sigma ** -rate
                  * sp.exp(-sum(d**2 for d in along) / (2 * sigma**2) - sum(d**2 for d in across) / 2))
-        rest = sum(
-            sp.Rational(w) * (two_pi * sp.Rational(v)) ** sp.Rational(-dim, 2)
-            * sp.exp(-sum((sp.Rational(a) - sp.Rational(mu)) ** 2 for a, mu in zip(row, mean)) / (2 * sp.Rational(v)))
-            for w, mean, v in zip(model.weights[1:], model.means, model.variances))
+        rest = other_density(model, row, two_pi)
         blows_up = all(d == 0 for d in along)
         exact = sp.log(first + rest).subs(TWO_PI, 2 * sp.pi)
         out.append((row, count, exact, sp.log(first) if blows_up else sp.log(rest).subs(TWO_PI, 2 * sp.pi), blows_up))
@@ -159,7 +153,7 @@ def _point_terms(model: CollapseModel, full: bool):
 def mixture_log_likelihood(model: CollapseModel) -> sp.Expr:
     """The exact log-likelihood of ``model`` as a SymPy expression in sigma (exact rationals throughout).
 
-    >>> from gmm_math.derivations.core.data import Dataset
+    >>> from gmm_math.derivations.core.data import Dataset, distinct_rows
     >>> model = CollapseModel.mixture(Dataset.from_text("0,2"), 0)
     >>> mixture_log_likelihood(model).has(SIGMA)
     True

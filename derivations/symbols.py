@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.data import MAX_DIM, Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 
-MAX_DIM = 50
+SHOWN_POINTS = 8  # exact per-point forms are shown for at most this many distinct points
 L = sp.Symbol("L", positive=True)
 N_SYM = sp.Symbol("N", positive=True, integer=True)
 S_SYM = sp.Symbol("S", positive=True)
@@ -72,3 +72,15 @@ def log_density_parts(sigma: sp.Symbol, dim: int) -> tuple[sp.Expr, sp.Expr]:
     log_density = expand_log_2pi(sp.log((TWO_PI * sigma**2) ** sp.Rational(-dim, 2) * sp.exp(-r2 / (2 * sigma**2))))
     coeff = log_density.coeff(r2)
     return sp.expand(log_density - coeff * r2, log=False), coeff
+
+
+def other_density(model, row, two_pi: sp.Expr = 2 * sp.pi) -> sp.Expr:
+    """Exact sum_{k>=2} pi_k N(x | mu_k, v_k I) of a CollapseModel at one point (0 when those weights vanish).
+
+    ``two_pi`` may be :data:`TWO_PI`, which keeps log(2 pi) whole under expand_log.
+    """
+    dim = model.data.dim
+    return sp.Add(*[
+        sp.Rational(w) * (two_pi * sp.Rational(v)) ** sp.Rational(-dim, 2)
+        * sp.exp(-sp.Rational(sum((a - m) ** 2 for a, m in zip(row, mean)), 2 * v))
+        for w, mean, v in zip(model.weights[1:], model.means, model.variances)])

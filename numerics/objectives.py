@@ -17,7 +17,8 @@ import mpmath
 import sympy as sp
 from mpmath import mp
 
-from gmm_math.derivations.remedies.common import RemedyDerivation, distinct_rows
+from gmm_math.derivations.core.data import distinct_rows
+from gmm_math.derivations.remedies.common import RemedyDerivation
 from gmm_math.numerics.loglik import CollapseTerms, to_mpf
 from gmm_math.numerics.sigma_text import sigma_from_text
 

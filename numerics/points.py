@@ -10,11 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from gmm_math.derivations.core.data import NUMBER, Dataset, read_text_file
+from gmm_math.derivations.core.data import MAX_DIM, NUMBER, Dataset, read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_POINTS = 1_000_000
-MAX_DIM = 50
 MAX_BYTES = 200_000_000
 _FORM = "one point per line, coordinates separated by commas (an optional header row and # comments)"
 

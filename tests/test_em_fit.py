@@ -13,7 +13,7 @@ import gmm_math.numerics.em.fit as em_module
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.datasets import seed_blobs
 from gmm_math.numerics.em.fit import COVARIANCE_TYPES, INITS, REMEDIES, fit
-from gmm_math.numerics.em.remedies import DataSummary
+from gmm_math.numerics.em.data import DataSummary
 
 X = seed_blobs()
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from gmm_math.numerics.datasets import seed_blobs
 from gmm_math.numerics.em.fit import REMEDIES, fit
 from gmm_math.numerics.em.kernels import Stats
-from gmm_math.numerics.em.remedies import (DataSummary, Settings, map_log_prior, m_step_map, m_step_penalty,
-                                           penalty_log_term, ratio_truncation)
+from gmm_math.numerics.em.data import DataSummary, Settings
+from gmm_math.numerics.em.remedies import map_log_prior, m_step_map, m_step_penalty, penalty_log_term, ratio_truncation
 
 X = seed_blobs()
 DATA = DataSummary.of(X)

@@ -15,7 +15,7 @@ from gmm_math.numerics.datasets import seed_blobs
 from gmm_math.numerics.em.fit import fit
 from gmm_math.numerics.em.init import init_seed_style
 from gmm_math.numerics.em.kernels import sample_log_likelihood
-from gmm_math.numerics.em.remedies import DataSummary
+from gmm_math.numerics.em.data import DataSummary
 
 X = seed_blobs()
 

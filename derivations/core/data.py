@@ -170,6 +170,18 @@ class Dataset:
         return point
 
 
+def distinct_rows(data: Dataset) -> dict[tuple, int]:
+    """Distinct rows of ``data`` with their counts, in first-seen order.
+
+    >>> distinct_rows(Dataset.from_text("1,2,1"))
+    {(Fraction(1, 1),): 2, (Fraction(2, 1),): 1}
+    """
+    counts: dict[tuple, int] = {}
+    for row in data.rows:
+        counts[row] = counts.get(row, 0) + 1
+    return counts
+
+
 def _parse_row(text: str, index: int, where: str | None = None) -> tuple[Fraction, ...]:
     where = where or f"row {index}"
     fields = text.split(",")

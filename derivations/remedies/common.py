@@ -8,15 +8,14 @@ from fractions import Fraction
 
 import sympy as sp
 
-from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.data import Dataset, distinct_rows
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, check_example_point, example_data
 from gmm_math.derivations.result import SIGMA, Derivation, Step, dominant_term, limit_table, sigma_terms
-from gmm_math.derivations.symbols import L, check_dim, expand_log_2pi
+from gmm_math.derivations.symbols import SHOWN_POINTS, L, check_dim, expand_log_2pi, other_density
 
 A_SYM, Q_SYM = sp.Symbol("a", positive=True), sp.Symbol("q", positive=True)
 S_VAR = sp.Symbol("s", positive=True)  # a variance sigma^2 as one variable
-SHOWN_POINTS = 8
 
 
 @dataclass(frozen=True)
@@ -100,23 +99,6 @@ def stationary_point(derivative: sp.Expr, var: sp.Symbol) -> sp.Expr:
     2/3
     """
     return positive_root(derivative, var)
-
-
-def distinct_rows(data: Dataset) -> dict[tuple, int]:
-    """Distinct rows of ``data`` with their counts, in first-seen order."""
-    counts: dict[tuple, int] = {}
-    for row in data.rows:
-        counts[row] = counts.get(row, 0) + 1
-    return counts
-
-
-def other_density(model: CollapseModel, row) -> sp.Expr:
-    """Exact sum_{k>=2} pi_k N(x | mu_k, v_k I) at one point (0 when those weights vanish)."""
-    dim = model.data.dim
-    return sp.Add(*[
-        sp.Rational(w) * (2 * sp.pi * sp.Rational(v)) ** sp.Rational(-dim, 2)
-        * sp.exp(-sp.Rational(sum((a - m) ** 2 for a, m in zip(row, mean)), 2 * v))
-        for w, mean, v in zip(model.weights[1:], model.means, model.variances)])
 
 
 def point_table(model: CollapseModel) -> list[tuple[tuple, int, sp.Rational, sp.Expr]]:

@@ -25,7 +25,8 @@ from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import COVARIANCE_ALIASES
 from gmm_math.numerics.em.init import INITS, Params, user_params
 from gmm_math.numerics.em.kernels import EStep, Stats, columns, e_step, sample_log_likelihood, sufficient_stats
-from gmm_math.numerics.em.remedies import REMEDIES, STRUCTURES, DataSummary, Remedy, Settings, structured
+from gmm_math.numerics.em.data import STRUCTURES, DataSummary, Settings, structured
+from gmm_math.numerics.em.remedies import REMEDIES, Remedy
 from gmm_math.numerics.points import validate_points
 
 COVARIANCE_TYPES = tuple(STRUCTURES)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.numerics.em.remedies import DataSummary, structured
+from gmm_math.numerics.em.data import DataSummary, structured
 
 SEED_STYLE_VARIANCE = 5.0  # the classic listing's starting covariance, 5 I
 _CHUNK = 1 << 18  # points per block when assigning points to the nearest k-means++ seed
