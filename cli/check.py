@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -41,7 +40,9 @@ Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random num
 def _finish(result: dict[str, Any], output: OutputFormat, header: list[str]) -> None:
     found = result["report"]
     if output is OutputFormat.json:
-        typer.echo(json.dumps(found, indent=2))
+        from gmm_math.cli.schema import json_text
+
+        typer.echo(json_text(found))
     else:
         typer.echo("\n".join([*header, *_RENDER[found["kind"]](found, result["summary"])]))
     raise typer.Exit(EXIT_CODES[found["verdict"]])

@@ -5,7 +5,6 @@ SymPy and mpmath are imported inside the functions: this module is loaded on eve
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 
@@ -54,7 +53,9 @@ def to_dict(derivation, check) -> dict[str, Any]:
 
 
 def to_json(derivation, check) -> str:
-    return json.dumps(to_dict(derivation, check), indent=2) + "\n"
+    from gmm_math.cli.schema import json_text
+
+    return json_text(to_dict(derivation, check)) + "\n"
 
 
 def to_latex(derivation, check) -> str:

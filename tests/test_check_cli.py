@@ -14,7 +14,7 @@ import pytest
 from gmm_math.numerics.check import time_limit
 from conftest import assert_one_line_error
 
-TOP_KEYS = {"verdict", "kind", "symbolic", "numeric", "cases", "counterexample", "lines"}
+TOP_KEYS = {"schema_version", "verdict", "kind", "symbolic", "numeric", "cases", "counterexample", "lines"}
 SLOW = "exp(exp(exp(exp(x))))"  # its numeric spot checks alone take far longer than 0.5 s
 SLOW_TOO = SLOW + " + (x + 1)**2 - x**2 - 2*x - 1"  # equal to SLOW, but not identical
 

@@ -17,7 +17,7 @@ from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.model import example_data
 from gmm_math.numerics.sweep import evaluate_table, parse_sweep
 
-TOP_KEYS = {"dps", "n", "dim", "S", "sigma_star", "limits", "rows"}
+TOP_KEYS = {"schema_version", "dps", "n", "dim", "S", "sigma_star", "limits", "rows"}
 MPMATH_FIELDS = ("sigma", "log10_sigma", "log_likelihood_single", "log_likelihood_mixture", "slope_mixture",
                  "sigma2_loglik_single")
 FLOAT_FIELDS = ("float64_single", "float64_mixture", "float64_naive_single", "float64_naive_mixture")

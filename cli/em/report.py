@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -118,4 +117,6 @@ def as_json(result: FitResult, dim: int) -> str:
         "collapse_threshold": result.threshold,
         "events": [event.as_dict() for event in result.events],
     }
-    return json.dumps(payload, indent=2, allow_nan=False)
+    from gmm_math.cli.schema import json_text
+
+    return json_text(payload, allow_nan=False)

@@ -8,7 +8,6 @@ non-finite) and the flags as a list (JSON) or joined by ``;`` (CSV).
 from __future__ import annotations
 
 import csv
-import json
 import sys
 
 TEXT_DIGITS = 7
@@ -53,7 +52,9 @@ def table_record(table) -> dict:
 
 
 def render_json(table) -> None:
-    sys.stdout.write(json.dumps(table_record(table), indent=2) + "\n")
+    from gmm_math.cli.schema import json_text
+
+    sys.stdout.write(json_text(table_record(table)) + "\n")
 
 
 def render_csv(table) -> None:
