@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import doctest
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import gmm_math.numerics.em.fit as em_module
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.datasets import seed_blobs
 from gmm_math.numerics.em.fit import COVARIANCE_TYPES, INITS, REMEDIES, fit
 from gmm_math.numerics.em.data import DataSummary
 
 X = seed_blobs()
-
-
-def test_docstring_example():
-    failures, tried = doctest.testmod(em_module)
-    assert tried > 0 and failures == 0
 
 
 @pytest.mark.parametrize("kwargs, needle", [

@@ -328,15 +328,6 @@ def test_progress_is_called_once_per_row():
     assert calls == [(i, 6) for i in range(1, 7)]
 
 
-@pytest.mark.parametrize("name", ["gmm_math.numerics.sigma_text", "gmm_math.numerics.float64_loglik"])
-def test_docstring_examples(name):
-    import doctest
-    import importlib
-
-    failures, tried = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert tried > 0 and failures == 0
-
-
 # --- parsing -------------------------------------------------------------------------------------------
 
 def test_parse_sweep_is_exact():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 from fractions import Fraction
 
@@ -153,11 +152,3 @@ def test_an_extra_series_is_one_more_curve(example, start, stop):
     assert after == before + 1
     assert "ridge (example)" in [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     assert figure.axes[1].get_xlim() == (start, stop)
-
-
-@pytest.mark.parametrize("module", ["plots.base", "plots.collapse"])
-def test_docstring_examples(module):
-    import importlib
-
-    failures, tried = doctest.testmod(importlib.import_module(f"gmm_math.cli.{module}"))
-    assert tried > 0 and failures == 0
