@@ -106,6 +106,20 @@ def _along(prior_s: sp.Expr) -> sp.Expr:
     return sp.expand(sp.expand_log(prior_s.subs(S_VAR, SIGMA**2), force=True))
 
 
+def _conclude_along(case: str, title: str, steps: list[Step], model: CollapseModel, split, along: sp.Expr,
+                    data_given: bool, assumption: str, parameters: dict, symbol: sp.Symbol,
+                    update: tuple[sp.Expr, dict, str]) -> RemedyDerivation:
+    """The common end of the prior/penalty remedies: objective core + C + the term ``along`` the collapse.
+
+    ``update`` is (log prior or penalty, its values, its name) for the variance-update steps.
+    """
+    prior, values, what = update
+    assumptions = mixture_assumptions(model, data_given) + (assumption,)
+    return conclude(case, title, steps, split.core + C_SYM + along, model, assumptions, parameters, symbol=symbol,
+                    after=_update_steps(prior, model.data.dim, split.r, values, what),
+                    constants={C_SYM: split.constant})
+
+
 def map_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
                  alpha: Fraction | sp.Expr = Fraction(1), beta: Fraction | sp.Expr = Fraction(1, 10),
                  **mixture) -> RemedyDerivation:
@@ -139,12 +153,10 @@ def map_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, comp
              (sp.Eq(ALPHA, alpha), sp.Eq(BETA, beta), sp.Eq(sp.log(sp.Function("p")(SIGMA**2)), along))),
         split_step(model, split),
     ]
-    objective = split.core + C_SYM + along
-    assumptions = mixture_assumptions(model, data is not None) + (
-        f"prior IW(2 alpha, 2 beta I) on Sigma_1 with alpha = {alpha}, beta = {beta}; log p up to a constant",)
-    return conclude("remedy-map", "MAP: an inverse-Wishart prior on the collapsing covariance", steps, objective,
-                    model, assumptions, {"alpha": alpha, "beta": beta}, symbol=POST,
-                    after=_update_steps(prior, dim, split.r, values, "log-prior"), constants={C_SYM: split.constant})
+    return _conclude_along("remedy-map", "MAP: an inverse-Wishart prior on the collapsing covariance", steps,
+                           model, split, along, data is not None,
+                           f"prior IW(2 alpha, 2 beta I) on Sigma_1 with alpha = {alpha}, beta = {beta}; log p up to "
+                           "a constant", {"alpha": alpha, "beta": beta}, POST, (prior, values, "log-prior"))
 
 
 def default_a(model: CollapseModel) -> sp.Expr:
@@ -187,13 +199,10 @@ def penalty_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
               sp.Eq(sp.Function("p_n")(SIGMA**2), along))),
         split_step(model, split),
     ]
-    objective = split.core + C_SYM + along
-    assumptions = mixture_assumptions(model, data is not None) + (
-        f"a_n = {a} (default N^(-1/2)), S_x the data covariance with trace {trace}",)
-    return conclude("remedy-penalty", "Chen-Tan-Zhang penalty on the component variances", steps, objective,
-                    model, assumptions, {"a": a, "trace": trace}, symbol=PEN,
-                    after=_update_steps(ctz_penalty(dim), dim, split.r, values, "penalty"),
-                    constants={C_SYM: split.constant})
+    return _conclude_along("remedy-penalty", "Chen-Tan-Zhang penalty on the component variances", steps, model,
+                           split, along, data is not None,
+                           f"a_n = {a} (default N^(-1/2)), S_x the data covariance with trace {trace}",
+                           {"a": a, "trace": trace}, PEN, (ctz_penalty(dim), values, "penalty"))
 
 
 def reparam_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
@@ -232,9 +241,8 @@ def reparam_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
              (sp.Eq(LAM, lam), sp.Eq(TAU2, tau2), sp.Eq(sp.Function("q")(SIGMA**2 / TAU2), along))),
         split_step(model, split),
     ]
-    objective = split.core + C_SYM + along
-    assumptions = mixture_assumptions(model, data is not None) + (
-        f"lambda = {lam} (default N^(-1/2)), tau^2 = {tau2} (default tr(S_x)/D), tau fixed along the collapse",)
-    return conclude("remedy-reparam", "Reparametrised variances sigma_k^2 = tau^2 gamma_k with a penalty on gamma_k",
-                    steps, objective, model, assumptions, {"lam": lam, "tau2": tau2}, symbol=PEN,
-                    after=_update_steps(penalty, dim, split.r, values, "penalty"), constants={C_SYM: split.constant})
+    return _conclude_along("remedy-reparam",
+                           "Reparametrised variances sigma_k^2 = tau^2 gamma_k with a penalty on gamma_k", steps,
+                           model, split, along, data is not None,
+                           f"lambda = {lam} (default N^(-1/2)), tau^2 = {tau2} (default tr(S_x)/D), tau fixed along "
+                           "the collapse", {"lam": lam, "tau2": tau2}, PEN, (penalty, values, "penalty"))

@@ -73,14 +73,14 @@ class RemedyEntry:
     summary : str
         One line for help texts.
     source : str
+    overlay : bool
+        Drawn over the raw curve by ``plot-limit`` (it changes the objective along the same path).
     derivation : str or None
         ``"module:function"`` of its derivation builder in ``gmm_math.derivations.remedies``.
     objective : str or None
         Its key in ``numerics.objectives.OBJECTIVES`` (the derivation's case).
     em : str or None
         Its key in ``numerics.em.remedies.REMEDIES``.
-    overlay : bool
-        Drawn over the raw curve by ``plot-limit`` (it changes the objective along the same path).
     derive_parameters, em_parameters : tuple of Parameter
     """
 
@@ -88,10 +88,10 @@ class RemedyEntry:
     kind: str
     summary: str
     source: str
+    overlay: bool = False
     derivation: str | None = None
     objective: str | None = None
     em: str | None = None
-    overlay: bool = False
     derive_parameters: tuple[Parameter, ...] = field(default=())
     em_parameters: tuple[Parameter, ...] = field(default=())
 
@@ -106,53 +106,49 @@ class Relation:
     em_value: Callable[[float], float] | None = None
 
 
-EPS = Parameter("eps", "decimal", "1e-6", "> 0", "variance",
-                "ridge: eps added to every covariance (scikit-learn's reg_covar).")
-REG_COVAR = Parameter("reg_covar", "float", "1e-6", "> 0", "variance",
-                      "ridge: added to every covariance diagonal (absolute, as scikit-learn's reg_covar).")
-ALPHA = Parameter("alpha", "decimal", "1", "> 0", "shape (dimensionless)",
-                  "map: prior shape alpha (inverse Wishart with nu = 2 alpha).")
-BETA = Parameter("beta", "decimal", "0.1", "> 0", "variance",
-                 "map: prior scale beta (inverse Wishart with Psi = 2 beta I).")
-PENALTY_A = Parameter("a", "decimal", "N^(-1/2)", "> 0", "weight (dimensionless)",
-                      "penalty: penalty size a_n.")
-C_RATIO = Parameter("c", "decimal", "0.1", "0 < c <= 1", "standard-deviation ratio",
-                    "ratio: the bound c in sigma_j/sigma_k >= c.")
-MIN_RATIO = Parameter("min_ratio", "float", "0.01", "in (0, 1]", "eigenvalue (variance) ratio",
-                      "ratio: smallest ratio of covariance eigenvalues (= c^2 of the derivation's c).")
-LAM = Parameter("lam", "decimal", "N^(-1/2)", "> 0", "weight (dimensionless)",
-                "reparam: penalty weight lambda on gamma_k.")
-TAU2 = Parameter("tau2", "decimal", "tr(S_x)/D", "> 0", "variance",
-                 "reparam: shared scale tau^2.")
-
 _MODULE = "gmm_math.derivations.remedies"
 
-REMEDIES: dict[str, RemedyEntry] = {entry.name: entry for entry in (
-    RemedyEntry("none", NONE, "plain maximum likelihood: EM stops at a collapse and reports it",
-                "plain maximum likelihood (Dempster, Laird & Rubin 1977)", em="none"),
-    RemedyEntry("ridge", BOUNDS, "eps I added to every covariance bounds every density",
-                "covariance ridge reg_covar (scikit-learn GaussianMixture)", derivation="ridge:ridge_collapse",
-                objective="remedy-ridge", em="ridge", overlay=True, derive_parameters=(EPS,),
-                em_parameters=(REG_COVAR,)),
-    RemedyEntry("map", BOUNDS, "a conjugate prior on the covariances: the posterior is bounded",
-                "MAP with an inverse-gamma / inverse-Wishart prior (Fraley & Raftery 2007; mclust's defaults in EM)",
-                derivation="prior:map_collapse", objective="remedy-map", em="map", overlay=True,
-                derive_parameters=(ALPHA, BETA)),
-    RemedyEntry("penalty", BOUNDS, "a penalty on small variances: the penalised likelihood is bounded",
-                "penalised likelihood, a_n = n^-1/2 (Chen, Tan & Zhang 2008)", derivation="prior:penalty_collapse",
-                objective="remedy-penalty", em="penalty", overlay=True, derive_parameters=(PENALTY_A,)),
-    RemedyEntry("ratio", BOUNDS, "a bound on variance ratios: bounded when distinct points outnumber components",
-                "eigenvalue-ratio constraint (Hathaway 1985; Fritz et al. 2013)", derivation="ratio:ratio_collapse",
-                objective="remedy-ratio", em="ratio", derive_parameters=(C_RATIO,), em_parameters=(MIN_RATIO,)),
-    RemedyEntry("reparam", BOUNDS, "a shared scale tau^2 and a penalty on gamma_k = sigma_k^2/tau^2",
-                "reparametrised penalty, a member of the Chen-Tan-Zhang family", derivation="prior:reparam_collapse",
-                objective="remedy-reparam", derive_parameters=(LAM, TAU2)),
-    RemedyEntry("reset", GUARDS, "re-initialise a collapsed component: the objective stays unbounded",
-                "re-initialise a collapsed component (Bishop, PRML 2006, section 9.2.1)",
-                derivation="reset:reset_collapse", objective="remedy-reset", em="reset"),
-    RemedyEntry("restart", GUARDS, "start the whole fit again from a fresh initialisation",
-                "restart from a fresh initialisation (mixtools normalmixEM)", em="restart"),
-)}
+# One row per remedy: name | kind | derivation builder | objective key | EM key | overlay | summary | source
+# ("-" where a side has none).
+_REMEDY_ROWS = """
+none    | no remedy            | -                      | -              | none    | no  | plain maximum likelihood: EM stops at a collapse and reports it | plain maximum likelihood (Dempster, Laird & Rubin 1977)
+ridge   | bounds the objective | ridge:ridge_collapse   | remedy-ridge   | ridge   | yes | eps I added to every covariance bounds every density | covariance ridge reg_covar (scikit-learn GaussianMixture)
+map     | bounds the objective | prior:map_collapse     | remedy-map     | map     | yes | a conjugate prior on the covariances: the posterior is bounded | MAP with an inverse-gamma / inverse-Wishart prior (Fraley & Raftery 2007; mclust's defaults in EM)
+penalty | bounds the objective | prior:penalty_collapse | remedy-penalty | penalty | yes | a penalty on small variances: the penalised likelihood is bounded | penalised likelihood, a_n = n^-1/2 (Chen, Tan & Zhang 2008)
+ratio   | bounds the objective | ratio:ratio_collapse   | remedy-ratio   | ratio   | no  | a bound on variance ratios: bounded when distinct points outnumber components | eigenvalue-ratio constraint (Hathaway 1985; Fritz et al. 2013)
+reparam | bounds the objective | prior:reparam_collapse | remedy-reparam | -       | no  | a shared scale tau^2 and a penalty on gamma_k = sigma_k^2/tau^2 | reparametrised penalty, a member of the Chen-Tan-Zhang family
+reset   | guards the algorithm | reset:reset_collapse   | remedy-reset   | reset   | no  | re-initialise a collapsed component: the objective stays unbounded | re-initialise a collapsed component (Bishop, PRML 2006, section 9.2.1)
+restart | guards the algorithm | -                      | -              | restart | no  | start the whole fit again from a fresh initialisation | restart from a fresh initialisation (mixtools normalmixEM)
+"""
+
+# One row per parameter: remedy | side | name | type | default | range | measures | help
+_PARAMETER_ROWS = """
+ridge   | derive | eps       | decimal | 1e-6      | > 0        | variance                    | ridge: eps added to every covariance (scikit-learn's reg_covar).
+ridge   | em     | reg_covar | float   | 1e-6      | > 0        | variance                    | ridge: added to every covariance diagonal (absolute, as scikit-learn's reg_covar).
+map     | derive | alpha     | decimal | 1         | > 0        | shape (dimensionless)       | map: prior shape alpha (inverse Wishart with nu = 2 alpha).
+map     | derive | beta      | decimal | 0.1       | > 0        | variance                    | map: prior scale beta (inverse Wishart with Psi = 2 beta I).
+penalty | derive | a         | decimal | N^(-1/2)  | > 0        | weight (dimensionless)      | penalty: penalty size a_n.
+ratio   | derive | c         | decimal | 0.1       | 0 < c <= 1 | standard-deviation ratio    | ratio: the bound c in sigma_j/sigma_k >= c.
+ratio   | em     | min_ratio | float   | 0.01      | in (0, 1]  | eigenvalue (variance) ratio | ratio: smallest ratio of covariance eigenvalues (= c^2 of the derivation's c).
+reparam | derive | lam       | decimal | N^(-1/2)  | > 0        | weight (dimensionless)      | reparam: penalty weight lambda on gamma_k.
+reparam | derive | tau2      | decimal | tr(S_x)/D | > 0        | variance                    | reparam: shared scale tau^2.
+"""
+
+
+def _rows(table: str) -> list[list[str]]:
+    return [[cell.strip() for cell in line.split("|")] for line in table.strip().splitlines()]
+
+
+def _entry(name, kind, derivation, objective, em, overlay, summary, source) -> RemedyEntry:
+    params = {side: tuple(Parameter(*row[2:]) for row in _rows(_PARAMETER_ROWS) if row[:2] == [name, side])
+              for side in ("derive", "em")}
+    given = {"derivation": derivation, "objective": objective, "em": em}
+    return RemedyEntry(name, kind, summary, source, overlay == "yes",
+                       **{key: None if value == "-" else value for key, value in given.items()},
+                       derive_parameters=params["derive"], em_parameters=params["em"])
+
+
+REMEDIES: dict[str, RemedyEntry] = {row[0]: _entry(*row) for row in _rows(_REMEDY_ROWS)}
 
 RELATIONS: dict[str, Relation] = {
     "ridge": Relation("the same number: reg_covar = eps, a variance added to every covariance", "eps", "reg_covar",
