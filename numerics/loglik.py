@@ -37,7 +37,14 @@ def to_mpf(value: Fraction | int | str):
 
 
 def parse_sigma(text) -> "mpmath.mpf":
-    """sigma from text or number at the current precision; must be a finite positive number."""
+    """sigma from text or number at the current precision; must be a finite positive number.
+
+    Text goes through the one sigma parser, :func:`gmm_math.numerics.sigma_text.sigma_from_text`.
+    """
+    if isinstance(text, str):
+        from gmm_math.numerics.sigma_text import sigma_from_text  # it imports this module
+
+        return sigma_from_text(text, mp.dps)[0]
     try:
         sigma = mp.mpf(text)
     except (ValueError, TypeError):
