@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -16,7 +17,7 @@ def format_csv(points) -> str:
 
 def dataset(
     name: Annotated[str, typer.Argument(help="Data set name: seed-blobs.")],
-    out: Annotated[str | None, typer.Option("--out", help="Write the CSV to this file (default: stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the CSV to this file (default: stdout).")] = None,
 ) -> None:
     """Write a built-in data set as CSV (seed-blobs: the 500 stretched blobs of the classic GMM worked example)."""
     from gmm_math.cli.io import write_text
