@@ -1,4 +1,8 @@
-"""What every ``derive`` command shares: the output format option and confirm-then-render."""
+"""What every ``derive`` command shares: the output format option and confirm-then-render.
+
+Its own module because both ``derive/commands.py`` (single, mixture) and ``derive/remedy.py``
+(remedy, degenerate) use it, and ``commands.py`` imports ``remedy.py`` to register its commands.
+"""
 
 from __future__ import annotations
 

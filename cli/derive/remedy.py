@@ -56,7 +56,7 @@ def _show_remedy(derivation, dps: int, fmt: Format) -> None:
 
 
 def remedy(
-    name: Annotated[Remedy, typer.Argument(help=f"The remedy: {registry.summary('derive')}.")],
+    name: Annotated[Remedy, typer.Argument(help=f"The remedy; {registry.summary('derive')}.")],
     dim: RemedyDim = None,
     data: DataText = None,
     data_file: DataFile = None,

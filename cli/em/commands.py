@@ -53,11 +53,6 @@ def _progress(max_iter: int, quiet: bool):
 Init = Enum("Init", {name: name for name in INITS}, type=str)
 EmRemedy = Enum("EmRemedy", {name: name for name in registry.names("em")}, type=str)
 EmFormat = format_choices("text", "json")
-_REMEDY_HELP = "; ".join(
-    f"{kind}: {', '.join(n for n in registry.names('em') if registry.REMEDIES[n].kind == kind)}"
-    for kind in registry.KINDS)
-
-
 def em(
     dataset: Annotated[Optional[str], typer.Option(
         "--dataset", help="Built-in data set: seed-blobs (the default).")] = None,
@@ -68,7 +63,7 @@ def em(
     components: Annotated[int, typer.Option("--components", "-k", help="Number of components K (1..N).")] = 3,
     covariance: Annotated[Covariance, typer.Option("--covariance", help=COVARIANCE_HELP + ".")] = Covariance.full,
     init: Annotated[Init, typer.Option("--init", help="How the components start.")] = Init["kmeans++"],
-    remedy: Annotated[EmRemedy, typer.Option("--remedy", help=_REMEDY_HELP + ".")] = EmRemedy.ridge,
+    remedy: Annotated[EmRemedy, typer.Option("--remedy", help=registry.summary("em") + ".")] = EmRemedy.ridge,
     reg_covar: Annotated[float, typer.Option(
         "--reg-covar", help=registry.em_parameter("reg_covar").help_text())] = 1e-6,
     min_ratio: Annotated[float, typer.Option(

@@ -203,5 +203,11 @@ def owners(parameter: str) -> tuple[str, ...]:
 
 
 def summary(side: str) -> str:
-    """``name: what it does`` for every remedy on ``side``, one line each, grouped by kind."""
-    return "; ".join(f"{name} ({REMEDIES[name].kind})" for name in names(side))
+    """The remedies on ``side`` grouped by what they are, for help texts.
+
+    >>> summary("derive")
+    'bounds the objective: ridge, map, penalty, ratio, reparam; guards the algorithm: reset'
+    """
+    present = names(side)
+    groups = {kind: [n for n in present if REMEDIES[n].kind == kind] for kind in KINDS}
+    return "; ".join(f"{kind}: {', '.join(members)}" for kind, members in groups.items() if members)
