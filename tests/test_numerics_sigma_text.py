@@ -6,19 +6,14 @@ from fractions import Fraction
 
 import mpmath
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from mpmath import mp
 
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.sigma_text import MAX_SIGMAS, parse_sweep, sigma_from_text
 
-FAST = settings(max_examples=25, deadline=None)
-
-
-def close(a, b, digits: int) -> bool:
-    """a and b agree to ``digits`` significant digits (relative to |b|, absolute near 0)."""
-    return abs(mp.mpf(a) - mp.mpf(b)) <= mp.mpf(10) ** (-digits) * max(1, abs(mp.mpf(b)))
+from numerics_helpers import FAST, close
 
 
 # --- parsing -------------------------------------------------------------------------------------------
