@@ -132,3 +132,9 @@ def test_unreadable_file(cli, tmp_path):
     path = tmp_path / "bin.csv"
     path.write_bytes(b"\xff\xfe\x00\x01")
     assert_one_line_error(cli("derive", "single", "--data-file", str(path)), "cannot read")
+
+
+def test_isotropic_is_an_alias_of_spherical(cli):
+    spherical = cli("derive", "mixture", "--covariance", "spherical", "-f", "json")
+    isotropic = cli("derive", "mixture", "--covariance", "isotropic", "-f", "json")
+    assert spherical.exit_code == 0 and spherical.stdout == isotropic.stdout
