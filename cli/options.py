@@ -21,7 +21,7 @@ class Covariance(str, Enum):
 DataText = Annotated[Optional[str], typer.Option(
     "--data", help='Data points: "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";").')]
 DataFile = Annotated[Optional[Path], typer.Option(
-    "--data-file", help="CSV file with one point per row (a header row and # comments are skipped).")]
+    "--data-file", help="CSV file with one point per row (a header row and # comments are skipped); - reads standard input.")]
 Point = Annotated[int, typer.Option("--point", help="0-based index of the data point x_n the mean sits on.")]
 Components = Annotated[int, typer.Option("--components", "-k", help="Number of mixture components K (>= 2).")]
 Weights = Annotated[Optional[str], typer.Option(

@@ -24,7 +24,7 @@ def _load(dataset: str | None, data: str | None, data_file: str | None):
     option = chosen[0] if chosen else "--dataset"
     loader, label = loaders[option]
     value = given[option] if chosen else "seed-blobs"
-    return loader(value), (label if option != "--dataset" else value)
+    return loader(value), (label if option != "--dataset" else value) if label != "-" else "standard input"
 
 
 def _progress(max_iter: int, quiet: bool):
@@ -48,7 +48,7 @@ def em(
     dataset: Annotated[str | None, typer.Option(
         "--dataset", help="Built-in data set: seed-blobs (the default).")] = None,
     data_file: Annotated[str | None, typer.Option(
-        "--data-file", help="CSV file, one point per row (up to 1e6).")] = None,
+        "--data-file", help="CSV file, one point per row (up to 1e6); - reads standard input.")] = None,
     data: Annotated[str | None, typer.Option("--data", help='Inline data: "0,1,3" (1-D) or "0,0;1,1;3,2".')] = None,
     components: Annotated[int, typer.Option("--components", "-k", help="Number of components K (1..N).")] = 3,
     covariance: Annotated[str, typer.Option("--covariance", help="full | spherical.")] = "full",
