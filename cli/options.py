@@ -31,12 +31,28 @@ Means = Annotated[Optional[str], typer.Option(
 Scales = Annotated[Optional[str], typer.Option(
     "--scales", help="Standard deviations s2,..,sK of the non-collapsing components (1-D). Default: data std.")]
 Dps = Annotated[int, typer.Option("--dps", help=f"Significant digits for mpmath ({DPS_MIN}..{DPS_MAX}).")]
+NoLimit = Annotated[bool, typer.Option(
+    "--no-limit", help="Run even when rows x --dps is over the work budget (2,000,000 digit-rows).")]
 
 
 def check_dps(dps: int) -> int:
     if not DPS_MIN <= dps <= DPS_MAX:
         raise GmmMathError(f"--dps must be between {DPS_MIN} and {DPS_MAX}, got {dps}")
     return dps
+
+
+def check_work(rows: int, dps: int, no_limit: bool, rows_option: str) -> None:
+    """Refuse, before any work, ``rows`` sigma values at ``dps`` digits over the budget (unless ``no_limit``)."""
+    from gmm_math.numerics.budget import PRECISION_BUDGET, check_precision_budget, precision_work
+
+    if no_limit:
+        return
+    try:
+        check_precision_budget(rows, dps)
+    except GmmMathError:
+        raise GmmMathError(f"{rows} rows ({rows_option}) x {dps} digits (--dps) = {precision_work(rows, dps)} "
+                           f"digit-rows is over the budget of {PRECISION_BUDGET}; use fewer rows or digits, "
+                           "or give --no-limit to run it anyway") from None
 
 
 def mixture_parameters(weights: str | None, means: str | None, scales: str | None) -> dict:
