@@ -28,18 +28,27 @@ def _load(dataset: str | None, data: str | None, data_file: str | None):
 
 
 def _progress(max_iter: int, quiet: bool):
-    """A rich progress bar on stderr (None when quiet or stderr is not a terminal) and its callback."""
-    if quiet or not sys.stderr.isatty():
+    """A rich progress bar on stderr (None when quiet or stderr is not a terminal) and its callback.
+
+    The bar counts iterations against ``--max-iter``; EM usually converges earlier, so its time left
+    is an upper bound (the rate measured so far times the iterations still allowed).
+    """
+    from gmm_math.cli.progress import on_terminal
+
+    if not on_terminal(quiet):
         return None, None
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    progress = Progress(TextColumn("EM"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+    progress = Progress(TextColumn("EM"), BarColumn(), MofNCompleteColumn(), TextColumn("at most"),
+                        TimeRemainingColumn(), TextColumn("{task.description}"),
                         console=Console(stderr=True), transient=True)
     task = progress.add_task("", total=max_iter)
 
     def advance(iteration: int, record) -> None:
-        progress.update(task, completed=iteration, description=f"log-likelihood {record.log_likelihood:.4f}")
+        value = record.log_likelihood
+        text = "" if value is None else f"log-likelihood {value:.4f}"
+        progress.update(task, completed=iteration, description=text)
 
     return progress, advance
 
@@ -56,10 +65,14 @@ def em(
     remedy: Annotated[str, typer.Option(
         "--remedy", help="none | ridge | reset | restart | map | penalty | ratio.")] = "ridge",
     reg_covar: Annotated[float, typer.Option("--reg-covar", help="Diagonal ridge for --remedy ridge (> 0).")] = 1e-6,
+    ridge: Annotated[str, typer.Option(
+        "--ridge", help="absolute (the default: --reg-covar itself, scikit-learn's reg_covar, not scale-invariant) "
+                        "| relative (--reg-covar x the data's mean variance trace(cov)/D, scale-invariant).")
+    ] = "absolute",
     min_ratio: Annotated[float, typer.Option(
         "--min-ratio", help="Smallest eigenvalue ratio for --remedy ratio, in (0, 1].")] = 0.01,
     seed: Annotated[int, typer.Option("--seed", help="Seed for every random choice.")] = 0,
-    max_iter: Annotated[int, typer.Option("--max-iter", help="EM iterations per attempt (>= 1).")] = 100,
+    max_iter: Annotated[int, typer.Option("--max-iter", help="EM iterations per attempt (1..10000).")] = 100,
     tol: Annotated[float, typer.Option("--tol", help="Stop when the objective per point changes less.")] = 1e-6,
     plot: Annotated[str | None, typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text | json.")] = "text",
@@ -73,13 +86,19 @@ def em(
 
     Also: map (Fraley & Raftery 2007), penalty (Chen, Tan & Zhang 2008), ratio (Hathaway 1985).
 
-    Components and points are numbered from 0.
+    Components and points are numbered from 0. EM runs in standardised coordinates (centred, scaled by a power of two) and reports everything in the data's units; data whose covariances float64 cannot hold in those units (beyond about 1e+-154) are refused.
+
+    A collapse: the component's support (points with responsibility >= 1e-3) has fewer than D + 1 affinely independent points and its smallest eigenvalue is below 1e-12 x the mean variance or shrank 10x in each of the last two iterations. A component that is only small is reported as small, not collapsed.
     """
     from gmm_math.cli.plots.em import plot_format, save_plot
     from gmm_math.cli.io import check_output_folder
     from gmm_math.cli.em.report import as_json, render_text
-    from gmm_math.numerics.em.fit import fit
+    from gmm_math.numerics.em.fit import MAX_ITER, RIDGES, fit
 
+    if not 1 <= max_iter <= MAX_ITER:
+        raise GmmMathError(f"--max-iter must be between 1 and {MAX_ITER}, got {max_iter}")
+    if ridge not in RIDGES:
+        raise GmmMathError(f"unknown --ridge {ridge!r} (expected {' or '.join(RIDGES)})")
     renderers = {"text": render_text, "json": lambda result, source, dim: as_json(result, dim)}
     if output_format not in renderers:
         raise GmmMathError(f"unknown --format {output_format!r} (expected text or json)")
@@ -89,7 +108,7 @@ def em(
     X, source = _load(dataset, data, data_file)
     progress, callback = _progress(max_iter, quiet)
     options = dict(init=init, remedy=remedy, reg_covar=reg_covar, covariance=covariance, max_iter=max_iter,
-                   tol=tol, seed=seed, min_ratio=min_ratio, callback=callback)
+                   tol=tol, seed=seed, min_ratio=min_ratio, callback=callback, ridge=ridge)
     if progress is None:
         result = fit(X, components, **options)
     else:
