@@ -463,11 +463,12 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     Z = frame.data_in(X)
     data = DataSummary.of(Z)
     threshold = collapse_tol * data.scale
+    frame.covariances_out(np.full((1, 1, 1), data.scale))  # the data's own variance must be representable
     if np.linalg.eigvalsh(structured(data.covariance, covariance))[0] < threshold:
         raise GmmMathError(f"the data span fewer than {dim} dimensions, so no full covariance fits them "
                            "(use --covariance spherical or drop a coordinate)")
     settings = Settings(components=int(components), covariance=covariance,
-                        reg_covar=_internal_ridge(ridge, float(reg_covar), frame, data), min_ratio=float(min_ratio))
+                        reg_covar=_internal_ridge(ridge, float(reg_covar), frame, data, remedy), min_ratio=float(min_ratio))
     problem = _Problem(Z, columns(Z), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
     rng = np.random.default_rng(seed)
     given = (weights_init, means_init, covariances_init)
@@ -500,14 +501,15 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
                      ridge=ridge)
 
 
-def _internal_ridge(ridge: str, reg_covar: float, frame: Standardiser, data: DataSummary) -> float:
+def _internal_ridge(ridge: str, reg_covar: float, frame: Standardiser, data: DataSummary, remedy: str) -> float:
     """``reg_covar`` in the standardised coordinates: absolute (divided by scale^2) or relative."""
-    internal = {"absolute": lambda: float(frame.covariances_in(np.float64(reg_covar))),
-                "relative": lambda: reg_covar * data.scale}[ridge]()
-    if not (np.isfinite(internal) and internal > 0):
+    with np.errstate(over="ignore", under="ignore"):
+        internal = {"absolute": lambda: float(frame.covariances_in(np.float64(reg_covar))),
+                    "relative": lambda: reg_covar * data.scale}[ridge]()
+    if remedy == "ridge" and not (np.isfinite(internal) and internal > 0):
         raise GmmMathError(f"an absolute reg_covar of {reg_covar:g} is not representable next to data whose "
-                           f"variance is about {frame.variance_out(data.scale):.3g}; use the relative ridge",
-                           parameter="reg_covar")
+                           f"variance is about {frame.variance_text(data.scale)}; use the relative ridge "
+                           "(reg_covar x the mean variance)", parameter="reg_covar")
     return internal
 
 

@@ -87,12 +87,18 @@ class Standardiser:
         inner = np.diagonal(covariances, axis1=-2, axis2=-1)
         lost = (inner > floor) & ~((diagonal >= _TINY) & (diagonal <= _HUGE))
         if not np.isfinite(out).all() or lost.any():
-            magnitude = f"2^{2 * self.exponent} (about 1e{2 * self.exponent * np.log10(2):+.0f})"
             raise GmmMathError(
-                f"the fitted covariances are not representable in float64 in the data's units: the data's "
-                f"variance is about {magnitude}, outside 1e-308..1e308; rescale the data (for example "
-                f"divide it by 1e{self.exponent * np.log10(2):.0f}) and fit again")
+                f"the covariances are not representable in float64 in the data's units (the data's "
+                f"spread is about 2^{self.exponent}, so covariances reach about {self.variance_text(1.0)}, "
+                f"outside 1e-308..1e308); rescale the data, e.g. divide it by "
+                f"1e{int(np.round(self.exponent * np.log10(2.0)))}, and fit again")
         return out
+
+    def variance_text(self, value: float) -> str:
+        """An internal variance in the user's units as text, also beyond float64: '1.4e+596'."""
+        exponent = np.log10(value) + 2 * self.exponent * np.log10(2.0)
+        whole = int(np.floor(exponent))
+        return f"{10 ** (exponent - whole):.2g}e{whole:+d}"
 
     def log_likelihood_out(self, value: float, n: int, dim: int) -> float:
         """Log-likelihood in the user's units: the internal one minus N D log(scale), the log-Jacobian."""
