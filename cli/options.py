@@ -43,16 +43,17 @@ def check_dps(dps: int) -> int:
 
 def check_work(rows: int, dps: int, no_limit: bool, rows_option: str) -> None:
     """Refuse, before any work, ``rows`` sigma values at ``dps`` digits over the budget (unless ``no_limit``)."""
-    from gmm_math.numerics.budget import PRECISION_BUDGET, check_precision_budget, precision_work
+    from gmm_math.numerics import budget
 
     if no_limit:
         return
     try:
-        check_precision_budget(rows, dps)
+        budget.check_precision_budget(rows, dps)
     except GmmMathError:
-        raise GmmMathError(f"{rows} rows ({rows_option}) x {dps} digits (--dps) = {precision_work(rows, dps)} "
-                           f"digit-rows is over the budget of {PRECISION_BUDGET}; use fewer rows or digits, "
-                           "or give --no-limit to run it anyway") from None
+        raise GmmMathError(f"{rows} rows ({rows_option}) x {dps} digits (--dps) = "
+                           f"{budget.precision_work(rows, dps)} digit-rows is over the budget of "
+                           f"{budget.PRECISION_BUDGET}; use fewer rows or digits, or give --no-limit to run it "
+                           "anyway") from None
 
 
 def mixture_parameters(weights: str | None, means: str | None, scales: str | None) -> dict:

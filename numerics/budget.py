@@ -20,8 +20,8 @@ def precision_work(rows: int, dps: int) -> int:
     return int(rows) * int(dps)
 
 
-def check_precision_budget(rows: int, dps: int, budget: int = PRECISION_BUDGET) -> int:
-    """Raise GmmMathError when ``rows x dps`` exceeds ``budget``; return the work otherwise.
+def check_precision_budget(rows: int, dps: int, budget: int | None = None) -> int:
+    """Raise GmmMathError when ``rows x dps`` exceeds ``budget`` (default ``PRECISION_BUDGET``); return the work.
 
     >>> check_precision_budget(402, 50)
     20100
@@ -30,6 +30,7 @@ def check_precision_budget(rows: int, dps: int, budget: int = PRECISION_BUDGET) 
     ...
     gmm_math.derivations.core.errors.GmmMathError: 2000 rows x 10000 digits = 20000000 digit-rows is over the budget of 2000000 (rows x dps); use fewer rows or digits
     """
+    budget = PRECISION_BUDGET if budget is None else budget
     work = precision_work(rows, dps)
     if work > budget:
         raise GmmMathError(f"{rows} rows x {dps} digits = {work} digit-rows is over the budget of {budget} "
