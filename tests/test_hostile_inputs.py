@@ -197,7 +197,7 @@ def test_progress_with_time_left_on_a_terminal():
     import pty
 
     master, slave = pty.openpty()
-    proc = subprocess.Popen([*GMM_MATH, "evaluate", "--dps", "2000", "--sweep", "0:-1000:600", "-f", "json"],
+    proc = subprocess.Popen([*GMM_MATH, "evaluate", "--dps", "1000", "--sweep", "0:-1000:300", "-f", "json"],
                             stdout=subprocess.DEVNULL, stderr=slave, start_new_session=True)
     os.close(slave)
     seen = b""
@@ -523,8 +523,8 @@ def test_every_collapse_on_seed_blobs_is_one():
 
 
 @pytest.mark.slow
-def test_every_collapse_on_seed_blobs_is_one_for_every_start():
-    assert _check_collapses(("seed-style", "random-points", "kmeans++"), (3, 5)) >= 20
+def test_every_collapse_on_seed_blobs_is_one_for_other_starts_and_k():
+    assert _check_collapses(("seed-style", "random-points"), (5,)) >= 20
 
 
 def test_a_small_regular_component_is_not_a_collapse():
