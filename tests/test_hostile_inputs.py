@@ -570,3 +570,16 @@ def test_dataset_out_dash_writes_standard_output(cli, tmp_path):
     result = cli("dataset", "seed-blobs", "--out", "-")
     assert result.exit_code == 0 and result.stdout == format_csv(X) and result.stderr == ""
     assert not Path("-").exists()
+
+
+def test_the_collapse_sentence_says_what_the_support_is():
+    from gmm_math.cli.em.report import collapse_sentence
+    from gmm_math.numerics.em.fit import Collapse
+
+    def sentence(size: int, rank: int) -> str:
+        return collapse_sentence(Collapse(1, 3, 5, (0.0, 1.0), 0.1, 5.0, 1, 1e-20, 0, size, rank), 50)
+
+    assert "onto point 5 = (0, 1)" in sentence(1, 1) and "fewer than D + 1 = 3" in sentence(1, 1)
+    assert "onto 2 points through point 5" in sentence(2, 2) and "span only 1 dimension " in sentence(2, 2)
+    assert "holding no point" in sentence(0, 0)
+    assert "numerically singular" in sentence(5, 3) and "collapsed" not in sentence(5, 3)

@@ -50,6 +50,11 @@ def _where(collapse: Collapse) -> str:
 def collapse_sentence(collapse: Collapse, n: int) -> str:
     """The plain-language line, e.g. 'component 2 collapsed onto point 111 = (x, y) at iteration 2; ...'."""
     dim = len(collapse.point)
+    if collapse.support_rank > dim:  # not a collapse: EM stopped because the covariance is unusable
+        return (f"component {collapse.component} became numerically singular at iteration {collapse.iteration}"
+                f" (smallest eigenvalue {_num(collapse.min_eigenvalue)}, below 1e-12 x the mean variance, or not"
+                f" finite) although its support of {collapse.support_size} points spans its {dim} dimensions;"
+                f" its weight is {weight_phrase(collapse, n)}")
     return (f"component {collapse.component} collapsed {_where(collapse)} at iteration {collapse.iteration};"
             f" its weight is {weight_phrase(collapse, n)}; its support (responsibility >= 0.001) is"
             f" {collapse.support_size} point(s), {collapse.support_rank} affinely independent, fewer than"
