@@ -13,7 +13,9 @@ and its smallest covariance eigenvalue is below ``COLLAPSE_FLOOR`` = 1e-12 times
 variance or has shrunk at least ``SHRINK_FACTOR`` = 10 times in each of the last two iterations (or
 its parameters stopped being finite). There the likelihood grows without bound (PRML 9.2.1). A
 component whose smallest eigenvalue is merely below ``collapse_tol`` times the mean variance but
-that fails this test is *small but regular* and reported as such, not as a singularity. Without a
+that fails this test is *small but not collapsed* (its support spans, or its eigenvalue is bounded and
+not falling) and reported as such, not as a singularity. An eigenvalue below ``COLLAPSE_FLOOR`` with a
+spanning support also stops the run (Cholesky is no longer safe), reported as numerically singular. Without a
 remedy the run stops at the collapsing M-step and reports it instead of failing in a Cholesky
 factorisation; see :mod:`gmm_math.numerics.em.remedies` for what the remedies do.
 
@@ -185,7 +187,7 @@ class FitResult:
     restarts: int = 0
     n_points: int = 0
     threshold: float = 0.0  # "small" threshold on the smallest eigenvalue (collapse_tol x mean variance), data units
-    small: list[SmallComponent] = field(default_factory=list)  # small-but-regular components (last attempt)
+    small: list[SmallComponent] = field(default_factory=list)  # small, not collapsed (last attempt)
     ridge: str = "absolute"
 
     @property
