@@ -106,9 +106,12 @@ def _first_existing_folder(path: Path, target: Path) -> Path:
 def _probe(path: Path, target: Path) -> None:
     """Create and remove a temporary file where :func:`atomic_write` will (read-only mounts, quotas)."""
     prefix, suffix = _temp_name_parts(target)
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
-    os.close(fd)
-    os.unlink(name)
+    with _sigterm_unwinds():
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
+        try:
+            os.close(fd)
+        finally:
+            os.unlink(name)
 
 
 class _Terminated(SystemExit):

@@ -458,8 +458,12 @@ def test_sigterm_during_a_big_plot_leaves_no_hidden_file(tmp_path):
     out = tmp_path / "big.png"
     proc = _start([*GMM_MATH, "plot-limit", "--dpi", "1200", "--points", "50", "--out", str(out)])
     try:
-        hidden = _wait_for(lambda: [p for p in tmp_path.iterdir() if p.name.startswith(".big-")], step=0.01)
-        assert hidden, "the temporary file never appeared"
+        def lasting_temporary() -> bool:  # the real one, not the instant probe made before the work
+            first = {p.name for p in tmp_path.iterdir() if p.name.startswith(".big-")}
+            time.sleep(0.2)
+            return bool(first & {p.name for p in tmp_path.iterdir()})
+
+        assert _wait_for(lasting_temporary, step=0.01), "the temporary file never appeared"
         os.kill(proc.pid, signal.SIGTERM)
         _, stderr = proc.communicate(timeout=GENEROUS)
         assert proc.returncode == 128 + signal.SIGTERM and b"Traceback" not in stderr
