@@ -17,16 +17,20 @@ def format_csv(points) -> str:
 
 def dataset(
     name: Annotated[str, typer.Argument(help="Data set name: seed-blobs.")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the CSV to this file (default: stdout).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write the CSV to this file; - or no --out: standard output. An existing device or FIFO "
+                      "is written through, a symbolic link's target is replaced.")] = None,
 ) -> None:
     """Write a built-in data set as CSV (seed-blobs: the 500 stretched blobs of the classic GMM worked example)."""
-    from gmm_math.cli.io import write_text
+    from gmm_math.cli.io import STDOUT, check_output_folder, write_text
     from gmm_math.numerics.datasets import load_named
 
+    if out is not None and str(out) != STDOUT:
+        check_output_folder(out)
     points = load_named(name)
     text = format_csv(points)
-    if out is None:
-        typer.echo(text, nl=False)
+    if out is None or str(out) == STDOUT:
+        write_text(STDOUT, text)
         return
     write_text(out, text)
     typer.echo(f"wrote {points.shape[0]} points in {points.shape[1]} dimensions to {out}")

@@ -52,7 +52,7 @@ def format_option(choices: type[Enum], help_text: str):
 DataText = Annotated[Optional[str], typer.Option(
     "--data", help='Data points: "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";").')]
 DataFile = Annotated[Optional[Path], typer.Option(
-    "--data-file", help="CSV file with one point per row (a header row and # comments are skipped).")]
+    "--data-file", help="CSV file with one point per row (a header row and # comments are skipped); - reads standard input.")]
 Point = Annotated[int, typer.Option("--point", help="0-based index of the data point x_n the mean sits on.")]
 Components = Annotated[int, typer.Option("--components", "-k", help="Number of mixture components K (>= 2).")]
 Weights = Annotated[Optional[str], typer.Option(
@@ -62,12 +62,29 @@ Means = Annotated[Optional[str], typer.Option(
 Scales = Annotated[Optional[str], typer.Option(
     "--scales", help="Standard deviations s2,..,sK of the non-collapsing components (1-D). Default: data std.")]
 Dps = Annotated[int, typer.Option("--dps", help=f"Significant digits for mpmath ({DPS_MIN}..{DPS_MAX}).")]
+NoLimit = Annotated[bool, typer.Option(
+    "--no-limit", help="Run even when rows x --dps is over the work budget (2,000,000 digit-rows).")]
 
 
 def check_dps(dps: int) -> int:
     if not DPS_MIN <= dps <= DPS_MAX:
         raise GmmMathError(f"--dps must be between {DPS_MIN} and {DPS_MAX}, got {dps}")
     return dps
+
+
+def check_work(rows: int, dps: int, no_limit: bool, rows_option: str) -> None:
+    """Refuse, before any work, ``rows`` sigma values at ``dps`` digits over the budget (unless ``no_limit``)."""
+    from gmm_math.numerics import budget
+
+    if no_limit:
+        return
+    try:
+        budget.check_precision_budget(rows, dps)
+    except GmmMathError:
+        raise GmmMathError(f"{rows} rows ({rows_option}) x {dps} digits (--dps) = "
+                           f"{budget.precision_work(rows, dps)} digit-rows is over the budget of "
+                           f"{budget.PRECISION_BUDGET}; use fewer rows or digits, or give --no-limit to run it "
+                           "anyway") from None
 
 
 def mixture_parameters(weights: str | None, means: str | None, scales: str | None) -> dict:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gmm_math.derivations.core.data import MAX_DIM, NUMBER, Dataset, read_text_file
+from gmm_math.derivations.core.data import MAX_DIM, NUMBER, Dataset, display_name, read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_POINTS = 1_000_000
@@ -79,7 +79,7 @@ def load_points_csv(path: str | Path) -> np.ndarray:
     try:
         array = np.loadtxt([line for _, line in numbered], delimiter=",", ndmin=2, dtype=np.float64)
     except (ValueError, IndexError):
-        raise GmmMathError(_first_bad_line(numbered, path.name)) from None
+        raise GmmMathError(_first_bad_line(numbered, display_name(path))) from None
     return validate_points(array)
 
 

@@ -11,7 +11,7 @@ import pytest
 from mpmath import mp
 
 from conftest import assert_one_line_error
-from gmm_math.cli.evaluate import commands as evaluate_command
+from gmm_math.cli import progress as progress_module
 from gmm_math.cli.evaluate.render import ROW_KEYS
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.model import example_data
@@ -184,20 +184,20 @@ def test_progress_bar_only_after_the_delay_and_only_when_enabled(monkeypatch):
 
     monkeypatch.setattr(rich.progress, "Progress", FakeBar)
     FakeBar.log = []
-    with evaluate_command._LazyProgress(enabled=False) as progress:
+    with progress_module.LazyProgress(enabled=False) as progress:
         progress(1, 2)
-    with evaluate_command._LazyProgress(enabled=True) as progress:  # fast work: no bar
+    with progress_module.LazyProgress(enabled=True) as progress:  # fast work: no bar
         progress(1, 2)
     assert FakeBar.log == []
-    monkeypatch.setattr(evaluate_command, "PROGRESS_DELAY", 0.0)
-    with evaluate_command._LazyProgress(enabled=True) as progress:
+    monkeypatch.setattr(progress_module, "PROGRESS_DELAY", 0.0)
+    with progress_module.LazyProgress(enabled=True) as progress:
         progress(1, 2)
         progress(2, 2)
     assert FakeBar.log == ["created", "start", ("task", 2), ("update", 1), ("update", 2), "stop"]
 
 
 def test_no_progress_output_when_stderr_is_not_a_terminal(cli, monkeypatch):
-    monkeypatch.setattr(evaluate_command, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr(progress_module, "PROGRESS_DELAY", 0.0)
     result = cli("evaluate", "--sweep", "0:-10:3", "-f", "json")
     assert result.exit_code == 0 and result.stderr == ""
     json.loads(result.stdout)

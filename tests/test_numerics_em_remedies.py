@@ -80,8 +80,13 @@ def test_ridge_keeps_going_but_the_component_sits_on_a_point(seed):
     plain = fit(X, 3, init="seed-style", remedy="none", seed=seed, max_iter=300).collapse
     result = fit(X, 3, init="seed-style", remedy="ridge", seed=seed, max_iter=500)
     c = result.collapse
-    assert result.converged and c is not None and c.iteration == plain.iteration
-    assert result.history[-1].log_likelihood is not None
+    assert result.converged and result.history[-1].log_likelihood is not None
+    # the component plain EM lost is reported: as a collapse the ridge carried on through, or (when the
+    # ridge caught its eigenvalue before it shrank twice tenfold) as small but not collapsed
+    if c is not None:
+        assert c.component == plain.component and c.iteration == plain.iteration
+    else:
+        assert plain.component in {small.component for small in result.small}
     # the ridge is the floor of its smallest eigenvalue, far below the data's variance
     assert abs(result.history[-1].min_eigenvalues.min() - 1e-6) < 1e-12
     bigger = fit(X, 3, init="seed-style", remedy="ridge", reg_covar=1.0, seed=seed, max_iter=500)

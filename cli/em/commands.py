@@ -30,22 +30,32 @@ def _load(dataset: str | None, data: str | None, data_file: Path | None):
     option = chosen[0] if chosen else "--dataset"
     loader, label = loaders[option]
     value = given[option] if chosen else "seed-blobs"
-    return loader(value), (label if option != "--dataset" else value)
+    name = value if option == "--dataset" else str(label)
+    return loader(value), "standard input" if name == "-" else name
 
 
 def _progress(max_iter: int, quiet: bool):
-    """A rich progress bar on stderr (None when quiet or stderr is not a terminal) and its callback."""
-    if quiet or not sys.stderr.isatty():
+    """A rich progress bar on stderr (None when quiet or stderr is not a terminal) and its callback.
+
+    The bar counts iterations against ``--max-iter``; EM usually converges earlier, so its time left
+    is an upper bound (the rate measured so far times the iterations still allowed).
+    """
+    from gmm_math.cli.progress import on_terminal
+
+    if not on_terminal(quiet):
         return None, None
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    progress = Progress(TextColumn("EM"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+    progress = Progress(TextColumn("EM"), BarColumn(), MofNCompleteColumn(), TextColumn("at most"),
+                        TimeRemainingColumn(), TextColumn("{task.description}"),
                         console=Console(stderr=True), transient=True)
     task = progress.add_task("", total=max_iter)
 
     def advance(iteration: int, record) -> None:
-        progress.update(task, completed=iteration, description=f"log-likelihood {record.log_likelihood:.4f}")
+        value = record.log_likelihood
+        text = "" if value is None else f"log-likelihood {value:.4f}"
+        progress.update(task, completed=iteration, description=text)
 
     return progress, advance
 
@@ -53,11 +63,14 @@ def _progress(max_iter: int, quiet: bool):
 Init = Enum("Init", {name: name for name in INITS}, type=str)
 EmRemedy = Enum("EmRemedy", {name: name for name in registry.names("em")}, type=str)
 EmFormat = format_choices("text", "json")
+Ridge = Enum("Ridge", {name: name for name in ("absolute", "relative")}, type=str)  # numerics.em.fit.RIDGES
+
+
 def em(
     dataset: Annotated[Optional[str], typer.Option(
         "--dataset", help="Built-in data set: seed-blobs (the default).")] = None,
     data_file: Annotated[Optional[Path], typer.Option(
-        "--data-file", help="CSV file, one point per row (up to 1e6).")] = None,
+        "--data-file", help="CSV file, one point per row (up to 1e6); - reads standard input.")] = None,
     data: Annotated[Optional[str], typer.Option(
         "--data", help='Inline data: "0,1,3" (1-D) or "0,0;1,1;3,2".')] = None,
     components: Annotated[int, typer.Option("--components", "-k", help="Number of components K (1..N).")] = 3,
@@ -66,10 +79,14 @@ def em(
     remedy: Annotated[EmRemedy, typer.Option("--remedy", help=registry.summary("em") + ".")] = EmRemedy.ridge,
     reg_covar: Annotated[float, typer.Option(
         "--reg-covar", help=registry.em_parameter("reg_covar").help_text())] = 1e-6,
+    ridge: Annotated[Ridge, typer.Option(
+        "--ridge", help="absolute (the default: --reg-covar itself, scikit-learn's reg_covar, not scale-invariant) "
+                        "| relative (--reg-covar x the data's mean variance trace(cov)/D, scale-invariant).")
+    ] = Ridge.absolute,
     min_ratio: Annotated[float, typer.Option(
         "--min-ratio", help=registry.em_parameter("min_ratio").help_text())] = 0.01,
     seed: Annotated[int, typer.Option("--seed", help="Seed for every random choice.")] = 0,
-    max_iter: Annotated[int, typer.Option("--max-iter", help="EM iterations per attempt (>= 1).")] = 100,
+    max_iter: Annotated[int, typer.Option("--max-iter", help="EM iterations per attempt (1..10000).")] = 100,
     tol: Annotated[float, typer.Option("--tol", help="Stop when the objective per point changes less.")] = 1e-6,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
     output_format: Annotated[EmFormat, typer.Option("--format", "-f", help="text or json.")] = EmFormat.text,
@@ -84,13 +101,17 @@ def em(
     Also: map (Fraley & Raftery 2007), penalty (Chen, Tan & Zhang 2008), ratio (Hathaway 1985).
 
     Components are numbered 1..K in the text (as in derive and PRML), points 0..N-1 (their row); JSON keeps 0-based indices.
+
+    A collapse: the component's support (points with responsibility >= 1e-3) has fewer than D + 1 affinely independent points and its smallest eigenvalue is below 1e-12 x the mean variance or shrank 10x in each of the last two iterations. A component that is only small is reported as small, not collapsed.
     """
     from gmm_math.cli.plots.base import output_format as image_format
     from gmm_math.cli.plots.em import save_plot
     from gmm_math.cli.io import check_output_folder
     from gmm_math.cli.em.report import as_json, render_text
-    from gmm_math.numerics.em.fit import fit
+    from gmm_math.numerics.em.fit import MAX_ITER, fit
 
+    if not 1 <= max_iter <= MAX_ITER:
+        raise GmmMathError(f"--max-iter must be between 1 and {MAX_ITER}, got {max_iter}")
     renderers = {"text": render_text, "json": lambda result, source, dim: as_json(result, dim)}
     if plot is not None:
         image_format(plot, "--plot")
@@ -98,7 +119,8 @@ def em(
     X, source = _load(dataset, data, data_file)
     progress, callback = _progress(max_iter, quiet)
     options = dict(init=init.value, remedy=remedy.value, reg_covar=reg_covar, covariance=covariance.canonical,
-                   max_iter=max_iter, tol=tol, seed=seed, min_ratio=min_ratio, callback=callback)
+                   max_iter=max_iter, tol=tol, seed=seed, min_ratio=min_ratio, callback=callback,
+                   ridge=ridge.value)
     if progress is None:
         result = fit(X, components, **options)
     else:

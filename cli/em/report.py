@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-    from gmm_math.numerics.em.fit import Collapse, FitResult
+    from gmm_math.numerics.em.fit import Collapse, FitResult, SmallComponent
 
 
 def component_name(index: int) -> str:
@@ -41,15 +41,41 @@ def weight_phrase(collapse: Collapse, n: int) -> str:
     return f"{_num(collapse.weight)} (it held {_num(collapse.effective_count)} points)"
 
 
+def _where(collapse: Collapse) -> str:
+    """Where the component went: onto a point, onto a flat set of points, or nowhere (it holds none)."""
+    point = f"point {collapse.point_index} = {_vector(collapse.point)}"
+    coincident = f" (and {collapse.coincident - 1} equal points)" if collapse.coincident > 1 else ""
+    span = collapse.support_rank - 1
+    places = {
+        0: lambda: f"holding no point (the most responsible one is {point})",
+        1: lambda: f"onto {point}{coincident}",
+        2: lambda: (f"onto {collapse.support_size} points through {point} that span only {span} "
+                    f"dimension{'s' if span != 1 else ''}"),
+    }
+    return places[min(collapse.support_rank, 2)]()
+
+
 def collapse_sentence(collapse: Collapse, n: int) -> str:
     """The plain-language line, e.g. 'component 3 collapsed onto point 111 = (x, y) at iteration 2; ...'."""
-    coincident = f" (and {collapse.coincident - 1} equal points)" if collapse.coincident > 1 else ""
-    held = round(collapse.effective_count)
-    flat = (f"; it holds {held} distinct points, too few to span its {len(collapse.point)} dimensions"
-            if held > collapse.coincident else "")
-    return (f"{component_name(collapse.component)} collapsed onto point {collapse.point_index}"
-            f" = {_vector(collapse.point)}{coincident} at iteration {collapse.iteration};"
-            f" its weight is {weight_phrase(collapse, n)}{flat}")
+    dim = len(collapse.point)
+    if collapse.support_rank > dim:  # not a collapse: EM stopped because the covariance is unusable
+        return (f"{component_name(collapse.component)} became numerically singular at iteration {collapse.iteration}"
+                f" (smallest eigenvalue {_num(collapse.min_eigenvalue)}, below 1e-12 x the mean variance, or not"
+                f" finite) although its support of {collapse.support_size} points spans its {dim} dimensions;"
+                f" its weight is {weight_phrase(collapse, n)}")
+    return (f"{component_name(collapse.component)} collapsed {_where(collapse)} at iteration {collapse.iteration};"
+            f" its weight is {weight_phrase(collapse, n)}; its support (responsibility >= 0.001) is"
+            f" {collapse.support_size} point(s), {collapse.support_rank} affinely independent, fewer than"
+            f" D + 1 = {dim + 1}")
+
+
+def small_sentence(small: SmallComponent, dim: int, threshold: float) -> str:
+    """Why a small component is not a collapse."""
+    reason = (f"its support spans its {dim} dimension{'s' if dim != 1 else ''}" if small.support_rank > dim
+              else "its smallest eigenvalue is neither below 1e-12 x the mean variance nor shrinking 10x an iteration")
+    return (f"{component_name(small.component)} is small but not collapsed (iteration {small.iteration}): smallest "
+            f"eigenvalue {_num(small.min_eigenvalue)} below {_num(threshold)}, support {small.support_size} "
+            f"point(s), {small.support_rank} affinely independent; {reason}")
 
 
 def status(result: FitResult) -> str:
@@ -74,14 +100,16 @@ def _aftermath(result: FitResult) -> list[str]:
         verdict = ("the likelihood is bounded but the component still sits on a point" if floor < result.threshold
                    else "the component has since left the point")
         lines.append(f"the {result.remedy} remedy bounds its variance (smallest eigenvalue now {_num(floor)}, "
-                     f"collapse threshold {_num(result.threshold)}), so EM went on: {verdict}")
+                     f"small-component threshold {_num(result.threshold)}), so EM went on: {verdict}")
     return lines
 
 
 def render_text(result: FitResult, source: str, dim: int) -> str:
     """The human summary of a fit."""
     lines = [f"EM on {source}: N={result.n_points}, D={dim}, K={result.weights.size}, "
-             f"{result.covariance} covariances, init {result.init}, remedy {result.remedy}, seed {result.seed}",
+             f"{result.covariance} covariances, init {result.init}, remedy {result.remedy}"
+             + (f" ({result.ridge})" if result.remedy == "ridge" and result.ridge != "absolute" else "")
+             + f", seed {result.seed}",
              f"{status(result)} after {result.n_iter} iteration(s)"
              + (f" and {result.restarts} restart(s)" if result.restarts else ""),
              f"log-likelihood {result.log_likelihood[-1]:.6f} (per point "
@@ -93,6 +121,8 @@ def render_text(result: FitResult, source: str, dim: int) -> str:
     if result.collapse is not None:
         lines.append(collapse_sentence(result.collapse, result.n_points))
     lines.extend(_aftermath(result))
+    lines.extend(small_sentence(small, dim, result.threshold) for small in result.small
+                 if result.collapse is None or small.component != result.collapse.component)
     return "\n".join(lines)
 
 
@@ -116,6 +146,8 @@ def as_json(result: FitResult, dim: int) -> str:
         "restarts": result.restarts,
         "collapse_threshold": result.threshold,
         "events": [event.as_dict() for event in result.events],
+        "small_components": [small.as_dict() for small in result.small],
+        "ridge": result.ridge,
     }
     from gmm_math.cli.schema import json_text
 

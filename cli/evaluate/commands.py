@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from typing import Annotated, Optional
 
 import typer
 
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, format_choices, format_option,
+    Components, DataFile, DataText, Dps, Means, NoLimit, Point, Scales, Weights, check_dps, check_work,
+    format_choices, format_option,
     mixture_inputs,
 )
 
 DEFAULT_SWEEP = "0:-400:9"
-PROGRESS_DELAY = 1.0  # seconds before a progress bar appears
 
 
 Format = format_choices("text", "json", "csv")
@@ -41,6 +39,7 @@ def evaluate(
     dps: Dps = 50,
     fmt: FormatOpt = Format.text,
     quiet: QuietOpt = False,
+    no_limit: NoLimit = False,
 ) -> None:
     """Evaluate log L of the single Gaussian and of the collapsing mixture at sigma far below float64's range.
 
@@ -53,6 +52,8 @@ def evaluate(
     The header shows S, N, D, the single-Gaussian optimum sigma*^2 = S/(N D) and the symbolic limits of `derive`.
 
     Without data the example 0, 1, 3 (x_n = 0) is used; D is read from the data. Rows: the --sigma values, then the --sweep.
+
+    Rows x --dps is limited to a budget (2,000,000 digit-rows, about a minute) unless --no-limit is given; a progress bar with the time left appears on a terminal.
     """
     check_dps(dps)
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)
@@ -62,40 +63,12 @@ def evaluate(
     sigmas = list(sigma or [])
     if sweep is not None or not sigmas:
         sigmas += parse_sweep(sweep if sweep is not None else DEFAULT_SWEEP)
-    with _LazyProgress(enabled=not quiet and sys.stderr.isatty()) as progress:
+    check_work(len(sigmas), dps, no_limit, "--sigma/--sweep")
+    from gmm_math.cli.progress import LazyProgress, on_terminal
+
+    with LazyProgress(enabled=on_terminal(quiet)) as progress:
         table = evaluate_table(dataset or example_data(), point, sigmas=sigmas, dps=dps, components=components,
                                progress=progress, **params)
     from gmm_math.cli.evaluate.render import RENDERERS
 
     RENDERERS[fmt.value](table)
-
-
-class _LazyProgress:
-    """A rich progress bar on stderr that only appears once the work has taken ``PROGRESS_DELAY`` seconds."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.start = time.perf_counter()
-        self.bar = None
-        self.task = None
-
-    def __enter__(self) -> "_LazyProgress":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            if time.perf_counter() - self.start < PROGRESS_DELAY:
-                return
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("evaluating", total=total)
-        self.bar.update(self.task, completed=done)

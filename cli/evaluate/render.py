@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 TEXT_DIGITS = 7
 FLOAT_DIGITS = 6
@@ -164,4 +166,33 @@ def flag_legend(table) -> list[str]:
     ]
 
 
-RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv}
+@contextmanager
+def long_integer_digits() -> Iterator[None]:
+    """Lift Python's 4300-digit int->str limit while rendering, and restore it afterwards.
+
+    mpmath formats a value through ``str`` of its (up to ``--dps``-digit) integer mantissa; the
+    limit guards against untrusted huge integers, and ours are bounded by the ``--dps`` range.
+    """
+    getter = getattr(sys, "get_int_max_str_digits", None)
+    if getter is None:  # Python without the limit
+        yield
+        return
+    previous = getter()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(previous)
+
+
+def _unlimited(render: Callable[[object], None]) -> Callable[[object], None]:
+    def run(table) -> None:
+        with long_integer_digits():
+            render(table)
+
+    run.__doc__ = render.__doc__
+    return run
+
+
+RENDERERS = {name: _unlimited(render) for name, render in
+             {"text": render_text, "json": render_json, "csv": render_csv}.items()}

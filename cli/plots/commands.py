@@ -13,7 +13,8 @@ import typer
 
 from gmm_math.cli.plots.remedy import PlotRemedy
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
+    Components, DataFile, DataText, Dps, Means, NoLimit, Point, Scales, Weights, check_dps, check_work,
+    mixture_inputs,
 )
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -91,14 +92,15 @@ def plot_collapse(
     typer.echo(f"wrote {written}")
 
 
-def limit_figure_data(dataset, point: int, components: int, params: dict, sigmas: list[str], dps: int):
+def limit_figure_data(dataset, point: int, components: int, params: dict, sigmas: list[str], dps: int,
+                      progress=None):
     """The LimitPlot behind ``plot-limit``: the table ``gmm-math evaluate`` prints at these sigma texts."""
     from gmm_math.cli.plots.limit import limit_plot_data
     from gmm_math.derivations.core.model import example_data
     from gmm_math.numerics.sweep import evaluate_table
 
     table = evaluate_table(dataset or example_data(), point, sigmas=sigmas, dps=dps,
-                           components=components, **params)
+                           components=components, progress=progress, **params)
     return limit_plot_data(table)
 
 
@@ -117,6 +119,7 @@ def plot_limit(
     dpi: Dpi = 150,
     out: LimitOut = Path("figures/plot-limit.png"),
     remedy: RemedyOpt = None,
+    no_limit: NoLimit = False,
 ) -> None:
     """Plot log L against log10 sigma down to sigma = 10^TO: the single Gaussian and the collapsing mixture.
 
@@ -129,18 +132,23 @@ def plot_limit(
     --remedy ridge|map|penalty overlays the remedied objective (mpmath) on the mixture's curve; one that falls to -oo is also drawn on the logarithmic panel.
 
     Writes figures/plot-limit.png (relative to the current folder) unless --out is given; .png, .svg or .pdf.
+
+    --points x --dps (twice that with --remedy) is limited to a budget of 2,000,000 digit-rows unless --no-limit is given; a progress bar with the time left appears on a terminal.
     """
     _checked_output(out, dpi, start, stop, dps)
     _check_count(points, POINTS_MIN, POINTS_MAX, "--points")
+    check_work(points * (2 if remedy is not None else 1), dps, no_limit, "--points")
 
     from gmm_math.cli.plots.base import save_figure
     from gmm_math.cli.plots.limit_draw import draw_limit
+    from gmm_math.cli.progress import LazyProgress, on_terminal
 
     from gmm_math.numerics.sigma_text import sigma_grid
 
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     sigmas = sigma_grid(start, stop, points)
-    plot = limit_figure_data(dataset, point, components, params, sigmas, dps)
+    with LazyProgress(enabled=on_terminal(), label="plot-limit") as progress:
+        plot = limit_figure_data(dataset, point, components, params, sigmas, dps, progress)
     if remedy is not None:
         from gmm_math.cli.plots.remedy import with_remedy
 

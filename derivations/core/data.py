@@ -8,6 +8,7 @@ into mpmath numbers at any precision; nothing passes through float.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -20,6 +21,7 @@ MAX_TEXT = 10_000_000
 # re.ASCII: a bare "\d" also takes Arabic-Indic or full-width digits, which numpy's CSV route refuses
 NUMBER = re.compile(r"[+-]?(?:\d{1,80}(?:\.\d{0,80})?|\.\d{1,80})(?:[eE][+-]?\d{1,4})?", re.ASCII)
 MAX_EXPONENT = 300
+STDIN = "-"  # the file name that means standard input, as for Unix tools
 _FORM = 'a number list such as "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";")'
 
 
@@ -28,11 +30,15 @@ def read_text_file(path: str | Path, max_bytes: int, what: str = "data file") ->
 
     The read itself is bounded, so a pipe or a device such as /dev/zero cannot exhaust memory. ``what``
     names the file in the GmmMathError raised when it is missing, unreadable, too large or not UTF-8.
+    ``"-"`` reads standard input.
     """
     path = Path(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        if str(path) == STDIN:
+            raw = _read_stdin(max_bytes + 1)
+        else:
+            with path.open("rb") as handle:
+                raw = handle.read(max_bytes + 1)
         if len(raw) > max_bytes:
             raise GmmMathError(f"{what} {str(path)!r} is larger than {max_bytes} bytes")
         return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
@@ -40,6 +46,18 @@ def read_text_file(path: str | Path, max_bytes: int, what: str = "data file") ->
         raise GmmMathError(f"cannot read {what} {str(path)!r}: not UTF-8 text") from None
     except OSError as err:
         raise GmmMathError(f"cannot read {what} {str(path)!r}: {err.strerror or type(err).__name__}") from None
+
+
+def _read_stdin(limit: int) -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream without bytes underneath (an embedding host)
+        return (sys.stdin.read(limit) if sys.stdin is not None else "").encode("utf-8")
+    return stream.read(limit)
+
+
+def display_name(path: str | Path) -> str:
+    """How a data file is named in messages: its file name, or "standard input" for ``-``."""
+    return "standard input" if str(path) == STDIN else Path(path).name
 
 
 def parse_number(text: str, what: str = "value") -> Fraction:
@@ -139,10 +157,11 @@ class Dataset:
                  if line.strip() and not line.lstrip().startswith("#")]
         if lines and not any(NUMBER.fullmatch(f.strip()) for f in lines[0][1].split(",")):
             lines = lines[1:]  # a header row of column names
-        rows = [_parse_row(line, number - 1, f"line {number} of {path.name}") for number, line in lines]
+        name = display_name(path)
+        rows = [_parse_row(line, number - 1, f"line {number} of {name}") for number, line in lines]
         for (number, _), row in zip(lines, rows):
             if len(row) != len(rows[0]):
-                raise GmmMathError(f"line {number} of {path.name} has {len(row)} values but the first point has "
+                raise GmmMathError(f"line {number} of {name} has {len(row)} values but the first point has "
                                    f"{len(rows[0])} (ragged data; expected one point per row)")
         return cls(tuple(rows))
 

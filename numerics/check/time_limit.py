@@ -5,12 +5,27 @@ A thread cannot be stopped from outside, so every job list runs in one child pro
 no "fork with threads" warning or deadlock can arise). Each job gets its own deadline;
 when one is missed the worker is killed, that job is reported as timed out, and a
 fresh worker continues with the next job. The child's address space is capped too.
+
+The worker never outlives the process that started it, however that process ends:
+
+- on Linux the child asks the kernel for SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``,
+  through ctypes), which also covers ``kill -KILL`` of the parent and ``subprocess.run(..., timeout=...)``;
+- everywhere, a watchdog thread in the child polls the parent's PID and ends the child when the
+  parent is gone (the fallback where prctl is missing, and the check for a parent that died before
+  prctl took effect);
+- the parent kills and reaps the worker on every exit path of :func:`run_limited` (``finally``),
+  including Ctrl-C and the SIGTERM handler of the CLI's output writer.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +37,8 @@ from gmm_math.derivations.core.errors import GmmMathError
 Job = tuple[Callable[..., Any], tuple[Any, ...]]
 STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to import its modules
 MEMORY_HEADROOM = 2 * 1024**3  # bytes of address space a worker may add to what it inherits
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WATCHDOG_PERIOD = 0.25  # seconds between the worker's checks that its parent is alive
 
 
 @dataclass(frozen=True)
@@ -73,9 +90,41 @@ def _cap_memory() -> None:
         pass
 
 
-def _serve(connection: Any, jobs: Sequence[Job], first: int) -> None:
+def _die_with_parent_kernel() -> bool:
+    """Ask Linux to SIGKILL this process when its parent exits; False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _parent_gone(parent: int) -> bool:
+    return os.getppid() != parent
+
+
+def _watch_parent(parent: int) -> None:
+    """Watchdog thread of the worker: end this process as soon as ``parent`` is no longer its parent."""
+    while not _parent_gone(parent):
+        time.sleep(WATCHDOG_PERIOD)
+    os._exit(1)
+
+
+def die_with_parent(parent: int) -> None:
+    """Make the current (worker) process end when process ``parent`` does (see the module docstring)."""
+    _die_with_parent_kernel()
+    if _parent_gone(parent):  # it died before prctl took effect: no signal will come
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watchdog", daemon=True).start()
+
+
+def _serve(connection: Any, jobs: Sequence[Job], first: int, parent: int | None = None) -> None:
     """Worker body: say "ready", then run the jobs in order, sending ("partial"|"ok"|"error"|"bad_input",
     index, value) messages."""
+    if parent is not None:
+        die_with_parent(parent)
     _cap_memory()
     connection.send(("ready", first, None))
     for index, (function, args) in enumerate(jobs, start=first):
@@ -139,7 +188,7 @@ def _run_worker(context: Any, jobs: Sequence[Job], start: int, timeout: float,
             stream.flush()
         except (AttributeError, ValueError, OSError):
             pass
-    process = context.Process(target=_serve, args=(sender, list(jobs[start:]), start), daemon=True)
+    process = context.Process(target=_serve, args=(sender, list(jobs[start:]), start, os.getpid()), daemon=True)
     try:
         process.start()
         sender.close()
@@ -164,10 +213,19 @@ def _run_worker(context: Any, jobs: Sequence[Job], start: int, timeout: float,
             index, partial, deadline = where + 1, None, time.monotonic() + timeout
         return index
     finally:
+        _stop(process, sender, receiver)
+
+
+def _stop(process: Any, sender: Any, receiver: Any) -> None:
+    """Kill and reap the worker, whatever interrupted the parent (also a second Ctrl-C meanwhile)."""
+    try:
         sender.close()
         receiver.close()
+    finally:
         if process.pid is not None:
-            if process.is_alive():
-                process.kill()
-            process.join()
-            process.close()
+            try:
+                if process.is_alive():
+                    process.kill()
+            finally:
+                process.join()
+                process.close()

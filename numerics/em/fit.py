@@ -6,18 +6,27 @@
 >>> (c.component, c.point_index, c.iteration, round(c.weight * 500, 3))
 (2, 111, 2, 1.0)
 
-A component *collapses* when the smallest eigenvalue of its covariance falls
-below ``collapse_tol`` times the data's mean variance (or stops being finite).
-Then it sits on essentially one data point (or on ``coincident`` equal points):
-the likelihood there grows without bound (PRML 9.2.1). Without a remedy the
-run stops at that M-step and reports it instead of failing in a Cholesky
+A component *collapses* when it sits on too few points to have a covariance: its effective
+support (the points whose responsibility for it is at least ``SUPPORT_RESPONSIBILITY`` = 1e-3) has
+fewer than D + 1 affinely independent points (one point, r equal points, points on a line in 2-D),
+and its smallest covariance eigenvalue is below ``COLLAPSE_FLOOR`` = 1e-12 times the data's mean
+variance or has shrunk at least ``SHRINK_FACTOR`` = 10 times in each of the last two iterations (or
+its parameters stopped being finite). There the likelihood grows without bound (PRML 9.2.1). A
+component whose smallest eigenvalue is merely below ``collapse_tol`` times the mean variance but
+that fails this test is *small but not collapsed* (its support spans, or its eigenvalue is bounded and
+not falling) and reported as such, not as a singularity. An eigenvalue below ``COLLAPSE_FLOOR`` with a
+spanning support also stops the run (Cholesky is no longer safe), reported as numerically singular. Without a
+remedy the run stops at the collapsing M-step and reports it instead of failing in a Cholesky
 factorisation; see :mod:`gmm_math.numerics.em.remedies` for what the remedies do.
+
+EM runs in standardised coordinates (:mod:`gmm_math.numerics.em.scaling`): centred, and scaled by one
+power of two, so that it is scale-invariant; every number reported is in the data's units.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -27,14 +36,21 @@ from gmm_math.numerics.em.init import INITS, Params, user_params
 from gmm_math.numerics.em.kernels import EStep, Stats, columns, e_step, sample_log_likelihood, sufficient_stats
 from gmm_math.numerics.em.data import STRUCTURES, DataSummary, Settings, structured
 from gmm_math.numerics.em.remedies import REMEDIES, Remedy
+from gmm_math.numerics.em.scaling import Standardiser
 from gmm_math.numerics.points import validate_points
 
 COVARIANCE_TYPES = tuple(STRUCTURES)
-DEFAULT_COLLAPSE_TOL = 1e-6
+DEFAULT_COLLAPSE_TOL = 1e-6  # below this (relative) a component is at least "small"
 SINGULAR_TOL = 1e-12  # below this (relative) even a bounded remedy stops: Cholesky is no longer safe
+COLLAPSE_FLOOR = 1e-12  # a degenerate component with a smaller (relative) eigenvalue has collapsed
+SHRINK_FACTOR = 10.0  # ... or one whose smallest eigenvalue shrank this much in each of two iterations
+SUPPORT_RESPONSIBILITY = 1e-3  # the points a component holds: responsibility at least this
+MAX_ITER = 10_000  # documented cap on EM iterations per attempt
+USER_UNIT_INITS = ("seed-style",)  # starts defined in the data's units (integers, 5 I), mapped in
+RIDGES = ("absolute", "relative")
 
-__all__ = ["COVARIANCE_TYPES", "INITS", "REMEDIES", "Collapse", "FitResult", "IterationRecord", "fit",
-           "sample_log_likelihood"]
+__all__ = ["COVARIANCE_TYPES", "INITS", "MAX_ITER", "REMEDIES", "RIDGES", "Collapse", "FitResult",
+           "IterationRecord", "SmallComponent", "fit", "sample_log_likelihood"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,10 @@ class Collapse:
         Smallest eigenvalue of its covariance (NaN when it was not finite).
     attempt : int
         0 for the first run, r for the r-th restart.
+    support_size : int
+        Points whose responsibility for it was at least ``SUPPORT_RESPONSIBILITY``.
+    support_rank : int
+        How many of them are affinely independent (fewer than D + 1 for every collapse).
     """
 
     component: int
@@ -72,13 +92,44 @@ class Collapse:
     coincident: int
     min_eigenvalue: float
     attempt: int = 0
+    support_size: int = 0
+    support_rank: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form: component, iteration, point_index, point, weight (and the extras)."""
         return {"component": self.component, "iteration": self.iteration, "point_index": self.point_index,
                 "point": list(self.point), "weight": self.weight, "effective_count": self.effective_count,
                 "coincident": self.coincident, "min_eigenvalue": _finite_or_none(self.min_eigenvalue),
-                "attempt": self.attempt}
+                "attempt": self.attempt, "support_size": self.support_size, "support_rank": self.support_rank}
+
+
+@dataclass(frozen=True)
+class SmallComponent:
+    """A component whose smallest eigenvalue fell below ``collapse_tol`` x the mean variance but that
+    did not collapse: its support spans its D dimensions (or its eigenvalue is neither tiny nor
+    falling fast). Its likelihood contribution is bounded; it is not a singularity.
+
+    Attributes
+    ----------
+    component, iteration, attempt : int
+        The last M-step at which it was small.
+    min_eigenvalue : float
+        In the data's units.
+    support_size, support_rank : int
+        As in :class:`Collapse`.
+    """
+
+    component: int
+    iteration: int
+    min_eigenvalue: float
+    support_size: int
+    support_rank: int
+    attempt: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"component": self.component, "iteration": self.iteration,
+                "min_eigenvalue": _finite_or_none(self.min_eigenvalue), "support_size": self.support_size,
+                "support_rank": self.support_rank, "attempt": self.attempt}
 
 
 @dataclass(frozen=True)
@@ -91,7 +142,8 @@ class IterationRecord:
     log_likelihood : float or None
         Total log-likelihood at these parameters; None for collapsed parameters (not evaluated).
     objective : float or None
-        What EM climbs: the log-likelihood plus the remedy's prior/penalty term.
+        What EM climbs: the log-likelihood plus the remedy's prior/penalty term (the term as evaluated
+        in the standardised coordinates, a constant away from its value in the data's units).
     weights : ndarray, shape (K,)
     means : ndarray, shape (K, D)
     covariances : ndarray, shape (K, D, D)
@@ -136,7 +188,9 @@ class FitResult:
     seed: int | None = None
     restarts: int = 0
     n_points: int = 0
-    threshold: float = 0.0  # collapse threshold on the smallest eigenvalue, in data units
+    threshold: float = 0.0  # "small" threshold on the smallest eigenvalue (collapse_tol x mean variance), data units
+    small: list[SmallComponent] = field(default_factory=list)  # small, not collapsed (last attempt)
+    ridge: str = "absolute"
 
     @property
     def score(self) -> float:
@@ -171,6 +225,7 @@ class _Attempt:
     noted: Collapse | None = None  # the first collapse a bounded remedy carried on through
     just_reset: bool = False
     events: list[Collapse] = field(default_factory=list)
+    small: dict[int, SmallComponent] = field(default_factory=dict)
 
 
 def _min_eigenvalues(covariances: np.ndarray) -> np.ndarray:
@@ -185,8 +240,59 @@ def _record(iteration: int, params: Params, counts: np.ndarray, log_likelihood: 
                            params.covariances, _min_eigenvalues(params.covariances), counts)
 
 
+def affine_rank(points: np.ndarray) -> int:
+    """How many of ``points`` (M, D) are affinely independent: 1 + the rank of their differences (0 if M = 0).
+
+    >>> affine_rank(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))  # on a line
+    2
+    """
+    if points.shape[0] == 0:
+        return 0
+    return 1 + (int(np.linalg.matrix_rank(points[1:] - points[0])) if points.shape[0] > 1 else 0)
+
+
+def _support(problem: _Problem, resp: np.ndarray) -> tuple[int, int]:
+    """(size, affinely independent count) of the points whose responsibility is >= SUPPORT_RESPONSIBILITY."""
+    held = problem.X[resp >= SUPPORT_RESPONSIBILITY]
+    return int(held.shape[0]), affine_rank(held)
+
+
+def _shrinking(history: list[IterationRecord], mins: np.ndarray) -> np.ndarray:
+    """Per component: did the smallest eigenvalue shrink SHRINK_FACTOR-fold in each of the last two iterations?"""
+    if len(history) < 2:
+        return np.zeros(mins.shape, dtype=bool)
+    before, earlier = history[-1].min_eigenvalues, history[-2].min_eigenvalues
+    with np.errstate(invalid="ignore"):
+        return (mins * SHRINK_FACTOR <= before) & (before * SHRINK_FACTOR <= earlier)
+
+
+@dataclass(frozen=True)
+class _Verdicts:
+    collapsed: np.ndarray  # component indices, ascending
+    supports: dict[int, tuple[int, int]]  # component -> (support size, affine rank), for the suspects
+    small: np.ndarray  # small-but-regular component indices
+
+
+def _judge(problem: _Problem, estep: EStep, means: np.ndarray, mins: np.ndarray,
+           history: list[IterationRecord]) -> _Verdicts:
+    """Which components collapsed at this M-step, and which are only small (see the module docstring)."""
+    scale = problem.data.scale
+    broken = ~(np.isfinite(means).all(axis=1) & (mins > 0))  # also NaN eigenvalues
+    shrinking = _shrinking(history, mins)
+    with np.errstate(invalid="ignore"):
+        tiny = ~(mins >= COLLAPSE_FLOOR * scale)
+        below = ~(mins >= problem.threshold)
+    suspects = np.flatnonzero(broken | below | shrinking)
+    supports = {int(c): _support(problem, estep.resp[c]) for c in suspects}
+    dim = problem.X.shape[1]
+    degenerate = {c: rank < dim + 1 for c, (_, rank) in supports.items()}
+    collapsed = [c for c in supports if broken[c] or tiny[c] or (degenerate[c] and shrinking[c])]
+    small = [c for c in supports if below[c] and c not in collapsed]
+    return _Verdicts(np.array(collapsed, dtype=int), supports, np.array(small, dtype=int))
+
+
 def _collapse(problem: _Problem, component: int, iteration: int, estep: EStep, stats: Stats,
-              weights: np.ndarray, min_eigenvalue: float, attempt: int) -> Collapse:
+              weights: np.ndarray, min_eigenvalue: float, attempt: int, support: tuple[int, int]) -> Collapse:
     X = problem.X
     resp = estep.resp[component]
     index = int(np.argmax(resp)) if resp.max() > 0 else int(
@@ -196,7 +302,8 @@ def _collapse(problem: _Problem, component: int, iteration: int, estep: EStep, s
                     point=tuple(float(v) for v in point), weight=float(weights[component]),
                     effective_count=float(stats.counts[component]),
                     coincident=int(np.all(X == point, axis=1).sum()),
-                    min_eigenvalue=float(min_eigenvalue), attempt=attempt)
+                    min_eigenvalue=float(min_eigenvalue), attempt=attempt,
+                    support_size=support[0], support_rank=support[1])
 
 
 def _reset(problem: _Problem, params: Params, components: np.ndarray, rng: np.random.Generator) -> Params:
@@ -250,12 +357,16 @@ def _climb(problem: _Problem, start: Params, rng: np.random.Generator, number: i
         means, covariances = remedy.m_step(stats, data, settings)
         weights = stats.counts / stats.counts.sum()
         mins = _min_eigenvalues(covariances)
-        collapsed = np.flatnonzero(~(mins >= problem.threshold) | ~np.isfinite(means).all(axis=1))
+        verdicts = _judge(problem, estep, means, mins, attempt.history)
+        collapsed = verdicts.collapsed
+        for c in verdicts.small:
+            size, rank = verdicts.supports[int(c)]
+            attempt.small[int(c)] = SmallComponent(int(c), iteration, float(mins[c]), size, rank, number)
         candidate: Params | None = Params(weights, means, covariances)
         attempt.just_reset = False
         if collapsed.size:
-            reports = [_collapse(problem, int(c), iteration, estep, stats, weights, mins[c], number)
-                       for c in collapsed]
+            reports = [_collapse(problem, int(c), iteration, estep, stats, weights, mins[c], number,
+                                 verdicts.supports[int(c)]) for c in collapsed]
             candidate = handle(problem, candidate, collapsed, reports, mins, rng, attempt)
             if candidate is None:
                 attempt.history.append(_record(iteration, Params(weights, means, covariances), stats.counts,
@@ -278,8 +389,9 @@ def _climb(problem: _Problem, start: Params, rng: np.random.Generator, number: i
 
 def _check_options(components: int, n: int, init: str, remedy: str, covariance: str, reg_covar: float,
                    min_ratio: float, max_iter: int, tol: float, max_restarts: int, collapse_tol: float,
-                   seed: int | None) -> None:
-    choices = {"init": (init, INITS), "remedy": (remedy, REMEDIES), "covariance": (covariance, COVARIANCE_TYPES)}
+                   seed: int | None, ridge: str = "absolute") -> None:
+    choices = {"init": (init, INITS), "remedy": (remedy, REMEDIES), "covariance": (covariance, COVARIANCE_TYPES),
+               "ridge": (ridge, RIDGES)}
     for name, (value, known) in choices.items():
         if value not in known:
             raise GmmMathError(f"unknown {name} {value!r} (expected one of: {', '.join(known)})", parameter=name)
@@ -294,16 +406,18 @@ def _check_options(components: int, n: int, init: str, remedy: str, covariance: 
         raise GmmMathError(f"min_ratio must be in (0, 1], got {min_ratio!r}", parameter="min_ratio")
     if not (np.isfinite(tol) and tol >= 0):
         raise GmmMathError(f"tol must be a non-negative finite number, got {tol!r}", parameter="tol")
-    if max_iter < 1 or max_restarts < 0:
-        raise GmmMathError(f"max_iter must be >= 1 and max_restarts >= 0, got {max_iter} and "
-                           f"{max_restarts}", parameter=("max_iter", "max_restarts"))
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or not 1 <= max_iter <= MAX_ITER:
+        raise GmmMathError(f"max_iter must be an integer from 1 to {MAX_ITER}, got {max_iter!r}",
+                           parameter="max_iter")
+    if max_restarts < 0:
+        raise GmmMathError(f"max_restarts must be >= 0, got {max_restarts}", parameter="max_restarts")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
         raise GmmMathError(f"seed must be a non-negative integer, got {seed!r}", parameter="seed")
 
 
 def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covariance="full", max_iter=100,
         tol=1e-6, seed=None, weights_init=None, means_init=None, covariances_init=None, min_ratio=0.01,
-        max_restarts=10, collapse_tol=DEFAULT_COLLAPSE_TOL, callback=None) -> FitResult:
+        max_restarts=10, collapse_tol=DEFAULT_COLLAPSE_TOL, callback=None, ridge="absolute") -> FitResult:
     """Fit a K-component Gaussian mixture by EM, watching for collapsing components.
 
     Parameters
@@ -316,60 +430,144 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     remedy : {"none", "ridge", "reset", "restart", "map", "penalty", "ratio"}
         See :mod:`gmm_math.numerics.em.remedies`.
     reg_covar : float > 0
-        Diagonal ridge for ``remedy="ridge"``.
+        Diagonal ridge for ``remedy="ridge"``: absolute (data units squared) or relative, see ``ridge``.
     covariance : {"full", "spherical"}
     max_iter : int
-        EM iterations per attempt.
+        EM iterations per attempt, 1..MAX_ITER.
     tol : float
         Stop when the objective per point changes by less than this (scikit-learn's rule).
     seed : int >= 0 or None
         Seeds every random choice (initialisation, resets, restarts).
     weights_init, means_init, covariances_init : array_like, optional
-        Shapes (K,), (K, D), (K, D, D) (spherical: also (K,) variances); they override the init's.
+        Shapes (K,), (K, D), (K, D, D) (spherical: also (K,) variances), in the data's units; they
+        override the init's.
     min_ratio : float in (0, 1]
         Smallest allowed eigenvalue ratio for ``remedy="ratio"``.
     max_restarts : int
         Restarts allowed for ``remedy="restart"``.
     collapse_tol : float
-        Collapse threshold on the smallest covariance eigenvalue, relative to the data's mean variance.
+        "Small" threshold on the smallest covariance eigenvalue, relative to the data's mean variance;
+        a small component is examined for a collapse (see the module docstring).
     callback : callable(iteration, IterationRecord), optional
-        Called after every completed iteration (progress display).
+        Called after every completed iteration (progress display); the record is in the data's units.
+    ridge : {"absolute", "relative"}
+        ``"absolute"`` adds ``reg_covar`` itself (scikit-learn's ``reg_covar``, not scale-invariant);
+        ``"relative"`` adds ``reg_covar`` times the data's mean variance ``trace(cov(X)) / D``.
 
     Returns
     -------
     FitResult
+        Everything in the data's units.
     """
     X = validate_points(X)
     n, dim = X.shape
     covariance = COVARIANCE_ALIASES.get(covariance, covariance)  # "isotropic" is "spherical"
     _check_options(components, n, init, remedy, covariance, reg_covar, min_ratio, max_iter, tol, max_restarts,
-                   collapse_tol, seed)
-    data = DataSummary.of(X)
+                   collapse_tol, seed, ridge)
+    frame = Standardiser.of(X)
+    Z = frame.data_in(X)
+    data = DataSummary.of(Z)
     threshold = collapse_tol * data.scale
+    frame.covariances_out(np.full((1, 1, 1), data.scale))  # the data's own variance must be representable
     if np.linalg.eigvalsh(structured(data.covariance, covariance))[0] < threshold:
         raise GmmMathError(f"the data span fewer than {dim} dimensions, so no full covariance fits them "
                            "(use covariance spherical or drop a coordinate)", parameter="covariance")
-    settings = Settings(components=int(components), covariance=covariance, reg_covar=float(reg_covar),
-                        min_ratio=float(min_ratio))
-    problem = _Problem(X, columns(X), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
+    settings = Settings(components=int(components), covariance=covariance,
+                        reg_covar=_internal_ridge(ridge, float(reg_covar), frame, data, remedy), min_ratio=float(min_ratio))
+    problem = _Problem(Z, columns(Z), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
     rng = np.random.default_rng(seed)
     given = (weights_init, means_init, covariances_init)
-    base = (Params(*given) if all(v is not None for v in given)  # all given: the init draws nothing
-            else INITS[init](X, settings.components, rng, data, covariance))
-    start = user_params(base, settings.components, dim, covariance, *given)
-    outcome = _climb(problem, start, rng, 0, callback)
+    start = _given_start(frame, given, settings.components, dim, covariance, lambda: _initial(
+        problem, frame, X, init, rng))
+    report = None if callback is None else (
+        lambda iteration, record: callback(iteration, _record_out(frame, record, n, dim)))
+    outcome = _climb(problem, start, rng, 0, report)
     events = list(outcome.events)
     restarts = 0
     while outcome.stopped is not None and problem.remedy.on_collapse == "restart" and restarts < max_restarts:
         events.append(outcome.stopped)
         restarts += 1
-        fresh = INITS[init](X, settings.components, rng, data, covariance)
-        outcome = _climb(problem, fresh, rng, restarts, callback)
+        outcome = _climb(problem, _initial(problem, frame, X, init, rng), rng, restarts, report)
     final = outcome.params
+    collapse = outcome.stopped or outcome.noted
     return FitResult(converged=outcome.converged, n_iter=outcome.history[-1].iteration,
-                     log_likelihood=[r.log_likelihood for r in outcome.history if r.log_likelihood is not None],
-                     weights=final.weights, means=final.means, covariances=final.covariances,
-                     collapse=outcome.stopped or outcome.noted, history=outcome.history, events=events,
+                     log_likelihood=[frame.log_likelihood_out(r.log_likelihood, n, dim) for r in outcome.history
+                                     if r.log_likelihood is not None],
+                     weights=final.weights, means=frame.means_out(final.means),
+                     covariances=frame.covariances_out(final.covariances, COLLAPSE_FLOOR * data.scale),
+                     collapse=None if collapse is None else _collapse_out(frame, X, collapse),
+                     history=[_record_out(frame, r, n, dim) for r in outcome.history],
+                     events=[_collapse_out(frame, X, event) for event in events],
                      remedy=remedy, init=init,
                      covariance=covariance, seed=seed, restarts=restarts, n_points=n,
-                     threshold=threshold)
+                     threshold=frame.variance_out(threshold),
+                     small=[replace(item, min_eigenvalue=frame.variance_out(item.min_eigenvalue))
+                            for _, item in sorted(outcome.small.items())],
+                     ridge=ridge)
+
+
+def _internal_ridge(ridge: str, reg_covar: float, frame: Standardiser, data: DataSummary, remedy: str) -> float:
+    """``reg_covar`` in the standardised coordinates: absolute (divided by scale^2) or relative."""
+    with np.errstate(over="ignore", under="ignore"):
+        internal = {"absolute": lambda: float(frame.covariances_in(np.float64(reg_covar))),
+                    "relative": lambda: reg_covar * data.scale}[ridge]()
+    if remedy == "ridge" and not (np.isfinite(internal) and internal > 0):
+        raise GmmMathError(f"an absolute reg_covar of {reg_covar:g} is not representable next to data whose "
+                           f"variance is about {frame.variance_text(data.scale)}; use the relative ridge "
+                           "(reg_covar x the mean variance)", parameter="reg_covar")
+    return internal
+
+
+def _initial(problem: _Problem, frame: Standardiser, X: np.ndarray, init: str, rng: np.random.Generator) -> Params:
+    """A start in the standardised coordinates; seed-style is defined in the data's units and mapped in."""
+    settings = problem.settings
+    if init not in USER_UNIT_INITS:
+        return INITS[init](problem.X, settings.components, rng, problem.data, settings.covariance)
+    user = INITS[init](X, settings.components, rng, problem.data, settings.covariance)
+    return _mapped_in(frame, user, f"the {init} start")
+
+
+def _mapped_in(frame: Standardiser, params: Params, what: str) -> Params:
+    with np.errstate(over="ignore", under="ignore"):
+        mapped = Params(params.weights, frame.means_in(params.means), frame.covariances_in(params.covariances))
+    diagonal = np.diagonal(mapped.covariances, axis1=1, axis2=2)
+    if not (np.isfinite(mapped.means).all() and np.isfinite(mapped.covariances).all() and (diagonal > 0).all()):
+        raise GmmMathError(f"{what} is not representable next to data at this scale (standardised, its "
+                           "covariances overflow or vanish); use the kmeans++ or random-points start",
+                           parameter="init")
+    return mapped
+
+
+def _given_start(frame: Standardiser, given: tuple, k: int, dim: int, covariance: str,
+                 initial: Callable[[], Params]) -> Params:
+    """The start: the init's parameters, with the user-given ones (data units, validated) mapped in."""
+    if all(v is not None for v in given):  # all given: the init draws nothing
+        user = user_params(Params(np.full(k, 1.0 / k), np.zeros((k, dim)), np.repeat(np.eye(dim)[None], k, 0)),
+                           k, dim, covariance, *given)
+        return _mapped_in(frame, user, "the given start")
+    base = initial()
+    if all(v is None for v in given):
+        return base
+    placeholder = Params(base.weights, frame.means_out(base.means), np.repeat(np.eye(dim)[None], k, 0))
+    user = user_params(placeholder, k, dim, covariance, *given)
+    mapped = _mapped_in(frame, Params(user.weights, user.means, user.covariances), "the given start")
+    return Params(mapped.weights, mapped.means if given[1] is not None else base.means,
+                  mapped.covariances if given[2] is not None else base.covariances)
+
+
+def _record_out(frame: Standardiser, record: IterationRecord, n: int, dim: int) -> IterationRecord:
+    """An iteration record in the data's units (covariances beyond float64 become inf or 0 here)."""
+    def loglik(value: float | None) -> float | None:
+        return None if value is None else frame.log_likelihood_out(value, n, dim)
+
+    with np.errstate(over="ignore", under="ignore"):
+        covariances = np.ldexp(record.covariances, 2 * frame.exponent)
+        mins = np.ldexp(record.min_eigenvalues, 2 * frame.exponent)
+    return replace(record, log_likelihood=loglik(record.log_likelihood), objective=loglik(record.objective),
+                   means=frame.means_out(record.means), covariances=covariances, min_eigenvalues=mins)
+
+
+def _collapse_out(frame: Standardiser, X: np.ndarray, collapse: Collapse) -> Collapse:
+    point = X[collapse.point_index]
+    return replace(collapse, point=tuple(float(v) for v in point), coincident=int(np.all(X == point, axis=1).sum()),
+                   min_eigenvalue=frame.variance_out(collapse.min_eigenvalue))

@@ -11,6 +11,7 @@ from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.em.data import DataSummary, structured
 
 SEED_STYLE_VARIANCE = 5.0  # the classic listing's starting covariance, 5 I
+SEED_STYLE_RANGE = 2**62  # integer means beyond this are out of numpy's int64 range
 _CHUNK = 1 << 18  # points per block when assigning points to the nearest k-means++ seed
 
 
@@ -31,6 +32,10 @@ def init_seed_style(X: np.ndarray, k: int, rng: np.random.Generator, data: DataS
     """The classic listing's start: every mean coordinate a random integer in the range of the
     first coordinate, covariances 5 I, equal weights."""
     low, high = int(np.floor(X[:, 0].min())), int(np.ceil(X[:, 0].max()))
+    if max(abs(low), abs(high)) >= SEED_STYLE_RANGE:
+        raise GmmMathError(f"the seed-style start draws integer means in the range of the first coordinate, but "
+                           f"it reaches {max(abs(low), abs(high)):.3g}, beyond 64-bit integers; use the kmeans++ "
+                           "or random-points start", parameter="init")
     means = rng.integers(low, max(high, low + 1), size=(k, data.dim)).astype(np.float64)
     covariances = np.repeat(SEED_STYLE_VARIANCE * np.eye(data.dim)[None], k, axis=0)
     return Params(np.full(k, 1.0 / k), means, covariances)
