@@ -143,7 +143,7 @@ def map_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, comp
     assumptions = mixture_assumptions(model, data is not None) + (
         f"prior IW(2 alpha, 2 beta I) on Sigma_1 with alpha = {alpha}, beta = {beta}; log p up to a constant",)
     return conclude("remedy-map", "MAP: an inverse-Wishart prior on the collapsing covariance", steps, objective,
-                    model, assumptions, {"alpha": alpha, "beta": beta}, symbol=POST,
+                    model, assumptions, {"alpha": alpha, "beta": beta}, symbol=POST, objective_name="log posterior",
                     after=_update_steps(prior, dim, split.r, values, "log-prior"), constants={C_SYM: split.constant})
 
 
@@ -191,7 +191,7 @@ def penalty_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
     assumptions = mixture_assumptions(model, data is not None) + (
         f"a_n = {a} (default N^(-1/2)), S_x the data covariance with trace {trace}",)
     return conclude("remedy-penalty", "Chen-Tan-Zhang penalty on the component variances", steps, objective,
-                    model, assumptions, {"a": a, "trace": trace}, symbol=PEN,
+                    model, assumptions, {"a": a, "trace": trace}, symbol=PEN, objective_name="penalised log-likelihood",
                     after=_update_steps(ctz_penalty(dim), dim, split.r, values, "penalty"),
                     constants={C_SYM: split.constant})
 
@@ -236,5 +236,5 @@ def reparam_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
     assumptions = mixture_assumptions(model, data is not None) + (
         f"lambda = {lam} (default N^(-1/2)), tau^2 = {tau2} (default tr(S_x)/D), tau fixed along the collapse",)
     return conclude("remedy-reparam", "Reparametrised variances sigma_k^2 = tau^2 gamma_k with a penalty on gamma_k",
-                    steps, objective, model, assumptions, {"lam": lam, "tau2": tau2}, symbol=PEN,
+                    steps, objective, model, assumptions, {"lam": lam, "tau2": tau2}, symbol=PEN, objective_name="penalised log-likelihood",
                     after=_update_steps(penalty, dim, split.r, values, "penalty"), constants={C_SYM: split.constant})
