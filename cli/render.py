@@ -8,6 +8,7 @@ every command.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from typing import Any
 
@@ -81,33 +82,53 @@ def to_json(derivation, check) -> str:
     return json.dumps(to_dict(derivation, check), indent=2) + "\n"
 
 
-def latex_rows(derivation, check) -> list[str]:
-    """The ``align*`` body of :func:`to_latex`, one string per line (``\\intertext`` prose and formula rows)."""
+def latex_blocks(derivation, check) -> list[str]:
+    """The paragraphs and ``align*`` environments of :func:`to_latex`, in order (one per step, so that every
+    step aligns on its own and no row is widened by another step's columns)."""
     from gmm_math.derivations.notation import latex, prose_latex, rows
 
-    out = [rf"\intertext{{\textbf{{{prose_latex(derivation.title)}}}}}"]
-    out += [rf"\intertext{{Assumption: {prose_latex(a)}.}}" for a in derivation.assumptions]
+    out = [rf"\noindent\textbf{{{prose_latex(derivation.title)}}}",
+           "\\begin{itemize}\n" + "\n".join(rf"\item {prose_latex(a)}" for a in derivation.assumptions)
+           + "\n\\end{itemize}"]
     for number, step in enumerate(derivation.steps, 1):
-        out.append(rf"\intertext{{\textbf{{{number}. {prose_latex(step.title)}.}} {prose_latex(step.text)}}}")
-        out += [row + r" \\" for e in step.exprs for row in rows(e, LATEX_COLUMNS)]
+        out.append(rf"\noindent\textbf{{{number}. {prose_latex(step.title)}.}} {prose_latex(step.text)}")
+        if step.exprs:
+            out.append(_align([row for e in step.exprs for row in rows(e, LATEX_COLUMNS)]))
     log_obj = latex(_log_objective(derivation))
-    out.append(rf"\intertext{{Objective: the {prose_latex(derivation.objective)} ${log_obj}$. "
-               rf"Numeric check (mpmath, {check.dps} significant digits):}}")
-    out += [rf"{log_obj}\big|_{{\sigma = {_sigma_latex(s)}}} &= {_number_latex(_mp_str(v, check.dps))} \\"
-            for s, v in zip(check.sigmas, check.values)]
-    out[-1] = out[-1].removesuffix(r" \\")
+    out.append(rf"\noindent Objective: the {prose_latex(derivation.objective)} ${log_obj}$. "
+               rf"Numeric check (mpmath, {check.dps} significant digits), ${log_obj}$ at:")
+    # every digit printed: a 50-digit number and its label fit \textwidth in \small
+    out.append("\\begingroup\\small\n" + _align(
+        [rf"\sigma = {_sigma_latex(s)} &\colon\quad {_number_latex(_mp_str(v, check.dps))}"
+         for s, v in zip(check.sigmas, check.values)]) + "\n\\endgroup")
     return out
 
 
+def _align(rows: list[str]) -> str:
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+
+
 def to_latex(derivation, check) -> str:
-    """A LaTeX fragment: one ``align*`` environment, for ``article`` + ``amsmath`` (see ``LATEX_PREAMBLE``)."""
+    """A LaTeX fragment (paragraphs and ``align*``) for ``article`` + ``amsmath``: see ``LATEX_PREAMBLE``."""
     return ("% gmm-math: " + derivation.title + "\n% needs: \\documentclass{article} \\usepackage{amsmath}\n"
-            "\\begin{align*}\n" + "\n".join(latex_rows(derivation, check)) + "\n\\end{align*}\n")
+            + "\n\n".join(latex_blocks(derivation, check)) + "\n")
 
 
 def latex_document(fragment: str) -> str:
     """A complete document around a fragment from :func:`to_latex`: the documented preamble, nothing more."""
     return LATEX_PREAMBLE + "\\begin{document}\n" + fragment + "\\end{document}\n"
+
+
+MARKDOWN_BLOCK_START = re.compile(r"[-+*#>|=]|\d+[.)]")
+
+
+def _markdown_safe(line: str) -> str:
+    """A maths line that CommonMark cannot take for a list item, quote or heading: a leading ``-`` (or other
+    block marker) is put in braces with the rest of its cell, which TeX reads the same."""
+    if not MARKDOWN_BLOCK_START.match(line):
+        return line
+    cell, amp, rest = line.partition("&")
+    return "{" + cell + "}" + amp + rest
 
 
 def to_markdown(derivation, check) -> str:
@@ -117,7 +138,7 @@ def to_markdown(derivation, check) -> str:
     out = [f"## {prose_markdown(derivation.title)}", "", "Assumptions:", ""]
     out += [f"- {prose_markdown(a)}" for a in derivation.assumptions]
     for number, step in enumerate(derivation.steps, 1):
-        lines = " \\\\\n".join(row for e in step.exprs for row in rows(e, LATEX_COLUMNS))
+        lines = " \\\\\n".join(_markdown_safe(row) for e in step.exprs for row in rows(e, LATEX_COLUMNS))
         out += ["", f"### {number}. {prose_markdown(step.title)}", "", prose_markdown(step.text)]
         if lines:
             out += ["", "$$", rf"\begin{{aligned}}", lines, rf"\end{{aligned}}", "$$"]
@@ -126,7 +147,7 @@ def to_markdown(derivation, check) -> str:
     out += ["", f"Objective: the {prose_markdown(derivation.objective)}. Limits:", "", "$$",
             rf"{lim} {log_obj} = {latex(derivation.limit_log_likelihood)}, \qquad "
             rf"{lim} {sym} = {latex(derivation.limit_likelihood)},", "$$", "",
-            "leading term", "", "$$", latex(derivation.leading_term), "$$", "",
+            "leading term", "", "$$", _markdown_safe(latex(derivation.leading_term)), "$$", "",
             f"Numeric check (mpmath, {check.dps} significant digits):", "",
             f"| σ | {prose_markdown(objective_heading(derivation))} |", "|---:|---:|"]
     out += [f"| {s} | {_mp_str(v, check.dps)} |" for s, v in zip(check.sigmas, check.values)]
@@ -142,7 +163,7 @@ def text_rows(expr, width: int) -> list[str]:
     from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
     from gmm_math.derivations.notation import (
-        TEXT_RELATION, TextbookPretty, pretty, relation_parts, term_groups,
+        TEXT_RELATION, TextbookPretty, as_sum, pretty, relation_parts, term_groups,
     )
 
     whole = pretty(expr)
@@ -155,7 +176,7 @@ def text_rows(expr, width: int) -> list[str]:
     indent = lead if lead <= width // 3 else TEXT_INDENT
 
     def shown(group):
-        return pretty(sp.Add(*group, evaluate=False))
+        return pretty(as_sum(group))
 
     def fits(group, first):
         return (lead if first else indent + 2) + max(map(len, shown(group).splitlines())) <= width
@@ -163,7 +184,7 @@ def text_rows(expr, width: int) -> list[str]:
     groups = term_groups(rhs, fits)
     out = []
     for number, group in enumerate(groups):
-        body = printer._print(sp.Add(*group, evaluate=False))
+        body = printer._print(as_sum(group))
         if number == 0:
             pict = body if head is None else prettyForm(*stringPict.next(head, body))
         else:
@@ -171,7 +192,7 @@ def text_rows(expr, width: int) -> list[str]:
             pict = prettyForm(*stringPict.next(" " * indent + sign, body))
         text = "\n".join(pict.picture)
         if max(map(len, text.splitlines())) > width:
-            text = pretty(expr if len(groups) == 1 else sp.Add(*group, evaluate=False),
+            text = pretty(expr if len(groups) == 1 else as_sum(group),
                           num_columns=width)
         out += text.splitlines()
     return out

@@ -109,6 +109,11 @@ class TextbookLatex(_Order, LatexPrinter):
     def _print_IndexedBase(self, expr):
         return name_latex(expr.label.name)
 
+    def _print_Indexed(self, expr):
+        base = name_latex(expr.base.label.name)
+        base = base if "_" not in base else "{" + base + "}"
+        return base + "_{" + ",".join(self._print(i) for i in expr.indices) + "}"
+
     def _print_log(self, expr, exp=None):
         arg = expr.args[0]
         if isinstance(arg, (sp.Symbol, sp.Indexed)) and exp is None:
@@ -206,9 +211,14 @@ def term_groups(expr, fits) -> list[list[sp.Expr]]:
     return groups
 
 
+def as_sum(group: list[sp.Basic]) -> sp.Basic:
+    """The terms of one row as one unevaluated sum (a lone term, which may be any object, as itself)."""
+    return group[0] if len(group) == 1 else sp.Add(*group, evaluate=False)
+
+
 def group_latex(group: list[sp.Expr], first: bool) -> str:
     """One row of a broken sum: later rows start with a binary + or −."""
-    text = latex(sp.Add(*group, evaluate=False))
+    text = latex(as_sum(group))
     if first:
         return text
     return "{}" + text if text.startswith("-") else "{}+ " + text
@@ -223,7 +233,7 @@ def rows(expr, budget: int) -> list[str]:
     lead = 0 if lhs is None else _width(lhs) + 3
 
     def fits(group, first):
-        return (lead if first else 6) + _width(sp.Add(*group, evaluate=False)) <= budget
+        return (lead if first else 6) + _width(as_sum(group)) <= budget
 
     groups = term_groups(rhs, fits)
     first = group_latex(groups[0], True)
