@@ -188,7 +188,9 @@ def text_rows(expr, width: int) -> list[str]:
         if number == 0:
             pict = body if head is None else prettyForm(*stringPict.next(head, body))
         else:
-            sign = "" if shown(group).lstrip().startswith("-") else "+ "
+            sign = "+ "
+            if group[0].could_extract_minus_sign():  # "- term", not "-term", at the start of a row
+                sign, body = "- ", printer._print(as_sum([-group[0], *group[1:]]))
             pict = prettyForm(*stringPict.next(" " * indent + sign, body))
         text = "\n".join(pict.picture)
         if max(map(len, text.splitlines())) > width:
@@ -224,8 +226,8 @@ def print_text(derivation, check, console) -> None:
                           markup=False, highlight=False, soft_wrap=True)
     console.print()
     log_obj, sym = pretty(_log_objective(derivation)), pretty(derivation.objective_symbol)
-    console.print(f"Result as σ → 0⁺ (objective: the {derivation.objective} {log_obj})", style="bold",
-                  markup=False, highlight=False)
+    console.print("Result as σ → 0⁺", style="bold", markup=False, highlight=False)
+    console.print(f"  objective: {log_obj}, the {derivation.objective}", markup=False, highlight=False)
     for label, expr in ((f"{log_obj} →", derivation.limit_log_likelihood), (f"{sym} →", derivation.limit_likelihood),
                         ("led by", derivation.leading_term)):
         _labelled(console, label, expr, width)

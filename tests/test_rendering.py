@@ -241,7 +241,7 @@ def test_remedy_names_its_objective(cli, cli_json, name):
     out = cli_json("derive", "remedy", name, "-f", "json")
     assert out["objective"] == objective
     text = cli("derive", "remedy", name, env={"COLUMNS": "200"}).stdout
-    assert f"Result as σ → 0⁺ (objective: the {objective} {symbol})" in text
+    assert f"Result as σ → 0⁺\n  objective: {symbol}, the {objective}\n" in text
     assert f"{symbol} → " in text
     head = next(line for line in text.splitlines() if line.startswith("┃"))
     assert symbol in head and (objective in head or objective == "log-likelihood")
