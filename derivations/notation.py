@@ -175,12 +175,23 @@ class TextbookPretty(_Order, PrettyPrinter):
 
 
 def latex(expr) -> str:
-    """``expr`` in LaTeX (textbook notation)."""
+    """``expr`` in LaTeX (textbook notation).
+
+    >>> x, mu = sp.IndexedBase("x"), sp.Symbol("mu")
+    >>> print(latex((x[1] - mu)**2))
+    \\left(x_{1} - \\mu\\right)^{2}
+    >>> print(latex(sp.log(sp.IndexedBase("pi")[1]) + sp.Symbol("L_epsilon")))
+    L_{\\epsilon} + \\log \\pi_{1}
+    """
     return TextbookLatex().doprint(expr)
 
 
 def pretty(expr, num_columns: int | None = None) -> str:
-    """``expr`` as unicode text (textbook notation), wrapped by SymPy at ``num_columns`` when given."""
+    """``expr`` as unicode text (textbook notation), wrapped by SymPy at ``num_columns`` when given.
+
+    >>> pretty(sp.IndexedBase("lambda")[sp.Idx("i")] + sp.log(sp.Symbol("L_epsilon")))
+    'log L_ε + λᵢ'
+    """
     return TextbookPretty({"num_columns": num_columns}).doprint(expr)
 
 
@@ -467,12 +478,20 @@ def _prose(text: str, maths, plain) -> str:
 
 
 def prose_latex(text: str) -> str:
-    """Step prose for LaTeX text mode: words escaped, the maths in it as ``$...$`` (``$\\sigma \\to 0^+$``)."""
+    """Step prose for LaTeX text mode: words escaped, the maths in it as ``$...$``.
+
+    >>> print(prose_latex("let sigma -> 0+ with covariance sigma^2 I (a data point), 100% sure"))
+    let $\\sigma \\to 0^+$ with covariance $\\sigma^{2} I$ (a data point), 100\\% sure
+    """
     return _prose(text, lambda run: "$" + _maths_latex(run).strip() + "$", latex_text)
 
 
 def prose_text(text: str) -> str:
-    """Step prose with its maths in unicode: ``sigma -> 0+`` -> ``σ → 0⁺``, ``x_n`` -> ``xₙ``."""
+    """Step prose with its maths in unicode.
+
+    >>> prose_text("pi_1 > 0 and sigma -> 0+ at x_n; components 2..K")
+    'π₁ > 0 and σ → 0⁺ at xₙ; components 2, …, K'
+    """
     return _prose(text, _maths_text, lambda s: s)
 
 

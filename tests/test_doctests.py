@@ -11,6 +11,7 @@ MODULES = [
     "gmm_math.derivations.core.data",
     "gmm_math.derivations.core.model",
     "gmm_math.derivations.result",
+    "gmm_math.derivations.notation",
     "gmm_math.derivations.single",
     "gmm_math.derivations.mixture",
     "gmm_math.numerics.loglik",
