@@ -163,7 +163,7 @@ def text_rows(expr, width: int) -> list[str]:
     from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
     from gmm_math.derivations.notation import (
-        TEXT_RELATION, TextbookPretty, as_sum, pretty, relation_parts, term_groups,
+        TEXT_RELATION, TextbookPretty, as_sum, pretty, relation_parts, term_groups, unicode_minus,
     )
 
     whole = pretty(expr)
@@ -192,7 +192,7 @@ def text_rows(expr, width: int) -> list[str]:
             if group[0].could_extract_minus_sign():  # "- term", not "-term", at the start of a row
                 sign, body = "- ", printer._print(as_sum([-group[0], *group[1:]]))
             pict = prettyForm(*stringPict.next(" " * indent + sign, body))
-        text = "\n".join(pict.picture)
+        text = unicode_minus("\n".join(pict.picture))
         if max(map(len, text.splitlines())) > width:
             text = pretty(expr if len(groups) == 1 else as_sum(group),
                           num_columns=width)

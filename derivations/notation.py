@@ -191,8 +191,15 @@ def pretty(expr, num_columns: int | None = None) -> str:
 
     >>> pretty(sp.IndexedBase("lambda")[sp.Idx("i")] + sp.log(sp.Symbol("L_epsilon")))
     'log L_ε + λᵢ'
+    >>> pretty(sp.Symbol('x') - sp.Symbol('mu'))
+    'x − μ'
     """
-    return TextbookPretty({"num_columns": num_columns}).doprint(expr)
+    return unicode_minus(TextbookPretty({"num_columns": num_columns}).doprint(expr))
+
+
+def unicode_minus(text: str) -> str:
+    """SymPy's ASCII hyphen as the minus sign − (the pretty printer draws nothing else with a hyphen)."""
+    return text.replace("-", "−")
 
 
 def relation_parts(expr) -> tuple[sp.Basic | None, str, sp.Basic]:

@@ -178,7 +178,7 @@ def test_text_uses_textbook_notation(cli):
     ridge = cli("derive", "remedy", "ridge", env={"COLUMNS": "100"}).stdout
     assert "λᵢ" in ridge and "log L_ε" in ridge
     single = cli("derive", "single", env={"COLUMNS": "100"}).stdout
-    assert "(xₘ - μ)" in single
+    assert "(xₘ − μ)" in single
     for out in (mixture, ridge, single):
         for old in ("Normal(", "pi[", "lambda[", "Lₑₚₛᵢₗₒₙ", "x[m]", "-μ + x", "𝕀", "sigma"):
             assert old not in out, old
