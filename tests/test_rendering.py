@@ -208,7 +208,8 @@ def test_repr_latex_uses_the_textbook_printer():
 
 # --- text at 80 columns -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("case", ["mixture", "remedy-ridge", "remedy-map", "remedy-reset", "degenerate"])
+@pytest.mark.parametrize("case", ["mixture", "mixture-full-3d", "remedy-ridge", "remedy-map", "remedy-reset",
+                                  "remedy-ratio-2d", "degenerate"])
 def test_text_fits_80_columns_and_bullets_keep_their_indent(cli, case):
     out = cli(*CASES[case], env={"COLUMNS": "80"}).stdout
     lines = out.splitlines()
