@@ -81,6 +81,11 @@ def subscript_text(sub: str) -> str:
     return (_script(sub, SUB) if short else None) or "_" + sub
 
 
+def _bare(arg) -> bool:
+    """Whether ``log`` of ``arg`` reads without parentheses: log σ, log π₁, log 2, log π."""
+    return isinstance(arg, (sp.Symbol, sp.Indexed, sp.NumberSymbol)) or (arg.is_Integer and arg.is_positive)
+
+
 def _is_normal(arg) -> bool:
     return type(arg).__name__ == "Normal"
 
@@ -116,7 +121,7 @@ class TextbookLatex(_Order, LatexPrinter):
 
     def _print_log(self, expr, exp=None):
         arg = expr.args[0]
-        if isinstance(arg, (sp.Symbol, sp.Indexed)) and exp is None:
+        if _bare(arg) and exp is None:
             return r"\log " + self._print(arg)
         return super()._print_log(expr, exp)
 
@@ -159,7 +164,7 @@ class TextbookPretty(_Order, PrettyPrinter):
 
     def _print_log(self, expr):
         arg = expr.args[0]
-        if isinstance(arg, (sp.Symbol, sp.Indexed)):
+        if _bare(arg):
             return prettyForm("log " + self._print(arg).picture[0], binding=prettyForm.FUNC)
         return self._print_Function(expr)
 
@@ -311,11 +316,17 @@ def _tokens(text: str) -> list[list]:
     return out
 
 
-def _neighbour(tokens, i, step):
+def _neighbour_at(tokens, i, step) -> int | None:
+    """The index of the nearest non-space token before (step -1) or after (step 1) token ``i``."""
     j = i + step
     while 0 <= j < len(tokens) and tokens[j][0] == "space":
         j += step
-    return tokens[j] if 0 <= j < len(tokens) else None
+    return j if 0 <= j < len(tokens) else None
+
+
+def _neighbour(tokens, i, step):
+    j = _neighbour_at(tokens, i, step)
+    return None if j is None else tokens[j]
 
 
 def _mark(tokens) -> None:
@@ -333,8 +344,10 @@ def _mark(tokens) -> None:
                 ok = nxt is not None and (nxt[2] or nxt[0] in ("open", "fn", "number"))
             elif tok[0] == "other":
                 ok = tok[1] == "," and prev is not None and nxt is not None and prev[2] and nxt[2]
-            else:
-                ok = any(t is not None and t[2] and t[1] != "," for t in (prev, nxt))
+            else:  # a number or "a": next to maths, or before ", <maths>" (with a, q > 0)
+                comma = _neighbour_at(tokens, i, 1) if nxt is not None and nxt[1] == "," else None
+                after = None if comma is None else _neighbour(tokens, comma, 1)
+                ok = any(t is not None and t[2] and t[1] != "," for t in (prev, nxt)) or bool(after and after[2])
             if ok:
                 tok[2] = changed = True
 
