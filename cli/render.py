@@ -93,7 +93,8 @@ def latex_blocks(derivation, check) -> list[str]:
     for number, step in enumerate(derivation.steps, 1):
         out.append(rf"\noindent\textbf{{{number}. {prose_latex(step.title)}.}} {prose_latex(step.text)}")
         if step.exprs:
-            out.append(_align([row for e in step.exprs for row in rows(e, LATEX_COLUMNS)]))
+            lead = _shared_lead(step.exprs)
+            out.append(_align([row for e in step.exprs for row in rows(e, LATEX_COLUMNS, lead)]))
     log_obj = latex(_log_objective(derivation))
     out.append(rf"\noindent Objective: the {prose_latex(derivation.objective)} ${log_obj}$. "
                rf"Numeric check (mpmath, {check.dps} significant digits), ${log_obj}$ at:")
@@ -102,6 +103,13 @@ def latex_blocks(derivation, check) -> list[str]:
         [rf"\sigma = {_sigma_latex(s)} &\colon\quad {_number_latex(_mp_str(v, check.dps))}"
          for s, v in zip(check.sigmas, check.values)]) + "\n\\endgroup")
     return out
+
+
+def _shared_lead(exprs) -> int:
+    """The alignment column of one ``align*``: its widest left side that fits a row at all."""
+    from gmm_math.derivations.notation import lead_width
+
+    return max([w for w in map(lead_width, exprs) if w <= LATEX_COLUMNS] or [0])
 
 
 def _align(rows: list[str]) -> str:
@@ -138,7 +146,8 @@ def to_markdown(derivation, check) -> str:
     out = [f"## {prose_markdown(derivation.title)}", "", "Assumptions:", ""]
     out += [f"- {prose_markdown(a)}" for a in derivation.assumptions]
     for number, step in enumerate(derivation.steps, 1):
-        lines = " \\\\\n".join(_markdown_safe(row) for e in step.exprs for row in rows(e, LATEX_COLUMNS))
+        lead = _shared_lead(step.exprs)
+        lines = " \\\\\n".join(_markdown_safe(row) for e in step.exprs for row in rows(e, LATEX_COLUMNS, lead))
         out += ["", f"### {number}. {prose_markdown(step.title)}", "", prose_markdown(step.text)]
         if lines:
             out += ["", "$$", rf"\begin{{aligned}}", lines, rf"\end{{aligned}}", "$$"]

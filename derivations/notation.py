@@ -247,21 +247,57 @@ def group_latex(group: list[sp.Expr], first: bool) -> str:
     return "{}" + text if text.startswith("-") else "{}+ " + text
 
 
-def rows(expr, budget: int) -> list[str]:
+def lead_width(expr) -> int:
+    """Columns left of the alignment point in ``expr``'s rows (its left side and relation; 0 without one)."""
+    lhs, _, _ = relation_parts(expr)
+    return 0 if lhs is None else _width(lhs) + 3
+
+
+def rows(expr, budget: int, lead: int | None = None) -> list[str]:
     """``expr`` as ``align*`` rows (``lhs &= …``): a long sum is broken into rows of at most ``budget``
     columns of its unicode rendering (a proxy for its printed width), continuation rows indented by ``\\quad``.
+
+    ``lead`` is the width of the alignment column (default: this left side's; pass the widest left side of the
+    rows that share one ``align*``). A left side wider than ``budget`` that is a log of a sum (or its limit) is
+    broken inside the log's parentheses instead.
     """
     lhs, op, rhs = relation_parts(expr)
-    head = "" if lhs is None else latex(lhs) + " "
-    lead = 0 if lhs is None else _width(lhs) + 3
+    broken = _broken_log(lhs, budget) if lhs is not None and _width(lhs) + 3 > budget else None
+    if broken:  # the relation and the right side go on rows of their own
+        lead = 2
+    head = "" if lhs is None or broken else latex(lhs) + " "
+    lead = lead_width(expr) if lead is None else lead
 
     def fits(group, first):
-        return (lead if first else 6) + _width(as_sum(group)) <= budget
+        return lead + (0 if first else 4) + _width(as_sum(group)) <= budget
 
     groups = term_groups(rhs, fits)
     first = group_latex(groups[0], True)
-    out = [f"{head}&{op} {first}" if op else f"&{first}"]
-    out += [rf"&\quad {group_latex(g, False)}" for g in groups[1:]]
+    out = [*(broken or []), f"{head}&{op} {first}" if op else f"&{first}"]
+    for group in groups[1:]:
+        wide = len(group) == 1 and not fits(group, False)
+        sign = "{}- " if group[0].could_extract_minus_sign() else "{}+ "
+        split = _broken_log(group[0], budget - 4, start=r"\quad " + sign) if wide and sign == "{}+ " else None
+        out += split or [rf"&\quad {group_latex(group, False)}"]
+    return out
+
+
+def _broken_log(term, budget: int, start: str = "") -> list[str] | None:
+    """Rows of ``log(sum)`` or ``Limit(log(sum))`` broken inside fixed-size parentheses (``\\biggl( … \\biggr)``
+    may span rows), the first row starting with ``start``; None when it is not of that form or does not break."""
+    prefix, inner = "", term
+    if isinstance(term, sp.Limit):
+        marker = sp.Symbol("X")
+        prefix = latex(sp.Limit(marker, *term.args[1:])).removesuffix("X")
+        inner = term.args[0]
+    if not (isinstance(inner, sp.log) and isinstance(inner.args[0], sp.Add)):
+        return None
+    groups = term_groups(inner.args[0], lambda group, first: 8 + _width(as_sum(group)) <= budget)
+    if len(groups) == 1:
+        return None
+    out = [rf"&{start}{prefix}\log\biggl({group_latex(groups[0], True)}"]
+    out += [rf"&\qquad {group_latex(g, False)}" for g in groups[1:]]
+    out[-1] += r"\biggr)"
     return out
 
 
