@@ -412,7 +412,7 @@ def _mark_parens(tokens) -> None:
                 or t[1] == "," for t in inner)
             if applied or all_maths:
                 for t in (tokens[start], tok, *inner):
-                    if t[0] != "space":
+                    if t[0] != "space" and (t[0] != "other" or t[1] == ","):
                         t[2] = True
                 if before is not None and before[0] == "fn":
                     before[2] = True
@@ -449,18 +449,34 @@ def _maths_latex(tokens) -> str:
         kind, value, _ = tokens[i]
         if kind == "op" and value == "^":
             sup, i = _superscript(tokens, i + 1)
-            out.append("^{" + _maths_latex(sup) + "}")
+            last = next((piece for piece in reversed(out) if piece.strip()), "")
+            chained = "^" in last  # x^2^3, 0+^2: a second superscript needs a base
+            out.append(("{}" if chained else "") + "^{" + _maths_latex(sup) + "}")
             continue
-        if kind == "fn" and value == "sqrt" and i + 1 < len(tokens) and tokens[i + 1][0] == "open":
-            inner, i = _group(tokens, i + 1)
-            out.append(r"\sqrt{" + _maths_latex(inner) + "}")
+        if kind == "fn" and value == "sqrt":
+            if i + 1 < len(tokens) and tokens[i + 1][0] == "open":
+                inner, i = _group(tokens, i + 1)
+                out.append(r"\sqrt{" + _maths_latex(inner) + "}")
+            else:
+                out.append(r"\surd")
+                i += 1
             continue
         if kind == "strong" and value == "N" and i + 1 < len(tokens) and tokens[i + 1][0] == "open":
             out.append(r"\mathcal{N}")
         else:
             out.append(_LATEX_TOKEN.get(kind, latex_text)(value))
         i += 1
-    return "".join(out)
+    return _join_tex(out)
+
+
+def _join_tex(pieces: list[str]) -> str:
+    """Concatenate TeX pieces, with a space where a control word would run into a letter (``\\mid n``)."""
+    text = ""
+    for piece in pieces:
+        if re.search(r"\\[A-Za-z]+$", text) and piece[:1].isalpha():
+            text += " "
+        text += piece
+    return text
 
 
 _LATEX_TOKEN = {

@@ -275,3 +275,23 @@ def test_prose_latex_is_balanced_and_escaped(text):
 def test_prose_without_maths_is_unchanged(text):
     assert prose_text(text) == text
     assert prose_latex(text) == latex_text(text)
+
+
+PROSE_PIECES = [*"abxnsigmSKDN_^()<>|=+-/.,;:0123 \\{}$%&#~'*!?\"@", "sigma", "->", "0+", "log(", "sqrt(", "x_n",
+                "(s)", "..", "||", "mu_1", "a", "I", "N(", "exp(", "^(", "tr(", "sum_m", "eps", "d_min", "tau2", "s*"]
+
+
+@pytest.mark.slow
+def test_any_prose_compiles(tmp_path):
+    """Seeded random prose (maths fragments, TeX's special characters, unbalanced parentheses) compiles."""
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed (Debian: apt-get install texlive-latex-base; .ci/run installs it)")
+    import random
+
+    rng = random.Random(0)
+    texts = ["".join(rng.choice(PROSE_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(1500)]
+    body = "\n\n".join(rf"\noindent {prose_latex(text)}" for text in texts)
+    (tmp_path / "prose.tex").write_text(latex_document(body + "\n"))
+    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "prose.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
