@@ -193,18 +193,23 @@ def text_rows(expr, width: int) -> list[str]:
     groups = term_groups(rhs, fits)
     out = []
     for number, group in enumerate(groups):
-        body = printer._print(as_sum(group))
+        term, sign = as_sum(group), "+ "
+        if number and group[0].could_extract_minus_sign():  # "- term", not "-term", at the start of a row
+            term, sign = as_sum([-group[0], *group[1:]]), "- "
+        body = printer._print(term)
         if number == 0:
             pict = body if head is None else prettyForm(*stringPict.next(head, body))
         else:
-            sign = "+ "
-            if group[0].could_extract_minus_sign():  # "- term", not "-term", at the start of a row
-                sign, body = "- ", printer._print(as_sum([-group[0], *group[1:]]))
             pict = prettyForm(*stringPict.next(" " * indent + sign, body))
         text = unicode_minus("\n".join(pict.picture))
-        if max(map(len, text.splitlines())) > width:
-            text = pretty(expr if len(groups) == 1 else as_sum(group),
-                          num_columns=width)
+        if max(map(len, text.splitlines())) > width:  # one term wider than the line: SymPy wraps it
+            if number == 0:
+                whole = term if lhs is None else expr.func(lhs, term, evaluate=False)
+                text = pretty(whole, num_columns=width)
+            else:
+                text = "\n".join([" " * indent + unicode_minus(sign.strip())]
+                                  + [" " * indent + line for line in pretty(term, num_columns=width - indent)
+                                     .splitlines()])
         out += text.splitlines()
     return out
 
