@@ -9,6 +9,7 @@ import sympy as sp
 from gmm_math.derivations.core.model import CollapseModel
 
 SIGMA = sp.Symbol("sigma", positive=True)
+LIKELIHOOD = sp.Symbol("L", positive=True)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Derivation:
         confirmation evaluates.
     sigma : sympy.Symbol
         The limit variable.
+    objective : str
+        What ``log_likelihood`` is the log of, in words: "log-likelihood", or for a remedy the remedied
+        objective ("log posterior", "penalised log-likelihood", ...).
+    objective_symbol : sympy.Symbol
+        Its symbol (L, p, L_pen, L_epsilon): the numeric check and the result show log of it.
 
     Examples
     --------
@@ -65,17 +71,15 @@ class Derivation:
     leading_term: sp.Expr
     model: CollapseModel
     sigma: sp.Symbol = field(default=SIGMA)
+    objective: str = "log-likelihood"
+    objective_symbol: sp.Symbol = field(default=LIKELIHOOD)
 
     def _repr_latex_(self) -> str:
-        lines = [rf"\text{{{_latex_text(s.title)}}}: & \; {sp.latex(e)}" for s in self.steps for e in s.exprs]
+        """Jupyter's rendering: every step's expressions in one ``aligned`` block (textbook notation)."""
+        from gmm_math.derivations.notation import latex, latex_text, prose_text
+
+        lines = [rf"\text{{{latex_text(prose_text(s.title))}}}: & \; {latex(e)}" for s in self.steps for e in s.exprs]
         return "$\\begin{aligned}" + r"\\ ".join(lines) + "\\end{aligned}$"
-
-
-def _latex_text(text: str) -> str:
-    """Escape plain text for LaTeX's \\text{...} and \\intertext{...}."""
-    table = {"\\": r"\textbackslash{}", "_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#",
-             "$": r"\$", "{": r"\{", "}": r"\}", "^": r"\^{}", "~": r"\~{}"}
-    return "".join(table.get(c, c) for c in text)
 
 
 def dominant_term(terms: list[sp.Expr], sigma: sp.Symbol = SIGMA) -> sp.Expr:

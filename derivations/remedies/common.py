@@ -176,13 +176,14 @@ def conclude(case: str, title: str, steps: list[Step], objective: sp.Expr, model
              assumptions: tuple[str, ...], parameters: dict, symbol: sp.Symbol = L,
              exact: sp.Expr | None = None, after: tuple[Step, ...] = (),
              limit_text: str = "The dominant term decides both limits (the remainders tend to 0).",
-             constants: dict | None = None) -> RemedyDerivation:
+             constants: dict | None = None, objective_name: str = "log-likelihood") -> RemedyDerivation:
     """Terms, dominant balance and limits of ``objective`` (a sum of simple sigma terms) as sigma -> 0+.
 
     ``symbol`` names the remedied objective (its log is ``objective``); ``exact`` is the full
     expression stored as ``log_likelihood`` (default: ``objective``); ``after`` are steps appended
     after the limits. ``constants`` maps finite sigma-free symbols in ``objective`` (such as C)
     to their exact values: the limits are taken with the symbol, then the value is substituted.
+    ``objective_name`` says in words what ``symbol`` is ("log posterior", ...).
     """
     sigma, constants = SIGMA, constants or {}
     terms = sigma_terms(objective, sigma)
@@ -206,7 +207,7 @@ def conclude(case: str, title: str, steps: list[Step], objective: sp.Expr, model
         case=case, title=title, assumptions=assumptions, steps=tuple(steps),
         log_likelihood=exact if exact is not None else objective.subs(constants), limit_log_likelihood=lim_log,
         limit_likelihood=lim, leading_term=lead, model=model, sigma=sigma,
-        parameters=tuple(parameters.items()),
+        parameters=tuple(parameters.items()), objective=objective_name, objective_symbol=symbol,
     )
 
 

@@ -108,7 +108,7 @@ def _along(prior_s: sp.Expr) -> sp.Expr:
 
 def _conclude_along(case: str, title: str, steps: list[Step], model: CollapseModel, split, along: sp.Expr,
                     data_given: bool, assumption: str, parameters: dict, symbol: sp.Symbol,
-                    update: tuple[sp.Expr, dict, str]) -> RemedyDerivation:
+                    update: tuple[sp.Expr, dict, str], objective_name: str) -> RemedyDerivation:
     """The common end of the prior/penalty remedies: objective core + C + the term ``along`` the collapse.
 
     ``update`` is (log prior or penalty, its values, its name) for the variance-update steps.
@@ -116,7 +116,7 @@ def _conclude_along(case: str, title: str, steps: list[Step], model: CollapseMod
     prior, values, what = update
     assumptions = mixture_assumptions(model, data_given) + (assumption,)
     return conclude(case, title, steps, split.core + C_SYM + along, model, assumptions, parameters, symbol=symbol,
-                    after=_update_steps(prior, model.data.dim, split.r, values, what),
+                    objective_name=objective_name, after=_update_steps(prior, model.data.dim, split.r, values, what),
                     constants={C_SYM: split.constant})
 
 
@@ -156,7 +156,8 @@ def map_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, comp
     return _conclude_along("remedy-map", "MAP: an inverse-Wishart prior on the collapsing covariance", steps,
                            model, split, along, data is not None,
                            f"prior IW(2 alpha, 2 beta I) on Sigma_1 with alpha = {alpha}, beta = {beta}; log p up to "
-                           "a constant", {"alpha": alpha, "beta": beta}, POST, (prior, values, "log-prior"))
+                           "a constant", {"alpha": alpha, "beta": beta}, POST, (prior, values, "log-prior"),
+                           "log posterior")
 
 
 def default_a(model: CollapseModel) -> sp.Expr:
@@ -202,7 +203,8 @@ def penalty_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
     return _conclude_along("remedy-penalty", "Chen-Tan-Zhang penalty on the component variances", steps, model,
                            split, along, data is not None,
                            f"a_n = {a} (default N^(-1/2)), S_x the data covariance with trace {trace}",
-                           {"a": a, "trace": trace}, PEN, (ctz_penalty(dim), values, "penalty"))
+                           {"a": a, "trace": trace}, PEN, (ctz_penalty(dim), values, "penalty"),
+                           "penalised log-likelihood")
 
 
 def reparam_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
@@ -245,4 +247,5 @@ def reparam_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
                            "Reparametrised variances sigma_k^2 = tau^2 gamma_k with a penalty on gamma_k", steps,
                            model, split, along, data is not None,
                            f"lambda = {lam} (default N^(-1/2)), tau^2 = {tau2} (default tr(S_x)/D), tau fixed along "
-                           "the collapse", {"lam": lam, "tau2": tau2}, PEN, (penalty, values, "penalty"))
+                           "the collapse", {"lam": lam, "tau2": tau2}, PEN, (penalty, values, "penalty"),
+                           "penalised log-likelihood")

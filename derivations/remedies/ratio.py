@@ -126,7 +126,8 @@ def ratio_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
     if m_distinct > k:
         params["bound"] = top.subs(values)
     return conclude("remedy-ratio", "Ratio constraint (Hathaway 1985): sigma_j / sigma_k >= c", steps, growing,
-                    model, assumptions, params, exact=exact, after=tuple(after))
+                    model, assumptions, params, exact=exact, after=tuple(after),
+                    objective_name="log-likelihood under the ratio constraint")
 
 
 def _condition_step(m_distinct: int, k: int, delta: sp.Expr) -> Step:

@@ -70,5 +70,5 @@ def reset_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
     assumptions = mixture_assumptions(model, data is not None) + (
         "the reset changes EM's iterates only; the objective is the plain mixture likelihood",)
     return conclude("remedy-reset", "Reset: re-initialising a collapsing component (the objective is unchanged)",
-                    steps, objective, model, assumptions, {}, symbol=L_RESET, after=(guard,),
+                    steps, objective, model, assumptions, {}, symbol=L_RESET, after=(guard,), objective_name="log-likelihood (unchanged)",
                     constants={C_SYM: split.constant})

@@ -101,4 +101,5 @@ def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
         case="remedy-ridge", title="Ridge: Sigma_k + eps I bounds the likelihood", assumptions=assumptions,
         steps=tuple(steps), log_likelihood=exact, limit_log_likelihood=limit, limit_likelihood=lim_l,
         leading_term=slope * sigma**2, model=model, sigma=sigma, parameters=(("eps", eps), ("bound", bound)),
+        objective="regularised log-likelihood", objective_symbol=L_EPS,
     )
