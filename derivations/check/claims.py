@@ -159,6 +159,7 @@ def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase
         return [_undecided(case, f"SymPy failed: {type(err).__name__}")]
     if _unevaluated(value):
         return [_undecided(case, "SymPy returned the limit unevaluated")]
+    value = _decided_signs(value)
     found = _by_cases(case, _sign_in_result(value, case), depth, done)  # e.g. oo*sign(x_n**2)
     return found or [LimitCase(case.conditions, case.side, case.expr, case.var, case.point, value,
                                case.restore, case.values)]
@@ -174,10 +175,64 @@ def _by_cases(case: LimitCase, quantity: sp.Expr | None, depth: int, done: list[
     return found
 
 
+def definite_sign(quantity: sp.Expr) -> str | None:
+    """"positive", "nonnegative", "negative", "nonpositive" or None, for all real values of the symbols.
+
+    Beyond SymPy's own assumptions: a polynomial of degree 2 is decided by completing the square
+    (its minimum over the reals, exactly), e.g. x_1**2 - 2*x_1*x_2 + x_2**2 + 1 is positive.
+    """
+    for fact in ("positive", "nonnegative", "negative", "nonpositive"):
+        if getattr(quantity, f"is_{fact}"):
+            return fact
+    for sign, flipped in ((1, {"positive": "positive", "nonnegative": "nonnegative"}),
+                          (-1, {"positive": "negative", "nonnegative": "nonpositive"})):
+        found = _quadratic_lower_bound(sign * quantity)
+        if found in flipped:
+            return flipped[found]
+    return None
+
+
+def _quadratic_lower_bound(quantity: sp.Expr) -> str | None:
+    """'positive' / 'nonnegative' when a real quadratic polynomial is bounded below by a positive / zero minimum."""
+    symbols = sorted(quantity.free_symbols, key=sp.default_sort_key)
+    if not symbols or len(symbols) > 6 or not all(symbol.is_real for symbol in symbols):
+        return None
+    try:
+        poly = sp.Poly(sp.expand(quantity), *symbols)
+    except (sp.PolynomialError, sp.GeneratorsNeeded, ValueError, TypeError):
+        return None
+    if poly.total_degree() != 2 or not all(coefficient.is_Rational for coefficient in poly.coeffs()):
+        return None
+    expr = poly.as_expr()
+    hessian = sp.hessian(expr, symbols)
+    if not hessian.is_positive_semidefinite:
+        return None
+    gradient = sp.Matrix([sp.diff(expr, symbol) for symbol in symbols])
+    try:
+        solution, free = hessian.gauss_jordan_solve(-gradient.subs({symbol: 0 for symbol in symbols}))
+    except ValueError:  # no stationary point: unbounded below along a flat direction
+        return None
+    point = {symbol: value.subs({parameter: 0 for parameter in free}) for symbol, value in zip(symbols, solution)}
+    minimum = expr.subs(point)
+    if minimum.is_positive:
+        return "positive"
+    return "nonnegative" if minimum.is_zero else None
+
+
+def _decided_signs(value: sp.Expr) -> sp.Expr:
+    """sign(q) -> 1 or -1 where the sign of q is decided for all real values (see :func:`definite_sign`)."""
+    known = {}
+    for atom in value.atoms(sp.sign):
+        sign = definite_sign(atom.args[0])
+        if sign in ("positive", "negative"):
+            known[atom] = sp.S.One if sign == "positive" else sp.S.NegativeOne
+    return value.xreplace(known) if known else value
+
+
 def _sign_in_result(value: sp.Expr, case: LimitCase) -> sp.Expr | None:
     """A quantity of unknown sign inside sign(...) in a limit SymPy returned, if any."""
     for atom in sorted(value.atoms(sp.sign), key=sp.default_sort_key):
-        quantity = _reduce(atom.args[0])
+        quantity = _reduce(sp.factor(atom.args[0]))
         if quantity is not None and case.var not in quantity.free_symbols:
             return quantity
     return None
@@ -231,8 +286,7 @@ def _reduce(quantity: sp.Expr) -> sp.Expr | None:
         elif isinstance(quantity, sp.Abs):
             quantity = quantity.args[0]
         elif quantity.is_Mul:
-            unknown = [factor for factor in quantity.args if factor.is_positive is None
-                       and factor.is_negative is None]
+            unknown = [factor for factor in quantity.args if not factor.is_positive and not factor.is_negative]
             if not unknown:
                 return None
             quantity = sorted(unknown, key=sp.default_sort_key)[0]

@@ -468,3 +468,12 @@ def _holds(left: Value, right: Value, relation: str, dps: int) -> bool | None:
     if equal:
         return None if relation in ("<", ">") else True
     return bool(_COMPARE[relation](left, right))
+
+
+def mp_inf() -> mp.mpf:
+    """+infinity in mpmath (so that callers need not import mpmath)."""
+    return mp.inf
+
+
+def mp_is_inf(value: Value) -> bool:
+    return isinstance(value, mp.mpf) and bool(mp.isinf(value))

@@ -55,6 +55,7 @@ from gmm_math.numerics.check.evidence import (
     spot_check,
     to_mp,
 )
+from gmm_math.numerics.check.evidence import mp_inf, mp_is_inf
 from gmm_math.numerics.check.time_limit import Outcome, ignore_partial, run_limited
 
 DEFAULT_TIMEOUT = 10.0
@@ -325,7 +326,29 @@ def _case_verdict(case: LimitCase, evidence: list[LimitEvidence], claim: sp.Expr
         if counter is not None:
             return "fails", _display_point(case, counter.point)
         same = True if any(check.agrees for check in checks) else None
+    if same is False:
+        # a refutation is shown at a point where the numbers confirm it, or not at all
+        witness = next((item for item in evidence if _contradicts(item, claim_here)), None)
+        if witness is None and evidence:
+            return "undecided", shown
+        if witness is not None:
+            shown = _display_point(case, witness.point)
     return {True: "holds", False: "fails", None: "undecided"}[same], shown
+
+
+def _contradicts(item: LimitEvidence, claim: sp.Expr) -> bool:
+    """Does the numeric sequence at this point end somewhere other than the claimed value?"""
+    try:
+        target = mp_value(claim, to_mp(item.point, 30), 30)
+    except Undefined:
+        return False
+    if item.estimate == "unclear":
+        return False
+    if item.estimate in ("+oo", "-oo"):
+        return not (target == (mp_inf() if item.estimate == "+oo" else -mp_inf()))
+    if mp_is_inf(target):
+        return True
+    return abs(item.value - target) > 1e-6 * max(1, abs(target))
 
 
 def _display_point(case: LimitCase, sample: Mapping[sp.Symbol, Fraction]) -> dict[str, str | None]:
