@@ -220,14 +220,15 @@ def _explain(err: Any, text: str) -> str:
         return f"the text ends too early ({hint}); expected {EXPECTED}"
     value = str(token)
     words = _TOKEN_WORDS.get(kind, "the symbol")
+    words = words if words.startswith("'") else f"{words} {value!r}"
     before = text[:token.start_pos].rstrip()
     if kind in ("NAME", "NUMBER", "LPAR", "PREFIX") and before and (before[-1].isalnum() or before[-1] in ")|_"):
-        return f"{words} {value!r}{at} follows another factor; write * for products (e.g. 2*x, not 2x)"
+        return f"{words}{at} follows another factor; write * for products (e.g. 2*x, not 2x)"
     if kind == "RPAR":
         return f"{words}{at} closes nothing or comes too early; expected {EXPECTED}"
     if kind == "REL":
-        return f"{words} {value!r}{at} is not allowed here (relations separate whole expressions, e.g. a = b <= c)"
-    return f"unexpected {words} {value!r}{at}; expected {EXPECTED}"
+        return f"{words}{at} is not allowed here (relations separate whole expressions, e.g. a = b <= c)"
+    return f"{words}{at} is not expected here; expected {EXPECTED}"
 
 
 _CHARACTER_HINTS = {

@@ -165,6 +165,8 @@ def show(value: Value | Fraction | None) -> str | None:
     """Text for a value: 15 significant digits, oo / -oo for infinities."""
     if value is None:
         return None
+    if isinstance(value, mp.mpc):
+        return "not real"
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else mp.nstr(mp.mpf(value.numerator) / value.denominator, 15)
     if isinstance(value, mp.mpf) and mp.isinf(value):
@@ -444,12 +446,24 @@ def _both(lhs: sp.Expr, rhs: sp.Expr, sample: Sample) -> tuple[Value, Value]:
     return mp_value(lhs, sample, sample.dps), mp_value(rhs, sample, sample.dps)
 
 
-def relation_check(lhs: sp.Expr, rhs: sp.Expr, relation: str, sample: Sample) -> RelationCheck:
-    """Does ``lhs RELATION rhs`` hold at this instance? A failure is confirmed at twice the precision."""
+def _one_side(expr: sp.Expr, sample: Sample) -> tuple[Value | None, str | None]:
     try:
-        left, right = _both(lhs, rhs, sample)
-    except Undefined:
-        return RelationCheck(sample.shown(), None, None, None)
+        return mp_value(expr, sample, sample.dps), None
+    except Undefined as err:
+        return None, str(err)
+
+
+def relation_check(lhs: sp.Expr, rhs: sp.Expr, relation: str, sample: Sample) -> RelationCheck:
+    """Does ``lhs RELATION rhs`` hold at this instance? A failure is confirmed at twice the precision.
+
+    An equality where exactly one side is real and the other is not real (log or square root
+    of a negative number) fails there.
+    """
+    (left, left_error), (right, right_error) = _one_side(lhs, sample), _one_side(rhs, sample)
+    if left_error or right_error:
+        one_real = relation == "=" and (left is None) != (right is None) and \
+            "not a real number" in (left_error or right_error or "")
+        return RelationCheck(sample.shown(), left, right, False if one_real else None)
     holds = _holds(left, right, relation, sample.dps)
     if holds is False:
         precise = Sample(sample.rng, sample.exact, 2 * sample.dps)

@@ -94,6 +94,10 @@ def _verdict(verdicts: Iterable[str]) -> str:
 _HOLDING = {"=": "equal", "<=": "implied", ">=": "implied", "<": "implied", ">": "implied"}
 
 
+def _value(value: Any) -> str:
+    return "undefined over the reals" if value is None else show(value)
+
+
 def _entry(check: RelationCheck) -> dict:
     return {"at": check.point, "lhs": show(check.lhs), "rhs": show(check.rhs), "agrees": check.holds}
 
@@ -165,11 +169,11 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
     numeric = [_entry(check) for check in checks]
     agreed, counter = _numbers(checks)
     counterexample = None if counter is None else {
-        "point": counter.point, "lhs": show(counter.lhs), "rhs": show(counter.rhs)}
+        "point": counter.point, "lhs": _value(counter.lhs), "rhs": _value(counter.rhs)}
     result = {"verdict": "undecided", "evidence": None, "numeric": numeric, "tried": tried,
               "counterexample": counterexample, "feedback": None, "symbolic": "during symbolic simplification"}
-    if counter is not None:
-        emit({**result, "verdict": "fails", "evidence": "numeric", "summary": _refuted(counterexample, relation)})
+    emit({**result, "verdict": "fails" if counter else "undecided", "evidence": "numeric" if counter else None,
+          "summary": _refuted(counterexample, relation)})
     if relation == "=":
         found = equivalence(lhs, rhs)
         if not found.proved and (numeric_lhs is not lhs or numeric_rhs is not rhs):
@@ -500,7 +504,7 @@ def _combine(decisions: list[tuple[str, dict]], hints: list[str], shape: dict) -
     evidence = None if verdict == "undecided" else (
         "numeric" if any(found["evidence"] == "numeric" for _, found in decisions) else "symbolic")
     reason = worst["summary"].removeprefix(f"{verdict}: ")
-    if len(decisions) > 1 or label != "compared with the line above":
+    if len(decisions) > 1 and label == "compared with the line above" or label != "compared with the line above":
         reason = f"{label}: {reason}"
     if worst["feedback"]:
         reason += f"; {worst['feedback']}"
@@ -547,7 +551,10 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     for step in plan:
         found = _settle_line(outcomes.get(step.line), timeout)
         hints.extend(found.get("hints", ()))
-        lines.append({"line": step.line, "text": step.text, "verdict": found["verdict"], "reason": found["reason"],
+        reason = found["reason"]
+        if found.get("continues") and step.previous and reason and not reason.startswith("the step line above"):
+            reason = f"compared with line {step.previous}: {reason}"
+        lines.append({"line": step.line, "text": step.text, "verdict": found["verdict"], "reason": reason,
                       "evidence": found["evidence"], "column": found["column"]})
         if found["verdict"] == "fails" and first_failure is None:
             first_failure = (step.line, found)
