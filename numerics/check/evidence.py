@@ -176,6 +176,8 @@ def show(value: Value | Fraction | None) -> str | None:
 
 def sample_value(symbol: sp.Symbol, rng: random.Random) -> Fraction:
     """A random nonzero value with three decimals in (-3, 3), respecting the symbol's sign assumptions."""
+    if symbol.is_integer and symbol.is_positive:  # a count or an index
+        return Fraction(rng.randint(1, 8))
     magnitude = Fraction(rng.randint(100, 3000), 1000)
     if symbol.is_nonnegative:
         return magnitude

@@ -117,17 +117,17 @@ def _feedback(lhs: sp.Expr, rhs: sp.Expr) -> str | None:
             coefficient, rest = term.as_coeff_Mul()
             terms.setdefault(rest, {})[side] = coefficient
     differing = [rest for rest, sides in terms.items() if sides.get("left", 0) != sides.get("right", 0)]
-    if len(differing) == 1 and len(terms[differing[0]]) == 2 and differing[0] != 1:
+    if len(differing) == 1 and len(terms[differing[0]]) == 2 and differing[0] != 1 \
+            and (terms[differing[0]]["right"] / terms[differing[0]]["left"]).is_positive:
         sides = terms[differing[0]]
-        factor = sides["right"] / sides["left"]
-        return f"the {differing[0]} term is off by a factor {factor} (this side has {sides['right']*differing[0]}, " \
-               f"the other {sides['left']*differing[0]})"
-    if not difference.is_Add:
-        return f"the sides differ by {difference}: this side is missing {difference}"
+        return (f"the {differing[0]} term is off by a factor {sides['right'] / sides['left']}: the right side has "
+                f"{sides['right'] * differing[0]}, the left side {sides['left'] * differing[0]}")
+    if not sp.expand(difference).is_Add:
+        return f"the right side is missing {difference} (left - right = {difference})"
     ratio = sp.simplify(left / right) if right != 0 else None
     if ratio is not None and ratio.is_number and ratio.is_finite and ratio != 0:
-        return f"the sides differ by a constant factor {ratio}"
-    return f"other side - this side = {_short_text(difference)}"
+        return f"the left side is {ratio} times the right side"
+    return f"left - right = {_short_text(difference)}"
 
 
 def _short_text(value: object, limit: int = 120) -> str:
