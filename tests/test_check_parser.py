@@ -368,3 +368,43 @@ def test_limit_direction_respects_the_sign_of_the_variable():
     assert domain_direction(sigma, sp.Integer(1), "-") == "-"
     with pytest.raises(GmmMathError, match="cannot approach 0 from below"):
         domain_direction(sigma, sp.Integer(0), "-")
+
+
+_GRAMMAR_TOKENS = st.sampled_from([
+    "x", "x_n", "x_{n}", "mu_k", "sigma", "sigma_1", "pi", "pi_k", "N", "K", "oo", "2", "0.5", "1e-3", "n", "m",
+    "+", "-", "*", "/", "^", "**", "^T", "(", ")", ",", "|", "||", "=", "<=", ">=", "<", ">", "!=", "..",
+    "log", "ln", "exp", "sqrt", "Abs", "det", "N(", "logN(", "sum(", "prod(", "Sum(", "Product(", "limit(",
+    " ", "n=1..N", "m != n", "(n, 1, N)", "\\", "[", "_", "{", "}", "#", ":"])
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_GRAMMAR_TOKENS, max_size=30).map("".join))
+def test_fuzz_the_grammar(text):
+    """Every token soup ends in a tree or a one-line refusal, fast (the grammar alone, no SymPy)."""
+    start = time.perf_counter()
+    for rule in ("start", "line", "relations"):
+        try:
+            expr_parser.parse_tree(text, "expression", rule)
+        except GmmMathError as err:
+            assert str(err) and "\n" not in str(err)
+            assert "invalid syntax" not in str(err)
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_GRAMMAR_TOKENS, min_size=1, max_size=20).map("".join))
+def test_fuzz_through_the_worker_ends_in_a_verdict_or_a_refusal(text):
+    """Building SymPy objects may take long: the worker's time limit ends it."""
+    import multiprocessing
+
+    from gmm_math.numerics.check.runner import check_equal
+
+    try:
+        found = check_equal(text, "x", timeout=2)["report"]
+    except GmmMathError as err:
+        assert "\n" not in str(err)
+    else:
+        assert found["verdict"] in ("holds", "fails", "undecided")
+    assert multiprocessing.active_children() == []
