@@ -451,7 +451,8 @@ def same_value(value: sp.Expr, claim: sp.Expr) -> bool | None:
 # ----------------------------------------------------------------------------------------------
 # steps files
 
-_LIMIT_START = re.compile(r"(=\s*)?limit\s*\(")
+_LIMIT_START = re.compile(r"(&?=\s*)?(limit\s*\(|\\lim(?![a-z]))")
+_LATEX_FRAME = re.compile(r"\\(begin|end)\{(align|equation|gather|multline)\*?\}|\\\[|\\\]|\$\$")
 _LET = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_{}]*)\s*(?P<op><=|>=|!=|=|<|>)\s*(?P<rest>.*)", re.DOTALL)
 RELATIONS = ("=", "<=", ">=", "<", ">")
 
@@ -506,7 +507,7 @@ def plan_steps(text: str) -> list[StepLine]:
         raw = raw.rstrip("\r")
         body = raw.strip()
         lowered = body.lower()
-        if not body or body.startswith("#"):
+        if not body or body.startswith(("#", "%")) or _LATEX_FRAME.fullmatch(body):
             plan.append(StepLine(number, raw, "comment"))
         elif lowered.startswith(("assume:", "let:")):
             rest = body.split(":", 1)[1].strip()
@@ -519,7 +520,7 @@ def plan_steps(text: str) -> list[StepLine]:
             plan.append(StepLine(number, raw, kind, rest, assumptions=assumptions, definitions=definitions,
                                  adds=adds))
         elif _LIMIT_START.match(body):
-            plan.append(StepLine(number, raw, "limit", body.lstrip("=").strip(), assumptions=assumptions,
+            plan.append(StepLine(number, raw, "limit", body.lstrip("&=").strip(), assumptions=assumptions,
                                  definitions=definitions))
         else:
             plan.append(StepLine(number, raw, "step", body, previous and previous[0], previous and previous[1],
@@ -577,9 +578,9 @@ def _naming(tree: object, context: Context) -> bool:
 
 def read_line(text: str, context: Context) -> ReadLine:
     """Parse a step line (in the worker): a chain, a continuation, or a named left side."""
-    from gmm_math.derivations.check.parser import parse_tree, source
+    from gmm_math.derivations.check.parser import parse_text, source
 
-    tree = parse_tree(text, "step", "line")
+    tree, text = parse_text(text, "step", "line")
     parts = list(tree.children)
     continues = None
     if not hasattr(parts[0], "data"):
@@ -606,9 +607,9 @@ def compose(first: str | None, second: str | None) -> str | None:
 
 def read_limit(text: str, context: Context) -> dict:
     """``limit(EXPR, VAR, POINT[, DIR]) = VALUE`` parsed (in the worker) into SymPy parts."""
-    from gmm_math.derivations.check.parser import is_tree, parse_tree, source
+    from gmm_math.derivations.check.parser import is_tree, parse_text, source
 
-    tree = parse_tree(text, "limit line", "line")
+    tree, text = parse_text(text, "limit line", "line")
     parts = [part for part in tree.children if hasattr(part, "data")]
     relations = [str(part) for part in tree.children if not hasattr(part, "data")]
     call = parts[0]

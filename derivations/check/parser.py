@@ -188,6 +188,11 @@ def _latex_to_ascii(text: str) -> str:
 
 def parse_tree(text: str, what: str = "expression", start: str = "start") -> Any:
     """Parse ``text`` with the grammar (rule ``start``: "start", "line" or "relations") and bound the tree."""
+    return parse_text(text, what, start)[0]
+
+
+def parse_text(text: str, what: str = "expression", start: str = "start") -> tuple[Any, str]:
+    """:func:`parse_tree`, and the ASCII text the tree's positions refer to (LaTeX is translated first)."""
     import lark
 
     check_text(text, what)
@@ -199,7 +204,7 @@ def parse_tree(text: str, what: str = "expression", start: str = "start") -> Any
         raise Unreadable(f"the {what} {text.strip()[:60]!r}: {_explain(err, text)}",
                          getattr(err, "column", None)) from None
     _check_size(tree, what)
-    return tree
+    return tree, text
 
 
 def _explain(err: Any, text: str) -> str:
@@ -348,7 +353,7 @@ def parse_assumptions(texts: Iterable[str]) -> Assumptions:
     substitutions: list[tuple[str, str]] = []
     for text in texts:
         try:
-            tree = parse_tree(text, "assumption", "relations")
+            tree, text = parse_text(text, "assumption", "relations")
         except Unreadable as err:
             raise Unreadable(f"{err}; an assumption reads {_ASSUME_FORM}", err.column) from None
         for chain in tree.children:
@@ -462,7 +467,7 @@ class Context:
             For anything outside the language or over a size bound (:class:`Unreadable` when
             the text does not parse).
         """
-        tree = parse_tree(text, what)
+        tree, text = parse_text(text, what)
         return self.build(tree.children[0], text, what, substitute)
 
     def build(self, tree: Any, text: str, what: str = "expression", substitute: bool = True) -> sp.Expr:
