@@ -80,4 +80,40 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
     ("weights inside a log",
      "log(pi_k*N(x_n | mu_k, sigma_k^2))\n= log(pi_k) - log(sigma_k) - log(2*pi)/2 - (x_n - mu_k)^2/(2*sigma_k^2)\n",
      "de", 2, "= log(pi_k) + log(sigma_k) - log(2*pi)/2 - (x_n - mu_k)^2/(2*sigma_k^2)"),
+    # LaTeX, as copied from a homework
+    ("LaTeX: log density",
+     r"\log \mathcal{N}(x \mid \mu, \sigma^2)" "\n"
+     r"= -\log\sigma - \frac{1}{2}\log(2\pi) - \frac{(x-\mu)^2}{2\sigma^2}" "\n",
+     "de", 2, r"= -\log\sigma - \frac{1}{2}\log(2\pi) - \frac{(x-\mu)^2}{\sigma^2}"),
+    ("LaTeX: the density formula",
+     r"\mathcal{N}(x \mid \mu, \sigma^2)" "\n"
+     r"= \frac{1}{\sqrt{2\pi}\sigma}\exp\left(-\frac{(x-\mu)^2}{2\sigma^2}\right)" "\n",
+     "de", 2, r"= \frac{1}{\sqrt{2\pi}\sigma^2}\exp\left(-\frac{(x-\mu)^2}{2\sigma^2}\right)"),
+    ("LaTeX: align block, general N",
+     "\\begin{align*}\n"
+     r"\log L(\sigma) &= \log \prod_{n=1}^{N} \mathcal{N}(x_n \mid \mu, \sigma^2) \\" "\n"
+     r"&= \sum_{n=1}^{N} \log \mathcal{N}(x_n \mid \mu, \sigma^2) \\" "\n"
+     r"&= -N \log \sigma - \frac{N}{2}\log(2\pi) - \frac{1}{2\sigma^2}\sum_{n=1}^{N} (x_n - \mu)^2 \\" "\n"
+     r"&\le -N \log \sigma - \frac{N}{2}\log(2\pi)" "\n"
+     "\\end{align*}\n",
+     "cdeeic", 5, r"&\le -N \log \sigma - N\log(2\pi)"),
+    ("LaTeX: collapse limit",
+     r"\lim_{\sigma \to 0^+} \mathcal{N}(x_1 \mid x_1, \sigma^2) = \infty" "\n",
+     "e", 1, r"\lim_{\sigma \to 0^+} \mathcal{N}(x_1 \mid x_1, \sigma^2) = 0"),
+    ("LaTeX: general collapse rate",
+     "let: S > 0\n"
+     r"\lim_{\sigma \to 0^+} \left(-N\log\sigma - \frac{S}{2\sigma^2}\right) = -\infty" "\n",
+     "de", 2, r"\lim_{\sigma \to 0^+} \left(-N\log\sigma - \frac{S}{2\sigma^2}\right) = \infty"),
+    ("LaTeX: mixture term",
+     r"\log\left(\pi_k \mathcal{N}(x_n \mid \mu_k, \sigma_k^2)\right)" "\n"
+     r"= \log \pi_k - \log \sigma_k - \frac{1}{2}\log(2\pi) - \frac{(x_n-\mu_k)^2}{2\sigma_k^2}" "\n",
+     "de", 2, r"= \log \pi_k - \frac{1}{2}\log(2\pi) - \frac{(x_n-\mu_k)^2}{2\sigma_k^2}"),
+    ("LaTeX: split off one term",
+     r"\sum_{m=1}^{N} (x_m - \mu)^2" "\n"
+     r"= (x_n - \mu)^2 + \sum_{m \ne n} (x_m - \mu)^2" "\n",
+     "de", 2, r"= \sum_{m \ne n} (x_m - \mu)^2"),
+    ("LaTeX: ridge bound",
+     "assume: eps > 0\nassume: v >= 0\n"
+     r"\mathcal{N}(x \mid \mu, v + \epsilon) \le \frac{1}{\sqrt{2\pi(v + \epsilon)}} \le \frac{1}{\sqrt{2\pi\epsilon}}" "\n",
+     "aai", 3, r"\mathcal{N}(x \mid \mu, v + \epsilon) \le \frac{1}{\sqrt{2\pi(v + \epsilon)}} \ge \frac{1}{\sqrt{2\pi\epsilon}}"),
 ]

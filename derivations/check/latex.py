@@ -19,7 +19,7 @@ from gmm_math.derivations.check.parser import MAX_DEPTH, MAX_LENGTH, MAX_NODES, 
 COMMANDS = frozenset({
     "frac", "dfrac", "sqrt", "exp", "log", "ln", "det", "left", "right", "cdot", "times", "mathcal", "sum",
     "prod", "lim", "to", "infty", "le", "leq", "ge", "geq", "leqslant", "geqslant", "ne", "neq", "mid",
-    "lvert", "rvert", "quad", "qquad", "displaystyle", "textstyle",
+    "lvert", "rvert", "lVert", "rVert", "quad", "qquad", "displaystyle", "textstyle",
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu", "nu", "xi", "pi",
     "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega", "Sigma", "Pi", "Lambda", "Gamma", "Delta",
     "Omega",

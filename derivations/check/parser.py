@@ -182,8 +182,13 @@ def _latex_to_ascii(text: str) -> str:
     except ImportError:
         raise Unreadable("LaTeX input (a backslash) is not accepted yet; write the ASCII form, "
                          "e.g. N(x | mu, sigma^2) for \\mathcal{N}(x \\mid \\mu, \\sigma^2)",
-                         text.index("\\") + 1) from None
+                         None) from None
     return latex_to_ascii(text)
+
+
+def is_latex(text: str) -> bool:
+    """LaTeX is recognised by a backslash, a braced exponent ``^{`` or an alignment ``&``."""
+    return "\\" in text or "^{" in text or "&" in text
 
 
 def parse_tree(text: str, what: str = "expression", start: str = "start") -> Any:
@@ -196,7 +201,7 @@ def parse_text(text: str, what: str = "expression", start: str = "start") -> tup
     import lark
 
     check_text(text, what)
-    if "\\" in text:
+    if is_latex(text):
         text = check_text(_latex_to_ascii(text), what)
     try:
         tree = _lark().parse(text, start=start)
