@@ -40,6 +40,17 @@ Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=3600.0,
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random numeric sample points.")]
 
 
+class InputLanguage(str, Enum):
+    auto = "auto"
+    ascii = "ascii"
+    latex = "latex"
+
+
+Input = Annotated[InputLanguage, typer.Option(
+    "--input", case_sensitive=False,
+    help="The input language: auto (LaTeX when a text has a backslash, ^{ or &), ascii or latex.")]
+
+
 class ExpressionCommand(TyperCommand):
     """A command whose arguments may start with '-' (``check equal "-log(x)" "log(1/x)"``, no '--' needed).
 
@@ -174,6 +185,7 @@ def limit(
     output: Format = OutputFormat.text,
     timeout: Timeout = 10.0,
     seed: Seed = 0,
+    language: Input = InputLanguage.auto,
 ) -> None:
     """Compute a one-sided limit with SymPy, follow it numerically with mpmath, compare with a claim.
 
@@ -182,7 +194,7 @@ def limit(
     """
     from gmm_math.numerics.check.runner import check_limit
 
-    result = check_limit(expr, var, to, claim, assume or (), timeout=timeout, seed=seed)
+    result = check_limit(expr, var, to, claim, assume or (), timeout=timeout, seed=seed, language=language.value)
     claimed = f" (claim: {claim})" if claim is not None else ""
     _finish(result, output, [f"limit of {expr} as {var} -> {to}{claimed}"])
 
@@ -195,6 +207,7 @@ def equal(
     output: Format = OutputFormat.text,
     timeout: Timeout = 10.0,
     seed: Seed = 0,
+    language: Input = InputLanguage.auto,
 ) -> None:
     """Decide whether LHS = RHS: SymPy simplification plus mpmath spot checks at random points.
 
@@ -203,7 +216,7 @@ def equal(
     """
     from gmm_math.numerics.check.runner import check_equal
 
-    result = check_equal(lhs, rhs, assume or (), timeout=timeout, seed=seed)
+    result = check_equal(lhs, rhs, assume or (), timeout=timeout, seed=seed, language=language.value)
     _finish(result, output, [f"{lhs}  =?  {rhs}"])
 
 
@@ -229,6 +242,7 @@ def steps(
         "--total-timeout", min=0.1, max=86400.0,
         help="Seconds allowed for the whole file; lines not checked by then are 'undecided'.")] = 120.0,
     seed: Seed = 0,
+    language: Input = InputLanguage.auto,
 ) -> None:
     """Check a derivation line by line: equal / implied / FAILS / undecided / UNREADABLE.
 
@@ -242,5 +256,5 @@ def steps(
     name, text = _read_steps(file, example)
     from gmm_math.numerics.check.runner import check_steps
 
-    result = check_steps(text, timeout=timeout, total_timeout=total_timeout, seed=seed)
+    result = check_steps(text, timeout=timeout, total_timeout=total_timeout, seed=seed, language=language.value)
     _finish(result, output, [f"steps file: {name}"])

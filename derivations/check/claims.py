@@ -249,7 +249,7 @@ class _KnownSymbols(Context):
     functions = {**Context.functions, "sign": (frozenset({1}), sp.sign)}
 
     def __init__(self, symbols: Mapping[str, sp.Symbol]) -> None:
-        super().__init__()
+        super().__init__(language="ascii")
         self._known = dict(symbols)
 
     def symbol(self, name: str) -> sp.Symbol:
@@ -580,7 +580,7 @@ def read_line(text: str, context: Context) -> ReadLine:
     """Parse a step line (in the worker): a chain, a continuation, or a named left side."""
     from gmm_math.derivations.check.parser import parse_text, source
 
-    tree, text = parse_text(text, "step", "line")
+    tree, text = parse_text(text, "step", "line", context.language)
     parts = list(tree.children)
     continues = None
     if not hasattr(parts[0], "data"):
@@ -609,7 +609,7 @@ def read_limit(text: str, context: Context) -> dict:
     """``limit(EXPR, VAR, POINT[, DIR]) = VALUE`` parsed (in the worker) into SymPy parts."""
     from gmm_math.derivations.check.parser import is_tree, parse_text, source
 
-    tree, text = parse_text(text, "limit line", "line")
+    tree, text = parse_text(text, "limit line", "line", context.language)
     parts = [part for part in tree.children if hasattr(part, "data")]
     relations = [str(part) for part in tree.children if not hasattr(part, "data")]
     call = parts[0]

@@ -160,12 +160,9 @@ def _lark() -> Any:
                      maybe_placeholders=False)
 
 
-@dataclass(frozen=True)
-class ParseFailure:
-    """Where and why a text is not in the language (``column`` is 1-based)."""
-
-    message: str
-    column: int | None
+def warm() -> None:
+    """Build the grammar's tables now (no user text involved), so that forked workers inherit them."""
+    _lark()
 
 
 class Unreadable(GmmMathError):
@@ -191,17 +188,27 @@ def is_latex(text: str) -> bool:
     return "\\" in text or "^{" in text or "&" in text
 
 
-def parse_tree(text: str, what: str = "expression", start: str = "start") -> Any:
+LANGUAGES = ("auto", "ascii", "latex")
+
+
+def parse_tree(text: str, what: str = "expression", start: str = "start", language: str = "auto") -> Any:
     """Parse ``text`` with the grammar (rule ``start``: "start", "line" or "relations") and bound the tree."""
-    return parse_text(text, what, start)[0]
+    return parse_text(text, what, start, language)[0]
 
 
-def parse_text(text: str, what: str = "expression", start: str = "start") -> tuple[Any, str]:
-    """:func:`parse_tree`, and the ASCII text the tree's positions refer to (LaTeX is translated first)."""
+def parse_text(text: str, what: str = "expression", start: str = "start",
+               language: str = "auto") -> tuple[Any, str]:
+    """:func:`parse_tree`, and the ASCII text the tree's positions refer to (LaTeX is translated first).
+
+    ``language`` is "ascii", "latex" or "auto" (LaTeX when :func:`is_latex` says so).
+    """
     import lark
 
+    if language not in LANGUAGES:
+        raise GmmMathError(f"the input language {language!r} is not one of {', '.join(LANGUAGES)}",
+                           parameter="language")
     check_text(text, what)
-    if is_latex(text):
+    if language == "latex" or language == "auto" and is_latex(text):
         text = check_text(_latex_to_ascii(text), what)
     try:
         tree = _lark().parse(text, start=start)
@@ -254,6 +261,7 @@ _CHARACTER_HINTS = {
     "@": "there is no matrix operator; write * for products",
     "~": "there is no '~' operator",
     "!": "write != for 'not equal'",
+    "\\": "a backslash starts LaTeX, which is read when the input language is latex or auto",
 }
 
 
@@ -343,7 +351,7 @@ class Assumptions:
     texts: tuple[str, ...] = ()
 
 
-def parse_assumptions(texts: Iterable[str]) -> Assumptions:
+def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptions:
     """Parse assumption strings such as ``"x_n > 0"``, ``"sigma != 0"``, ``"mu_j = x_n"``.
 
     Raises
@@ -358,13 +366,13 @@ def parse_assumptions(texts: Iterable[str]) -> Assumptions:
     substitutions: list[tuple[str, str]] = []
     for text in texts:
         try:
-            tree, text = parse_text(text, "assumption", "relations")
+            tree, text = parse_text(text, "assumption", "relations", language)
         except Unreadable as err:
             raise Unreadable(f"{err}; an assumption reads {_ASSUME_FORM}", err.column) from None
         for chain in tree.children:
             _add_relation(chain, text, signs, substitutions)
     result = Assumptions(signs, tuple(substitutions), texts)
-    Context(result)  # builds every substitution: bad expressions and cycles are reported now
+    Context(result, language)  # builds every substitution: bad expressions and cycles are reported now
     return result
 
 
@@ -412,8 +420,9 @@ class Context:
 
     functions = FUNCTIONS
 
-    def __init__(self, assumptions: Assumptions | None = None) -> None:
+    def __init__(self, assumptions: Assumptions | None = None, language: str = "auto") -> None:
         self.assumptions = assumptions or Assumptions()
+        self.language = language
         self._symbols: dict[str, sp.Symbol] = {}
         self.substitutions: dict[sp.Symbol, sp.Expr] = {}
         self.hints: list[str] = []
@@ -472,7 +481,7 @@ class Context:
             For anything outside the language or over a size bound (:class:`Unreadable` when
             the text does not parse).
         """
-        tree, text = parse_text(text, what)
+        tree, text = parse_text(text, what, "start", self.language)
         return self.build(tree.children[0], text, what, substitute)
 
     def build(self, tree: Any, text: str, what: str = "expression", substitute: bool = True) -> sp.Expr:

@@ -42,7 +42,7 @@ from gmm_math.derivations.check.claims import (
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.parser import Context, Unreadable, check_name, check_text, parse_assumptions
+from gmm_math.derivations.check.parser import Context, Unreadable, check_name, check_text, parse_assumptions, warm
 from gmm_math.numerics.check.evidence import (
     LimitEvidence,
     RelationCheck,
@@ -222,14 +222,14 @@ def _refuted(counterexample: dict | None, relation: str = "=") -> str:
 # jobs (run in the worker; arguments are plain text so that they pickle under 'spawn')
 
 
-def _context(assumptions: Sequence[str]) -> Context:
-    return Context(parse_assumptions(tuple(assumptions)))
+def _context(assumptions: Sequence[str], language: str = "auto") -> Context:
+    return Context(parse_assumptions(tuple(assumptions), language), language)
 
 
-def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: int, *,
+def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
               emit: Any = ignore_partial) -> Result:
     """Symbolic equivalence plus numeric checks of LHS = RHS (parsing included)."""
-    context = _context(assumptions)
+    context = _context(assumptions, language)
     lhs = context.parse(lhs_text, "left-hand side")
     rhs = context.parse(rhs_text, "right-hand side")
     hints = context.hints
@@ -252,9 +252,10 @@ def _equal_report(found: dict, hints: Sequence[str]) -> Report:
 
 
 def limit_job(expr_text: str, var_name: str, to: str, claim_text: str | None,
-              assumptions: tuple[str, ...], seed: int, *, emit: Any = ignore_partial) -> Result:
+              assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
+              emit: Any = ignore_partial) -> Result:
     """The limit by SymPy (split into cases if needed), followed numerically, compared with the claim."""
-    context = _context(assumptions)
+    context = _context(assumptions, language)
     expr = context.parse(expr_text)
     claim = None if claim_text is None else context.parse(claim_text, "claimed limit")
     return _limit(context, expr, var_name, to, claim, seed, emit)
@@ -403,10 +404,10 @@ def _unreadable(err: GmmMathError) -> dict:
     return _line("unreadable", str(err), column=getattr(err, "column", None))
 
 
-def _step_context(kind: str, adds: str | None, assumptions: tuple[str, ...],
-                  definitions: tuple[tuple[str, str], ...]) -> tuple[Context, dict[sp.Symbol, sp.Expr]]:
+def _step_context(assumptions: tuple[str, ...], definitions: tuple[tuple[str, str], ...],
+                  language: str) -> tuple[Context, dict[sp.Symbol, sp.Expr]]:
     """The context of a line (its own assumption or definition included) and the definitions, built."""
-    context = _context(assumptions)
+    context = _context(assumptions, language)
     built: dict[sp.Symbol, sp.Expr] = {}
     for name, text in definitions:
         symbol = context.symbol(check_name(name))
@@ -417,17 +418,17 @@ def _step_context(kind: str, adds: str | None, assumptions: tuple[str, ...],
 
 
 def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str, ...],
-             definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, *,
+             definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto", *,
              emit: Any = ignore_partial) -> dict:
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable')."""
     own = {"assumptions": assumptions[:-1], "definitions": assumptions}.get(adds, assumptions)
     own_definitions = definitions[:-1] if adds == "definitions" else definitions
     try:
-        _step_context(kind, None, own, own_definitions)
+        _step_context(own, own_definitions, language)
     except GmmMathError:
         return _line("undecided", "an assumption or definition above is unreadable")
     try:
-        context, built = _step_context(kind, adds, assumptions, definitions)
+        context, built = _step_context(assumptions, definitions, language)
     except GmmMathError as err:
         return _unreadable(err)
     if kind in ("assumption", "definition"):
@@ -531,7 +532,8 @@ def _settle_line(outcome: Outcome | None, timeout: float | None) -> dict:
 
 
 def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
-                total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT, seed: int = 0) -> Result:
+                total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT, seed: int = 0,
+                language: str = "auto") -> Result:
     """Check every line of a steps file; each line gets its own ``timeout``, the file ``total_timeout``.
 
     Returns a report whose ``lines`` hold one entry per line of ``text`` (verdicts in
@@ -539,12 +541,13 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     of the first failing line, and whose ``conclusions`` say what each chain of steps concludes.
     """
     plan = plan_steps(text)
+    warm()
     jobs, owners = [], []
     for step in plan:
         if step.kind == "comment":
             continue
         jobs.append((step_job, (step.kind, step.body, step.previous_text, step.assumptions, step.definitions,
-                                step.adds, seed)))
+                                step.adds, seed, language)))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
     lines, first_failure, hints = [], None, []
@@ -636,7 +639,7 @@ def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
 
 
 def check_limit(expr: str, var: str, to: str, claim: str | None = None, assume: Sequence[str] = (), *,
-                timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0) -> Result:
+                timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, language: str = "auto") -> Result:
     """Check ``lim_{var -> to} expr`` (= ``claim``, if given).
 
     Parameters
@@ -647,19 +650,23 @@ def check_limit(expr: str, var: str, to: str, claim: str | None = None, assume: 
     assume : assumption strings, e.g. ``["x_n > 0", "mu_j = x_n"]``
     timeout : seconds for the whole check, parsing included; None computes here without a limit
     seed : seed of the random sample points
+    language : "auto" (LaTeX when the text has a backslash, ``^{`` or ``&``), "ascii" or "latex"
     """
     check_name(var)
     parse_point(to)  # the documented point forms only (a cheap text check)
     for text in (expr, claim, *assume):
         if text is not None:
             check_text(text)
-    args = (expr, var, to, claim, tuple(assume), seed)
+    args = (expr, var, to, claim, tuple(assume), seed, language)
+    warm()
     return _settle(run_limited([(limit_job, args)], timeout)[0], "limit", timeout)
 
 
 def check_equal(lhs: str, rhs: str, assume: Sequence[str] = (), *, timeout: float | None = DEFAULT_TIMEOUT,
-                seed: int = 0) -> Result:
+                seed: int = 0, language: str = "auto") -> Result:
     """Check ``lhs = rhs`` symbolically and at numeric instances (see :func:`check_limit` for the options)."""
     for text in (lhs, rhs, *assume):
         check_text(text)
-    return _settle(run_limited([(equal_job, (lhs, rhs, tuple(assume), seed))], timeout)[0], "equal", timeout)
+    warm()
+    return _settle(run_limited([(equal_job, (lhs, rhs, tuple(assume), seed, language))], timeout)[0],
+                   "equal", timeout)
