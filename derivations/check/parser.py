@@ -160,9 +160,13 @@ def _lark() -> Any:
                      maybe_placeholders=False)
 
 
-def warm() -> None:
-    """Build the grammar's tables now (no user text involved), so that forked workers inherit them."""
+def warm(texts: Iterable[str | None] = (), language: str = "auto") -> None:
+    """Build the grammars' tables now (no user text is parsed), so that forked workers inherit them."""
     _lark()
+    if language == "latex" or any(text is not None and is_latex(text) for text in texts):
+        from gmm_math.derivations.check.latex import _lark as latex_tables
+
+        latex_tables()
 
 
 class Unreadable(GmmMathError):

@@ -541,7 +541,7 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     of the first failing line, and whose ``conclusions`` say what each chain of steps concludes.
     """
     plan = plan_steps(text)
-    warm()
+    warm((text,), language)
     jobs, owners = [], []
     for step in plan:
         if step.kind == "comment":
@@ -658,7 +658,7 @@ def check_limit(expr: str, var: str, to: str, claim: str | None = None, assume: 
         if text is not None:
             check_text(text)
     args = (expr, var, to, claim, tuple(assume), seed, language)
-    warm()
+    warm((expr, claim, *assume), language)
     return _settle(run_limited([(limit_job, args)], timeout)[0], "limit", timeout)
 
 
@@ -667,6 +667,6 @@ def check_equal(lhs: str, rhs: str, assume: Sequence[str] = (), *, timeout: floa
     """Check ``lhs = rhs`` symbolically and at numeric instances (see :func:`check_limit` for the options)."""
     for text in (lhs, rhs, *assume):
         check_text(text)
-    warm()
+    warm((lhs, rhs, *assume), language)
     return _settle(run_limited([(equal_job, (lhs, rhs, tuple(assume), seed, language))], timeout)[0],
                    "equal", timeout)
