@@ -234,7 +234,7 @@ def _read_steps(file: Path | None, example: str | None) -> tuple[str, str]:
 def steps(
     file: Annotated[Path | None, typer.Argument(help="A derivation, one step per line.")] = None,
     example: Annotated[str | None, typer.Option(
-        "--example", help="Check a shipped example instead: single_collapse_correct, "
+        "--example", help="Check a shipped example instead: general_n_collapse, single_collapse_correct, "
                           "single_collapse_planted_error.")] = None,
     output: Format = OutputFormat.text,
     timeout: Timeout = 10.0,
