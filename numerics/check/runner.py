@@ -36,6 +36,7 @@ from gmm_math.derivations.check.claims import (
     limit_by_cases,
     normal_sums,
     parse_point,
+    show_expr,
     plan_steps,
     read_limit,
     read_line,
@@ -120,14 +121,15 @@ def _feedback(lhs: sp.Expr, rhs: sp.Expr) -> str | None:
     if len(differing) == 1 and len(terms[differing[0]]) == 2 and differing[0] != 1 \
             and (terms[differing[0]]["right"] / terms[differing[0]]["left"]).is_positive:
         sides = terms[differing[0]]
-        return (f"the {differing[0]} term is off by a factor {sides['right'] / sides['left']}: the right side has "
-                f"{sides['right'] * differing[0]}, the left side {sides['left'] * differing[0]}")
+        return (f"the {show_expr(differing[0])} term is off by a factor {sides['right'] / sides['left']}: the right "
+                f"side has {show_expr(sides['right'] * differing[0])}, the left side "
+                f"{show_expr(sides['left'] * differing[0])}")
     if not sp.expand(difference).is_Add:
-        return f"the right side is missing {difference} (left - right = {difference})"
+        return f"the right side is missing {show_expr(difference)} (left - right = {show_expr(difference)})"
     ratio = sp.simplify(left / right) if right != 0 else None
     if ratio is not None and ratio.is_number and ratio.is_finite and ratio != 0:
         return f"the left side is {ratio} times the right side"
-    return f"left - right = {_short_text(difference)}"
+    return f"left - right = {_short_text(show_expr(difference))}"
 
 
 def _short_text(value: object, limit: int = 120) -> str:
@@ -304,7 +306,7 @@ def _condition(case: LimitCase) -> str | None:
 
 
 def _shown_limit(case: LimitCase) -> str:
-    return str(case.shown_limit) if case.limit is not None else f"undecided ({case.reason})"
+    return show_expr(case.shown_limit) if case.limit is not None else f"undecided ({case.reason})"
 
 
 def _describe(result: LimitResult) -> str:
