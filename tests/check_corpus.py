@@ -116,4 +116,13 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
      "assume: eps > 0\nassume: v >= 0\n"
      r"\mathcal{N}(x \mid \mu, v + \epsilon) \le \frac{1}{\sqrt{2\pi(v + \epsilon)}} \le \frac{1}{\sqrt{2\pi\epsilon}}" "\n",
      "aai", 3, r"\mathcal{N}(x \mid \mu, v + \epsilon) \le \frac{1}{\sqrt{2\pi(v + \epsilon)}} \ge \frac{1}{\sqrt{2\pi\epsilon}}"),
+    # D dimensions, isotropic
+    ("D dimensions: collapse rate",
+     "assume: sigma > 0\nlog N(x_1 | x_1, sigma^2 * I_D)\n= -D*log(sigma) - D*log(2*pi)/2\n"
+     "limit(-D*log(sigma) - D*log(2*pi)/2, sigma, 0, +) = oo\n",
+     "adee", 3, "= -log(sigma) - D*log(2*pi)/2"),
+    ("D dimensions: ridge bound",
+     "assume: eps > 0\nassume: v >= 0\nlog |(v + eps)*I_D| >= D*log(eps)\n"
+     "N(x | mu, (v + eps)*I_D) <= (2*pi*eps)^(-D/2)\n",
+     "aaii", 3, "log |(v + eps)*I_D| <= D*log(eps)"),
 ]

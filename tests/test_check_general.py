@@ -236,3 +236,37 @@ def test_a_refuted_limit_shows_a_point_where_the_claim_fails():
     assert 2 * (-math.log(sigma) - math.log(2 * math.pi) / 2) > 0
     mine = [entry for entry in found["numeric"] if entry["case"] == "x_1 = x_2"]
     assert all(entry["estimate"] == "oo" for entry in mine) and x == float(mine[0]["at"]["x_1"])
+
+
+# ----------------------------------------------------------------------------------------------
+# D dimensions, isotropic
+
+
+def test_d_dimensional_collapse_rate_and_ridge_bound():
+    found = steps(open_vectors())
+    assert verdicts(found) == ["assumption", "definition", "equal", "equal", "equal", "equal", "equal",
+                               "assumption", "assumption", "implied", "implied"]
+    wrong = steps("log N(x_1 | x_1, sigma^2 * I_D)\n= -log(sigma) - D*log(2*pi)/2\n")
+    assert verdicts(wrong) == ["definition", "fails"]
+    assert int(wrong["counterexample"]["point"]["D"]) >= 2  # D = 1 agrees; the refutation names a D that breaks it
+
+
+def open_vectors() -> str:
+    return ("assume: sigma > 0\nlog N(x_1 | x_1, sigma^2 * I_D)\n= -D*log(sigma) - D*log(2*pi)/2\n"
+            "limit(-D*log(sigma) - D*log(2*pi)/2, sigma, 0, +) = oo\n"
+            "log N(x_2 | x_1, sigma^2 * I_D) = -D*log(sigma) - D*log(2*pi)/2 - ||x_2 - x_1||^2/(2*sigma^2)\n"
+            "log |sigma^2 * I_D| = 2*D*log(sigma)\n"
+            "(x - mu)^T * (sigma^2*I_D)^(-1) * (x - mu) = ||x - mu||^2/sigma^2\n"
+            "assume: eps > 0\nassume: v >= 0\n"
+            "N(x | mu, (v + eps)*I_D) <= (2*pi*(v + eps))^(-D/2)\n<= (2*pi*eps)^(-D/2)\n")
+
+
+@pytest.mark.parametrize(("text", "needle"), [("log(I_D)", "of a matrix"), ("I_D", "is a matrix"),
+                                              ("N(x | mu, sigma^2*I_D + 1)", "only as c*I_D")])
+def test_matrices_outside_the_isotropic_forms_are_refused(text, needle):
+    from gmm_math.derivations.check.parser import parse_expression
+    from gmm_math.derivations.core.errors import GmmMathError
+
+    with pytest.raises(GmmMathError) as info:
+        parse_expression(text)
+    assert needle in str(info.value)

@@ -59,10 +59,10 @@ _RESERVED = {
     "Infinity": "write oo for infinity",
     "nan": "NaN is not a value (expected a number, oo, -oo or a name)",
     "zoo": "write oo or -oo (complex infinity is not accepted)",
-    "I": "I (the identity matrix) is accepted only inside a D-dimensional density; vectors are not supported yet",
-    "I_D": "I_D (the identity matrix) is not supported yet; check the D-dimensional result written out, "
-           "e.g. -D*log(sigma)",
 }
+IDENTITY_NAMES = frozenset({"I", "I_D"})
+# the D x D identity matrix, as a marker: c*IDENTITY is an isotropic covariance (see _Builder._isotropic)
+IDENTITY = sp.Symbol("I_D", positive=True)
 EXPECTED = ("an expression built from numbers, names, + - * / ^ and exp, log, sqrt, Abs, N, logN, sum, prod, "
             "e.g. log(N(x_n | mu, sigma^2))")
 _ASSUME_FORM = ('NAME > 0, NAME >= 0, NAME < 0, NAME <= 0, NAME != 0 or NAME = EXPR '
@@ -496,6 +496,8 @@ class Context:
             raise
         except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError, AttributeError) as err:
             raise GmmMathError(f"the {what} cannot be built: {type(err).__name__}") from None
+        if isinstance(expr, sp.Expr) and expr.has(IDENTITY):
+            expr = _quadratic_forms(expr, text, what)
         if not isinstance(expr, sp.Expr) or isinstance(expr, sp.Tuple):
             raise GmmMathError(f"the {what} {text.strip()[:60]!r} is not a single expression")
         if expr.has(sp.zoo, sp.nan):
@@ -504,6 +506,22 @@ class Context:
             raise GmmMathError(f"the {what} {text.strip()[:60]!r} is undefined over the reals "
                                f"(it takes a square root or logarithm of a negative number)")
         return self.substitute(expr) if substitute else expr
+
+
+def _quadratic_forms(expr: sp.Expr, text: str, what: str) -> sp.Expr:
+    """v^T (c I_D)^k v = c^k ||v||^2: the marker may remain only as a power factor of a product."""
+    def scalar(term: sp.Expr) -> sp.Expr:
+        if not term.has(IDENTITY):
+            return term
+        if term.is_Mul and all(not factor.has(IDENTITY) or factor == IDENTITY or
+                               (factor.is_Pow and factor.base == IDENTITY) for factor in term.args):
+            return term.xreplace({IDENTITY: sp.S.One})
+        if term == IDENTITY:
+            raise GmmMathError(f"the {what} {text.strip()[:60]!r} is a matrix (c*I_D), not a number")
+        raise GmmMathError(f"the {what} {text.strip()[:60]!r}: I_D is accepted in N(x | mu, c*I_D), det(c*I_D), "
+                           f"|c*I_D| and quadratic forms (x - mu)^T*(c*I_D)^(-1)*(x - mu)")
+    return sp.Add(*(scalar(term) for term in sp.Add.make_args(sp.expand(expr)))) if expr.is_Add \
+        else scalar(expr)
 
 
 def _short(value: object, limit: int = 24) -> str:
@@ -552,6 +570,9 @@ class _Builder:
         name = normal_name(str(node.children[0]))
         if name in _CONSTANTS:
             return _CONSTANTS[name]
+        if name in IDENTITY_NAMES:
+            self.context.symbol("D")
+            return IDENTITY
         base, sub = split_subscript(name)
         if sub is not None and sub in self.scope:
             return self.context.indexed(base, self.context.symbol(sub))
@@ -607,7 +628,10 @@ class _Builder:
         return self._operands(node)[0]  # scalars are their own transpose
 
     def _bars(self, node: Any) -> sp.Expr:
-        return sp.Abs(self._operands(node)[0])  # |x|; the determinant of a scalar is the scalar
+        inner = self._operands(node)[0]
+        if inner.has(IDENTITY):
+            return self._function("det", [inner])  # |Sigma| with Sigma = c*I_D
+        return sp.Abs(inner)  # |x|; the determinant of a scalar is the scalar
 
     def _norm(self, node: Any) -> sp.Expr:
         return sp.Abs(self._operands(node)[0])
@@ -636,7 +660,12 @@ class _Builder:
         if name == "det":
             if len(args) != 1:
                 raise self.fail("det takes one argument")
+            if args[0].has(IDENTITY):
+                return self._isotropic(args[0]) ** self.context.symbol("D")  # det(c*I_D) = c^D
             return args[0]  # the determinant of a scalar (1 x 1 matrix)
+        if any(arg.has(IDENTITY) for arg in args):
+            raise self.fail(f"{name}(...) of a matrix c*I_D is not accepted; write det(...) or |...| for its "
+                            f"determinant")
         functions = self.context.functions
         if name not in functions:
             raise self.fail(f"{name[:40]}(...) is not an accepted function "
@@ -663,11 +692,31 @@ class _Builder:
         if len(args) != 3:
             raise self.fail(f"{name}(x | mu, sigma^2) takes a point, a bar '|', a mean and a variance")
         variance = args[2]
+        if variance.has(IDENTITY):
+            return self._isotropic_density(name, args[0], args[1], self._isotropic(variance))
         if variance.is_Symbol and variance.is_positive and not variance.name.lower().startswith(("var", "v")):
             self.context.hints.append(
                 f"{name}(x | mu, {variance}) is read with variance {variance}, as in PRML; write "
                 f"{name}(x | mu, {variance}^2) or {name}(x, mu, {variance}) for a standard deviation {variance}")
         return _GIVEN[name](*args)
+
+    def _isotropic(self, matrix: sp.Expr) -> sp.Expr:
+        """c for c*I_D (also c*I_D + e*I_D); anything else that holds I_D is refused."""
+        expanded = sp.expand(matrix)
+        coefficient = expanded.coeff(IDENTITY, 1)
+        if coefficient == 0 or sp.expand(expanded - coefficient * IDENTITY) != 0 or coefficient.has(IDENTITY):
+            raise self.fail("a matrix is accepted only as c*I_D (an isotropic covariance), e.g. sigma^2*I_D")
+        return sp.factor(coefficient)
+
+    def _isotropic_density(self, name: str, x: sp.Expr, mu: sp.Expr, variance: sp.Expr) -> sp.Expr:
+        """The D-dimensional density with covariance variance*I_D; ||x - mu||^2 is written (x - mu)**2.
+
+        Isotropic expressions depend on x and mu only through ||x - mu||^2, so checking them with a
+        scalar square covers every value the squared norm can take.
+        """
+        dimension = self.context.symbol("D")
+        log_density = -dimension * sp.log(2 * sp.pi * variance) / 2 - (x - mu) ** 2 / (2 * variance)
+        return log_density if name == "logN" else sp.exp(log_density)
 
     def _big(self, name: str, arguments: Any) -> sp.Expr:
         children = list(arguments.children) if is_tree(arguments, "arguments") else []
