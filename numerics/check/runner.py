@@ -153,7 +153,24 @@ def _symbolic_sign(difference: sp.Expr) -> str | None:
         for fact in ("positive", "nonnegative", "negative", "nonpositive"):
             if getattr(candidate, f"is_{fact}"):
                 return fact
-    return definite_sign(difference)
+    return definite_sign(difference) or _log_sign(difference)
+
+
+def _log_sign(difference: sp.Expr) -> str | None:
+    """log(A) - log(B) with A, B > 0 has the sign of A - B (log is increasing)."""
+    terms = sp.Add.make_args(difference)
+    logs = [term for term in terms if isinstance(term, sp.log)]
+    negated = [-term for term in terms if isinstance(-term, sp.log)]
+    if len(terms) != 2 or len(logs) != 1 or len(negated) != 1:
+        return None
+    inner, other = logs[0].args[0], negated[0].args[0]
+    if not (inner.is_positive and other.is_positive):
+        return None
+    gap = sp.expand(inner - other)
+    for fact in ("positive", "nonnegative", "negative", "nonpositive"):
+        if getattr(gap, f"is_{fact}"):
+            return fact
+    return definite_sign(gap)
 
 
 def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp.Expr | None = None,
