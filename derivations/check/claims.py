@@ -16,14 +16,13 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.parser import Context, check_name, check_text, parse_assumptions
+from gmm_math.derivations.check.parser import Context, check_text
 
 MAX_CASE_DEPTH = 3
 MAX_CASES = 12
 MAX_STEP_LINES = 300
 DIRECTIONS = ("+", "-", "+-")
 _SIGN_MESSAGE = re.compile(r"Result depends on the sign of (.+)", re.DOTALL)
-_LIMIT_LINE = re.compile(r"=?\s*limit\s*\((?P<args>.*)\)\s*=\s*(?P<claim>[^=].*)", re.DOTALL)
 _POINT_FORM = 'a point such as 0+, 0-, 0 (two-sided), 1.5, oo or -oo'
 _POINT = re.compile(r"[+-]?([0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?|oo)[+-]?")
 

@@ -222,7 +222,3 @@ def _w(text: str) -> str:
 
 _ATOM = re.compile(r"[A-Za-z0-9_.]+|\|[^|]*\|")
 _CALL = re.compile(r"[A-Za-z][A-Za-z0-9_]*\(|\(")
-
-
-def _is_name(node: Any) -> bool:
-    return hasattr(node, "data") and str(node.data) in ("letter", "greek", "subscript")

@@ -80,10 +80,6 @@ def _result(report_: Report, summary: str) -> Result:
     return {"report": report_, "summary": summary}
 
 
-def _names(point: Mapping[sp.Symbol, Any]) -> dict[str, str | None]:
-    return {symbol.name: show(value) for symbol, value in point.items()}
-
-
 def _verdict(verdicts: Iterable[str]) -> str:
     verdicts = list(verdicts)
     return "fails" if "fails" in verdicts else ("undecided" if "undecided" in verdicts else "holds")
@@ -440,7 +436,7 @@ def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str,
              definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto", *,
              emit: Any = ignore_partial) -> dict:
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable')."""
-    own = {"assumptions": assumptions[:-1], "definitions": assumptions}.get(adds, assumptions)
+    own = assumptions[:-1] if adds == "assumptions" else assumptions
     own_definitions = definitions[:-1] if adds == "definitions" else definitions
     try:
         _step_context(own, own_definitions, language)
