@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from gmm_math.derivations.core.data import read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_STEPS_FILE = 1_000_000
 EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3}
-MARKS = {"holds": "holds", "fails": "FAILS", "undecided": "undecided", "assumption": "assume", "comment": ""}
+MARKS = {"equal": "equal", "implied": "implied", "fails": "FAILS", "undecided": "undecided",
+         "unreadable": "UNREADABLE", "assumption": "assume", "definition": "define", "comment": ""}
 SHOWN_STEPS = (1, 8, 16)  # which k of var = 10^-k the text output shows
 
 app = typer.Typer(
@@ -35,6 +37,49 @@ Format = Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=F
 Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=3600.0,
                                         help="Seconds allowed per claim; then the verdict is 'undecided'.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random numeric sample points.")]
+
+
+class InputLanguage(str, Enum):
+    auto = "auto"
+    ascii = "ascii"
+    latex = "latex"
+
+
+Input = Annotated[InputLanguage, typer.Option(
+    "--input", case_sensitive=False,
+    help="The input language: auto (LaTeX when a text has a backslash, ^{ or &), ascii or latex.")]
+
+
+class ExpressionCommand(TyperCommand):
+    """A command whose arguments may start with '-' (``check equal "-log(x)" "log(1/x)"``, no '--' needed).
+
+    Every token that is neither an option of the command nor an option's value is an argument.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        names: dict[str, bool] = {}
+        for param in self.params:
+            for name in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())):
+                if name.startswith("-"):
+                    names[name] = not getattr(param, "is_flag", False) and not getattr(param, "count", False)
+        options, positionals, rest = [], [], list(args)
+        while rest:
+            token = rest.pop(0)
+            if token == "--":
+                positionals.extend(rest)
+                break
+            key = token.split("=", 1)[0]
+            if key in names:
+                options.append(token)
+                if names[key] and "=" not in token and rest:
+                    options.append(rest.pop(0))
+            elif token.startswith("-") and len(token) > 1 and not token.lstrip("-").isalpha():
+                positionals.append(token)
+            elif token.startswith("-") and len(token) > 1 and token.startswith("--"):
+                options.append(token)  # an unknown long option: click reports it
+            else:
+                positionals.append(token)
+        return super().parse_args(ctx, [*options, "--", *positionals] if positionals else options)
 
 
 def _finish(result: dict[str, Any], output: OutputFormat, header: list[str]) -> None:
@@ -91,8 +136,10 @@ def _render_equal(found: dict[str, Any], summary: str) -> list[str]:
     lines = [_headline(found, summary), f"symbolic (SymPy): {found['symbolic']}"]
     tally = [entry["agrees"] for entry in found["numeric"]]
     if tally:
-        lines.append(f"numeric (mpmath, {len(tally)} random points): {tally.count(True)} agree, "
+        lines.append(f"numeric ({found.get('tried') or 'mpmath'}): {tally.count(True)} agree, "
                      f"{tally.count(False)} differ, {tally.count(None)} undefined")
+    for hint in found.get("hints") or ():
+        lines.append(f"note: {hint}")
     counter = found["counterexample"]
     if counter:
         lines.append(f"counterexample: at {_point(counter['point'])}: LHS = {counter['lhs']}, "
@@ -104,10 +151,12 @@ def _render_steps(found: dict[str, Any], summary: str) -> list[str]:
     width = min(60, max(len(line["text"].rstrip()) for line in found["lines"]))
     lines = []
     for line in found["lines"]:
-        reason = f"  <- {line['reason']}" if line["reason"] and line["verdict"] != "holds" else ""
-        if line["verdict"] == "holds" and line["reason"]:
-            reason = f"  ({line['reason']})"
-        lines.append(f"{line['line']:>4} {MARKS[line['verdict']]:>9}  {line['text'].rstrip():<{width}}{reason}"
+        holding = line["verdict"] in ("equal", "implied", "definition")
+        reason = f"  ({line['reason']})" if holding and line["reason"] else (
+            f"  <- {line['reason']}" if line["reason"] else "")
+        if line["evidence"] == "numeric" and holding:
+            reason = f"  (numeric evidence only{'; ' + line['reason'] if line['reason'] else ''})"
+        lines.append(f"{line['line']:>4} {MARKS[line['verdict']]:>10}  {line['text'].rstrip():<{width}}{reason}"
                      .rstrip())
     lines.append(_headline(found, summary))
     counter = found["counterexample"]
@@ -126,16 +175,18 @@ def _render_steps(found: dict[str, Any], summary: str) -> list[str]:
 _RENDER = {"limit": _render_limit, "equal": _render_equal, "steps": _render_steps}
 
 
-@app.command("limit")
+@app.command("limit", cls=ExpressionCommand)
 def limit(
     expr: Annotated[str, typer.Argument(help='The expression, e.g. "N(x_n, mu_j, sigma_j)".')],
     var: Annotated[str, typer.Option("--var", help="The variable that moves, e.g. sigma_j.")],
-    to: Annotated[str, typer.Option("--to", help="Where it goes: 0+, 0-, 0 (two-sided), oo, -oo.")],
+    to: Annotated[str, typer.Option("--to", help="Where it goes: 0+, 0-, 0 (two-sided), a number such as 1.5 "
+                                                 "(with + or - for one side), oo, -oo.")],
     claim: Annotated[str | None, typer.Option("--claim", help="The claimed limit, e.g. oo or 0.")] = None,
     assume: Assume = None,
     output: Format = OutputFormat.text,
     timeout: Timeout = 10.0,
     seed: Seed = 0,
+    language: Input = InputLanguage.auto,
 ) -> None:
     """Compute a one-sided limit with SymPy, follow it numerically with mpmath, compare with a claim.
 
@@ -144,12 +195,12 @@ def limit(
     """
     from gmm_math.numerics.check.runner import check_limit
 
-    result = check_limit(expr, var, to, claim, assume or (), timeout=timeout, seed=seed)
+    result = check_limit(expr, var, to, claim, assume or (), timeout=timeout, seed=seed, language=language.value)
     claimed = f" (claim: {claim})" if claim is not None else ""
     _finish(result, output, [f"limit of {expr} as {var} -> {to}{claimed}"])
 
 
-@app.command("equal")
+@app.command("equal", cls=ExpressionCommand)
 def equal(
     lhs: Annotated[str, typer.Argument(help='Left-hand side, e.g. "log(N(x, mu, sigma))".')],
     rhs: Annotated[str, typer.Argument(help='Right-hand side, e.g. "logN(x, mu, sigma)".')],
@@ -157,15 +208,16 @@ def equal(
     output: Format = OutputFormat.text,
     timeout: Timeout = 10.0,
     seed: Seed = 0,
+    language: Input = InputLanguage.auto,
 ) -> None:
     """Decide whether LHS = RHS: SymPy simplification plus mpmath spot checks at random points.
 
-    A refutation comes with a counterexample (the point and both values). An expression
-    starting with '-' must follow '--', e.g. check equal -- "-log(x)" "log(1/x)".
+    A refutation comes with a counterexample (the point and both values) and, where it can
+    be said, what differs. An expression may start with '-': check equal "-log(x)" "log(1/x)".
     """
     from gmm_math.numerics.check.runner import check_equal
 
-    result = check_equal(lhs, rhs, assume or (), timeout=timeout, seed=seed)
+    result = check_equal(lhs, rhs, assume or (), timeout=timeout, seed=seed, language=language.value)
     _finish(result, output, [f"{lhs}  =?  {rhs}"])
 
 
@@ -183,20 +235,27 @@ def _read_steps(file: Path | None, example: str | None) -> tuple[str, str]:
 def steps(
     file: Annotated[Path | None, typer.Argument(help="A derivation, one step per line.")] = None,
     example: Annotated[str | None, typer.Option(
-        "--example", help="Check a shipped example instead: single_collapse_correct, "
+        "--example", help="Check a shipped example instead: general_n_collapse, single_collapse_correct, "
                           "single_collapse_planted_error.")] = None,
     output: Format = OutputFormat.text,
     timeout: Timeout = 10.0,
+    total_timeout: Annotated[float, typer.Option(
+        "--total-timeout", min=0.1, max=86400.0,
+        help="Seconds allowed for the whole file; lines not checked by then are 'undecided'.")] = 120.0,
     seed: Seed = 0,
+    language: Input = InputLanguage.auto,
 ) -> None:
-    """Check a derivation line by line and mark each line holds / FAILS / undecided.
+    """Check a derivation line by line: equal / implied / FAILS / undecided / UNREADABLE.
 
-    Each expression line must equal the previous expression line (a leading '=' is
-    allowed). 'limit(EXPR, sigma, 0, +) = VALUE' lines are limit claims, 'assume: sigma > 0'
-    lines add assumptions for the lines below, '#' lines are comments.
+    A line is a relation chain (a = b <= c), a continuation of the line above ('= ...',
+    '<= ...'), or 'NAME = EXPR' naming an expression (log(L) = ..., L(sigma) = ...).
+    'limit(EXPR, sigma, 0, +) = VALUE' lines are limit claims, 'assume: sigma > 0' lines add
+    assumptions below, 'let: S = EXPR' defines a name ('let: S > 0' states a fact about it),
+    '#' lines are comments. A line that cannot be read is marked UNREADABLE with the column;
+    the rest of the file is still checked.
     """
     name, text = _read_steps(file, example)
     from gmm_math.numerics.check.runner import check_steps
 
-    result = check_steps(text, timeout=timeout, seed=seed)
+    result = check_steps(text, timeout=timeout, total_timeout=total_timeout, seed=seed, language=language.value)
     _finish(result, output, [f"steps file: {name}"])

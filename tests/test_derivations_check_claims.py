@@ -159,15 +159,19 @@ def test_settle_never_claims_divergence_for_a_converged_tail(tail):
 
 
 def test_shipped_examples():
-    assert example_names() == ["single_collapse_correct", "single_collapse_planted_error"]
+    assert example_names() == ["general_n_collapse", "single_collapse_correct", "single_collapse_planted_error"]
+    general = check_steps(example_path("general_n_collapse").read_text(), timeout=None)["report"]
+    assert general["verdict"] == "holds" and len(general["conclusions"]) == 3
     good = check_steps(example_path("single_collapse_correct").read_text(), timeout=None)["report"]
     assert good["verdict"] == "holds" and good["counterexample"] is None
-    checked = [line for line in good["lines"] if line["verdict"] not in ("comment", "assumption")]
-    assert len(checked) == 6 and all(line["verdict"] == "holds" for line in checked)
+    checked = [line for line in good["lines"] if line["verdict"] not in ("comment", "assumption", "definition")]
+    assert len(checked) == 5 and all(line["verdict"] == "equal" for line in checked)
+    assert all(line["evidence"] == "symbolic" for line in checked)
     bad = check_steps(example_path("single_collapse_planted_error").read_text(), timeout=None)["report"]
     marks = {line["line"]: line["verdict"] for line in bad["lines"]}
     assert bad["verdict"] == "fails" and marks[10] == "fails" and marks[14] == "fails"
-    assert marks[7] == marks[8] == marks[12] == "holds" and marks[3] == "assumption" and marks[1] == "comment"
+    assert marks[8] == marks[12] == "equal" and marks[7] == "definition"
+    assert marks[3] == "assumption" and marks[1] == "comment"
     assert bad["counterexample"]["line"] == 10
     point = bad["counterexample"]["point"]
     d, sigma = float(point["d"]), float(point["sigma"])
@@ -180,20 +184,38 @@ def test_steps_assumptions_apply_below_and_chain_skips_comments():
     text = "x*y\n# comment\nassume: mu_j = x_n\n= y*x\nlimit(N(x_n, mu_j, s), s, 0+) = oo\n= x*y + 0\n"
     found = check_steps(text, timeout=None)["report"]
     assert [line["verdict"] for line in found["lines"]] == [
-        "holds", "comment", "assumption", "holds", "holds", "holds"]
+        "definition", "comment", "assumption", "equal", "equal", "equal"]
     assert found["lines"][5]["reason"].startswith("compared with line 4")
 
 
+@pytest.mark.parametrize(("text", "line", "needle"), [
+    ("x\n= y +\n", 2, "ends too early"),
+    ("limit(x, x, 0, *) = 0", 1, "'*'"),
+    ("limit(x, x) = 0", 1, "limit(...) takes EXPR, VAR, POINT"),
+    ("limit(x, x, 0+, +) = 0", 1, "direction once"),
+    ("limit(x, x, 0+)", 1, "a limit line reads"),
+    ("assume: x > 1\nx", 1, "NAME > 0"),
+    ("assume: s = 0\nlimit(x, s, 0+) = 0", 2, "equality assumption"),
+    ("x\n= 2x\n= x", 2, "write * for products"),
+    ("x\n= x[1]\n= x", 2, "x_n or x_{n}"),
+])
+def test_a_bad_line_is_unreadable_and_the_rest_is_checked(text, line, needle):
+    found = check_steps(text, timeout=None)["report"]
+    entry = found["lines"][line - 1]
+    assert entry["verdict"] == "unreadable" and needle in entry["reason"], entry
+    assert "invalid syntax" not in entry["reason"] and "Python" not in entry["reason"]
+    assert found["verdict"] in ("undecided", "fails")
+
+
+def test_unreadable_lines_name_the_column():
+    found = check_steps("x + 1\n= 1 + x $ 2\n= x + 1", timeout=None)["report"]
+    assert [line["verdict"] for line in found["lines"]] == ["definition", "unreadable", "undecided"]
+    assert found["lines"][1]["column"] == 9 and "'$'" in found["lines"][1]["reason"]
+
+
 @pytest.mark.parametrize(("text", "needle"), [
-    ("x\n= y +\n", "line 2"),
-    ("limit(x, x, 0, *) = 0", "direction"),
-    ("limit(x, x) = 0", "limit(EXPR, VAR, POINT"),
-    ("limit(x, x, 0+, +) = 0", "direction once"),
-    ("limit(x, x, 0+)", "limit line must read"),
-    ("assume: x > 1\nx", "line 1"),
-    ("# only comments\n\n", "no expression"),
+    ("# only comments\n\n", "no step"),
     ("x\n" * 400, "at most"),
-    ("assume: s = 0\nlimit(x, s, 0+) = 0", "equality assumption"),
 ])
 def test_bad_steps_files(text, needle):
     with pytest.raises(GmmMathError) as info:

@@ -13,17 +13,48 @@ from importlib import resources
 from pathlib import Path
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.parser import Context, check_name, check_text, parse_assumptions
+from gmm_math.derivations.check.parser import Context, check_text
 
 MAX_CASE_DEPTH = 3
 MAX_CASES = 12
 MAX_STEP_LINES = 300
 DIRECTIONS = ("+", "-", "+-")
 _SIGN_MESSAGE = re.compile(r"Result depends on the sign of (.+)", re.DOTALL)
-_LIMIT_LINE = re.compile(r"=?\s*limit\s*\((?P<args>.*)\)\s*=\s*(?P<claim>[^=].*)", re.DOTALL)
-_POINT_FORM = 'a point such as 0+, 0-, 0 (two-sided), oo or -oo'
+_POINT_FORM = 'a point such as 0+, 0-, 0 (two-sided), 1.5, oo or -oo'
+_POINT = re.compile(r"[+-]?([0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?|oo)[+-]?")
+
+
+# ----------------------------------------------------------------------------------------------
+# printing in the student's language
+
+
+class _StudentPrinter(StrPrinter):
+    """SymPy's str printer, but x[n] prints as x_n and sums as sum(f, n=1..N), as the student writes them."""
+
+    printmethod = "_gmm_math_str"  # not Indexed's own _sympystr
+
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        return f"{expr.base.label}_{'_'.join(self._print(index) for index in expr.indices)}"
+
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        return self._big("sum", expr)
+
+    def _print_Product(self, expr: sp.Product) -> str:
+        return self._big("prod", expr)
+
+    def _big(self, name: str, expr: sp.Expr) -> str:
+        (index, low, high), *rest = expr.limits
+        if rest:
+            return StrPrinter._print_Sum(self, expr) if name == "sum" else StrPrinter._print_Product(self, expr)
+        return f"{name}({self._print(expr.function)}, {index}={self._print(low)}..{self._print(high)})"
+
+
+def show_expr(expr: object) -> str:
+    """An expression as the student would write it."""
+    return _StudentPrinter().doprint(expr) if isinstance(expr, sp.Basic) else str(expr)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -79,7 +110,10 @@ def parse_point(text: str) -> tuple[str, str]:
     >>> parse_point("0+"), parse_point("-oo"), parse_point("1")
     (('0', '+'), ('-oo', '+'), ('1', '+-'))
     """
-    body = check_text(text, "limit point").strip()
+    body = check_text(text, "limit point").strip().replace(" ", "")
+    if not _POINT.fullmatch(body):
+        raise GmmMathError(f"the limit point {body[:30]!r} is not {_POINT_FORM}, optionally followed by + or - "
+                           f"for a one-sided limit", parameter="to")
     if body.endswith(("+", "-")) and len(body) > 1:
         return body[:-1].strip(), body[-1]
     if body.lstrip("+-").strip() == "oo":
@@ -155,6 +189,7 @@ def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase
         return [_undecided(case, f"SymPy failed: {type(err).__name__}")]
     if _unevaluated(value):
         return [_undecided(case, "SymPy returned the limit unevaluated")]
+    value = _decided_signs(value)
     found = _by_cases(case, _sign_in_result(value, case), depth, done)  # e.g. oo*sign(x_n**2)
     return found or [LimitCase(case.conditions, case.side, case.expr, case.var, case.point, value,
                                case.restore, case.values)]
@@ -170,10 +205,64 @@ def _by_cases(case: LimitCase, quantity: sp.Expr | None, depth: int, done: list[
     return found
 
 
+def definite_sign(quantity: sp.Expr) -> str | None:
+    """"positive", "nonnegative", "negative", "nonpositive" or None, for all real values of the symbols.
+
+    Beyond SymPy's own assumptions: a polynomial of degree 2 is decided by completing the square
+    (its minimum over the reals, exactly), e.g. x_1**2 - 2*x_1*x_2 + x_2**2 + 1 is positive.
+    """
+    for fact in ("positive", "nonnegative", "negative", "nonpositive"):
+        if getattr(quantity, f"is_{fact}"):
+            return fact
+    for sign, flipped in ((1, {"positive": "positive", "nonnegative": "nonnegative"}),
+                          (-1, {"positive": "negative", "nonnegative": "nonpositive"})):
+        found = _quadratic_lower_bound(sign * quantity)
+        if found in flipped:
+            return flipped[found]
+    return None
+
+
+def _quadratic_lower_bound(quantity: sp.Expr) -> str | None:
+    """'positive' / 'nonnegative' when a real quadratic polynomial is bounded below by a positive / zero minimum."""
+    symbols = sorted(quantity.free_symbols, key=sp.default_sort_key)
+    if not symbols or len(symbols) > 6 or not all(symbol.is_real for symbol in symbols):
+        return None
+    try:
+        poly = sp.Poly(sp.expand(quantity), *symbols)
+    except (sp.PolynomialError, sp.GeneratorsNeeded, ValueError, TypeError):
+        return None
+    if poly.total_degree() != 2 or not all(coefficient.is_Rational for coefficient in poly.coeffs()):
+        return None
+    expr = poly.as_expr()
+    hessian = sp.hessian(expr, symbols)
+    if not hessian.is_positive_semidefinite:
+        return None
+    gradient = sp.Matrix([sp.diff(expr, symbol) for symbol in symbols])
+    try:
+        solution, free = hessian.gauss_jordan_solve(-gradient.subs({symbol: 0 for symbol in symbols}))
+    except ValueError:  # no stationary point: unbounded below along a flat direction
+        return None
+    point = {symbol: value.subs({parameter: 0 for parameter in free}) for symbol, value in zip(symbols, solution)}
+    minimum = expr.subs(point)
+    if minimum.is_positive:
+        return "positive"
+    return "nonnegative" if minimum.is_zero else None
+
+
+def _decided_signs(value: sp.Expr) -> sp.Expr:
+    """sign(q) -> 1 or -1 where the sign of q is decided for all real values (see :func:`definite_sign`)."""
+    known = {}
+    for atom in value.atoms(sp.sign):
+        sign = definite_sign(atom.args[0])
+        if sign in ("positive", "negative"):
+            known[atom] = sp.S.One if sign == "positive" else sp.S.NegativeOne
+    return value.xreplace(known) if known else value
+
+
 def _sign_in_result(value: sp.Expr, case: LimitCase) -> sp.Expr | None:
     """A quantity of unknown sign inside sign(...) in a limit SymPy returned, if any."""
     for atom in sorted(value.atoms(sp.sign), key=sp.default_sort_key):
-        quantity = _reduce(atom.args[0])
+        quantity = _reduce(sp.factor(atom.args[0]))
         if quantity is not None and case.var not in quantity.free_symbols:
             return quantity
     return None
@@ -190,7 +279,7 @@ class _KnownSymbols(Context):
     functions = {**Context.functions, "sign": (frozenset({1}), sp.sign)}
 
     def __init__(self, symbols: Mapping[str, sp.Symbol]) -> None:
-        super().__init__()
+        super().__init__(language="ascii")
         self._known = dict(symbols)
 
     def symbol(self, name: str) -> sp.Symbol:
@@ -227,8 +316,7 @@ def _reduce(quantity: sp.Expr) -> sp.Expr | None:
         elif isinstance(quantity, sp.Abs):
             quantity = quantity.args[0]
         elif quantity.is_Mul:
-            unknown = [factor for factor in quantity.args if factor.is_positive is None
-                       and factor.is_negative is None]
+            unknown = [factor for factor in quantity.args if not factor.is_positive and not factor.is_negative]
             if not unknown:
                 return None
             quantity = sorted(unknown, key=sp.default_sort_key)[0]
@@ -323,16 +411,42 @@ class Equivalence:
         if self.proved:
             return f"{self.method}(LHS - RHS) = 0"
         if self.refuted:
-            return f"{self.method}(LHS - RHS) = {self.residual} (not 0)"
-        return f"{self.method}(LHS - RHS) = {self.residual} (not reduced to 0)"
+            return f"{self.method}(LHS - RHS) = {show_expr(self.residual)} (not 0)"
+        return f"{self.method}(LHS - RHS) = {show_expr(self.residual)} (not reduced to 0)"
 
 
 def _expand_log(expr: sp.Expr) -> sp.Expr:
     return sp.expand_log(sp.expand(expr), force=False)
 
 
+def _split_sum(total: sp.Sum) -> sp.Expr:
+    """Sum(c*f + g) -> c*Sum(f) + Sum(g) for c free of the index; Sum(c) -> (number of terms)*c."""
+    if len(total.limits) != 1:
+        return total
+    (index, low, high), = total.limits
+    result = sp.S.Zero
+    for term in sp.Add.make_args(sp.expand(_expand_log(total.function))):
+        constant, rest = term.as_independent(index, as_Add=False)
+        result += constant * ((high - low + 1) if rest == 1 else sp.Sum(rest, (index, low, high)))
+    return result
+
+
+def _log_of_product(node: sp.log) -> sp.Expr:
+    product = node.args[0]
+    return sp.Sum(sp.log(product.function), *product.limits)
+
+
+def normal_sums(expr: sp.Expr) -> sp.Expr:
+    """log(Product(f)) -> Sum(log f) (f > 0), then sums split into constant multiples of simple sums."""
+    expr = expr.replace(lambda node: isinstance(node, sp.log) and isinstance(node.args[0], sp.Product)
+                        and node.args[0].function.is_positive, _log_of_product)
+    expr = expr.replace(lambda node: isinstance(node, sp.Sum), _split_sum)
+    return sp.expand(_expand_log(expr))
+
+
 _TRANSFORMS: tuple[tuple[str, Callable[[sp.Expr], sp.Expr]], ...] = (
     ("expand", sp.expand),
+    ("sums", normal_sums),
     ("expand_log", _expand_log),
     ("simplify(expand_log)", lambda expr: sp.simplify(_expand_log(expr))),
     ("simplify", sp.simplify),
@@ -367,124 +481,184 @@ def same_value(value: sp.Expr, claim: sp.Expr) -> bool | None:
 # ----------------------------------------------------------------------------------------------
 # steps files
 
+_LIMIT_START = re.compile(r"(&?=\s*)?(limit\s*\(|\\lim(?![a-z]))")
+_LATEX_FRAME = re.compile(r"\\(begin|end)\{(align|equation|gather|multline)\*?\}|\\\[|\\\]|\$\$")
+_LET = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_{}]*)\s*(?P<op><=|>=|!=|=|<|>)\s*(?P<rest>.*)", re.DOTALL)
+RELATIONS = ("=", "<=", ">=", "<", ">")
+
 
 @dataclass(frozen=True)
 class StepLine:
-    """One line of a steps file.
+    """One line of a steps file, classified by its text alone (parsing happens in the worker).
 
     Attributes
     ----------
     line : 1-based line number
     text : the line as written
-    kind : "comment", "assumption", "expression" or "limit"
-    expr : expression text (expression and limit lines)
-    previous : for expression lines, the line number of the previous expression line (None: first)
-    previous_expr : its expression text
-    var, point, direction, claim : for limit lines
-    assumptions : assumption strings in force on this line
+    kind : "comment", "assumption", "definition", "limit" or "step"
+    body : the text after the ``assume:``/``let:`` prefix (or the whole line)
+    previous : for step lines, the number of the previous step line (None: none)
+    previous_text : its text
+    assumptions : assumption strings in force on this line (``let: S > 0`` facts included)
+    definitions : (name, expression text) of the ``let: S = ...`` lines, this one included
+    adds : for assumption and definition lines, which of the two tuples this line extended
     """
 
     line: int
     text: str
     kind: str
-    expr: str | None = None
+    body: str = ""
     previous: int | None = None
-    previous_expr: str | None = None
-    var: str | None = None
-    point: str | None = None
-    direction: str | None = None
-    claim: str | None = None
+    previous_text: str | None = None
     assumptions: tuple[str, ...] = ()
-
-
-def _split_arguments(text: str) -> list[str]:
-    """Split on commas outside parentheses."""
-    parts, depth, current = [], 0, []
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [part.strip() for part in parts]
-
-
-def parse_limit_line(text: str) -> dict[str, str] | None:
-    """``limit(EXPR, VAR, POINT[, DIR]) = VALUE`` -> its parts, or None when the line is not a limit."""
-    match = _LIMIT_LINE.fullmatch(text.strip())
-    if match is None:
-        return None
-    args = _split_arguments(match.group("args"))
-    if len(args) not in (3, 4) or not all(args):
-        raise GmmMathError("a limit line must read limit(EXPR, VAR, POINT, +) = VALUE "
-                           "(direction +, - or omitted for two-sided; POINT may be 0+ or oo)")
-    point, direction = parse_point(args[2])
-    if len(args) == 4:
-        if args[3] not in DIRECTIONS:
-            raise GmmMathError(f"the limit direction {args[3]!r} is not +, - or +-")
-        if point != args[2]:
-            raise GmmMathError(f"give the direction once: either {args[2]!r} or {args[3]!r}")
-        direction = args[3]
-    return {"expr": args[0], "var": check_name(args[1]), "point": point, "direction": direction,
-            "claim": match.group("claim").strip()}
+    definitions: tuple[tuple[str, str], ...] = ()
+    adds: str | None = None
 
 
 def plan_steps(text: str) -> list[StepLine]:
-    """Classify and validate every line of a steps file (bad lines raise GmmMathError naming the line).
+    """Classify every line of a steps file by its text (no expression is parsed here).
 
-    Expression lines must each equal the previous expression line; ``limit(...) = VALUE`` lines
-    are claims of their own; ``assume:`` lines add assumptions for the lines after them;
-    ``#`` lines and blank lines are comments.
+    ``#`` lines and blank lines are comments, ``assume: ...`` adds assumptions for the lines
+    below, ``let: S = EXPR`` defines a name and ``let: S > 0`` states a fact about it,
+    ``limit(EXPR, VAR, POINT, DIR) = VALUE`` is a limit claim, any other line is a step:
+    a relation chain, a continuation ``= EXPR`` / ``<= EXPR`` of the previous step line, or
+    ``NAME = EXPR`` naming an expression.
     """
+    if not isinstance(text, str):
+        raise GmmMathError("the steps file must be text")
     lines = text.splitlines()
     if len(lines) > MAX_STEP_LINES:
         raise GmmMathError(f"the steps file has {len(lines)} lines; at most {MAX_STEP_LINES} are accepted")
     assumptions: tuple[str, ...] = ()
+    definitions: tuple[tuple[str, str], ...] = ()
     previous: tuple[int, str] | None = None
     plan: list[StepLine] = []
     for number, raw in enumerate(lines, start=1):
-        try:
-            step = _plan_line(number, raw.rstrip("\r"), assumptions, previous)
-        except GmmMathError as err:
-            raise GmmMathError(f"line {number}: {err}") from None
-        if step.kind == "assumption":
-            assumptions = step.assumptions
-        if step.kind == "expression":
-            previous = (number, step.expr)
-        plan.append(step)
-    if not any(step.kind in ("expression", "limit") for step in plan):
-        raise GmmMathError("the steps file has no expression or limit lines (expected one step per line, "
+        raw = raw.rstrip("\r")
+        body = raw.strip()
+        lowered = body.lower()
+        if not body or body.startswith(("#", "%")) or _LATEX_FRAME.fullmatch(body):
+            plan.append(StepLine(number, raw, "comment"))
+        elif lowered.startswith(("assume:", "let:")):
+            rest = body.split(":", 1)[1].strip()
+            match = _LET.fullmatch(rest) if lowered.startswith("let:") else None
+            if match and match.group("op") == "=":
+                definitions, adds = (*definitions, (match.group("name"), match.group("rest").strip())), "definitions"
+            else:
+                assumptions, adds = (*assumptions, rest), "assumptions"
+            kind = "definition" if lowered.startswith("let:") else "assumption"
+            plan.append(StepLine(number, raw, kind, rest, assumptions=assumptions, definitions=definitions,
+                                 adds=adds))
+        elif _LIMIT_START.match(body):
+            plan.append(StepLine(number, raw, "limit", body.lstrip("&=").strip(), assumptions=assumptions,
+                                 definitions=definitions))
+        else:
+            plan.append(StepLine(number, raw, "step", body, previous and previous[0], previous and previous[1],
+                                 assumptions, definitions))
+            previous = (number, body)
+    if not any(step.kind in ("step", "limit") for step in plan):
+        raise GmmMathError("the steps file has no step or limit lines (expected one step per line, "
                            "e.g. log(N(x, mu, sigma)) then = logN(x, mu, sigma))")
     return plan
 
 
-def _plan_line(number: int, raw: str, assumptions: tuple[str, ...],
-               previous: tuple[int, str] | None) -> StepLine:
-    body = raw.strip()
-    if not body or body.startswith("#"):
-        return StepLine(number, raw, "comment")
-    if body.lower().startswith("assume:"):
-        added = (*assumptions, body[len("assume:"):].strip())
-        parse_assumptions(added)
-        return StepLine(number, raw, "assumption", assumptions=added)
-    context = Context(parse_assumptions(assumptions))
-    limit = parse_limit_line(body)
-    if limit is None and re.match(r"=?\s*limit\s*\(", body):
-        raise GmmMathError("a limit line must read limit(EXPR, VAR, POINT, +) = VALUE")
-    if limit is not None:
-        for key in ("expr", "point", "claim"):
-            context.parse(limit[key], "limit " + ("value" if key == "claim" else key))
-        if context.symbol(limit["var"]) in context.substitutions:
-            raise GmmMathError(f"the limit variable {limit['var']} has an equality assumption")
-        limit["direction"] = domain_direction(context.symbol(limit["var"]), context.parse(limit["point"]),
-                                              limit["direction"])
-        return StepLine(number, raw, "limit", assumptions=assumptions, **limit)
-    expr = body[1:].strip() if body.startswith("=") and not body.startswith("==") else body
-    context.parse(expr)
-    return StepLine(number, raw, "expression", expr=expr, previous=previous and previous[0],
-                    previous_expr=previous and previous[1], assumptions=assumptions)
+@dataclass(frozen=True)
+class ReadLine:
+    """A step line parsed: its expressions and the relations between them.
+
+    Attributes
+    ----------
+    continues : the relation a continuation line starts with ("=", "<=", ...), else None
+    name : the text of a named left side (``log(L)``, ``L(sigma)``), else None
+    exprs : the expressions of the chain, in order (after the named left side)
+    relations : relations between consecutive expressions (len(exprs) - 1 of them)
+    texts : the source text of each expression
+    """
+
+    continues: str | None
+    name: str | None
+    exprs: tuple[sp.Expr, ...]
+    relations: tuple[str, ...]
+    texts: tuple[str, ...]
+
+
+def _relation(token: object) -> str:
+    value = "=" if str(token) == "==" else str(token)
+    if value not in RELATIONS:
+        raise GmmMathError(f"a step relates expressions by =, <=, >=, < or >, not {value!r}")
+    return value
+
+
+def _naming(tree: object, context: Context) -> bool:
+    """Is this left side a bare name (optionally a call of an unknown function, optionally inside log)?"""
+    from gmm_math.derivations.check.parser import BIG_OPERATORS, FUNCTIONS, is_tree
+
+    if is_tree(tree, "apply", "call") and str(tree.children[0]) in ("log", "ln"):
+        inner = tree.children[1]
+        inner = inner.children[0] if is_tree(inner, "operand", "arguments") and len(inner.children) == 1 else inner
+        return _naming(inner, context)
+    if is_tree(tree, "name"):
+        return str(tree.children[0]) not in ("pi", "E", "oo")
+    if is_tree(tree, "call"):
+        name = str(tree.children[0])
+        return name not in FUNCTIONS and name not in BIG_OPERATORS and name not in ("limit", "det") \
+            and all(is_tree(arg, "name") for arg in tree.children[1].children)
+    return False
+
+
+def read_line(text: str, context: Context) -> ReadLine:
+    """Parse a step line (in the worker): a chain, a continuation, or a named left side."""
+    from gmm_math.derivations.check.parser import parse_text, source
+
+    tree, text = parse_text(text, "step", "line", context.language)
+    parts = list(tree.children)
+    continues = None
+    if not hasattr(parts[0], "data"):
+        continues, parts = _relation(parts[0]), parts[1:]
+    trees, relations = parts[0::2], [_relation(token) for token in parts[1::2]]
+    name = None
+    if continues is None and len(trees) >= 2 and relations[0] == "=" and _naming(trees[0], context):
+        name, trees, relations = source(trees[0], text).strip(), trees[1:], relations[1:]
+    exprs = tuple(context.build(item, text, "step") for item in trees)
+    return ReadLine(continues, name, exprs, tuple(relations), tuple(source(item, text).strip() for item in trees))
+
+
+_COMPOSED = {("=", r): r for r in RELATIONS} | {(r, "="): r for r in RELATIONS} | {
+    ("<=", "<="): "<=", ("<=", "<"): "<", ("<", "<="): "<", ("<", "<"): "<",
+    (">=", ">="): ">=", (">=", ">"): ">", (">", ">="): ">", (">", ">"): ">"}
+
+
+def compose(first: str | None, second: str | None) -> str | None:
+    """The relation a chain concludes: a = b <= c gives a <= c; a <= b >= c concludes nothing (None)."""
+    if first is None or second is None:
+        return None
+    return _COMPOSED.get((first, second))
+
+
+def read_limit(text: str, context: Context) -> dict:
+    """``limit(EXPR, VAR, POINT[, DIR]) = VALUE`` parsed (in the worker) into SymPy parts."""
+    from gmm_math.derivations.check.parser import is_tree, parse_text, source
+
+    tree, text = parse_text(text, "limit line", "line", context.language)
+    parts = [part for part in tree.children if hasattr(part, "data")]
+    relations = [str(part) for part in tree.children if not hasattr(part, "data")]
+    call = parts[0]
+    if not (is_tree(call, "call") and str(call.children[0]) == "limit") or len(parts) != 2 or relations != ["="]:
+        raise GmmMathError("a limit line reads limit(EXPR, VAR, POINT, +) = VALUE "
+                           "(direction +, - or omitted for two-sided; POINT may be 0+ or oo)")
+    args = list(call.children[1].children) if is_tree(call.children[1], "arguments") else []
+    if len(args) not in (3, 4):
+        raise GmmMathError("limit(...) takes EXPR, VAR, POINT and optionally a direction + or -")
+    if not is_tree(args[1], "name"):
+        raise GmmMathError("the second argument of limit(...) is the variable, e.g. sigma")
+    point_text = source(args[2], text).replace(" ", "")
+    if len(args) == 4:
+        if not is_tree(args[3], "side") or point_text.endswith(("+", "-")):
+            raise GmmMathError("give the direction once, as the fourth argument + or - (or as 0+)")
+        point_text += str(args[3].children[0])
+    return {"expr": context.build(args[0], text, "limit expression"), "var": str(args[1].children[0]),
+            "to": point_text, "claim": context.build(parts[1], text, "limit value"),
+            "expr_text": source(args[0], text), "claim_text": source(parts[1], text)}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,32 +1,34 @@
-"""A safe expression language for checking derivations, parsed with an ``ast`` whitelist.
+"""The checking language: a lark grammar (``grammar.lark``) and a builder from its tree to SymPy.
 
-User text is never given to ``eval``, ``exec``, ``sympify`` or ``parse_expr``.
-It is parsed by :func:`ast.parse` (mode ``"eval"``) after raw-text checks,
-every node is checked against a whitelist and a size budget, and SymPy objects
-are built directly from the checked tree.
+User text is never given to ``eval``, ``exec``, ``sympify`` or ``parse_expr``: it is
+checked raw (length, characters), parsed by a LALR(1) grammar, its tree is bounded
+(nodes, depth, number sizes, exponents) and SymPy objects are built from the tree.
 
-The language: numbers (``3``, ``0.25``, ``1e-5``, all exact rationals), names
-(``x_n``, ``x1``, ``mu_k``, ``sigma``), the constants ``pi``, ``E`` and ``oo``,
-``+ - * / **`` and parentheses, and the functions ``exp``, ``log``, ``sqrt``,
-``Abs``, ``N(x, mu, sigma)`` (normal density, standard deviation ``sigma``) and
-``logN(x, mu, sigma)`` (its logarithm). Greek letters are spelled out.
-Every symbol is real; ``sigma``, ``s`` and their subscripted forms
-(``sigma_j``, ``s2``) are positive unless an assumption says otherwise.
+The language (README "Checking reasoning" has the grammar and the precedences):
+numbers (exact rationals), names (``x_n``, ``x_{n}``, ``mu_k``, ``sigma_1``), the constants
+``pi``, ``E``, ``oo``; ``+ - * /``, ``^`` and ``**`` (power), parentheses, ``|x|``, ``||x||``;
+``exp``, ``log``/``ln``, ``sqrt``, ``Abs``; ``N(x | mu, sigma^2)`` (PRML: the second parameter
+is the variance), ``N(x, mu, sigma)`` (the standard deviation), ``logN`` likewise;
+``sum(f, n=1..N)``, ``sum(f, m=1..N, m != n)``, ``prod(...)``, ``Sum(f, (n, 1, N))``,
+``Product(...)``. Every symbol is real; ``sigma``, ``s`` (and subscripted forms) and weights
+``pi_k`` are positive; ``N``, ``K``, ``D``, ``M`` are positive integers (counts), and so are the
+index letters ``i``, ``j``, ``k``, ``l``, ``m``, ``n``. Inside a sum over ``n``, ``x_n`` is the
+indexed quantity ``x[n]``.
 
-Assumptions (``--assume`` / ``assume:`` lines): ``NAME > 0``, ``NAME >= 0``,
-``NAME < 0``, ``NAME <= 0``, ``NAME != 0`` (also with ``0`` on the left) and
-``NAME = EXPR`` (a substitution, e.g. ``mu_j = x_n``); several may be joined by
-commas.
+Assumptions (``assume:`` lines): ``NAME > 0``, ``>= 0``, ``< 0``, ``<= 0``, ``!= 0`` (also with
+``0`` on the left) and ``NAME = EXPR`` (a substitution); several may be joined by commas.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
+from importlib import resources
+from typing import Any
 
 import sympy as sp
 
@@ -41,35 +43,37 @@ MAX_INT_DIGITS = 40
 MAX_EXPONENT = 1000
 MAX_NUMBER_BITS = 8000
 MAX_ASSUMPTIONS = 50
+MAX_SUM_NESTING = 3
 
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_POSITIVE_NAME = re.compile(r"(sigma|s)(_\w+|\d+)?")
-_SINGLE_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
+_POSITIVE_NAME = re.compile(r"(sigma|s|pi)(_\w+|\d+)?")
+_POSITIVE_BASES = frozenset({"sigma", "s", "pi"})
+_WEIGHT_BASES = frozenset({"pi"})
+COUNTS = frozenset({"N", "K", "D", "M"})
+INDEX_LETTERS = frozenset("ijklmn")
 _CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}
 _RESERVED = {
     "e": "write E for Euler's number or exp(...)",
     "inf": "write oo for infinity",
     "infinity": "write oo for infinity",
     "Infinity": "write oo for infinity",
-    "ln": "write log(...) for the natural logarithm",
     "nan": "NaN is not a value (expected a number, oo, -oo or a name)",
     "zoo": "write oo or -oo (complex infinity is not accepted)",
 }
-_EXPECTED = ("an expression built from numbers, names, + - * / ** and exp, log, sqrt, Abs, N, logN, "
-             "e.g. log(N(x_n, mu, sigma))")
+IDENTITY_NAMES = frozenset({"I", "I_D"})
+# the D x D identity matrix, as a marker: c*IDENTITY is an isotropic covariance (see _Builder._isotropic)
+IDENTITY = sp.Symbol("I_D", positive=True)
+EXPECTED = ("an expression built from numbers, names, + - * / ^ and exp, log, sqrt, Abs, N, logN, sum, prod, "
+            "e.g. log(N(x_n | mu, sigma^2))")
 _ASSUME_FORM = ('NAME > 0, NAME >= 0, NAME < 0, NAME <= 0, NAME != 0 or NAME = EXPR '
                 '(e.g. "x_n > 0", "mu_j = x_n"; for x != y write "x = y + d" and "d != 0")')
 
 # Sign sets: which of the signs -1, 0, +1 a symbol may take.
-_RELATION_SIGNS: dict[type, frozenset[int]] = {
-    ast.Gt: frozenset({1}),
-    ast.Lt: frozenset({-1}),
-    ast.GtE: frozenset({0, 1}),
-    ast.LtE: frozenset({-1, 0}),
-    ast.NotEq: frozenset({-1, 1}),
+_RELATION_SIGNS: dict[str, frozenset[int]] = {
+    ">": frozenset({1}), "<": frozenset({-1}), ">=": frozenset({0, 1}), "<=": frozenset({-1, 0}),
+    "!=": frozenset({-1, 1}),
 }
-_MIRRORED: dict[type, type] = {ast.Gt: ast.Lt, ast.Lt: ast.Gt, ast.GtE: ast.LtE, ast.LtE: ast.GtE,
-                               ast.NotEq: ast.NotEq, ast.Eq: ast.Eq}
+MIRRORED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!=", "=": "=", "==": "="}
 _SIGN_ASSUMPTIONS: dict[frozenset[int], dict[str, bool]] = {
     frozenset({1}): {"positive": True},
     frozenset({-1}): {"negative": True},
@@ -79,72 +83,49 @@ _SIGN_ASSUMPTIONS: dict[frozenset[int], dict[str, bool]] = {
     frozenset({-1, 0, 1}): {},
 }
 
+# what a token is, in the words of an error message
+_TOKEN_WORDS = {
+    "NAME": "the name", "NUMBER": "the number", "PREFIX": "the function", "LPAR": "'('", "RPAR": "')'",
+    "COMMA": "','", "REL": "the relation", "POW": "the power", "PLUS": "'+'", "MINUS": "'-'",
+    "STAR": "'*'", "SLASH": "'/'", "VBAR": "'|'", "$END": "the end",
+}
 
-def _gaussian(x: sp.Expr, mu: sp.Expr, sigma: sp.Expr) -> sp.Expr:
+
+def gaussian(x: sp.Expr, mu: sp.Expr, sigma: sp.Expr) -> sp.Expr:
+    """The normal density with standard deviation ``sigma``."""
     return sp.exp(-(x - mu) ** 2 / (2 * sigma**2)) / (sp.sqrt(2 * sp.pi) * sigma)
 
 
-def _log_gaussian(x: sp.Expr, mu: sp.Expr, sigma: sp.Expr) -> sp.Expr:
+def log_gaussian(x: sp.Expr, mu: sp.Expr, sigma: sp.Expr) -> sp.Expr:
+    """Its logarithm, written out."""
     return -sp.log(sigma) - sp.log(2 * sp.pi) / 2 - (x - mu) ** 2 / (2 * sigma**2)
 
 
-# name -> (allowed argument counts, builder)
+def _variance_gaussian(x: sp.Expr, mu: sp.Expr, variance: sp.Expr) -> sp.Expr:
+    return sp.exp(-(x - mu) ** 2 / (2 * variance)) / sp.sqrt(2 * sp.pi * variance)
+
+
+def _variance_log_gaussian(x: sp.Expr, mu: sp.Expr, variance: sp.Expr) -> sp.Expr:
+    return -sp.log(variance) / 2 - sp.log(2 * sp.pi) / 2 - (x - mu) ** 2 / (2 * variance)
+
+
+# name -> (allowed argument counts, builder); N and logN with a bar are handled by _given
 FUNCTIONS: dict[str, tuple[frozenset[int], Callable[..., sp.Expr]]] = {
     "exp": (frozenset({1}), sp.exp),
     "log": (frozenset({1, 2}), sp.log),
+    "ln": (frozenset({1}), sp.log),
     "sqrt": (frozenset({1}), sp.sqrt),
     "Abs": (frozenset({1}), sp.Abs),
-    "N": (frozenset({3}), _gaussian),
-    "logN": (frozenset({3}), _log_gaussian),
+    "N": (frozenset({3}), gaussian),
+    "logN": (frozenset({3}), log_gaussian),
 }
+_GIVEN: dict[str, Callable[..., sp.Expr]] = {"N": _variance_gaussian, "logN": _variance_log_gaussian}
+BIG_OPERATORS: dict[str, type] = {"sum": sp.Sum, "Sum": sp.Sum, "prod": sp.Product, "Product": sp.Product}
+SPECIAL = frozenset({"limit", "det"})
 
-_BINARY: dict[type, Callable[[sp.Expr, sp.Expr], sp.Expr]] = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b,
-}
-_UNARY: dict[type, Callable[[sp.Expr], sp.Expr]] = {
-    ast.USub: lambda a: -a,
-    ast.UAdd: lambda a: a,
-}
 
-# Friendly names for rejected node types; anything else is reported by its class name.
-_REJECTED: dict[type, str] = {
-    ast.Attribute: "attribute access (.)",
-    ast.Subscript: "subscripts ([...])",
-    ast.Lambda: "lambda expressions",
-    ast.ListComp: "comprehensions",
-    ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "comprehensions",
-    ast.JoinedStr: "f-strings",
-    ast.Starred: "starred arguments (*)",
-    ast.NamedExpr: "assignment expressions (:=)",
-    ast.Compare: "comparisons",
-    ast.BoolOp: "and/or",
-    ast.IfExp: "if-expressions",
-    ast.Tuple: "tuples (a comma outside a function call)",
-    ast.List: "lists",
-    ast.Dict: "dicts",
-    ast.Set: "sets",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
-    ast.Slice: "slices",
-}
-_REJECTED_OPERATORS: dict[type, str] = {
-    ast.BitXor: "^ (write ** for powers)",
-    ast.FloorDiv: "// (write / for division)",
-    ast.Mod: "%",
-    ast.MatMult: "@",
-    ast.BitAnd: "&",
-    ast.BitOr: "|",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-    ast.Invert: "~",
-    ast.Not: "not",
-}
+# ----------------------------------------------------------------------------------------------
+# raw text and the grammar
 
 
 def check_text(text: object, what: str = "expression") -> str:
@@ -166,36 +147,161 @@ def check_text(text: object, what: str = "expression") -> str:
             raise GmmMathError(f"the {what} contains the control character U+{ord(char):04X} "
                                f"at position {position}")
     if not text.strip():
-        raise GmmMathError(f"the {what} is empty (expected {_EXPECTED})")
+        raise GmmMathError(f"the {what} is empty (expected {EXPECTED})")
     return text
 
 
-def _parse_tree(text: str, what: str) -> ast.expr:
+@cache
+def _lark() -> Any:
+    import lark
+
+    grammar = resources.files("gmm_math.derivations.check").joinpath("grammar.lark").read_text()
+    return lark.Lark(grammar, parser="lalr", start=["start", "line", "relations"], propagate_positions=True,
+                     maybe_placeholders=False)
+
+
+def warm(texts: Iterable[str | None] = (), language: str = "auto") -> None:
+    """Build the grammars' tables now (no user text is parsed), so that forked workers inherit them."""
+    _lark()
+    if language == "latex" or any(text is not None and is_latex(text) for text in texts):
+        from gmm_math.derivations.check.latex import _lark as latex_tables
+
+        latex_tables()
+
+
+class Unreadable(GmmMathError):
+    """A text outside the language; ``column`` (1-based) says where, when known."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def _latex_to_ascii(text: str) -> str:
     try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as err:
-        reason = re.sub(r"\s*\(detected at line \d+\)", "", err.msg or "syntax error").strip()
-        hint = " (write 2*x for products)" if "invalid decimal literal" in reason else ""
-        raise GmmMathError(f"the {what} {text.strip()[:60]!r} is not valid: {reason}{hint}; "
-                           f"expected {_EXPECTED}") from None
-    except (RecursionError, MemoryError, ValueError):
-        raise GmmMathError(f"the {what} is nested too deeply or too large to parse") from None
-    _check_size(tree.body, what)
-    return tree.body
+        from gmm_math.derivations.check.latex import latex_to_ascii  # written by the LaTeX front end
+    except ImportError:
+        raise Unreadable("LaTeX input (a backslash) is not accepted yet; write the ASCII form, "
+                         "e.g. N(x | mu, sigma^2) for \\mathcal{N}(x \\mid \\mu, \\sigma^2)",
+                         None) from None
+    return latex_to_ascii(text)
 
 
-def _check_size(root: ast.AST, what: str) -> None:
+def is_latex(text: str) -> bool:
+    """LaTeX is recognised by a backslash, a braced exponent ``^{`` or an alignment ``&``."""
+    return "\\" in text or "^{" in text or "&" in text
+
+
+LANGUAGES = ("auto", "ascii", "latex")
+
+
+def parse_tree(text: str, what: str = "expression", start: str = "start", language: str = "auto") -> Any:
+    """Parse ``text`` with the grammar (rule ``start``: "start", "line" or "relations") and bound the tree."""
+    return parse_text(text, what, start, language)[0]
+
+
+def parse_text(text: str, what: str = "expression", start: str = "start",
+               language: str = "auto") -> tuple[Any, str]:
+    """:func:`parse_tree`, and the ASCII text the tree's positions refer to (LaTeX is translated first).
+
+    ``language`` is "ascii", "latex" or "auto" (LaTeX when :func:`is_latex` says so).
+    """
+    import lark
+
+    if language not in LANGUAGES:
+        raise GmmMathError(f"the input language {language!r} is not one of {', '.join(LANGUAGES)}",
+                           parameter="language")
+    check_text(text, what)
+    if language == "latex" or language == "auto" and is_latex(text):
+        text = check_text(_latex_to_ascii(text), what)
+    try:
+        tree = _lark().parse(text, start=start)
+    except lark.exceptions.UnexpectedInput as err:
+        raise Unreadable(f"the {what} {text.strip()[:60]!r}: {_explain(err, text)}",
+                         getattr(err, "column", None)) from None
+    _check_size(tree, what)
+    return tree, text
+
+
+def _explain(err: Any, text: str) -> str:
+    """A parse error in the student's terms (never Python's)."""
+    import lark
+
+    column = getattr(err, "column", None)
+    at = f" at column {column}" if isinstance(column, int) and column > 0 else ""
+    if isinstance(err, lark.exceptions.UnexpectedCharacters):
+        char = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
+        hint = _CHARACTER_HINTS.get(char, f"accepted are {EXPECTED}")
+        return f"the character {char!r}{at} is not part of the language; {hint}"
+    token = getattr(err, "token", None)
+    kind = getattr(token, "type", "$END")
+    if kind == "$END":
+        opened = text.count("(") - text.count(")")
+        hint = f"{opened} '(' never closed" if opened > 0 else "something is missing at the end"
+        return f"the text ends too early ({hint}); expected {EXPECTED}"
+    value = str(token)
+    words = _TOKEN_WORDS.get(kind, "the symbol")
+    words = words if words.startswith("'") else f"{words} {value!r}"
+    before = text[:token.start_pos].rstrip()
+    if kind in ("NAME", "NUMBER", "LPAR", "PREFIX") and before and (before[-1].isalnum() or before[-1] in ")|_"):
+        return f"{words}{at} follows another factor; write * for products (e.g. 2*x, not 2x)"
+    if kind == "RPAR":
+        return f"{words}{at} closes nothing or comes too early; expected {EXPECTED}"
+    if kind == "REL":
+        return f"{words}{at} is not allowed here (relations separate whole expressions, e.g. a = b <= c)"
+    return f"{words}{at} is not expected here; expected {EXPECTED}"
+
+
+_CHARACTER_HINTS = {
+    "[": "write x_n or x_{n} for an indexed quantity",
+    "]": "write x_n or x_{n} for an indexed quantity",
+    "%": "there is no remainder operator",
+    "&": "there is no '&' outside a LaTeX align block",
+    "'": "strings are not values",
+    '"': "strings are not values",
+    ".": "write numbers as 0.5, not .5, and ranges as n=1..N",
+    "{": "braces are accepted only in subscripts, e.g. x_{n}",
+    "_": "a name starts with a letter, e.g. x_n",
+    "@": "there is no matrix operator; write * for products",
+    "~": "there is no '~' operator",
+    "!": "write != for 'not equal'",
+    "\\": "a backslash starts LaTeX, which is read when the input language is latex or auto",
+}
+
+
+def _check_size(tree: Any, what: str) -> None:
     """Bound node count and depth without recursion."""
-    stack = [(root, 1)]
+    stack = [(tree, 1)]
     count = 0
     while stack:
         node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise GmmMathError(f"the {what} has more than {MAX_NODES} parts; split it into smaller steps")
+            raise Unreadable(f"the {what} has more than {MAX_NODES} parts; split it into smaller steps")
         if depth > MAX_DEPTH:
-            raise GmmMathError(f"the {what} is nested more than {MAX_DEPTH} levels deep")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+            raise Unreadable(f"the {what} is nested more than {MAX_DEPTH} levels deep")
+        stack.extend((child, depth + 1) for child in getattr(node, "children", ()))
+
+
+def source(tree: Any, text: str) -> str:
+    """The text a subtree was parsed from."""
+    meta = getattr(tree, "meta", None)
+    if meta is not None and not getattr(meta, "empty", True):
+        return text[meta.start_pos:meta.end_pos]
+    return str(tree)
+
+
+def is_tree(node: Any, *kinds: str) -> bool:
+    return hasattr(node, "data") and str(node.data) in kinds
+
+
+# ----------------------------------------------------------------------------------------------
+# names
+
+
+def normal_name(name: str) -> str:
+    """``x_{n}`` -> ``x_n``."""
+    return name.replace("{", "").replace("}", "")
 
 
 def _default_sign(name: str) -> frozenset[int]:
@@ -203,18 +309,34 @@ def _default_sign(name: str) -> frozenset[int]:
 
 
 def check_name(name: str) -> str:
-    """Validate a symbol name (letters, digits, underscores; no dunders)."""
-    if not _NAME.fullmatch(name) or "__" in name or len(name) > MAX_NAME_LENGTH:
-        raise GmmMathError(f"{name[:40]!r} is not an accepted name (expected letters, digits and single "
+    """Validate a symbol name (letters, digits, single underscores)."""
+    name = normal_name(name) if isinstance(name, str) else name
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or len(name) > MAX_NAME_LENGTH:
+        raise GmmMathError(f"{str(name)[:40]!r} is not an accepted name (expected letters, digits and single "
                            f"underscores, starting with a letter, at most {MAX_NAME_LENGTH} characters, "
                            f"e.g. x_n, mu_k, sigma)")
     if name in _CONSTANTS:
         raise GmmMathError(f"{name!r} is a constant, not a variable")
     if name in _RESERVED:
         raise GmmMathError(f"the name {name!r} is not accepted: {_RESERVED[name]}")
-    if name in FUNCTIONS:
+    if (name in FUNCTIONS or name in BIG_OPERATORS or name in SPECIAL) and name not in COUNTS:
         raise GmmMathError(f"{name!r} is a function; call it as {name}(...)")
     return name
+
+
+def split_subscript(name: str) -> tuple[str, str | None]:
+    """``"x_n"`` -> ``("x", "n")``; ``"sigma"`` -> ``("sigma", None)``."""
+    base, _, sub = name.partition("_")
+    return base, (sub or None)
+
+
+def base_assumptions(base: str) -> dict[str, bool]:
+    """Assumptions of an indexed family: sigma_k, s_k and weights pi_k are positive."""
+    return {"real": True, "positive": True} if base in _POSITIVE_BASES else {"real": True}
+
+
+def is_weight(base: str) -> bool:
+    return base in _WEIGHT_BASES
 
 
 @dataclass(frozen=True)
@@ -233,7 +355,7 @@ class Assumptions:
     texts: tuple[str, ...] = ()
 
 
-def parse_assumptions(texts: Iterable[str]) -> Assumptions:
+def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptions:
     """Parse assumption strings such as ``"x_n > 0"``, ``"sigma != 0"``, ``"mu_j = x_n"``.
 
     Raises
@@ -247,51 +369,40 @@ def parse_assumptions(texts: Iterable[str]) -> Assumptions:
     signs: dict[str, frozenset[int]] = {}
     substitutions: list[tuple[str, str]] = []
     for text in texts:
-        source, relations = _relations(text)
-        for relation in relations:
-            _add_relation(relation, source, signs, substitutions)
+        try:
+            tree, text = parse_text(text, "assumption", "relations", language)
+        except Unreadable as err:
+            raise Unreadable(f"{err}; an assumption reads {_ASSUME_FORM}", err.column) from None
+        for chain in tree.children:
+            _add_relation(chain, text, signs, substitutions)
     result = Assumptions(signs, tuple(substitutions), texts)
-    Context(result)  # builds every substitution: bad expressions and cycles are reported now
+    Context(result, language)  # builds every substitution: bad expressions and cycles are reported now
     return result
 
 
-def _relations(text: str) -> tuple[str, list[ast.Compare]]:
-    check_text(text, "assumption")
-    source = _SINGLE_EQUALS.sub("==", text.strip())
-    try:
-        tree = ast.parse(source, mode="eval").body
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
-        raise GmmMathError(f"the assumption {text.strip()[:60]!r} is not valid; expected {_ASSUME_FORM}") from None
-    _check_size(tree, "assumption")
-    items = tree.elts if isinstance(tree, ast.Tuple) else [tree]
-    for item in items:
-        if not (isinstance(item, ast.Compare) and len(item.ops) == 1):
-            raise GmmMathError(f"the assumption {text.strip()[:60]!r} is not of the form {_ASSUME_FORM}")
-    return source, items
+def _is_zero(node: Any) -> bool:
+    return is_tree(node, "number") and Fraction(str(node.children[0])) == 0
 
 
-def _is_zero(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value == 0
-
-
-def _add_relation(relation: ast.Compare, source: str, signs: dict[str, frozenset[int]],
+def _add_relation(chain: Any, text: str, signs: dict[str, frozenset[int]],
                   substitutions: list[tuple[str, str]]) -> None:
-    text = source
-    left, op, right = relation.left, type(relation.ops[0]), relation.comparators[0]
-    if not isinstance(left, ast.Name) and isinstance(right, ast.Name):
-        left, op, right = right, _MIRRORED.get(op, op), left
-    if not isinstance(left, ast.Name):
-        raise GmmMathError(f"the assumption {text.strip()[:60]!r} must have a name on one side; "
-                           f"expected {_ASSUME_FORM}")
-    name = check_name(left.id)
-    if op is ast.Eq:
-        rhs = ast.get_source_segment(source, right) or ast.unparse(right)
+    shown = text.strip()[:60]
+    parts = chain.children
+    if len(parts) != 3:
+        raise GmmMathError(f"the assumption {shown!r} is not of the form {_ASSUME_FORM}")
+    left, op, right = parts[0], str(parts[1]), parts[2]
+    if not is_tree(left, "name") and is_tree(right, "name"):
+        left, op, right = right, MIRRORED[op], left
+    if not is_tree(left, "name"):
+        raise GmmMathError(f"the assumption {shown!r} must have a name on one side; expected {_ASSUME_FORM}")
+    name = check_name(str(left.children[0]))
+    if op in ("=", "=="):
         if any(existing == name for existing, _ in substitutions):
             raise GmmMathError(f"{name} is given two values by the assumptions")
-        substitutions.append((name, rhs))
+        substitutions.append((name, source(right, text)))
         return
     if op not in _RELATION_SIGNS or not _is_zero(right):
-        raise GmmMathError(f"the assumption {text.strip()[:60]!r} is not of the form {_ASSUME_FORM}")
+        raise GmmMathError(f"the assumption {shown!r} is not of the form {_ASSUME_FORM}")
     allowed = signs.get(name, frozenset({-1, 0, 1})) & _RELATION_SIGNS[op]
     if not allowed:
         raise GmmMathError(f"the assumptions about {name} contradict each other")
@@ -300,30 +411,46 @@ def _add_relation(relation: ast.Compare, source: str, signs: dict[str, frozenset
     signs[name] = allowed
 
 
+# ----------------------------------------------------------------------------------------------
+# the context: symbols, substitutions, hints
+
+
 class Context:
     """Symbols with their assumptions, and the substitutions; parses expressions consistently.
 
-    Two expressions parsed by the same context share their symbols.
+    Two expressions parsed by the same context share their symbols. ``hints`` collects notes
+    for the student (e.g. which convention a density was read in).
     """
 
     functions = FUNCTIONS
 
-    def __init__(self, assumptions: Assumptions | None = None) -> None:
+    def __init__(self, assumptions: Assumptions | None = None, language: str = "auto") -> None:
         self.assumptions = assumptions or Assumptions()
+        self.language = language
         self._symbols: dict[str, sp.Symbol] = {}
         self.substitutions: dict[sp.Symbol, sp.Expr] = {}
+        self.hints: list[str] = []
         for name, text in self.assumptions.substitutions:
             value = self.parse(text, "assumed value", substitute=False)
             self.substitutions[self.symbol(name)] = value
         self._check_cycles()
 
     def symbol(self, name: str) -> sp.Symbol:
-        """The real symbol called ``name`` with its sign assumption."""
+        """The real symbol called ``name`` with its sign assumption (counts and indices are integers)."""
+        name = normal_name(name)
         if name not in self._symbols:
             check_name(name)
-            allowed = self.assumptions.signs.get(name, _default_sign(name))
-            self._symbols[name] = sp.Symbol(name, real=True, **_SIGN_ASSUMPTIONS.get(allowed, {}))
+            if name in COUNTS or name in INDEX_LETTERS:
+                facts: dict[str, bool] = {"integer": True, "positive": True}
+            else:
+                allowed = self.assumptions.signs.get(name, _default_sign(name))
+                facts = {"real": True, **_SIGN_ASSUMPTIONS.get(allowed, {})}
+            self._symbols[name] = sp.Symbol(name, **facts)
         return self._symbols[name]
+
+    def indexed(self, base: str, index: sp.Expr) -> sp.Expr:
+        """``base[index]`` (an indexed quantity of a sum)."""
+        return sp.IndexedBase(base, **base_assumptions(base))[index]
 
     def _check_cycles(self) -> None:
         done: set[sp.Symbol] = set()
@@ -355,18 +482,46 @@ class Context:
         Raises
         ------
         GmmMathError
-            For anything outside the language or over a size bound.
+            For anything outside the language or over a size bound (:class:`Unreadable` when
+            the text does not parse).
         """
-        tree = _parse_tree(check_text(text, what), what)
+        tree, text = parse_text(text, what, "start", self.language)
+        return self.build(tree.children[0], text, what, substitute)
+
+    def build(self, tree: Any, text: str, what: str = "expression", substitute: bool = True) -> sp.Expr:
+        """Build a SymPy expression from a subtree of ``text``."""
         try:
             expr = _Builder(self, text, what).build(tree)
         except GmmMathError:
             raise
-        except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError) as err:
+        except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError, AttributeError) as err:
             raise GmmMathError(f"the {what} cannot be built: {type(err).__name__}") from None
+        if isinstance(expr, sp.Expr) and expr.has(IDENTITY):
+            expr = _quadratic_forms(expr, text, what)
+        if not isinstance(expr, sp.Expr) or isinstance(expr, sp.Tuple):
+            raise GmmMathError(f"the {what} {text.strip()[:60]!r} is not a single expression")
         if expr.has(sp.zoo, sp.nan):
             raise GmmMathError(f"the {what} {text.strip()[:60]!r} is undefined (a division by zero?)")
+        if expr.has(sp.I):
+            raise GmmMathError(f"the {what} {text.strip()[:60]!r} is undefined over the reals "
+                               f"(it takes a square root or logarithm of a negative number)")
         return self.substitute(expr) if substitute else expr
+
+
+def _quadratic_forms(expr: sp.Expr, text: str, what: str) -> sp.Expr:
+    """v^T (c I_D)^k v = c^k ||v||^2: the marker may remain only as a power factor of a product."""
+    def scalar(term: sp.Expr) -> sp.Expr:
+        if not term.has(IDENTITY):
+            return term
+        if term.is_Mul and all(not factor.has(IDENTITY) or factor == IDENTITY or
+                               (factor.is_Pow and factor.base == IDENTITY) for factor in term.args):
+            return term.xreplace({IDENTITY: sp.S.One})
+        if term == IDENTITY:
+            raise GmmMathError(f"the {what} {text.strip()[:60]!r} is a matrix (c*I_D), not a number")
+        raise GmmMathError(f"the {what} {text.strip()[:60]!r}: I_D is accepted in N(x | mu, c*I_D), det(c*I_D), "
+                           f"|c*I_D| and quadratic forms (x - mu)^T*(c*I_D)^(-1)*(x - mu)")
+    return sp.Add(*(scalar(term) for term in sp.Add.make_args(sp.expand(expr)))) if expr.is_Add \
+        else scalar(expr)
 
 
 def _short(value: object, limit: int = 24) -> str:
@@ -379,28 +534,29 @@ def _number_bits(value: sp.Rational) -> int:
 
 
 class _Builder:
-    """Turns a whitelisted ``ast`` tree into SymPy, checking number sizes on the way."""
+    """Turns a grammar tree into SymPy, checking number sizes on the way; ``scope`` holds bound indices."""
 
     def __init__(self, context: Context, text: str, what: str) -> None:
-        self.context, self.text, self.what = context, text.strip(), what
+        self.context, self.text, self.what = context, text, what
+        self.scope: list[str] = []
 
     def fail(self, message: str) -> GmmMathError:
-        return GmmMathError(f"the {self.what} {self.text[:60]!r}: {message}")
+        return GmmMathError(f"the {self.what} {self.text.strip()[:60]!r}: {message}")
 
-    def build(self, node: ast.AST) -> sp.Expr:
-        handler = self._HANDLERS.get(type(node))
+    def build(self, node: Any) -> sp.Expr:
+        handler = self._HANDLERS.get(str(getattr(node, "data", "")))
         if handler is None:
-            what = _REJECTED.get(type(node)) or _REJECTED_OPERATORS.get(type(getattr(node, "op", None)))
-            raise self.fail(f"{what or type(node).__name__} not allowed; expected {_EXPECTED}")
+            raise self.fail(f"{_short(source(node, self.text), 30)!r} is not accepted here; expected {EXPECTED}")
         value = handler(self, node)
         if isinstance(value, sp.Rational) and _number_bits(value) > MAX_NUMBER_BITS:
             raise self.fail(f"a number with more than {MAX_NUMBER_BITS} bits arises")
         return value
 
-    def _constant(self, node: ast.Constant) -> sp.Expr:
-        if type(node.value) not in (int, float):
-            raise self.fail(f"the literal {ast.unparse(node)[:20]} is not a number; expected {_EXPECTED}")
-        literal = ast.get_source_segment(self.text, node) or ast.unparse(node)
+    def _operands(self, node: Any) -> list[sp.Expr]:
+        return [self.build(child) for child in node.children if hasattr(child, "data")]
+
+    def _number(self, node: Any) -> sp.Expr:
+        literal = str(node.children[0])
         digits = literal.split(".")[0].split("e")[0].split("E")[0].lstrip("0")
         if len(digits) > MAX_INT_DIGITS:
             raise self.fail(f"the number {literal[:20]}... has more than {MAX_INT_DIGITS} digits")
@@ -410,24 +566,50 @@ class _Builder:
             raise self.fail(str(err)) from None
         return sp.Rational(value.numerator, value.denominator)
 
-    def _name(self, node: ast.Name) -> sp.Expr:
-        if node.id in _CONSTANTS:
-            return _CONSTANTS[node.id]
-        return self.context.symbol(node.id)
+    def _name(self, node: Any) -> sp.Expr:
+        name = normal_name(str(node.children[0]))
+        if name in _CONSTANTS:
+            return _CONSTANTS[name]
+        if name in IDENTITY_NAMES:
+            self.context.symbol("D")
+            return IDENTITY
+        base, sub = split_subscript(name)
+        if sub is not None and sub in self.scope:
+            return self.context.indexed(base, self.context.symbol(sub))
+        try:
+            return self.context.symbol(name)
+        except GmmMathError as err:
+            raise self.fail(str(err)) from None
 
-    def _unary(self, node: ast.UnaryOp) -> sp.Expr:
-        operation = _UNARY.get(type(node.op))
-        if operation is None:
-            raise self.fail(f"the operator {_REJECTED_OPERATORS.get(type(node.op), '?')} is not allowed")
-        return operation(self.build(node.operand))
+    def _add(self, node: Any) -> sp.Expr:
+        left, right = self._operands(node)
+        return left + right
 
-    def _binary(self, node: ast.BinOp) -> sp.Expr:
-        if isinstance(node.op, ast.Pow):
-            return self._power(self.build(node.left), self.build(node.right))
-        operation = _BINARY.get(type(node.op))
-        if operation is None:
-            raise self.fail(f"the operator {_REJECTED_OPERATORS.get(type(node.op), '?')} is not allowed")
-        return operation(self.build(node.left), self.build(node.right))
+    def _sub(self, node: Any) -> sp.Expr:
+        left, right = self._operands(node)
+        return left - right
+
+    def _mul(self, node: Any) -> sp.Expr:
+        left, right = self._operands(node)
+        return left * right
+
+    def _div(self, node: Any) -> sp.Expr:
+        left, right = self._operands(node)
+        return left / right
+
+    def _neg(self, node: Any) -> sp.Expr:
+        return -self._operands(node)[0]
+
+    def _pos(self, node: Any) -> sp.Expr:
+        return self._operands(node)[0]
+
+    def _pow(self, node: Any) -> sp.Expr:
+        base, exponent = self._operands(node)
+        return self._power(base, exponent)
+
+    def _operand(self, node: Any) -> sp.Expr:
+        parts = self._operands(node)
+        return parts[0] if len(parts) == 1 else self._power(*parts)
 
     def _power(self, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
         if exponent.is_Rational:
@@ -435,32 +617,161 @@ class _Builder:
                 raise self.fail(f"the exponent {_short(exponent)} is too large (at most {MAX_EXPONENT} in size)")
             if base.is_Rational and _number_bits(base) * abs(Fraction(int(exponent.p), int(exponent.q))) \
                     > MAX_NUMBER_BITS:
-                raise self.fail(f"the power {_short(base)}**{_short(exponent)} is too large to compute")
+                raise self.fail(f"the power {_short(base)}^{_short(exponent)} is too large to compute")
         elif exponent.is_number and (exponent.has(sp.oo) or exponent.has(sp.zoo)):
             raise self.fail("an infinite exponent is not accepted")
+        elif exponent.is_number and base.is_number and not exponent.is_Rational:
+            raise self.fail("a number raised to an irrational power is not accepted; write exp(...)")
         return base**exponent
 
-    def _call(self, node: ast.Call) -> sp.Expr:
-        if not isinstance(node.func, ast.Name):
-            raise self.fail("only the functions exp, log, sqrt, Abs, N, logN may be called")
-        name, functions = node.func.id, self.context.functions
+    def _transpose(self, node: Any) -> sp.Expr:
+        return self._operands(node)[0]  # scalars are their own transpose
+
+    def _bars(self, node: Any) -> sp.Expr:
+        inner = self._operands(node)[0]
+        if inner.has(IDENTITY):
+            return self._function("det", [inner])  # |Sigma| with Sigma = c*I_D
+        return sp.Abs(inner)  # |x|; the determinant of a scalar is the scalar
+
+    def _norm(self, node: Any) -> sp.Expr:
+        return sp.Abs(self._operands(node)[0])
+
+    def _tuple(self, node: Any) -> sp.Expr:
+        raise self.fail("a tuple (a, b) is accepted only as the range of Sum/Product, e.g. Sum(f, (n, 1, N))")
+
+    def _apply(self, node: Any) -> sp.Expr:
+        name = str(node.children[0])
+        return self._function(name, [self.build(node.children[1])])
+
+    def _call(self, node: Any) -> sp.Expr:
+        name, arguments = normal_name(str(node.children[0])), node.children[1]
+        if name in BIG_OPERATORS:
+            return self._big(name, arguments)
+        if name == "limit":
+            raise self.fail("limit(...) is accepted only as a whole step line: limit(EXPR, sigma, 0, +) = VALUE")
+        if is_tree(arguments, "given"):
+            return self._given(name, arguments)
+        for argument in arguments.children:
+            if is_tree(argument, "range", "exclude", "sided", "side"):
+                raise self.fail(f"{name}(...) takes plain arguments; ranges like n=1..N belong to sum and prod")
+        return self._function(name, [self.build(argument) for argument in arguments.children])
+
+    def _function(self, name: str, args: list[sp.Expr]) -> sp.Expr:
+        if name == "det":
+            if len(args) != 1:
+                raise self.fail("det takes one argument")
+            if args[0].has(IDENTITY):
+                return self._isotropic(args[0]) ** self.context.symbol("D")  # det(c*I_D) = c^D
+            return args[0]  # the determinant of a scalar (1 x 1 matrix)
+        if any(arg.has(IDENTITY) for arg in args):
+            raise self.fail(f"{name}(...) of a matrix c*I_D is not accepted; write det(...) or |...| for its "
+                            f"determinant")
+        functions = self.context.functions
         if name not in functions:
             raise self.fail(f"{name[:40]}(...) is not an accepted function "
-                            f"(accepted: {', '.join(functions)})")
-        if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
-            raise self.fail(f"{name}(...) takes plain positional arguments only")
+                            f"(accepted: {', '.join([*functions, *BIG_OPERATORS])})")
         counts, function = functions[name]
-        if len(node.args) not in counts:
+        if len(args) not in counts:
             expected = " or ".join(str(count) for count in sorted(counts))
-            raise self.fail(f"{name} takes {expected} argument(s), got {len(node.args)}")
-        return function(*(self.build(arg) for arg in node.args))
+            raise self.fail(f"{name} takes {expected} argument(s), got {len(args)}")
+        if name in ("N", "logN"):
+            self._hint_comma_form(name, args)
+        return function(*args)
 
-    _HANDLERS: dict[type, Callable[[_Builder, ast.AST], sp.Expr]] = {
-        ast.Constant: _constant,
-        ast.Name: _name,
-        ast.UnaryOp: _unary,
-        ast.BinOp: _binary,
-        ast.Call: _call,
+    def _hint_comma_form(self, name: str, args: list[sp.Expr]) -> None:
+        sd = args[2]
+        if sd.is_Pow and sd.exp == 2:
+            self.context.hints.append(
+                f"{name}(x, mu, {sd}) is read with standard deviation {sd} (the comma form); "
+                f"write {name}(x | mu, {sd}) for variance {sd}, as in PRML")
+
+    def _given(self, name: str, arguments: Any) -> sp.Expr:
+        if name not in _GIVEN:
+            raise self.fail(f"'|' inside {name}(...) is accepted only in N(x | mu, sigma^2) and logN(x | mu, sigma^2)")
+        args = [self.build(child) for child in arguments.children]
+        if len(args) != 3:
+            raise self.fail(f"{name}(x | mu, sigma^2) takes a point, a bar '|', a mean and a variance")
+        variance = args[2]
+        if variance.has(IDENTITY):
+            return self._isotropic_density(name, args[0], args[1], self._isotropic(variance))
+        if variance.is_Symbol and variance.is_positive and not variance.name.lower().startswith(("var", "v")):
+            self.context.hints.append(
+                f"{name}(x | mu, {variance}) is read with variance {variance}, as in PRML; write "
+                f"{name}(x | mu, {variance}^2) or {name}(x, mu, {variance}) for a standard deviation {variance}")
+        return _GIVEN[name](*args)
+
+    def _isotropic(self, matrix: sp.Expr) -> sp.Expr:
+        """c for c*I_D (also c*I_D + e*I_D); anything else that holds I_D is refused."""
+        expanded = sp.expand(matrix)
+        coefficient = expanded.coeff(IDENTITY, 1)
+        if coefficient == 0 or sp.expand(expanded - coefficient * IDENTITY) != 0 or coefficient.has(IDENTITY):
+            raise self.fail("a matrix is accepted only as c*I_D (an isotropic covariance), e.g. sigma^2*I_D")
+        return sp.factor(coefficient)
+
+    def _isotropic_density(self, name: str, x: sp.Expr, mu: sp.Expr, variance: sp.Expr) -> sp.Expr:
+        """The D-dimensional density with covariance variance*I_D; ||x - mu||^2 is written (x - mu)**2.
+
+        Isotropic expressions depend on x and mu only through ||x - mu||^2, so checking them with a
+        scalar square covers every value the squared norm can take.
+        """
+        dimension = self.context.symbol("D")
+        log_density = -dimension * sp.log(2 * sp.pi * variance) / 2 - (x - mu) ** 2 / (2 * variance)
+        return log_density if name == "logN" else sp.exp(log_density)
+
+    def _big(self, name: str, arguments: Any) -> sp.Expr:
+        children = list(arguments.children) if is_tree(arguments, "arguments") else []
+        if len(children) not in (2, 3):
+            raise self.fail(f"write {name}(f, n=1..N), {name}(f, m=1..N, m != n) or {name}(f, (n, 1, N))")
+        body, bounds, *exclusion = children
+        if is_tree(bounds, "range") and is_tree(bounds.children[0], "name") and str(bounds.children[1]) == "=":
+            index, low, high = str(bounds.children[0].children[0]), bounds.children[2], bounds.children[3]
+        elif is_tree(bounds, "tuple") and len(bounds.children) == 3 and is_tree(bounds.children[0], "name"):
+            index, low, high = str(bounds.children[0].children[0]), bounds.children[1], bounds.children[2]
+        else:
+            raise self.fail(f"the range of {name} reads n=1..N or (n, 1, N)")
+        if index not in INDEX_LETTERS:
+            raise self.fail(f"the index of {name} must be one of the letters {', '.join(sorted(INDEX_LETTERS))}, "
+                            f"got {index[:20]!r}")
+        if index in self.scope:
+            raise self.fail(f"the index {index} is already used by an enclosing sum or product")
+        if len(self.scope) >= MAX_SUM_NESTING:
+            raise self.fail(f"sums and products nest at most {MAX_SUM_NESTING} deep")
+        symbol = self.context.symbol(index)
+        low_value, high_value = self.build(low), self.build(high)
+        self.scope.append(index)
+        try:
+            term = self.build(body)
+        finally:
+            self.scope.pop()
+        operator = BIG_OPERATORS[name]
+        result = operator(term, (symbol, low_value, high_value))
+        if not exclusion:
+            return result
+        left, right = self._exclusion(exclusion[0], index, name)
+        left_name = str(left.children[0]) if is_tree(left, "name") else ""
+        if left_name != index or not is_tree(right, "name") or str(right.children[0]) not in INDEX_LETTERS \
+                or str(right.children[0]) == index:
+            raise self.fail(f"the exclusion of {name} reads {index} != n (another index letter)")
+        other = self.context.symbol(str(right.children[0]))
+        left_out = self._term_at(term, symbol, other)
+        return result - left_out if operator is sp.Sum else result / left_out
+
+    def _exclusion(self, node: Any, index: str, name: str) -> tuple[Any, Any]:
+        if not is_tree(node, "exclude") or str(node.children[1]) != "!=":
+            raise self.fail(f"the third argument of {name} is an exclusion such as {index} != n")
+        return node.children[0], node.children[2]
+
+    def _term_at(self, term: sp.Expr, index: sp.Symbol, other: sp.Symbol) -> sp.Expr:
+        """The term of a sum at index = other: x[m] -> x_n (a plain subscripted name, as written outside)."""
+        replaced = term.replace(
+            lambda node: isinstance(node, sp.Indexed) and node.indices == (index,),
+            lambda node: self.context.symbol(f"{node.base.label}_{other.name}"))
+        return replaced.xreplace({index: other})
+
+    _HANDLERS: dict[str, Callable[[_Builder, Any], sp.Expr]] = {
+        "number": _number, "name": _name, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "neg": _neg,
+        "pos": _pos, "pow": _pow, "operand": _operand, "transpose": _transpose, "bars": _bars, "norm": _norm,
+        "tuple": _tuple, "apply": _apply, "call": _call,
     }
 
 
@@ -469,5 +780,7 @@ def parse_expression(text: str, assumptions: Iterable[str] = ()) -> sp.Expr:
 
     >>> parse_expression("logN(x, mu, sigma)")
     -log(sigma) - log(2*pi)/2 - (-mu + x)**2/(2*sigma**2)
+    >>> parse_expression("-x^2")
+    -x**2
     """
     return Context(parse_assumptions(assumptions)).parse(text)

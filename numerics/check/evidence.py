@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import mpmath as mp
 import sympy as sp
@@ -61,6 +62,61 @@ _HANDLERS: dict[type, Callable[[sp.Expr, Callable[[sp.Expr], Value]], Value]] = 
 }
 
 
+MAX_TERMS = 1000  # terms one evaluated sum or product may have
+
+
+def _bound(expr: sp.Expr, value: Callable[[sp.Expr], Value]) -> int:
+    number = value(expr)
+    if not isinstance(number, mp.mpf) or number != mp.floor(number):
+        raise Undefined("a sum bound is not an integer")
+    return int(number)
+
+
+def _big(expr: sp.Expr, value: Callable[[sp.Expr], Value], values: dict) -> Value:
+    """A Sum or Product over an integer range: the index is bound in ``values`` while each term is evaluated."""
+    if len(expr.limits) != 1:
+        raise Undefined("more than one range")
+    (index, low, high), = expr.limits
+    first, last = _bound(low, value), _bound(high, value)
+    if last - first + 1 > MAX_TERMS:
+        raise Undefined("too many terms")
+    outer = values.get(index, _UNSET)
+    terms = []
+    try:
+        for number in range(first, last + 1):
+            values[index] = mp.mpf(number)
+            terms.append(value(expr.function))
+    finally:
+        if outer is _UNSET:
+            values.pop(index, None)
+        else:
+            values[index] = outer
+    return mp.fsum(terms) if isinstance(expr, sp.Sum) else mp.fprod(terms)
+
+
+_UNSET = object()
+
+
+def data_key(node: sp.Expr, values: Mapping) -> str | None:
+    """The name of a data value: ``x[3]``, ``x_3`` and ``x_n`` with n = 3 are all ``"x_3"``."""
+    if isinstance(node, sp.Indexed):
+        if len(node.indices) != 1:
+            return None
+        index = node.indices[0]
+        number = index if index.is_Integer else values.get(index)
+        if number is None:
+            return None
+        return f"{node.base.label}_{int(number)}"
+    if node.is_Symbol and "_" in node.name:
+        base, _, sub = node.name.partition("_")
+        if sub.isdigit():
+            return f"{base}_{int(sub)}"
+        for symbol, number in list(values.items()):
+            if isinstance(symbol, sp.Symbol) and symbol.name == sub and symbol.is_integer:
+                return f"{base}_{int(number)}"
+    return None
+
+
 def mp_value(expr: sp.Expr, values: Mapping[sp.Symbol, Value], dps: int) -> Value:
     """Evaluate ``expr`` at ``values`` with mpmath at ``dps`` digits.
 
@@ -75,10 +131,17 @@ def mp_value(expr: sp.Expr, values: Mapping[sp.Symbol, Value], dps: int) -> Valu
 
 def _evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, Value]) -> Value:
     def value(node: sp.Expr) -> Value:
-        if node.is_Symbol:
-            if node not in values:
-                raise Undefined(f"no value for {node}")
-            return values[node]
+        if node.is_Symbol or isinstance(node, sp.Indexed):
+            if node in values:
+                return values[node]
+            key = data_key(node, values)
+            if key is not None and (key in values or isinstance(values, Sample)):
+                return values[key] if key in values else values.generate(key, node)
+            if isinstance(values, Sample) and node.is_Symbol:
+                return values.generate(node, node)
+            raise Undefined(f"no value for {node}")
+        if isinstance(node, sp.Sum | sp.Product):
+            return _big(node, value, values)
         for klass in type(node).__mro__:
             handler = _HANDLERS.get(klass)
             if handler is not None:
@@ -91,6 +154,10 @@ def _evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, Value]) -> Value:
         raise Undefined(type(err).__name__) from None
     if mp.isnan(result):
         raise Undefined("nan")
+    if isinstance(result, mp.mpc):
+        if result.imag != 0:
+            raise Undefined("not a real number")
+        result = result.real
     return result
 
 
@@ -98,6 +165,8 @@ def show(value: Value | Fraction | None) -> str | None:
     """Text for a value: 15 significant digits, oo / -oo for infinities."""
     if value is None:
         return None
+    if isinstance(value, mp.mpc):
+        return "not real"
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else mp.nstr(mp.mpf(value.numerator) / value.denominator, 15)
     if isinstance(value, mp.mpf) and mp.isinf(value):
@@ -107,12 +176,59 @@ def show(value: Value | Fraction | None) -> str | None:
 
 def sample_value(symbol: sp.Symbol, rng: random.Random) -> Fraction:
     """A random nonzero value with three decimals in (-3, 3), respecting the symbol's sign assumptions."""
+    if symbol.is_integer and symbol.is_positive:  # a count or an index
+        return Fraction(rng.randint(1, 8))
     magnitude = Fraction(rng.randint(100, 3000), 1000)
     if symbol.is_nonnegative:
         return magnitude
     if symbol.is_nonpositive:
         return -magnitude
     return magnitude if rng.random() < 0.5 else -magnitude
+
+
+def weight_value(rng: random.Random) -> Fraction:
+    """A random mixture weight in (0, 1)."""
+    return Fraction(rng.randint(50, 950), 1000)
+
+
+class Sample(dict):
+    """Values of one numeric instance; data values (``x_3``, ``sigma_2``) are drawn when first needed.
+
+    Keys are SymPy symbols or data names (see :func:`data_key`); ``generate`` draws a value that
+    respects what the name means: sigma_k > 0, weights pi_k in (0, 1), other data in (-3, 3).
+    ``exact`` keeps the drawn Fractions, to show the point.
+    """
+
+    def __init__(self, rng: random.Random, fixed: Mapping[Any, Fraction], dps: int) -> None:
+        super().__init__()
+        self.rng, self.dps, self.exact = rng, dps, dict(fixed)
+        for key, number in fixed.items():
+            self[key] = _to_mpf(number, dps)
+
+    def generate(self, key: Any, node: sp.Expr) -> Value:
+        from gmm_math.derivations.check.parser import is_weight, split_subscript
+
+        name = node.base.label if isinstance(node, sp.Indexed) else split_subscript(node.name)[0]
+        if is_weight(str(name)):
+            number = weight_value(self.rng)
+        elif isinstance(node, sp.Indexed):
+            number = sample_value(node.base, self.rng) if node.base.is_positive is None \
+                else Fraction(self.rng.randint(100, 3000), 1000)
+        else:
+            number = sample_value(node, self.rng)
+        self.exact[key] = number
+        self[key] = _to_mpf(number, self.dps)
+        return self[key]
+
+    def shown(self) -> dict[str, str | None]:
+        """The point in the student's names, sorted."""
+        return {str(getattr(key, "name", key)): show(number) for key, number in
+                sorted(self.exact.items(), key=lambda item: str(getattr(item[0], "name", item[0])))}
+
+
+def _to_mpf(number: Fraction, dps: int) -> mp.mpf:
+    with mp.workdps(dps):
+        return mp.mpf(number.numerator) / number.denominator
 
 
 def sample_point(symbols: Sequence[sp.Symbol], rng: random.Random) -> dict[sp.Symbol, Fraction]:
@@ -267,3 +383,113 @@ def limit_evidence(expr: sp.Expr, var: sp.Symbol, point: sp.Expr, side: str, lim
         evidence.append(LimitEvidence(sample, approach, estimate, value, target,
                                       agreement(estimate, value, target)))
     return evidence
+
+
+# ----------------------------------------------------------------------------------------------
+# instances: general N and relations
+
+COUNT_VALUES = (1, 2, 3, 5, 8)  # the values N takes in the numeric route
+DATA_SETS = 2  # random data sets for each N
+OTHER_COUNTS = (1, 2, 3)  # K, D, M are drawn from these
+_COMPARE: dict[str, Callable[[Value, Value], bool]] = {
+    "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
+}
+
+
+def is_general(exprs: Iterable[sp.Expr]) -> bool:
+    """Do the expressions involve counts (N, K, D, M), indexed data or sums/products?"""
+    from gmm_math.derivations.check.parser import COUNTS
+
+    return any(expr.has(sp.Sum, sp.Product, sp.Indexed) or any(symbol.name in COUNTS for symbol in expr.free_symbols)
+               for expr in exprs)
+
+
+def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS) -> tuple[list[Sample], str]:
+    """The numeric instances to compare at, and a sentence saying what they are.
+
+    General expressions: N = 1, 2, 3, 5, 8 (other counts drawn from 1..3, free indices from 1..N)
+    with :data:`DATA_SETS` random data sets each. Otherwise :data:`SPOT_POINTS` random points.
+    """
+    from gmm_math.derivations.check.parser import COUNTS, INDEX_LETTERS
+
+    free = sorted(set().union(*(expr.free_symbols for expr in exprs)), key=sp.default_sort_key)
+    if not is_general(exprs):
+        return ([Sample(rng, {}, dps) for _ in range(SPOT_POINTS)],
+                f"{SPOT_POINTS} random points, {dps} digits (mpmath)")
+    counts = [symbol for symbol in free if symbol.name in COUNTS]
+    indices = [symbol for symbol in free if symbol.name in INDEX_LETTERS]
+    samples = []
+    for count in COUNT_VALUES:
+        for _ in range(DATA_SETS):
+            fixed: dict[Any, Fraction] = {}
+            for symbol in counts:
+                fixed[symbol] = Fraction(count if symbol.name == "N" else rng.choice(OTHER_COUNTS))
+            top = next((value for symbol, value in fixed.items() if symbol.name == "N"), Fraction(count))
+            for symbol in indices:
+                fixed[symbol] = Fraction(rng.randint(1, int(top)))
+            samples.append(Sample(rng, fixed, dps))
+    shown = "N = " + ", ".join(str(value) for value in COUNT_VALUES) if any(
+        symbol.name == "N" for symbol in counts) else f"{len(COUNT_VALUES)} instances"
+    return samples, f"{shown}, {DATA_SETS} random data sets each, {dps} digits (mpmath)"
+
+
+@dataclass(frozen=True)
+class RelationCheck:
+    """Both sides at one instance; ``holds`` is None where either side is undefined or a strict
+    relation cannot be told from equality at this precision."""
+
+    point: dict[str, str | None]
+    lhs: Value | None
+    rhs: Value | None
+    holds: bool | None
+
+
+def _both(lhs: sp.Expr, rhs: sp.Expr, sample: Sample) -> tuple[Value, Value]:
+    return mp_value(lhs, sample, sample.dps), mp_value(rhs, sample, sample.dps)
+
+
+def _one_side(expr: sp.Expr, sample: Sample) -> tuple[Value | None, str | None]:
+    try:
+        return mp_value(expr, sample, sample.dps), None
+    except Undefined as err:
+        return None, str(err)
+
+
+def relation_check(lhs: sp.Expr, rhs: sp.Expr, relation: str, sample: Sample) -> RelationCheck:
+    """Does ``lhs RELATION rhs`` hold at this instance? A failure is confirmed at twice the precision.
+
+    An equality where exactly one side is real and the other is not real (log or square root
+    of a negative number) fails there.
+    """
+    (left, left_error), (right, right_error) = _one_side(lhs, sample), _one_side(rhs, sample)
+    if left_error or right_error:
+        one_real = relation == "=" and (left is None) != (right is None) and \
+            "not a real number" in (left_error or right_error or "")
+        return RelationCheck(sample.shown(), left, right, False if one_real else None)
+    holds = _holds(left, right, relation, sample.dps)
+    if holds is False:
+        precise = Sample(sample.rng, sample.exact, 2 * sample.dps)
+        try:
+            left, right = _both(lhs, rhs, precise)
+        except Undefined:
+            return RelationCheck(sample.shown(), None, None, None)
+        holds = _holds(left, right, relation, precise.dps)
+    return RelationCheck(sample.shown(), left, right, holds)
+
+
+def _holds(left: Value, right: Value, relation: str, dps: int) -> bool | None:
+    equal = close(left, right, dps)
+    if relation == "=":
+        return equal
+    if equal:
+        return None if relation in ("<", ">") else True
+    return bool(_COMPARE[relation](left, right))
+
+
+def mp_inf() -> mp.mpf:
+    """+infinity in mpmath (so that callers need not import mpmath)."""
+    return mp.inf
+
+
+def mp_is_inf(value: Value) -> bool:
+    return isinstance(value, mp.mpf) and bool(mp.isinf(value))

@@ -1,12 +1,18 @@
 """``gmm-math check`` as a library: symbolic and numeric evidence combined into one verdict.
 
-Inputs are validated here, in the calling process (bad input raises ``GmmMathError``
-at once); the SymPy and mpmath work runs as jobs under a wall-clock limit in a worker
-process (:mod:`gmm_math.numerics.check.time_limit`). Every report is a JSON-ready dict::
+Everything that reads user text (parsing, building SymPy objects) runs with the SymPy and
+mpmath work as jobs under a wall-clock limit in a worker process
+(:mod:`gmm_math.numerics.check.time_limit`); bad input found there comes back as
+``GmmMathError``. Every report is a JSON-ready dict::
 
     {"verdict": "holds"|"fails"|"undecided", "kind": "limit"|"equal"|"steps",
      "symbolic": str|None, "numeric": [...], "cases": [{"condition", "limit"}]|None,
-     "counterexample": {...}|None, "lines": [...]|None}
+     "counterexample": {...}|None, "lines": [...]|None,
+     "evidence": "symbolic"|"numeric"|None, "tried": str|None, "hints": [str],
+     "conclusions": [{"from_line", "to_line", "relation", "text"}]|None}
+
+Each entry of ``lines`` is ``{"line", "text", "verdict", "reason", "evidence", "column"}`` with
+``verdict`` one of :data:`LINE_VERDICTS`.
 
 and every ``check_*`` function returns ``(report, summary)`` where ``summary`` is one
 human-readable sentence.
@@ -24,46 +30,54 @@ import sympy as sp
 from gmm_math.derivations.check.claims import (
     LimitCase,
     LimitResult,
+    compose,
     domain_direction,
     equivalence,
     limit_by_cases,
+    normal_sums,
     parse_point,
+    show_expr,
     plan_steps,
+    read_limit,
+    read_line,
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.parser import Context, check_name, parse_assumptions
+from gmm_math.derivations.check.parser import Context, Unreadable, check_name, check_text, parse_assumptions, warm
 from gmm_math.numerics.check.evidence import (
     LimitEvidence,
-    SpotCheck,
+    RelationCheck,
     Undefined,
+    instances,
     limit_evidence,
     mp_value,
+    relation_check,
     show,
     spot_check,
     to_mp,
 )
+from gmm_math.numerics.check.evidence import mp_inf, mp_is_inf
 from gmm_math.numerics.check.time_limit import Outcome, ignore_partial, run_limited
 
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_TOTAL_TIMEOUT = 120.0
+LINE_VERDICTS = ("equal", "implied", "fails", "undecided", "unreadable", "assumption", "definition", "comment")
 Report = dict[str, Any]
 Result = dict[str, Any]  # {"report": Report, "summary": str}
 
 
 def report(kind: str, verdict: str, symbolic: str | None = None, numeric: Sequence[dict] = (),
            cases: list[dict] | None = None, counterexample: dict | None = None,
-           lines: list[dict] | None = None) -> Report:
+           lines: list[dict] | None = None, evidence: str | None = None, tried: str | None = None,
+           hints: Sequence[str] = (), conclusions: list[dict] | None = None) -> Report:
     """A report with exactly the keys of the JSON contract."""
     return {"verdict": verdict, "kind": kind, "symbolic": symbolic, "numeric": list(numeric),
-            "cases": cases, "counterexample": counterexample, "lines": lines}
+            "cases": cases, "counterexample": counterexample, "lines": lines, "evidence": evidence,
+            "tried": tried, "hints": list(dict.fromkeys(hints)), "conclusions": conclusions}
 
 
 def _result(report_: Report, summary: str) -> Result:
     return {"report": report_, "summary": summary}
-
-
-def _names(point: Mapping[sp.Symbol, Any]) -> dict[str, str | None]:
-    return {symbol.name: show(value) for symbol, value in point.items()}
 
 
 def _verdict(verdicts: Iterable[str]) -> str:
@@ -72,66 +86,207 @@ def _verdict(verdicts: Iterable[str]) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
+# one relation, decided both ways
+
+_HOLDING = {"=": "equal", "<=": "implied", ">=": "implied", "<": "implied", ">": "implied"}
+
+
+def _value(value: Any) -> str:
+    return "undefined over the reals" if value is None else show(value)
+
+
+def _entry(check: RelationCheck) -> dict:
+    return {"at": check.point, "lhs": show(check.lhs), "rhs": show(check.rhs), "agrees": check.holds}
+
+
+def _feedback(lhs: sp.Expr, rhs: sp.Expr) -> str | None:
+    """What differs between two sides, in the student's terms: a missing term or a factor."""
+    try:
+        left, right = normal_sums(lhs), normal_sums(rhs)
+        difference = sp.simplify(left - right)
+    except (ValueError, TypeError, ArithmeticError, RecursionError, AttributeError, NotImplementedError):
+        return None
+    if difference == 0 or difference.has(sp.zoo, sp.nan):
+        return None
+    terms = {}
+    for side, expr in (("left", left), ("right", right)):
+        for term in sp.Add.make_args(expr):
+            coefficient, rest = term.as_coeff_Mul()
+            terms.setdefault(rest, {})[side] = coefficient
+    differing = [rest for rest, sides in terms.items() if sides.get("left", 0) != sides.get("right", 0)]
+    if len(differing) == 1 and len(terms[differing[0]]) == 2 and differing[0] != 1 \
+            and (terms[differing[0]]["right"] / terms[differing[0]]["left"]).is_positive:
+        sides = terms[differing[0]]
+        return (f"the {show_expr(differing[0])} term is off by a factor {sides['right'] / sides['left']}: the right "
+                f"side has {show_expr(sides['right'] * differing[0])}, the left side "
+                f"{show_expr(sides['left'] * differing[0])}")
+    if not sp.expand(difference).is_Add:
+        return f"the right side is missing {show_expr(difference)} (left - right = {show_expr(difference)})"
+    ratio = sp.simplify(left / right) if right != 0 else None
+    if ratio is not None and ratio.is_number and ratio.is_finite and ratio != 0:
+        return f"the left side is {ratio} times the right side"
+    return f"left - right = {_short_text(show_expr(difference))}"
+
+
+def _short_text(value: object, limit: int = 120) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _numbers(checks: Sequence[RelationCheck]) -> tuple[int, RelationCheck | None]:
+    return sum(check.holds is True for check in checks), next((c for c in checks if c.holds is False), None)
+
+
+def _point_text(point: Mapping[str, Any]) -> str:
+    return ", ".join(f"{name} = {value}" for name, value in point.items()) or "any point"
+
+
+def _symbolic_sign(difference: sp.Expr) -> str | None:
+    """'nonnegative', 'positive', 'negative', 'nonpositive' or None, of rhs - lhs."""
+    from gmm_math.derivations.check.claims import definite_sign
+
+    for candidate in (difference, normal_sums(difference)):
+        for fact in ("positive", "nonnegative", "negative", "nonpositive"):
+            if getattr(candidate, f"is_{fact}"):
+                return fact
+    return definite_sign(difference) or _log_sign(difference)
+
+
+def _log_sign(difference: sp.Expr) -> str | None:
+    """log(A) - log(B) with A, B > 0 has the sign of A - B (log is increasing)."""
+    terms = sp.Add.make_args(difference)
+    logs = [term for term in terms if isinstance(term, sp.log)]
+    negated = [-term for term in terms if isinstance(-term, sp.log)]
+    if len(terms) != 2 or len(logs) != 1 or len(negated) != 1:
+        return None
+    inner, other = logs[0].args[0], negated[0].args[0]
+    if not (inner.is_positive and other.is_positive):
+        return None
+    gap = sp.expand(inner - other)
+    for fact in ("positive", "nonnegative", "negative", "nonpositive"):
+        if getattr(gap, f"is_{fact}"):
+            return fact
+    return definite_sign(gap)
+
+
+def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp.Expr | None = None,
+           numeric_rhs: sp.Expr | None = None, emit: Any = ignore_partial) -> dict:
+    """Decide ``lhs RELATION rhs`` symbolically (SymPy) and at numeric instances (mpmath).
+
+    Returns a dict with ``verdict`` (equal | implied | fails | undecided), ``evidence``
+    (symbolic | numeric | None), ``symbolic``, ``numeric`` (entries), ``tried``,
+    ``counterexample``, ``feedback`` and a one-line ``summary``.
+    """
+    numeric_lhs = lhs if numeric_lhs is None else numeric_lhs
+    numeric_rhs = rhs if numeric_rhs is None else numeric_rhs
+    samples, tried = instances([numeric_lhs, numeric_rhs], random.Random(seed))
+    checks = [relation_check(numeric_lhs, numeric_rhs, relation, sample) for sample in samples]
+    numeric = [_entry(check) for check in checks]
+    agreed, counter = _numbers(checks)
+    counterexample = None if counter is None else {
+        "point": counter.point, "lhs": _value(counter.lhs), "rhs": _value(counter.rhs)}
+    result = {"verdict": "undecided", "evidence": None, "numeric": numeric, "tried": tried,
+              "counterexample": counterexample, "feedback": None, "symbolic": "during symbolic simplification"}
+    emit({**result, "verdict": "fails" if counter else "undecided", "evidence": "numeric" if counter else None,
+          "summary": _refuted(counterexample, relation)})
+    if relation == "=":
+        found = equivalence(lhs, rhs)
+        if not found.proved and (numeric_lhs is not lhs or numeric_rhs is not rhs):
+            found = equivalence(numeric_lhs, numeric_rhs)
+        symbolic, proved, refuted = found.describe(), found.proved, found.refuted
+    else:
+        difference = rhs - lhs if relation in ("<=", "<") else lhs - rhs
+        sign = _symbolic_sign(difference)
+        need = ("positive",) if relation in ("<", ">") else ("positive", "nonnegative")
+        proved = sign in need
+        refuted = sign in (("negative", "nonpositive") if relation in ("<", ">") else ("negative",))
+        shown = "RHS - LHS" if relation in ("<=", "<") else "LHS - RHS"
+        symbolic = f"{shown} is {sign}" if sign else f"the sign of {shown} is not decided symbolically"
+    result["symbolic"] = symbolic
+    holding = _HOLDING[relation]
+    if proved and counter is None:
+        return {**result, "verdict": holding, "evidence": "symbolic", "summary": f"{holding}: {symbolic}"}
+    if counter is not None and not proved:
+        feedback = _feedback(numeric_lhs, numeric_rhs) if relation == "=" else None
+        return {**result, "verdict": "fails", "evidence": "numeric", "feedback": feedback,
+                "summary": _refuted(counterexample, relation)}
+    if refuted and not agreed:
+        return {**result, "verdict": "fails", "evidence": "symbolic", "summary": f"not {holding}: {symbolic}",
+                "feedback": _feedback(numeric_lhs, numeric_rhs) if relation == "=" else None}
+    if proved or refuted:
+        return {**result, "summary": "undecided: symbolic and numeric checks disagree",
+                "symbolic": f"{symbolic}; the numeric checks disagree"}
+    if agreed:
+        return {**result, "verdict": holding, "evidence": "numeric",
+                "summary": f"{holding} at all {agreed} numeric instances that could be evaluated ({tried}), but "
+                           f"SymPy did not prove it (numeric evidence, not a proof)"}
+    return {**result, "summary": "undecided: SymPy did not decide it and no numeric instance could be evaluated "
+                                 "(undefined over the reals?)"}
+
+
+def _refuted(counterexample: dict | None, relation: str = "=") -> str:
+    if counterexample is None:
+        return "undecided: time limit reached during symbolic simplification"
+    at = _point_text(counterexample["point"])
+    if relation == "=":
+        return f"not equal: at {at}, LHS = {counterexample['lhs']} but RHS = {counterexample['rhs']}"
+    return f"not {relation}: at {at}, LHS = {counterexample['lhs']} and RHS = {counterexample['rhs']}"
+
+
+# ----------------------------------------------------------------------------------------------
 # jobs (run in the worker; arguments are plain text so that they pickle under 'spawn')
 
 
-def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: int, *,
+def _context(assumptions: Sequence[str], language: str = "auto") -> Context:
+    return Context(parse_assumptions(tuple(assumptions), language), language)
+
+
+def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
               emit: Any = ignore_partial) -> Result:
-    """Symbolic equivalence plus numeric spot checks of LHS = RHS."""
-    context = Context(parse_assumptions(assumptions))
+    """Symbolic equivalence plus numeric checks of LHS = RHS (parsing included)."""
+    context = _context(assumptions, language)
     lhs = context.parse(lhs_text, "left-hand side")
     rhs = context.parse(rhs_text, "right-hand side")
+    hints = context.hints
     if lhs == rhs:
-        return _result(report("equal", "holds", "LHS and RHS are identical"), "equal: LHS and RHS are identical")
-    symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=sp.default_sort_key)
-    checks = spot_check(lhs, rhs, symbols, random.Random(seed))
-    numeric = [_spot_entry(check) for check in checks]
-    counter = next((check for check in checks if check.agrees is False), None)
-    counterexample = None if counter is None else {
-        "point": _names(counter.point), "lhs": show(counter.lhs), "rhs": show(counter.rhs)}
-    emit(_result(report("equal", "fails" if counter else "undecided", "during symbolic simplification",
-                        numeric, counterexample=counterexample), _equal_refuted(counterexample)))
-    found = equivalence(lhs, rhs)
-    agreed = sum(bool(check.agrees) for check in checks)
-    symbolic = found.describe()
-    if found.proved and counter is None:
-        return _result(report("equal", "holds", symbolic, numeric), f"equal: {symbolic}")
-    if counter is not None and not found.proved:
-        return _result(report("equal", "fails", symbolic, numeric, counterexample=counterexample),
-                       _equal_refuted(counterexample))
-    if found.refuted and not agreed:
-        return _result(report("equal", "fails", symbolic, numeric), f"not equal: {symbolic}")
-    if found.proved or found.refuted:
-        return _result(report("equal", "undecided", f"{symbolic}; the numeric checks disagree", numeric,
-                              counterexample=counterexample),
-                       "undecided: symbolic and numeric checks disagree")
-    if agreed:
-        return _result(report("equal", "holds", symbolic, numeric),
-                       f"equal at all {agreed} numeric checks that could be evaluated, but simplification did not reduce "
-                       f"LHS - RHS to 0 (numeric evidence, not a proof)")
-    return _result(report("equal", "undecided", symbolic, numeric),
-                   "undecided: simplification did not reduce LHS - RHS to 0 and no numeric check applied")
+        return _result(report("equal", "holds", "LHS and RHS are identical", evidence="symbolic", hints=hints),
+                       "equal: LHS and RHS are identical")
+
+    def partial(found: dict) -> None:
+        emit(_result(_equal_report(found, hints), found["summary"]))
+
+    found = decide(lhs, rhs, "=", seed, emit=partial)
+    summary = found["summary"] + (f"; {found['feedback']}" if found["feedback"] else "")
+    return _result(_equal_report(found, hints), summary)
 
 
-def _equal_refuted(counterexample: dict | None) -> str:
-    if counterexample is None:
-        return "undecided: time limit reached during symbolic simplification"
-    at = ", ".join(f"{name} = {value}" for name, value in counterexample["point"].items()) or "any point"
-    return f"not equal: at {at}, LHS = {counterexample['lhs']} but RHS = {counterexample['rhs']}"
+def _equal_report(found: dict, hints: Sequence[str]) -> Report:
+    verdict = {"equal": "holds", "implied": "holds"}.get(found["verdict"], found["verdict"])
+    return report("equal", verdict, found["symbolic"], found["numeric"], counterexample=found["counterexample"],
+                  evidence=found["evidence"], tried=found["tried"], hints=hints)
 
 
-def _spot_entry(check: SpotCheck) -> dict:
-    return {"at": _names(check.point), "lhs": show(check.lhs), "rhs": show(check.rhs), "agrees": check.agrees}
-
-
-def limit_job(expr_text: str, var_name: str, point_text: str, direction: str, claim_text: str | None,
-              assumptions: tuple[str, ...], seed: int, *, emit: Any = ignore_partial) -> Result:
+def limit_job(expr_text: str, var_name: str, to: str, claim_text: str | None,
+              assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
+              emit: Any = ignore_partial) -> Result:
     """The limit by SymPy (split into cases if needed), followed numerically, compared with the claim."""
-    context = Context(parse_assumptions(assumptions))
+    context = _context(assumptions, language)
     expr = context.parse(expr_text)
-    var = context.symbol(var_name)
-    point = context.parse(point_text, "limit point")
     claim = None if claim_text is None else context.parse(claim_text, "claimed limit")
+    return _limit(context, expr, var_name, to, claim, seed, emit)
+
+
+def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Expr | None, seed: int,
+           emit: Any) -> Result:
+    var = context.symbol(check_name(var_name))
+    if var in context.substitutions:
+        raise GmmMathError(f"the limit variable {var_name} has an equality assumption; it cannot also vary")
+    if not var.is_Symbol or var.is_integer:
+        raise GmmMathError(f"the limit variable {var_name} is a count or an index (an integer); it cannot "
+                           f"approach a point")
+    point_text, direction = parse_point(to)
+    point = context.parse(point_text, "limit point")
+    direction = domain_direction(var, point, direction)
     emit(_result(report("limit", "undecided", "while SymPy computed the limit"),
                  "undecided: time limit reached while SymPy computed the limit"))
     result = limit_by_cases(expr, var, point, direction)
@@ -154,7 +309,8 @@ def limit_job(expr_text: str, var_name: str, point_text: str, direction: str, cl
     cases = [{"condition": _condition(case), "limit": _shown_limit(case)} for case in result.cases] \
         if result.split else None
     symbolic = _describe(result)
-    return _result(report("limit", verdict, symbolic, numeric, cases, counterexample),
+    return _result(report("limit", verdict, symbolic, numeric, cases, counterexample,
+                          evidence="symbolic" if verdict != "undecided" else None, hints=context.hints),
                    _limit_summary(verdict, result, claim, counterexample, numeric))
 
 
@@ -163,7 +319,7 @@ def _condition(case: LimitCase) -> str | None:
 
 
 def _shown_limit(case: LimitCase) -> str:
-    return str(case.shown_limit) if case.limit is not None else f"undecided ({case.reason})"
+    return show_expr(case.shown_limit) if case.limit is not None else f"undecided ({case.reason})"
 
 
 def _describe(result: LimitResult) -> str:
@@ -190,7 +346,29 @@ def _case_verdict(case: LimitCase, evidence: list[LimitEvidence], claim: sp.Expr
         if counter is not None:
             return "fails", _display_point(case, counter.point)
         same = True if any(check.agrees for check in checks) else None
+    if same is False:
+        # a refutation is shown at a point where the numbers confirm it, or not at all
+        witness = next((item for item in evidence if _contradicts(item, claim_here)), None)
+        if witness is None and evidence:
+            return "undecided", shown
+        if witness is not None:
+            shown = _display_point(case, witness.point)
     return {True: "holds", False: "fails", None: "undecided"}[same], shown
+
+
+def _contradicts(item: LimitEvidence, claim: sp.Expr) -> bool:
+    """Does the numeric sequence at this point end somewhere other than the claimed value?"""
+    try:
+        target = mp_value(claim, to_mp(item.point, 30), 30)
+    except Undefined:
+        return False
+    if item.estimate == "unclear":
+        return False
+    if item.estimate in ("+oo", "-oo"):
+        return not (target == (mp_inf() if item.estimate == "+oo" else -mp_inf()))
+    if mp_is_inf(target):
+        return True
+    return abs(item.value - target) > 1e-6 * max(1, abs(target))
 
 
 def _display_point(case: LimitCase, sample: Mapping[sp.Symbol, Fraction]) -> dict[str, str | None]:
@@ -229,7 +407,232 @@ def _limit_summary(verdict: str, result: LimitResult, claim: sp.Expr | None, cou
 
 
 # ----------------------------------------------------------------------------------------------
-# public API (runs the jobs under the time limit)
+# steps files: one job per line
+
+
+def _line(verdict: str, reason: str | None = None, evidence: str | None = None, column: int | None = None,
+          **extra: Any) -> dict:
+    return {"verdict": verdict, "reason": reason, "evidence": evidence, "column": column, **extra}
+
+
+def _unreadable(err: GmmMathError) -> dict:
+    return _line("unreadable", str(err), column=getattr(err, "column", None))
+
+
+def _step_context(assumptions: tuple[str, ...], definitions: tuple[tuple[str, str], ...],
+                  language: str) -> tuple[Context, dict[sp.Symbol, sp.Expr]]:
+    """The context of a line (its own assumption or definition included) and the definitions, built."""
+    context = _context(assumptions, language)
+    built: dict[sp.Symbol, sp.Expr] = {}
+    for name, text in definitions:
+        symbol = context.symbol(check_name(name))
+        if symbol in built:
+            raise GmmMathError(f"{name} is defined twice")
+        built[symbol] = context.substitute(context.parse(text, f"definition of {name}").xreplace(built))
+    return context, built
+
+
+def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str, ...],
+             definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto", *,
+             emit: Any = ignore_partial) -> dict:
+    """Check one line of a steps file; never raises for the line's own content (it is 'unreadable')."""
+    own = assumptions[:-1] if adds == "assumptions" else assumptions
+    own_definitions = definitions[:-1] if adds == "definitions" else definitions
+    try:
+        _step_context(own, own_definitions, language)
+    except GmmMathError:
+        return _line("undecided", "an assumption or definition above is unreadable")
+    try:
+        context, built = _step_context(assumptions, definitions, language)
+    except GmmMathError as err:
+        return _unreadable(err)
+    if kind in ("assumption", "definition"):
+        return _line(kind)
+    try:
+        if kind == "limit":
+            return _limit_line(body, context, seed, emit)
+        return _relation_line(body, previous, context, built, seed, emit)
+    except Unreadable as err:
+        return _unreadable(err)
+    except GmmMathError as err:
+        return _line("unreadable", str(err))
+
+
+def _limit_line(body: str, context: Context, seed: int, emit: Any) -> dict:
+    parts = read_limit(body, context)
+    found = _limit(context, parts["expr"], parts["var"], parts["to"], parts["claim"], seed,
+                   lambda partial: emit(_line("undecided", partial["summary"], report=partial["report"])))
+    verdict = {"holds": "equal"}.get(found["report"]["verdict"], found["report"]["verdict"])
+    evidence = "symbolic" if verdict != "undecided" else None
+    return _line(verdict, found["summary"].removeprefix(f"{found['report']['verdict']}: "), evidence,
+                 report=found["report"])
+
+
+def _relation_line(body: str, previous: str | None, context: Context, built: dict, seed: int,
+                   emit: Any) -> dict:
+    line = read_line(body, context)
+    comparisons: list[tuple[sp.Expr, sp.Expr, str, str]] = []
+    first_text = line.name or line.texts[0]
+    if line.continues is not None:
+        if previous is None:
+            raise GmmMathError(f"a line starting with {line.continues!r} continues the step above, but there is none")
+        try:
+            before = read_line(previous, context)
+        except GmmMathError:
+            return _line("undecided", "the step line above is unreadable: nothing to compare with")
+        comparisons.append((before.exprs[-1], line.exprs[0], line.continues, "compared with the line above"))
+    for index, relation in enumerate(line.relations):
+        comparisons.append((line.exprs[index], line.exprs[index + 1], relation,
+                            f"{line.texts[index]} {relation} {line.texts[index + 1]}"))
+    hints = list(context.hints)
+    shape = {"continues": line.continues, "relation": _line_relation(line), "start": first_text,
+             "end": line.texts[-1]}
+    if not comparisons:
+        what = f"names {line.name}" if line.name else "starting expression: nothing to compare with"
+        return _line("definition", what, hints=hints, **shape)
+    decisions = []
+    for lhs, rhs, relation, label in comparisons:
+        found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built),
+                       emit=lambda partial: emit(_line(partial["verdict"], partial["summary"])))
+        decisions.append((label, found))
+    return _combine(decisions, hints, shape)
+
+
+def _line_relation(line: Any) -> str | None:
+    relation = line.continues or "="
+    for inner in line.relations:
+        relation = compose(relation, inner)
+    return relation
+
+
+def _expanded(lhs: sp.Expr, rhs: sp.Expr, built: dict) -> tuple[sp.Expr | None, sp.Expr | None]:
+    if not built or not ({*lhs.free_symbols, *rhs.free_symbols} & set(built)):
+        return None, None
+    return lhs.xreplace(built), rhs.xreplace(built)
+
+
+_RANK = {"fails": 3, "undecided": 2, "implied": 1, "equal": 0}
+
+
+def _combine(decisions: list[tuple[str, dict]], hints: list[str], shape: dict) -> dict:
+    label, worst = max(decisions, key=lambda item: _RANK[item[1]["verdict"]])
+    verdict = worst["verdict"]
+    evidence = None if verdict == "undecided" else (
+        "numeric" if any(found["evidence"] == "numeric" for _, found in decisions) else "symbolic")
+    reason = worst["summary"].removeprefix(f"{verdict}: ")
+    if len(decisions) > 1 and label == "compared with the line above" or label != "compared with the line above":
+        reason = f"{label}: {reason}"
+    if worst["feedback"]:
+        reason += f"; {worst['feedback']}"
+    if hints:
+        reason += f" (note: {'; '.join(dict.fromkeys(hints))})"
+    return _line(verdict, reason, evidence, hints=hints, found=worst, **shape)
+
+
+def _settle_line(outcome: Outcome | None, timeout: float | None) -> dict:
+    if outcome is None:
+        return _line("comment")
+    if outcome.status == "ok":
+        return outcome.value
+    if outcome.status == "skipped":
+        return _line("undecided", "the total time limit was reached before this line")
+    if outcome.status == "timeout":
+        partial = outcome.value
+        if partial is not None and partial["verdict"] == "fails":
+            return {**partial, "reason": f"{partial['reason']} (time limit of {timeout:g} s reached afterwards)"}
+        return _line("undecided", f"time limit of {timeout:g} s reached")
+    if outcome.status == "bad_input":
+        return _line("unreadable", outcome.value)
+    return _line("undecided", f"computation failed: {outcome.value}")
+
+
+def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
+                total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT, seed: int = 0,
+                language: str = "auto") -> Result:
+    """Check every line of a steps file; each line gets its own ``timeout``, the file ``total_timeout``.
+
+    Returns a report whose ``lines`` hold one entry per line of ``text`` (verdicts in
+    :data:`LINE_VERDICTS`), whose ``counterexample`` (with its ``line``) and ``cases`` are those
+    of the first failing line, and whose ``conclusions`` say what each chain of steps concludes.
+    """
+    plan = plan_steps(text)
+    warm((text,), language)
+    jobs, owners = [], []
+    for step in plan:
+        if step.kind == "comment":
+            continue
+        jobs.append((step_job, (step.kind, step.body, step.previous_text, step.assumptions, step.definitions,
+                                step.adds, seed, language)))
+        owners.append(step.line)
+    outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
+    lines, first_failure, hints = [], None, []
+    for step in plan:
+        found = _settle_line(outcomes.get(step.line), timeout)
+        hints.extend(found.get("hints", ()))
+        reason = found["reason"]
+        if found.get("continues") and step.previous and reason and not reason.startswith("the step line above"):
+            reason = f"compared with line {step.previous}: {reason}"
+        lines.append({"line": step.line, "text": step.text, "verdict": found["verdict"], "reason": reason,
+                      "evidence": found["evidence"], "column": found["column"]})
+        if found["verdict"] == "fails" and first_failure is None:
+            first_failure = (step.line, found)
+    verdicts = [line["verdict"] for line in lines]
+    verdict = "fails" if "fails" in verdicts else (
+        "undecided" if {"undecided", "unreadable"} & set(verdicts) else "holds")
+    counterexample = cases = None
+    if first_failure is not None:
+        number, found = first_failure
+        inner = found.get("report") or {}
+        detail = found.get("found") or {}
+        counterexample = {"line": number, **(inner.get("counterexample") or detail.get("counterexample") or {})}
+        cases = inner.get("cases")
+    conclusions = _conclusions(plan, outcomes, timeout)
+    summary = _steps_summary(verdict, lines, first_failure, conclusions)
+    evidence = None if verdict == "undecided" else (
+        "numeric" if any(line["evidence"] == "numeric" for line in lines) else "symbolic")
+    return _result(report("steps", verdict, None, [], cases, counterexample, lines, evidence,
+                          hints=hints, conclusions=conclusions), summary)
+
+
+def _conclusions(plan: Sequence[Any], outcomes: Mapping[int, Outcome], timeout: float | None) -> list[dict]:
+    """What each chain of step lines concludes (only chains whose every line holds)."""
+    chains: list[dict] = []
+    current: dict | None = None
+    for step in plan:
+        if step.kind != "step":
+            continue
+        found = _settle_line(outcomes.get(step.line), timeout)
+        if "relation" not in found:
+            current = None
+            continue
+        holds = found["verdict"] in ("equal", "implied", "definition")
+        if found["continues"] is None:
+            current = {"from_line": step.line, "to_line": step.line, "relation": found["relation"],
+                       "start": found["start"], "end": found["end"], "holds": holds, "steps": 1}
+            chains.append(current)
+            continue
+        if current is None:
+            continue
+        current.update(to_line=step.line, relation=compose(current["relation"], found["relation"]),
+                       end=found["end"], holds=current["holds"] and holds, steps=current["steps"] + 1)
+    return [{"from_line": chain["from_line"], "to_line": chain["to_line"], "relation": chain["relation"],
+             "text": f"{chain['start']} {chain['relation']} {chain['end']}"}
+            for chain in chains if chain["holds"] and chain["relation"] and chain["steps"] > 1]
+
+
+def _steps_summary(verdict: str, lines: list[dict], first_failure: tuple | None, conclusions: list[dict]) -> str:
+    checked = sum(line["verdict"] in ("equal", "implied") for line in lines)
+    concluded = "; ".join(f"lines {c['from_line']}-{c['to_line']} conclude {c['text']}" for c in conclusions)
+    unreadable = [str(line["line"]) for line in lines if line["verdict"] == "unreadable"]
+    texts = {"holds": f"every one of the {checked} checked lines holds",
+             "fails": f"line {first_failure[0]} fails" if first_failure else "",
+             "undecided": "no line fails, but some are undecided" + (
+                 f" or unreadable (line {', '.join(unreadable)})" if unreadable else "")}
+    return texts[verdict] + (f"; {concluded}" if concluded else "")
+
+
+# ----------------------------------------------------------------------------------------------
+# public API (every job parses its own input, in the worker, under the time limit)
 
 
 def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
@@ -250,96 +653,35 @@ def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
                    f"undecided: the computation failed ({outcome.value})")
 
 
-def _limit_args(expr: str, var: str, to: str, claim: str | None, assume: Sequence[str],
-                seed: int) -> tuple:
-    """Validate a limit check in this process (bad input fails fast) and return the job's arguments."""
-    assumptions = tuple(assume)
-    context = Context(parse_assumptions(assumptions))
-    context.parse(expr)
-    symbol = context.symbol(check_name(var))
-    if symbol in context.substitutions:
-        raise GmmMathError(f"the limit variable {var} has an equality assumption; it cannot also vary")
-    point, direction = parse_point(to)
-    direction = domain_direction(symbol, context.parse(point, "limit point"), direction)
-    if claim is not None:
-        context.parse(claim, "claimed limit")
-    return (expr, var, point, direction, claim, assumptions, seed)
-
-
 def check_limit(expr: str, var: str, to: str, claim: str | None = None, assume: Sequence[str] = (), *,
-                timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0) -> Result:
+                timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, language: str = "auto") -> Result:
     """Check ``lim_{var -> to} expr`` (= ``claim``, if given).
 
     Parameters
     ----------
     expr, claim : expressions in the checking language
     var : the limit variable
-    to : the point, with direction: ``"0+"``, ``"0-"``, ``"0"`` (two-sided), ``"oo"``
+    to : the point, with direction: ``"0+"``, ``"0-"``, ``"0"`` (two-sided), ``"1.5"``, ``"oo"``, ``"-oo"``
     assume : assumption strings, e.g. ``["x_n > 0", "mu_j = x_n"]``
-    timeout : seconds for the whole check; None computes here without a limit
+    timeout : seconds for the whole check, parsing included; None computes here without a limit
     seed : seed of the random sample points
+    language : "auto" (LaTeX when the text has a backslash, ``^{`` or ``&``), "ascii" or "latex"
     """
-    args = _limit_args(expr, var, to, claim, assume, seed)
+    check_name(var)
+    parse_point(to)  # the documented point forms only (a cheap text check)
+    for text in (expr, claim, *assume):
+        if text is not None:
+            check_text(text)
+    args = (expr, var, to, claim, tuple(assume), seed, language)
+    warm((expr, claim, *assume), language)
     return _settle(run_limited([(limit_job, args)], timeout)[0], "limit", timeout)
 
 
 def check_equal(lhs: str, rhs: str, assume: Sequence[str] = (), *, timeout: float | None = DEFAULT_TIMEOUT,
-                seed: int = 0) -> Result:
-    """Check ``lhs = rhs`` symbolically and at random points (see :func:`check_limit` for the options)."""
-    assumptions = tuple(assume)
-    context = Context(parse_assumptions(assumptions))
-    context.parse(lhs, "left-hand side")
-    context.parse(rhs, "right-hand side")
-    return _settle(run_limited([(equal_job, (lhs, rhs, assumptions, seed))], timeout)[0], "equal", timeout)
-
-
-def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0) -> Result:
-    """Check every line of a steps file; each claim gets its own ``timeout``.
-
-    Returns a report whose ``lines`` hold one entry per line of ``text`` and whose
-    ``counterexample`` (with its ``line``) and ``cases`` are those of the first failing line.
-    """
-    plan = plan_steps(text)
-    jobs, owners = [], []
-    for step in plan:
-        if step.kind == "expression" and step.previous is not None:
-            jobs.append((equal_job, (step.previous_expr, step.expr, step.assumptions, seed)))
-        elif step.kind == "limit":
-            jobs.append((limit_job, (step.expr, step.var, step.point, step.direction, step.claim,
-                                     step.assumptions, seed)))
-        else:
-            continue
-        owners.append(step.line)
-    outcomes = dict(zip(owners, run_limited(jobs, timeout), strict=True))
-    lines, first_failure = [], None
-    for step in plan:
-        entry, found = _line_entry(step, outcomes.get(step.line), timeout)
-        lines.append(entry)
-        if entry["verdict"] == "fails" and first_failure is None:
-            first_failure = (step.line, found)
-    verdict = _verdict(line["verdict"] for line in lines)
-    counterexample = cases = None
-    if first_failure is not None:
-        number, found = first_failure
-        counterexample = {"line": number, **(found["counterexample"] or {})}
-        cases = found["cases"]
-    checked = sum(line["verdict"] in ("holds", "fails", "undecided") for line in lines)
-    summary = {"holds": f"every one of the {checked} checked lines holds",
-               "fails": f"line {first_failure[0]} fails" if first_failure else "",
-               "undecided": "no line fails, but some are undecided"}[verdict]
-    return _result(report("steps", verdict, None, [], cases, counterexample, lines), summary)
-
-
-def _line_entry(step: Any, outcome: Outcome | None, timeout: float | None) -> tuple[dict, Report | None]:
-    entry = {"line": step.line, "text": step.text, "verdict": "comment", "reason": None}
-    if step.kind == "assumption":
-        return {**entry, "verdict": "assumption"}, None
-    if step.kind == "comment":
-        return entry, None
-    if outcome is None:
-        return {**entry, "verdict": "holds", "reason": "first expression: nothing to compare with"}, None
-    found = _settle(outcome, "equal" if step.kind == "expression" else "limit", timeout)
-    verdict, summary = found["report"]["verdict"], found["summary"]
-    summary = summary.removeprefix(f"{verdict}: ")
-    prefix = f"compared with line {step.previous}: " if step.kind == "expression" else ""
-    return {**entry, "verdict": verdict, "reason": prefix + summary}, found["report"]
+                seed: int = 0, language: str = "auto") -> Result:
+    """Check ``lhs = rhs`` symbolically and at numeric instances (see :func:`check_limit` for the options)."""
+    for text in (lhs, rhs, *assume):
+        check_text(text)
+    warm((lhs, rhs, *assume), language)
+    return _settle(run_limited([(equal_job, (lhs, rhs, tuple(assume), seed, language))], timeout)[0],
+                   "equal", timeout)

@@ -141,7 +141,8 @@ def _serve(connection: Any, jobs: Sequence[Job], first: int, parent: int | None 
     connection.close()
 
 
-def run_limited(jobs: Sequence[Job], timeout: float | None, method: str | None = None) -> list[Outcome]:
+def run_limited(jobs: Sequence[Job], timeout: float | None, method: str | None = None,
+                total: float | None = None) -> list[Outcome]:
     """Run ``function(*args, emit=...)`` for every job, each within ``timeout`` seconds.
 
     Parameters
@@ -149,6 +150,8 @@ def run_limited(jobs: Sequence[Job], timeout: float | None, method: str | None =
     jobs : sequence of (module-level function, args) pairs; args and results must pickle
     timeout : seconds per job; None runs the jobs here, in this process, without a limit
     method : multiprocessing start method; default :func:`start_method`
+    total : seconds for all jobs together (None: no total limit); jobs not started by then are
+        "skipped", the one running then is a "timeout"
 
     Returns
     -------
@@ -158,9 +161,13 @@ def run_limited(jobs: Sequence[Job], timeout: float | None, method: str | None =
         return [_run_here(function, args) for function, args in jobs]
     context = multiprocessing.get_context(method or start_method())
     outcomes: list[Outcome | None] = [None] * len(jobs)
+    stop = None if total is None else time.monotonic() + total
     start = 0
     while start < len(jobs):
-        start = _run_worker(context, jobs, start, timeout, outcomes)
+        if stop is not None and time.monotonic() >= stop:
+            outcomes[start:] = [Outcome("skipped", None)] * (len(jobs) - start)
+            break
+        start = _run_worker(context, jobs, start, timeout, outcomes, stop)
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -180,7 +187,7 @@ def _started(receiver: Any) -> bool:
 
 
 def _run_worker(context: Any, jobs: Sequence[Job], start: int, timeout: float,
-                outcomes: list[Outcome | None]) -> int:
+                outcomes: list[Outcome | None], stop: float | None = None) -> int:
     """Run jobs[start:] in one worker until they finish or one times out; return the next job to run."""
     receiver, sender = context.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):
@@ -195,7 +202,10 @@ def _run_worker(context: Any, jobs: Sequence[Job], start: int, timeout: float,
         if not _started(receiver):
             outcomes[start] = Outcome("error", "the worker process did not start")
             return start + 1
-        index, partial, deadline = start, None, time.monotonic() + timeout
+        def limit() -> float:
+            return time.monotonic() + timeout if stop is None else min(time.monotonic() + timeout, stop)
+
+        index, partial, deadline = start, None, limit()
         while index < len(jobs):
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not receiver.poll(remaining):
@@ -210,7 +220,7 @@ def _run_worker(context: Any, jobs: Sequence[Job], start: int, timeout: float,
                 partial = value
                 continue
             outcomes[where] = Outcome(kind, value)
-            index, partial, deadline = where + 1, None, time.monotonic() + timeout
+            index, partial, deadline = where + 1, None, limit()
         return index
     finally:
         _stop(process, sender, receiver)
