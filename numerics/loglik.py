@@ -26,7 +26,7 @@ import mpmath
 from mpmath import mp
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.core.model import CollapseModel
+from gmm_math.derivations.core.model import CollapseModel, OtherComponents
 
 
 def to_mpf(value: Fraction | int | str):
@@ -117,26 +117,14 @@ class CollapseTerms:
     @classmethod
     def from_model(cls, model: CollapseModel, dps: int = 50) -> "CollapseTerms":
         with mp.workdps(dps + 10):
-            data, dim = model.data, model.data.dim
-            centre = model.centre
-            distinct: dict[tuple, int] = {}
-            for row in data.rows:
-                distinct[row] = distinct.get(row, 0) + 1
-            quad, lin, rest = [], [], []
-            full = model.covariance == "full" and model.components > 1
-            others = _OtherComponents.from_model(model)
-            for row in distinct:
-                delta = [a - c for a, c in zip(row, centre)]
-                along = delta[:1] if full else delta
-                across = delta[1:] if full else []
-                quad.append(to_mpf(sum(d * d for d in along) / 2))
-                lin.append(to_mpf(sum(d * d for d in across) / 2))
-                rest.append(others.log_density(row))
-            head = mpmath.log(to_mpf(model.weights[0])) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi)
+            data = model.data
+            lemma = model.lemma_constants()  # equal points grouped once, exact half squared distances
+            others = OtherComponents.from_model(model)
             return cls(
-                n=data.n, dim=dim, rate=1 if full else dim, head=head, quad=tuple(quad), lin=tuple(lin),
-                rest=tuple(rest), count=tuple(distinct.values()),
-                half_s=to_mpf(sum(data.squared_distances(model.point)) / 2), dps=dps,
+                n=data.n, dim=data.dim, rate=lemma.p, head=mpmath.log(to_mpf(model.weights[0]))
+                - mp.mpf(data.dim) / 2 * mpmath.log(2 * mp.pi), quad=tuple(to_mpf(a) for a in lemma.along),
+                lin=tuple(to_mpf(a) for a in lemma.across), rest=tuple(others.log_density(row) for row in lemma.rows),
+                count=lemma.count, half_s=to_mpf(data.total_squared_distance(model.centre) / 2), dps=dps,
             )
 
     @cached_property
@@ -263,34 +251,6 @@ def _prefix(values) -> list:
     for v in values:
         sums.append(sums[-1] + v)
     return sums
-
-
-@dataclass(frozen=True)
-class _OtherComponents:
-    """Components 2..K with positive weight: (log pi_k - D/2 log(2 pi v_k), mean_k as mpf, 1/(2 v_k))."""
-
-    parts: tuple
-
-    @classmethod
-    def from_model(cls, model: CollapseModel) -> "_OtherComponents":
-        dim = model.data.dim
-        return cls(tuple(
-            (mpmath.log(to_mpf(w)) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * to_mpf(v)),
-             tuple(to_mpf(m) for m in mean), 1 / (2 * to_mpf(v)))
-            for w, mean, v in zip(model.weights[1:], model.means, model.variances) if w > 0
-        ))
-
-    def log_density(self, row) -> object:
-        """log sum_{k>=2} pi_k N(x | mu_k, v_k I) at one point, or None if those weights are all 0."""
-        if not self.parts:
-            return None
-        point = [to_mpf(a) for a in row]
-        logs = [const - half_precision * mpmath.fsum((a - m) ** 2 for a, m in zip(point, mean))
-                for const, mean, half_precision in self.parts]
-        top = max(logs)
-        if len(logs) == 1:
-            return top
-        return top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in logs))
 
 
 def log_likelihood(model: CollapseModel, sigma, dps: int = 50):

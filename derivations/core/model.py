@@ -82,6 +82,9 @@ class CollapseModel:
             raise GmmMathError(f"weights must be non-negative and sum to 1, got {', '.join(map(str, self.weights))}")
         if self.weights[0] <= 0:
             raise GmmMathError("the collapsing component needs a positive weight pi_1 > 0")
+        zero = [j + 1 for j, w in enumerate(self.weights) if w == 0]
+        if zero:
+            raise GmmMathError(zero_weight_message(zero, k), parameter="weights")
         if any(v <= 0 for v in self.variances):
             raise GmmMathError("scales of components 2..K must be positive")
         if any(len(m) != self.data.dim for m in self.means):
@@ -94,6 +97,20 @@ class CollapseModel:
     @property
     def centre(self) -> tuple[Fraction, ...]:
         return self.data.rows[self.point]
+
+    @property
+    def full(self) -> bool:
+        """Component 1 collapses along the first axis only (``full`` covariance, D > 1, K > 1)."""
+        return self.covariance == "full" and self.data.dim > 1 and self.components > 1
+
+    @property
+    def rate(self) -> int:
+        """p in sigma^(-p): the number of collapsing directions (D, or 1 along one axis)."""
+        return 1 if self.full else self.data.dim
+
+    def lemma_constants(self) -> "LemmaConstants":
+        """The exact per-point constants of the collapse, for every distinct point at once (see LemmaConstants)."""
+        return LemmaConstants.from_model(self)
 
     @classmethod
     def single(cls, data: Dataset, point: int = 0) -> "CollapseModel":
@@ -147,6 +164,110 @@ class CollapseModel:
         else:
             variances = tuple(s * s for s in scales)
         return cls(data, point, tuple(weights), mean_rows, variances, covariance)
+
+
+def zero_weight_message(zero: list[int], k: int) -> str:
+    """Why a zero weight is refused: pi_k = 0 removes component k, the model is a mixture of fewer components."""
+    left = k - len(zero)
+    names = ", ".join(f"pi_{j}" for j in zero)
+    what = "one Gaussian (the single-Gaussian case)" if left == 1 else f"a mixture of K = {left} components"
+    return (f"weight {names} = 0 removes that component: the model is {what}, not K = {k}; give only the "
+            f"{left} positive weight(s)" + (" for a mixture" if left > 1 else ""))
+
+
+@dataclass(frozen=True)
+class LemmaConstants:
+    """Every distinct point's term of log L along the collapse, as exact constants (no SymPy).
+
+    Point m (with multiplicity ``count[m]``) contributes ``count[m] * log(c_m + b_m sigma^(-p) exp(-a_m/sigma^2))``
+    with ``a_m = along[m]`` (half the squared distance to x_n along the collapsing directions),
+    ``b_m = pi_1 (2 pi)^(-D/2) exp(-across[m])`` and ``c_m`` the density of components 2..K at x_m.
+    The lemma lim log(c + b sigma^(-p) e^(-a/sigma^2)) = log c (a > 0), +oo (a = 0) settles every point.
+
+    Attributes
+    ----------
+    rows : tuple, shape (M,)
+        the distinct rows, in first-seen order.
+    count : tuple of int, shape (M,)
+    along, across : tuple of Fraction, shape (M,)
+    p : int
+        the rate (collapsing directions).
+    """
+
+    rows: tuple
+    count: tuple
+    along: tuple
+    across: tuple
+    p: int
+
+    @classmethod
+    def from_model(cls, model: CollapseModel) -> "LemmaConstants":
+        data = model.data
+        ints, scale = data.scaled  # integer arithmetic: far cheaper than Fractions for 10^4 points
+        first: dict[tuple, int] = {}
+        for i, row in enumerate(data.rows):
+            first.setdefault(row, i)
+        centre = ints[model.point]
+        split = 1 if model.full else data.dim
+        denominator = 2 * scale * scale
+        along, across = [], []
+        for i in first.values():
+            row = ints[i]
+            along.append(Fraction(sum((a - c) ** 2 for a, c in zip(row[:split], centre[:split])), denominator))
+            across.append(Fraction(sum((a - c) ** 2 for a, c in zip(row[split:], centre[split:])), denominator))
+        return cls(tuple(first), tuple(data.counts[row] for row in first), tuple(along), tuple(across), model.rate)
+
+    @property
+    def growing(self) -> tuple[int, ...]:
+        """Indices of the points with a_m = 0, where component 1 grows without bound."""
+        return tuple(i for i, a in enumerate(self.along) if a == 0)
+
+    @property
+    def vanishing(self) -> tuple[int, ...]:
+        """Indices of the points with a_m > 0, where component 1's term vanishes."""
+        return tuple(i for i, a in enumerate(self.along) if a != 0)
+
+    def total(self, indices) -> int:
+        """How many data points (with multiplicity) the distinct points ``indices`` stand for."""
+        return sum(self.count[i] for i in indices)
+
+
+@dataclass(frozen=True)
+class OtherComponents:
+    """Components 2..K in mpmath at the precision current when built: (log pi_k - D/2 log(2 pi v_k), mean_k, 1/(2 v_k)).
+
+    mpmath is imported inside the methods: this module is loaded by the CLI at start-up.
+    """
+
+    parts: tuple
+
+    @classmethod
+    def from_model(cls, model: CollapseModel) -> "OtherComponents":
+        import mpmath
+        from mpmath import mp
+
+        dim = model.data.dim
+        mpf = lambda v: mp.mpf(v.numerator) / v.denominator  # noqa: E731 - exact Fraction -> mpf
+        return cls(tuple(
+            (mpmath.log(mpf(w)) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * mpf(v)), tuple(mpf(m) for m in mean),
+             1 / (2 * mpf(v)))
+            for w, mean, v in zip(model.weights[1:], model.means, model.variances) if w > 0
+        ))
+
+    def log_density(self, row) -> object:
+        """log sum_{k>=2} pi_k N(x | mu_k, v_k I) at one point (mpf), or None if those weights are all 0."""
+        import mpmath
+        from mpmath import mp
+
+        if not self.parts:
+            return None
+        point = [mp.mpf(a.numerator) / a.denominator for a in row]
+        logs = [const - half_precision * mpmath.fsum((a - m) ** 2 for a, m in zip(point, mean))
+                for const, mean, half_precision in self.parts]
+        top = max(logs)
+        if len(logs) == 1:
+            return top
+        return top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in logs))
 
 
 def _default_means(data: Dataset, k: int) -> tuple[tuple[Fraction, ...], ...]:
