@@ -143,10 +143,19 @@ class Dataset:
     @cached_property
     def counts(self) -> dict[tuple[Fraction, ...], int]:
         """Distinct rows -> multiplicity r, in first-seen order (computed once per data set)."""
-        counts: dict[tuple[Fraction, ...], int] = {}
-        for row in self.rows:
-            counts[row] = counts.get(row, 0) + 1
-        return counts
+        return {self.rows[first]: count for first, count in self.group_index.values()}
+
+    @cached_property
+    def group_index(self) -> dict[tuple[int, ...], tuple[int, int]]:
+        """Distinct rows (as the integers of :attr:`scaled`) -> (index of the first such row, multiplicity)."""
+        index: dict[tuple[int, ...], list[int]] = {}
+        for i, row in enumerate(self.scaled[0]):  # integer tuples hash far faster than Fraction tuples
+            entry = index.get(row)
+            if entry is None:
+                index[row] = [i, 1]
+            else:
+                entry[1] += 1
+        return {row: (first, count) for row, (first, count) in index.items()}
 
     @property
     def groups(self) -> tuple[tuple[tuple[Fraction, ...], int], ...]:
@@ -185,7 +194,7 @@ class Dataset:
 
     def multiplicity(self, point: int) -> int:
         """How many points coincide with point ``point`` (itself included)."""
-        return self.counts[self.rows[point]]
+        return self.group_index[self.scaled[0][point]][1]
 
     def mean(self) -> tuple[Fraction, ...]:
         rows, scale = self.scaled

@@ -204,18 +204,17 @@ class LemmaConstants:
     def from_model(cls, model: CollapseModel) -> "LemmaConstants":
         data = model.data
         ints, scale = data.scaled  # integer arithmetic: far cheaper than Fractions for 10^4 points
-        first: dict[tuple, int] = {}
-        for i, row in enumerate(data.rows):
-            first.setdefault(row, i)
+        groups = tuple(data.group_index.values())
         centre = ints[model.point]
         split = 1 if model.full else data.dim
         denominator = 2 * scale * scale
         along, across = [], []
-        for i in first.values():
-            row = ints[i]
+        for first, _ in groups:
+            row = ints[first]
             along.append(Fraction(sum((a - c) ** 2 for a, c in zip(row[:split], centre[:split])), denominator))
             across.append(Fraction(sum((a - c) ** 2 for a, c in zip(row[split:], centre[split:])), denominator))
-        return cls(tuple(first), tuple(data.counts[row] for row in first), tuple(along), tuple(across), model.rate)
+        return cls(tuple(data.rows[first] for first, _ in groups), tuple(count for _, count in groups),
+                   tuple(along), tuple(across), model.rate)
 
     @property
     def growing(self) -> tuple[int, ...]:

@@ -144,7 +144,7 @@ def map_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, comp
         f"prior IW(2 alpha, 2 beta I) on Sigma_1 with alpha = {alpha}, beta = {beta}; log p up to a constant",)
     return conclude("remedy-map", "MAP: an inverse-Wishart prior on the collapsing covariance", steps, objective,
                     model, assumptions, {"alpha": alpha, "beta": beta}, symbol=POST,
-                    after=_update_steps(prior, dim, split.r, values, "log-prior"), constants={C_SYM: split.constant})
+                    after=_update_steps(prior, dim, split.r, values, "log-prior"), constants={C_SYM: split.exact_constant})
 
 
 def default_a(model: CollapseModel) -> sp.Expr:
@@ -193,7 +193,7 @@ def penalty_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
     return conclude("remedy-penalty", "Chen-Tan-Zhang penalty on the component variances", steps, objective,
                     model, assumptions, {"a": a, "trace": trace}, symbol=PEN,
                     after=_update_steps(ctz_penalty(dim), dim, split.r, values, "penalty"),
-                    constants={C_SYM: split.constant})
+                    constants={C_SYM: split.exact_constant})
 
 
 def reparam_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
@@ -237,4 +237,4 @@ def reparam_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
         f"lambda = {lam} (default N^(-1/2)), tau^2 = {tau2} (default tr(S_x)/D), tau fixed along the collapse",)
     return conclude("remedy-reparam", "Reparametrised variances sigma_k^2 = tau^2 gamma_k with a penalty on gamma_k",
                     steps, objective, model, assumptions, {"lam": lam, "tau2": tau2}, symbol=PEN,
-                    after=_update_steps(penalty, dim, split.r, values, "penalty"), constants={C_SYM: split.constant})
+                    after=_update_steps(penalty, dim, split.r, values, "penalty"), constants={C_SYM: split.exact_constant})
