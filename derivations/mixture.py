@@ -230,7 +230,7 @@ def _lemma_steps(model: CollapseModel, lemma: LemmaConstants) -> tuple[list[Step
     if shown:
         for i in range(len(lemma.count)):
             first, rest = _point_exprs(model, lemma, i)
-            value = (grow if lemma.along[i] == 0 else vanish.subs(C_L, rest)).subs(TWO_PI, 2 * sp.pi)
+            value = (grow if lemma.along_int[i] == 0 else vanish.subs(C_L, rest)).subs(TWO_PI, 2 * sp.pi)
             exprs.append(sp.Eq(sp.Limit(sp.log(first + rest).subs(TWO_PI, 2 * sp.pi), SIGMA, 0, "+"), value))
     steps.append(Step(
         "Each point's contribution",
@@ -255,7 +255,7 @@ def _concrete(model: CollapseModel, dim: int, full: bool) -> Derivation:
     lemma_steps, exact = _lemma_steps(model, lemma)
     steps += lemma_steps
     constant, value = collapse_constant(model, lemma)
-    across = sum(lemma.count[i] * lemma.across[i] for i in lemma.growing)
+    across = Fraction(sum(lemma.count[i] * lemma.across_int[i] for i in lemma.growing), lemma.denominator)
     growing = (expand_log_2pi(r * sp.log(sp.Rational(model.weights[0]) * TWO_PI ** sp.Rational(-dim, 2)
                                          * SIGMA ** -lemma.p)) - sp.Rational(across))
     bound = growing + C

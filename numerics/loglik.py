@@ -113,6 +113,7 @@ class CollapseTerms:
     count: tuple
     half_s: object
     dps: int
+    exact: object = None  # the LemmaConstants behind quad and lin (their exact integer numerators)
 
     @classmethod
     def from_model(cls, model: CollapseModel, dps: int = 50) -> "CollapseTerms":
@@ -120,11 +121,13 @@ class CollapseTerms:
             data = model.data
             lemma = model.lemma_constants()  # equal points grouped once, exact half squared distances
             others = OtherComponents.from_model(model)
+            den = lemma.denominator
             return cls(
                 n=data.n, dim=data.dim, rate=lemma.p, head=mpmath.log(to_mpf(model.weights[0]))
-                - mp.mpf(data.dim) / 2 * mpmath.log(2 * mp.pi), quad=tuple(to_mpf(a) for a in lemma.along),
-                lin=tuple(to_mpf(a) for a in lemma.across), rest=tuple(others.log_density(row) for row in lemma.rows),
-                count=lemma.count, half_s=to_mpf(data.total_squared_distance(model.centre) / 2), dps=dps,
+                - mp.mpf(data.dim) / 2 * mpmath.log(2 * mp.pi), quad=tuple(mp.mpf(a) / den for a in lemma.along_int),
+                lin=tuple(mp.mpf(a) / den if a else mp.zero for a in lemma.across_int),
+                rest=tuple(others.log_density(row) for row in lemma.rows), count=lemma.count,
+                half_s=to_mpf(data.total_squared_distance(model.centre) / 2), dps=dps, exact=lemma,
             )
 
     @cached_property
@@ -177,8 +180,9 @@ class _Bands:
     Attributes
     ----------
     quad, lin, rest, count : tuple, shape (M,), sorted by quad
-    prefix_count, prefix_quad, prefix_lin : tuple, shape (M + 1,)
-        sum over the first i points of count, count * quad, count * lin.
+    prefix_count, prefix_quad, prefix_lin : tuple of int, shape (M + 1,)
+        sum over the first i points of count, count * quad, count * lin (the last two as exact
+        numerators over ``denominator``).
     suffix_rest : tuple, shape (M + 1,)
         sum over the points from i on of count * rest.
     a_min, a_max : mpf
@@ -195,26 +199,31 @@ class _Bands:
     suffix_rest: tuple
     a_min: object
     a_max: object
+    denominator: int
 
     @classmethod
     def from_terms(cls, terms: CollapseTerms) -> "_Bands":
-        order = sorted(range(len(terms.quad)), key=terms.quad.__getitem__)
+        exact = terms.exact
+        order = sorted(range(len(terms.quad)), key=exact.along_int.__getitem__)
         quad, lin, rest, count = ([seq[i] for i in order] for seq in (terms.quad, terms.lin, terms.rest, terms.count))
         if any(r is None for r in rest):  # no weight on components 2..K: component 1 alone, everywhere
             a_values = [mp.ninf]
             rest = [mp.ninf] * len(rest)
             rest_terms = [mp.zero] * len(rest)
         else:
-            a_values = [l + r for l, r in zip(lin, rest)]
-            rest_terms = [c * r for c, r in zip(count, rest)]
+            a_values = [l + r if l else r for l, r in zip(lin, rest)]
+            rest_terms = [r if c == 1 else c * r for c, r in zip(count, rest)]
         suffix = [mp.zero]
         for term in reversed(rest_terms):
             suffix.append(suffix[-1] + term)
+        # prefix sums of count * a and count * lin are exact integers over one denominator: no mpf additions
+        along = [exact.along_int[i] for i in order]
+        across = [exact.across_int[i] for i in order]
         return cls(
             quad=tuple(quad), lin=tuple(lin), rest=tuple(rest), count=tuple(count),
-            prefix_count=tuple(_prefix(count)), prefix_quad=tuple(_prefix(c * q for c, q in zip(count, quad))),
-            prefix_lin=tuple(_prefix(c * l for c, l in zip(count, lin))), suffix_rest=tuple(reversed(suffix)),
-            a_min=min(a_values), a_max=max(a_values),
+            prefix_count=tuple(_prefix(count, 0)), prefix_quad=tuple(_prefix((c * q for c, q in zip(count, along)), 0)),
+            prefix_lin=tuple(_prefix((c * q for c, q in zip(count, across)), 0)), suffix_rest=tuple(reversed(suffix)),
+            a_min=min(a_values), a_max=max(a_values), denominator=exact.denominator,
         )
 
     def evaluate(self, terms: CollapseTerms, sigma):
@@ -225,8 +234,10 @@ class _Bands:
         inv2 = 1 / sigma2
         lo = bisect_left(self.quad, sigma2 * (head - self.a_max - cut))
         hi = max(lo, bisect_right(self.quad, sigma2 * (head - self.a_min + cut)))
-        value = self.prefix_count[lo] * head - self.prefix_quad[lo] * inv2 - self.prefix_lin[lo] + self.suffix_rest[hi]
-        slope = 2 * self.prefix_quad[lo] * inv2 - terms.rate * self.prefix_count[lo]
+        prefix_quad = mp.mpf(self.prefix_quad[lo]) / self.denominator
+        prefix_lin = mp.mpf(self.prefix_lin[lo]) / self.denominator
+        value = self.prefix_count[lo] * head - prefix_quad * inv2 - prefix_lin + self.suffix_rest[hi]
+        slope = 2 * prefix_quad * inv2 - terms.rate * self.prefix_count[lo]
         for i in range(lo, hi):
             quad, count = self.quad[i], self.count[i]
             total, share = logaddexp_share(head - quad * inv2 - self.lin[i], self.rest[i], cut)
@@ -246,8 +257,8 @@ class _Bands:
         return slope
 
 
-def _prefix(values) -> list:
-    sums = [mp.zero]
+def _prefix(values, start=None) -> list:
+    sums = [mp.zero if start is None else start]
     for v in values:
         sums.append(sums[-1] + v)
     return sums

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
@@ -108,9 +109,13 @@ class CollapseModel:
         """p in sigma^(-p): the number of collapsing directions (D, or 1 along one axis)."""
         return 1 if self.full else self.data.dim
 
-    def lemma_constants(self) -> "LemmaConstants":
-        """The exact per-point constants of the collapse, for every distinct point at once (see LemmaConstants)."""
+    @cached_property
+    def lemma(self) -> "LemmaConstants":
+        """The exact per-point constants of the collapse, for every distinct point at once (computed once)."""
         return LemmaConstants.from_model(self)
+
+    def lemma_constants(self) -> "LemmaConstants":
+        return self.lemma
 
     @classmethod
     def single(cls, data: Dataset, point: int = 0) -> "CollapseModel":
@@ -189,15 +194,18 @@ class LemmaConstants:
     rows : tuple, shape (M,)
         the distinct rows, in first-seen order.
     count : tuple of int, shape (M,)
-    along, across : tuple of Fraction, shape (M,)
+    along_int, across_int : tuple of int, shape (M,)
+        the numerators of a_m and of the across term over the common ``denominator``.
+    denominator : int
     p : int
         the rate (collapsing directions).
     """
 
     rows: tuple
     count: tuple
-    along: tuple
-    across: tuple
+    along_int: tuple
+    across_int: tuple
+    denominator: int
     p: int
 
     @classmethod
@@ -207,24 +215,33 @@ class LemmaConstants:
         groups = tuple(data.group_index.values())
         centre = ints[model.point]
         split = 1 if model.full else data.dim
-        denominator = 2 * scale * scale
         along, across = [], []
         for first, _ in groups:
             row = ints[first]
-            along.append(Fraction(sum((a - c) ** 2 for a, c in zip(row[:split], centre[:split])), denominator))
-            across.append(Fraction(sum((a - c) ** 2 for a, c in zip(row[split:], centre[split:])), denominator))
+            along.append(sum((a - c) ** 2 for a, c in zip(row[:split], centre[:split])))
+            across.append(sum((a - c) ** 2 for a, c in zip(row[split:], centre[split:])))
         return cls(tuple(data.rows[first] for first, _ in groups), tuple(count for _, count in groups),
-                   tuple(along), tuple(across), model.rate)
+                   tuple(along), tuple(across), 2 * scale * scale, model.rate)
 
-    @property
+    @cached_property
+    def along(self) -> tuple[Fraction, ...]:
+        """a_m = ||x_m - x_n||^2 / 2 along the collapsing directions, exactly, shape (M,)."""
+        return tuple(Fraction(a, self.denominator) for a in self.along_int)
+
+    @cached_property
+    def across(self) -> tuple[Fraction, ...]:
+        """Half the squared distance across the collapsing axis (0 for an isotropic collapse), shape (M,)."""
+        return tuple(Fraction(a, self.denominator) for a in self.across_int)
+
+    @cached_property
     def growing(self) -> tuple[int, ...]:
         """Indices of the points with a_m = 0, where component 1 grows without bound."""
-        return tuple(i for i, a in enumerate(self.along) if a == 0)
+        return tuple(i for i, a in enumerate(self.along_int) if a == 0)
 
-    @property
+    @cached_property
     def vanishing(self) -> tuple[int, ...]:
         """Indices of the points with a_m > 0, where component 1's term vanishes."""
-        return tuple(i for i, a in enumerate(self.along) if a != 0)
+        return tuple(i for i, a in enumerate(self.along_int) if a != 0)
 
     def total(self, indices) -> int:
         """How many data points (with multiplicity) the distinct points ``indices`` stand for."""

@@ -31,9 +31,10 @@ def float64_thresholds(model) -> dict[str, sp.Expr]:
     power = sp.Symbol("u", positive=True)  # u = sigma^D, so the equation is linear in 1/u
     peak = sp.Rational(model.weights[0]) * (2 * sp.pi) ** sp.Rational(-dim, 2) / power
     out = {"overflow": sp.root(positive_root(peak - FLOAT64_MAX, power), dim)}
-    halves = [a for a in model.lemma_constants().along if a != 0]  # q / 2 for every other distinct point
+    lemma = model.lemma_constants()
+    halves = [a for a in lemma.along_int if a != 0]  # q / 2 for every other distinct point, over the denominator
     if halves:
-        half_q = sp.Rational(min(halves))
+        half_q = sp.Rational(min(halves), lemma.denominator)
         for name, level in (("subnormal", FLOAT64_TINY), ("underflow", FLOAT64_TINY / 2)):
             out[name] = positive_root(half_q / SIGMA**2 + sp.log(level), SIGMA)
     return out

@@ -47,8 +47,8 @@ def _bulk_table(model) -> tuple:
     from gmm_math.derivations.core.model import OtherComponents
 
     lemma, others = model.lemma_constants(), OtherComponents.from_model(model)
-    return tuple((count, mp.mpf(2 * a.numerator) / a.denominator, others.log_density(row))
-                 for row, count, a in zip(lemma.rows, lemma.count, lemma.along))
+    return tuple((count, mp.mpf(2 * a) / lemma.denominator, others.log_density(row))
+                 for row, count, a in zip(lemma.rows, lemma.count, lemma.along_int))
 
 
 def _slope_at_zero(model, eps) -> sp.Float:
