@@ -172,12 +172,19 @@ class CollapseModel:
 
 
 def zero_weight_message(zero: list[int], k: int) -> str:
-    """Why a zero weight is refused: pi_k = 0 removes component k, the model is a mixture of fewer components."""
+    """Why a zero weight is refused: pi_k = 0 removes component k, the model is a mixture of fewer components.
+
+    >>> zero_weight_message([2], 2)
+    'weight pi_2 = 0 removes component 2: the model is one Gaussian, not a mixture of K = 2 (its collapse is the single-Gaussian case, `gmm-math derive single`)'
+    """
     left = k - len(zero)
     names = ", ".join(f"pi_{j}" for j in zero)
-    what = "one Gaussian (the single-Gaussian case)" if left == 1 else f"a mixture of K = {left} components"
-    return (f"weight {names} = 0 removes that component: the model is {what}, not K = {k}; give only the "
-            f"{left} positive weight(s)" + (" for a mixture" if left > 1 else ""))
+    removed = ", ".join(str(j) for j in zero)
+    head = f"weight {names} = 0 removes component {removed}: the model is "
+    if left == 1:
+        return head + f"one Gaussian, not a mixture of K = {k} (its collapse is the single-Gaussian case, " \
+                      "`gmm-math derive single`)"
+    return head + f"a mixture of K = {left}, not K = {k}; give K = {left} and its {left} positive weights"
 
 
 @dataclass(frozen=True)
