@@ -203,8 +203,8 @@ def collapse_constant(model: CollapseModel, lemma: LemmaConstants) -> tuple[sp.E
     from mpmath import mp
 
     with mp.workdps(30):
-        others = OtherComponents.from_model(model)
-        value = mp.fsum(lemma.count[i] * others.log_density(lemma.rows[i]) for i in far)
+        logs = OtherComponents.from_model(model).log_densities(model)
+        value = mp.fsum(lemma.count[i] * logs[i] for i in far)
         number = sp.Float(mp.nstr(value, 20), 15)
     far_from = sp.Ne(X[m, 1], X[n, 1]) if model.full else sp.Ne(X[m], X[n])  # exactly the points with a_m > 0
     definition = SumWhere(sp.log(sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, 2, model.components))), far_from)

@@ -126,7 +126,7 @@ class CollapseTerms:
                 n=data.n, dim=data.dim, rate=lemma.p, head=mpmath.log(to_mpf(model.weights[0]))
                 - mp.mpf(data.dim) / 2 * mpmath.log(2 * mp.pi), quad=tuple(mp.mpf(a) / den for a in lemma.along_int),
                 lin=tuple(mp.mpf(a) / den if a else mp.zero for a in lemma.across_int),
-                rest=tuple(others.log_density(row) for row in lemma.rows), count=lemma.count,
+                rest=others.log_densities(model), count=lemma.count,
                 half_s=to_mpf(data.total_squared_distance(model.centre) / 2), dps=dps, exact=lemma,
             )
 

@@ -47,8 +47,8 @@ def _bulk_table(model) -> tuple:
     from gmm_math.derivations.core.model import OtherComponents
 
     lemma, others = model.lemma_constants(), OtherComponents.from_model(model)
-    return tuple((count, mp.mpf(2 * a) / lemma.denominator, others.log_density(row))
-                 for row, count, a in zip(lemma.rows, lemma.count, lemma.along_int))
+    return tuple((count, mp.mpf(2 * a) / lemma.denominator, log_rest)
+                 for count, a, log_rest in zip(lemma.count, lemma.along_int, others.log_densities(model)))
 
 
 def _slope_at_zero(model, eps) -> sp.Float:
