@@ -157,6 +157,7 @@ def test_affine_rank_of_many_points_without_an_n_by_d_sympy_matrix():
     ("derive", "remedy", "ridge", "--data", "0,1,3", "--weights", "1,0"),
     ("evaluate", "--data", "0,1,3", "--weights", "1,0", "--sigma", "1e-300"),
     ("plot-limit", "--data", "0,1,3", "--weights", "1,0"),
+    ("plot-collapse", "--data", "0,1,3", "--weights", "1,0"),
 ])
 def test_a_zero_weight_is_refused_the_same_way_everywhere(cli, args):
     assert_one_line_error(cli(*args), "= 0 removes component")

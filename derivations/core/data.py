@@ -22,6 +22,7 @@ MAX_TEXT = 10_000_000
 # re.ASCII: a bare "\d" also takes Arabic-Indic or full-width digits, which numpy's CSV route refuses
 NUMBER = re.compile(r"[+-]?(?:\d{1,80}(?:\.\d{0,80})?|\.\d{1,80})(?:[eE][+-]?\d{1,4})?", re.ASCII)
 MAX_EXPONENT = 300
+_BOUND = 10**MAX_EXPONENT  # one int, compared in integer arithmetic (cheaper than Fraction comparisons)
 _FORM = 'a number list such as "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";")'
 
 
@@ -58,7 +59,8 @@ def parse_number(text: str, what: str = "value") -> Fraction:
             f"{what} {token!r} is not a finite decimal number (expected e.g. 3, -0.5, 1e-3)"
         )
     value = Fraction(token)
-    if value and not (Fraction(10) ** -MAX_EXPONENT <= abs(value) <= Fraction(10) ** MAX_EXPONENT):
+    size, den = abs(value.numerator), value.denominator
+    if size and not (den <= size * _BOUND and size <= den * _BOUND):
         raise GmmMathError(f"{what} {token!r} is outside 1e-{MAX_EXPONENT}..1e{MAX_EXPONENT} in magnitude")
     return value
 
