@@ -51,30 +51,31 @@ def _bulk_table(model) -> tuple:
                  for count, a, log_rest in zip(lemma.count, lemma.along_int, others.log_densities(model)))
 
 
-def _slope_at_zero(model, eps) -> sp.Float:
-    """d log L_eps / ds at s = sigma^2 = 0: one symbolic derivative of a point's term, evaluated per point."""
-    from mpmath import mp
+def _at_zero(model, eps) -> tuple[sp.Float, sp.Float]:
+    """log L_eps at sigma = 0 (to LIMIT_DIGITS digits) and d log L_eps / ds there (15 digits), s = sigma^2.
 
-    q, rest, count = sp.symbols("q rest count", positive=True)
-    term = count * sp.log(component_one(model, S_VAR + eps, q) + rest)
-    derivative = sp.lambdify((q, rest, count), sp.diff(term, S_VAR).subs(S_VAR, 0), "mpmath")
-    with mp.workdps(30):
-        total = mp.fsum(derivative(qv, mp.exp(log_rest), c) for c, qv, log_rest in _bulk_table(model))
-        return sp.Float(str(total), 15)
-
-
-def _limit_value(model, eps) -> sp.Float:
-    """log L_eps at sigma = 0 to LIMIT_DIGITS digits: sum of count * log(pi_1 N(x | x_n, eps I) + rest), log space."""
+    One pass over the distinct points in log space. A point's term is count * log(A(s) + rest) with A
+    component 1's density; its derivative is count * share * d log A / ds, share = A / (A + rest), and
+    d log A / ds at s = 0 is derived by SymPy once, as a function of q = ||x - x_n||^2.
+    """
     import mpmath
     from mpmath import mp
 
+    q = sp.Symbol("q", positive=True)
+    rate = sp.lambdify(q, sp.diff(sp.log(component_one(model, S_VAR + eps, q)), S_VAR).subs(S_VAR, 0), "mpmath")
     dim = model.data.dim
     with mp.workdps(LIMIT_DIGITS + 15):
         eps_mp = mp.mpf(int(eps.p)) / int(eps.q)
         head = mpmath.log(mp.mpf(model.weights[0].numerator) / model.weights[0].denominator) \
             - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * eps_mp)
-        total = mp.fsum(c * _logaddexp(head - qv / (2 * eps_mp), log_rest) for c, qv, log_rest in _bulk_table(model))
-        return sp.Float(mpmath.nstr(total, LIMIT_DIGITS + 5), LIMIT_DIGITS)
+        limit, slope = [], []
+        for count, qv, log_rest in _bulk_table(model):
+            own = head - qv / (2 * eps_mp)
+            total = _logaddexp(own, log_rest)
+            limit.append(count * total)
+            slope.append(count * mpmath.exp(own - total) * rate(qv))
+        return (sp.Float(mpmath.nstr(mp.fsum(limit), LIMIT_DIGITS + 5), LIMIT_DIGITS),
+                sp.Float(mpmath.nstr(mp.fsum(slope), 20), 15))
 
 
 def _logaddexp(a, b):
@@ -113,9 +114,10 @@ def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
         exact = sp.Sum(sp.log(PI[1] * Normal(X[M_IDX], X[AT_POINT], (sigma**2 + EPS) * sp.Identity(dim))
                               + sp.Sum(PI[K_IDX] * Normal(X[M_IDX], MU[K_IDX], COV[K_IDX]),  # Sigma_k holds + eps I
                                        (K_IDX, 2, model.components))), (M_IDX, 1, n)).subs(EPS, eps)
-        limit = _limit_value(model, eps)
+    value, slope = _at_zero(model, eps)
+    if not shown:
+        limit = value
     bound = ridge_bound(sp.Integer(n), dim, eps)
-    slope = _slope_at_zero(model, eps)
     steps = [
         Step("Regularised covariances", "Every covariance gets eps I added (scikit-learn's reg_covar). With "
              "eigenvalues lambda_i >= 0 of Sigma_k, each factor of the determinant is at least eps.",
