@@ -220,3 +220,16 @@ def test_evaluate_header_comes_from_the_model_itself():
     assert table.leading["mixture"] == -2 * sp.log(SIGMA) and table.rate_limits["slope_mixture"] == -2
     assert table.limits == {"single": -sp.oo, "mixture": sp.oo}
     assert table.rows[0].log_likelihood_mixture > 0 and abs(table.rows[0].slope_mixture + 2) < 1e-6
+
+
+def test_trend_check_on_a_large_sample_and_it_can_fail(tmp_path):
+    """1,000 normal points: log L dips from sigma = 0.1 to 1e-10, then grows; the check agrees, a wrong limit not."""
+    from dataclasses import replace
+
+    from gmm_math.numerics.confirm import confirm, trend_agrees
+
+    derivation = mixture_collapse(data=_random_csv(tmp_path, 1000, 1))
+    check = confirm(derivation, 20)
+    assert check.values[1] < check.values[0] and check.agrees
+    assert not confirm(replace(derivation, limit_log_likelihood=-sp.oo), 20).agrees
+    assert not trend_agrees(list(check.values[:3]) + [check.values[1]], sp.oo, 20)
