@@ -56,7 +56,8 @@ DataFile = Annotated[Optional[Path], typer.Option(
 Point = Annotated[int, typer.Option("--point", help="0-based index of the data point x_n the mean sits on.")]
 Components = Annotated[int, typer.Option("--components", "-k", help="Number of mixture components K (>= 2).")]
 Weights = Annotated[Optional[str], typer.Option(
-    "--weights", help="Mixing weights w1,..,wK (non-negative, sum 1). Default: 1/K each.")]
+    "--weights", help="Mixing weights w1,..,wK (positive, sum 1; a zero weight removes its component and is "
+    "refused). Default: 1/K each.")]
 Means = Annotated[Optional[str], typer.Option(
     "--means", help="Means m2,..,mK of the non-collapsing components (1-D). Default: from the data.")]
 Scales = Annotated[Optional[str], typer.Option(

@@ -151,7 +151,7 @@ def to_markdown(derivation, check) -> str:
         lines = " \\\\\n".join(_markdown_safe(row) for e in step.exprs for row in rows(e, LATEX_COLUMNS, lead))
         out += ["", f"### {number}. {prose_markdown(step.title)}", "", prose_markdown(step.text)]
         if lines:
-            out += ["", "$$", rf"\begin{{aligned}}", lines, rf"\end{{aligned}}", "$$"]
+            out += ["", "$$", r"\begin{aligned}", lines, r"\end{aligned}", "$$"]
     log_obj, sym = latex(_log_objective(derivation)), latex(derivation.objective_symbol)
     lim = r"\lim_{\sigma \to 0^+}"
     out += ["", f"Objective: the {prose_markdown(derivation.objective)}. Limits:", "", "$$",
@@ -169,7 +169,6 @@ def text_rows(expr, width: int) -> list[str]:
     continuation rows indented under the right-hand side; SymPy's own wrapping only for a single term wider
     than ``width``.
     """
-    import sympy as sp
     from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
     from gmm_math.derivations.notation import (

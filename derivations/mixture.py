@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import sympy as sp
 
-from gmm_math.derivations.core.data import Dataset, distinct_rows
+from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.core.model import CollapseModel, check_example_point, example_data, first_coordinates
+from gmm_math.derivations.core.model import (
+    CollapseModel, LemmaConstants, OtherComponents, check_example_point, example_data, first_coordinates,
+)
 from gmm_math.derivations.result import SIGMA, Derivation, Step, dominant_term, limit_table, sigma_terms
 from gmm_math.derivations.symbols import (
-    MU, SHOWN_POINTS, L, N_SYM, TWO_PI, X, check_dim, expand_log_2pi, k, m, n, other_density,
+    MU, SHOWN_POINTS, L, N_SYM, TWO_PI, X, SumWhere, check_dim, expand_log_2pi, k, m, n, other_density,
 )
 
 MAX_MULTIPLICITY = 1000
@@ -110,15 +113,15 @@ def _opening(model: CollapseModel, dim: int, full: bool, r) -> list[Step]:
 
 def _symbolic(model: CollapseModel, dim: int, full: bool, r: int) -> Derivation:
     _, peak = _component_one(dim, full)
-    others = sp.Sum(sp.log(sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, 2, model.components))),
-                    (m, 1, N_SYM - r))
+    others = SumWhere(sp.log(sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, 2, model.components))),
+                      sp.Ne(X[m], X[n]))
     bound = expand_log_2pi(r * sp.log(PI[1] * peak)) + C
     steps = _opening(model, dim, full, r)
     steps.append(Step(
         "Lower bound",
         "Every term of the inner sums is positive, so dropping terms can only lower log L: keep component 1 "
-        "for the r points at x_n and components 2..K for the other N - r points (summed over those points "
-        "in C). C does not involve sigma.",
+        "for the r points at x_n and components 2..K for the other N - r points (summed over the points "
+        "x_m != x_n in C). C does not involve sigma.",
         (sp.Eq(C, others), sp.GreaterThan(sp.log(L), bound)),
     ))
     x_n = model.data.rows[model.point]
@@ -130,78 +133,130 @@ def _symbolic(model: CollapseModel, dim: int, full: bool, r: int) -> Derivation:
     return _conclude(steps, bound, None, model, assumptions)
 
 
-def _point_terms(model: CollapseModel, full: bool):
-    """Per distinct point: (row, count, exact log mixture density, exact bound term, blows up?)."""
-    dim, sigma = model.data.dim, SIGMA
-    centre = [sp.Rational(c) for c in model.centre]
-    two_pi = TWO_PI
-    out = []
-    for row, count in distinct_rows(model.data).items():
-        delta = [sp.Rational(a) - c for a, c in zip(row, centre)]
-        along = delta[:1] if full else delta
-        across = delta[1:] if full else []
-        rate = 1 if full else dim
-        first = (sp.Rational(model.weights[0]) * two_pi ** sp.Rational(-dim, 2) * sigma ** -rate
-                 * sp.exp(-sum(d**2 for d in along) / (2 * sigma**2) - sum(d**2 for d in across) / 2))
-        rest = other_density(model, row, two_pi)
-        blows_up = all(d == 0 for d in along)
-        exact = sp.log(first + rest).subs(TWO_PI, 2 * sp.pi)
-        out.append((row, count, exact, sp.log(first) if blows_up else sp.log(rest).subs(TWO_PI, 2 * sp.pi), blows_up))
-    return out
+A_L, B_L, C_L, P_L = (sp.Symbol(name, positive=True) for name in "abcp")
+
+
+@lru_cache(maxsize=1)
+def point_lemma() -> tuple[sp.Expr, sp.Basic, sp.Basic]:
+    """The one lemma every data point instantiates, proved by ``sympy.limit`` once, on symbols.
+
+    ``(term, lim for a > 0, lim for a = 0)`` with term = log(c + b sigma^(-p) exp(-a/sigma^2)), a, b, c, p > 0.
+
+    >>> point_lemma()[1:]
+    (log(c), oo)
+    """
+    term = sp.log(C_L + B_L * SIGMA ** -P_L * sp.exp(-A_L / SIGMA**2))
+    return term, sp.limit(term, SIGMA, 0, "+"), sp.limit(term.subs(A_L, 0), SIGMA, 0, "+")
+
+
+def _point_exprs(model: CollapseModel, lemma: LemmaConstants, i: int) -> tuple[sp.Expr, sp.Expr]:
+    """(component 1's term, the other components' density) of distinct point i, as exact SymPy expressions."""
+    dim = model.data.dim
+    first = (sp.Rational(model.weights[0]) * TWO_PI ** sp.Rational(-dim, 2) * SIGMA ** -lemma.p
+             * sp.exp(-sp.Rational(lemma.along[i]) / SIGMA**2 - sp.Rational(lemma.across[i])))
+    return first, other_density(model, lemma.rows[i], TWO_PI)
 
 
 def mixture_log_likelihood(model: CollapseModel) -> sp.Expr:
     """The exact log-likelihood of ``model`` as a SymPy expression in sigma (exact rationals throughout).
 
-    >>> from gmm_math.derivations.core.data import Dataset, distinct_rows
+    One SymPy tree per distinct point: for checks on small data sets, not for the derivation itself.
+
+    >>> from gmm_math.derivations.core.data import Dataset
     >>> model = CollapseModel.mixture(Dataset.from_text("0,2"), 0)
     >>> mixture_log_likelihood(model).has(SIGMA)
     True
     """
-    full = model.covariance == "full" and model.data.dim > 1
-    return sp.Add(*(count * expr for _, count, expr, _, _ in _point_terms(model, full)))
+    lemma = model.lemma_constants()
+    return sp.Add(*(count * sp.log(sp.Add(*_point_exprs(model, lemma, i))).subs(TWO_PI, 2 * sp.pi)
+                    for i, count in enumerate(lemma.count)))
+
+
+def collapse_constant(model: CollapseModel, lemma: LemmaConstants) -> tuple[sp.Expr, sp.Float]:
+    """C = sum over the points with a_m > 0 of count * log(density of components 2..K): exact form and value.
+
+    With one other component (K = 2) C has a closed form from two exact sums; with K > 2 and more than
+    SHOWN_POINTS such points it is shown by its definition, its value computed from every point (mpmath).
+    """
+    far = lemma.vanishing
+    if model.components == 2:
+        (w,), (mean,), (v,) = model.weights[1:], model.means, model.variances
+        near_sq = sum(lemma.count[i] * sum((a - mu) ** 2 for a, mu in zip(lemma.rows[i], mean))
+                      for i in lemma.growing)
+        q = model.data.total_squared_distance(mean) - near_sq
+        n_far = lemma.total(far)
+        exact = (n_far * (sp.log(sp.Rational(w)) - sp.Rational(model.data.dim, 2) * sp.log(2 * sp.pi * sp.Rational(v)))
+                 - sp.Rational(q / (2 * v)))
+        return exact, exact.evalf(15)
+    if len(far) <= SHOWN_POINTS:
+        exact = sp.Add(*[lemma.count[i] * sp.log(other_density(model, lemma.rows[i], TWO_PI)) for i in far]).subs(
+            TWO_PI, 2 * sp.pi)
+        return exact, exact.evalf(15)
+    from mpmath import mp
+
+    with mp.workdps(30):
+        logs = OtherComponents.from_model(model).log_densities(model)
+        value = mp.fsum(lemma.count[i] * logs[i] for i in far)
+        number = sp.Float(mp.nstr(value, 20), 15)
+    far_from = sp.Ne(X[m, 1], X[n, 1]) if model.full else sp.Ne(X[m], X[n])  # exactly the points with a_m > 0
+    definition = SumWhere(sp.log(sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, 2, model.components))), far_from)
+    return definition, number
+
+
+def _lemma_steps(model: CollapseModel, lemma: LemmaConstants) -> tuple[list[Step], sp.Basic]:
+    """The lemma (proved once), the two classes of points, and the exact limit they add up to."""
+    term, vanish, grow = point_lemma()
+    dim, grows, fades = model.data.dim, lemma.growing, lemma.vanishing
+    r, n_far = lemma.total(grows), lemma.total(fades)
+    along = "along the collapsing axis" if lemma.p == 1 and dim > 1 else "to x_n"
+    steps = [Step(
+        "One lemma for every point",
+        "Each point x_m contributes the logarithm in the lemma below. "
+        f"In it a is half its squared distance {along}; b is pi_1 (2 pi)^(-D/2) times a constant; "
+        "c is the density of components 2..K at x_m; "
+        f"here p = {lemma.p}. SymPy proves the limit once, on symbols a, b, c, p > 0, and for a = 0.",
+        (sp.Eq(sp.Limit(term, SIGMA, 0, "+"), vanish), sp.Eq(sp.Limit(term.subs(A_L, 0), SIGMA, 0, "+"), grow)),
+    )]
+    exprs = [sp.Eq(sp.Symbol("N"), model.data.n), sp.Eq(sp.Symbol("M_distinct"), len(lemma.count)),
+             sp.Eq(sp.Symbol("r"), r), sp.Eq(sp.Symbol("N - r"), n_far)]
+    shown = len(lemma.count) <= SHOWN_POINTS
+    if shown:
+        for i in range(len(lemma.count)):
+            first, rest = _point_exprs(model, lemma, i)
+            value = (grow if lemma.along_int[i] == 0 else vanish.subs(C_L, rest)).subs(TWO_PI, 2 * sp.pi)
+            exprs.append(sp.Eq(sp.Limit(sp.log(first + rest).subs(TWO_PI, 2 * sp.pi), SIGMA, 0, "+"), value))
+    steps.append(Step(
+        "Each point's contribution",
+        f"The {model.data.n} points, grouped into {len(lemma.count)} distinct ones: {r} with a = 0 (component 1 "
+        f"grows there: limit oo) and {n_far} with a > 0 (limit log c)"
+        + (". Each distinct point's exact log mixture density and its limit, from the lemma:" if shown
+           else "; the limits add up, each class counted once."),
+        tuple(exprs)))
+    finite = sp.Symbol("C", real=True) if n_far else sp.Integer(0)  # the sum of the log c: real implies finite
+    return steps, r * grow + finite
 
 
 def _concrete(model: CollapseModel, dim: int, full: bool) -> Derivation:
-    sigma = SIGMA
-    terms = _point_terms(model, full)
-    r = sum(count for _, count, _, _, up in terms if up)
+    lemma = model.lemma_constants()
+    r = lemma.total(lemma.growing)
     steps = _opening(model, dim, full, model.data.multiplicity(model.point))
     steps.append(Step("Parameters", "Components 2..K are fixed; the weights are exact.", tuple(
         [sp.Eq(PI[j + 1], sp.Rational(w)) for j, w in enumerate(model.weights)]
         + [sp.Eq(MU[j + 2], _vector(mean), evaluate=False) for j, mean in enumerate(model.means)]
         + [sp.Eq(COV[j + 2], sp.Rational(v) * sp.Identity(dim), evaluate=False)
            for j, v in enumerate(model.variances)])))
-    shown = [(count, expr, sp.limit(expr, sigma, 0, "+")) for _, count, expr, _, _ in terms[:SHOWN_POINTS]]
-    lines = [sp.Eq(sp.Limit(expr, sigma, 0, "+"), lim) for _, expr, lim in shown]
-    pieces = [count * lim for count, _, lim in shown]
-    more = terms[SHOWN_POINTS:]
-    text = "The exact log mixture density of each distinct data point and its limit (sympy.limit)."
-    if more:
-        # Every point's component-1 term is c sigma^-p exp(-a/sigma^2): two SymPy limits settle all the
-        # remaining points at once, by continuity of log, instead of one sympy.limit per point.
-        a, p = sp.Symbol("a", positive=True), sp.Symbol("p", positive=True)
-        vanish = sp.limit(sigma**-p * sp.exp(-a / sigma**2), sigma, 0, "+")
-        grow = sp.limit(sigma**-p, sigma, 0, "+")
-        lines += [sp.Eq(sp.Limit(sigma**-p * sp.exp(-a / sigma**2), sigma, 0, "+"), vanish),
-                  sp.Eq(sp.Limit(sigma**-p, sigma, 0, "+"), grow)]
-        pieces += [count * (grow if up else b + sp.log(1 + vanish)) for _, count, _, b, up in more]
-        text = (f"The exact log mixture density of the first {SHOWN_POINTS} distinct points and its limit "
-                f"(sympy.limit); for the other {len(more)}, component 1 contributes c sigma^-p exp(-a/sigma^2) "
-                "with a > 0 (it vanishes) or a = 0 (it grows), by the two limits below.")
-    steps.append(Step("Each point's contribution", text, tuple(lines)))
-    if sp.oo in pieces and -sp.oo in pieces:  # pragma: no cover - cannot happen for a mixture
-        exact = sp.limit(sp.Add(*(count * expr for _, count, expr, _, _ in terms)), sigma, 0, "+")
-    else:
-        exact = sp.Add(*pieces)
-    constant = sp.Add(*(count * b for _, count, _, b, up in terms if not up))
-    growing = expand_log_2pi(sp.Add(*(count * b for _, count, _, b, up in terms if up)))
+    lemma_steps, exact = _lemma_steps(model, lemma)
+    steps += lemma_steps
+    constant, value = collapse_constant(model, lemma)
+    across = Fraction(sum(lemma.count[i] * lemma.across_int[i] for i in lemma.growing), lemma.denominator)
+    growing = (expand_log_2pi(r * sp.log(sp.Rational(model.weights[0]) * TWO_PI ** sp.Rational(-dim, 2)
+                                         * SIGMA ** -lemma.p)) - sp.Rational(across))
     bound = growing + C
     steps.append(Step(
         "Lower bound",
         f"Keep component 1 for the {r} point(s) where it blows up and components 2..K elsewhere; C is a "
         "finite constant that does not involve sigma.",
-        (sp.Eq(C, constant), sp.Eq(C, constant.evalf(15)), sp.GreaterThan(sp.log(L), bound)),
+        (sp.Eq(C, constant), sp.Eq(C, value), sp.GreaterThan(sp.log(L), bound)),
     ))
     assumptions = _assumptions(model, full) + (f"the {model.data.n} data points as given, x_n = point {model.point}",)
     return _conclude(steps, bound, exact, model, assumptions, exact_limit=True)
@@ -234,8 +289,10 @@ def _conclude(steps, bound, lim_log, model, assumptions, exact_limit: bool = Fal
     bound_limit = sp.limit(bound, sigma, 0, "+")
     if lim_log is None:  # no exact limit: log L >= bound -> +oo squeezes log L to +oo
         lim_log = bound_limit
-    text = ("log L is at least a quantity that tends to the limit below, so it diverges too"
-            + ("; the exact limit of the whole expression agrees." if exact_limit else "."))
+    if bound_limit != sp.oo:  # pragma: no cover - pi_1 > 0 and r >= 1 make the bound grow
+        raise GmmMathError(f"the lower bound tends to {bound_limit}, so it does not decide the limit")
+    text = ("log L is at least the lower bound, and the lower bound tends to oo, so log L tends to oo as well"
+            + ("; the exact limit from the lemma agrees." if exact_limit else "."))
     lim_l = sp.exp(lim_log)  # exp is continuous on the extended reals
     steps.append(Step("Limits", text, (
         sp.Eq(sp.Limit(bound, sigma, 0, "+"), bound_limit),

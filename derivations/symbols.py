@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sympy as sp
+from sympy.printing.pretty.stringpict import prettyForm
 
 from gmm_math.derivations.core.data import MAX_DIM, Dataset
 from gmm_math.derivations.core.errors import GmmMathError
@@ -84,3 +85,29 @@ def other_density(model, row, two_pi: sp.Expr = 2 * sp.pi) -> sp.Expr:
         sp.Rational(w) * (two_pi * sp.Rational(v)) ** sp.Rational(-dim, 2)
         * sp.exp(-sp.Rational(sum((a - m) ** 2 for a, m in zip(row, mean)), 2 * v))
         for w, mean, v in zip(model.weights[1:], model.means, model.variances)])
+
+
+class SumWhere(sp.Function):
+    """A sum over the indices that satisfy a condition, e.g. sum over m with x_m != x_n; left unevaluated.
+
+    >>> m_, n_ = sp.symbols("m n", integer=True)
+    >>> print(sp.latex(SumWhere(X[m_], sp.Ne(m_, n_))))
+    \\sum_{m \\neq n} {x}_{m}
+    """
+
+    nargs = 2
+
+    def _latex(self, printer):
+        term, condition = self.args
+        return rf"\sum_{{{printer._print(condition)}}} {printer._print(term)}"
+
+    def _sympystr(self, printer):
+        term, condition = self.args
+        return f"Sum({printer._print(term)}, {printer._print(condition)})"
+
+    def _pretty(self, printer):
+        term, condition = self.args
+        column = prettyForm(*prettyForm("\N{N-ARY SUMMATION}" if printer._use_unicode else "Sum").below(
+            printer._print(condition)))
+        column.baseline = 0
+        return prettyForm(*column.right(" ", printer._print(term)))

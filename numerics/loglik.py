@@ -26,7 +26,7 @@ import mpmath
 from mpmath import mp
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.core.model import CollapseModel
+from gmm_math.derivations.core.model import CollapseModel, OtherComponents
 
 
 def to_mpf(value: Fraction | int | str):
@@ -120,30 +120,21 @@ class CollapseTerms:
     count: tuple
     half_s: object
     dps: int
+    exact: object = None  # the LemmaConstants behind quad and lin (their exact integer numerators)
 
     @classmethod
     def from_model(cls, model: CollapseModel, dps: int = 50) -> "CollapseTerms":
         with mp.workdps(dps + 10):
-            data, dim = model.data, model.data.dim
-            centre = model.centre
-            distinct: dict[tuple, int] = {}
-            for row in data.rows:
-                distinct[row] = distinct.get(row, 0) + 1
-            quad, lin, rest = [], [], []
-            full = model.covariance == "full" and model.components > 1
-            others = _OtherComponents.from_model(model)
-            for row in distinct:
-                delta = [a - c for a, c in zip(row, centre)]
-                along = delta[:1] if full else delta
-                across = delta[1:] if full else []
-                quad.append(to_mpf(sum(d * d for d in along) / 2))
-                lin.append(to_mpf(sum(d * d for d in across) / 2))
-                rest.append(others.log_density(row))
-            head = mpmath.log(to_mpf(model.weights[0])) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi)
+            data = model.data
+            lemma = model.lemma_constants()  # equal points grouped once, exact half squared distances
+            others = OtherComponents.from_model(model)
+            den = lemma.denominator
             return cls(
-                n=data.n, dim=dim, rate=1 if full else dim, head=head, quad=tuple(quad), lin=tuple(lin),
-                rest=tuple(rest), count=tuple(distinct.values()),
-                half_s=to_mpf(sum(data.squared_distances(model.point)) / 2), dps=dps,
+                n=data.n, dim=data.dim, rate=lemma.p, head=mpmath.log(to_mpf(model.weights[0]))
+                - mp.mpf(data.dim) / 2 * mpmath.log(2 * mp.pi), quad=tuple(mp.mpf(a) / den for a in lemma.along_int),
+                lin=tuple(mp.mpf(a) / den if a else mp.zero for a in lemma.across_int),
+                rest=others.log_densities(model), count=lemma.count,
+                half_s=to_mpf(data.total_squared_distance(model.centre) / 2), dps=dps, exact=lemma,
             )
 
     @cached_property
@@ -196,8 +187,9 @@ class _Bands:
     Attributes
     ----------
     quad, lin, rest, count : tuple, shape (M,), sorted by quad
-    prefix_count, prefix_quad, prefix_lin : tuple, shape (M + 1,)
-        sum over the first i points of count, count * quad, count * lin.
+    prefix_count, prefix_quad, prefix_lin : tuple of int, shape (M + 1,)
+        sum over the first i points of count, count * quad, count * lin (the last two as exact
+        numerators over ``denominator``).
     suffix_rest : tuple, shape (M + 1,)
         sum over the points from i on of count * rest.
     a_min, a_max : mpf
@@ -214,26 +206,31 @@ class _Bands:
     suffix_rest: tuple
     a_min: object
     a_max: object
+    denominator: int
 
     @classmethod
     def from_terms(cls, terms: CollapseTerms) -> "_Bands":
-        order = sorted(range(len(terms.quad)), key=terms.quad.__getitem__)
+        exact = terms.exact
+        order = sorted(range(len(terms.quad)), key=exact.along_int.__getitem__)
         quad, lin, rest, count = ([seq[i] for i in order] for seq in (terms.quad, terms.lin, terms.rest, terms.count))
         if any(r is None for r in rest):  # no weight on components 2..K: component 1 alone, everywhere
             a_values = [mp.ninf]
             rest = [mp.ninf] * len(rest)
             rest_terms = [mp.zero] * len(rest)
         else:
-            a_values = [l + r for l, r in zip(lin, rest)]
-            rest_terms = [c * r for c, r in zip(count, rest)]
+            a_values = [l + r if l else r for l, r in zip(lin, rest)]
+            rest_terms = [r if c == 1 else c * r for c, r in zip(count, rest)]
         suffix = [mp.zero]
         for term in reversed(rest_terms):
             suffix.append(suffix[-1] + term)
+        # prefix sums of count * a and count * lin are exact integers over one denominator: no mpf additions
+        along = [exact.along_int[i] for i in order]
+        across = [exact.across_int[i] for i in order]
         return cls(
             quad=tuple(quad), lin=tuple(lin), rest=tuple(rest), count=tuple(count),
-            prefix_count=tuple(_prefix(count)), prefix_quad=tuple(_prefix(c * q for c, q in zip(count, quad))),
-            prefix_lin=tuple(_prefix(c * l for c, l in zip(count, lin))), suffix_rest=tuple(reversed(suffix)),
-            a_min=min(a_values), a_max=max(a_values),
+            prefix_count=tuple(_prefix(count, 0)), prefix_quad=tuple(_prefix((c * q for c, q in zip(count, along)), 0)),
+            prefix_lin=tuple(_prefix((c * q for c, q in zip(count, across)), 0)), suffix_rest=tuple(reversed(suffix)),
+            a_min=min(a_values), a_max=max(a_values), denominator=exact.denominator,
         )
 
     def evaluate(self, terms: CollapseTerms, sigma):
@@ -244,8 +241,10 @@ class _Bands:
         inv2 = 1 / sigma2
         lo = bisect_left(self.quad, sigma2 * (head - self.a_max - cut))
         hi = max(lo, bisect_right(self.quad, sigma2 * (head - self.a_min + cut)))
-        value = self.prefix_count[lo] * head - self.prefix_quad[lo] * inv2 - self.prefix_lin[lo] + self.suffix_rest[hi]
-        slope = 2 * self.prefix_quad[lo] * inv2 - terms.rate * self.prefix_count[lo]
+        prefix_quad = mp.mpf(self.prefix_quad[lo]) / self.denominator
+        prefix_lin = mp.mpf(self.prefix_lin[lo]) / self.denominator
+        value = self.prefix_count[lo] * head - prefix_quad * inv2 - prefix_lin + self.suffix_rest[hi]
+        slope = 2 * prefix_quad * inv2 - terms.rate * self.prefix_count[lo]
         for i in range(lo, hi):
             quad, count = self.quad[i], self.count[i]
             total, share = logaddexp_share(head - quad * inv2 - self.lin[i], self.rest[i], cut)
@@ -265,39 +264,11 @@ class _Bands:
         return slope
 
 
-def _prefix(values) -> list:
-    sums = [mp.zero]
+def _prefix(values, start=None) -> list:
+    sums = [mp.zero if start is None else start]
     for v in values:
         sums.append(sums[-1] + v)
     return sums
-
-
-@dataclass(frozen=True)
-class _OtherComponents:
-    """Components 2..K with positive weight: (log pi_k - D/2 log(2 pi v_k), mean_k as mpf, 1/(2 v_k))."""
-
-    parts: tuple
-
-    @classmethod
-    def from_model(cls, model: CollapseModel) -> "_OtherComponents":
-        dim = model.data.dim
-        return cls(tuple(
-            (mpmath.log(to_mpf(w)) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * to_mpf(v)),
-             tuple(to_mpf(m) for m in mean), 1 / (2 * to_mpf(v)))
-            for w, mean, v in zip(model.weights[1:], model.means, model.variances) if w > 0
-        ))
-
-    def log_density(self, row) -> object:
-        """log sum_{k>=2} pi_k N(x | mu_k, v_k I) at one point, or None if those weights are all 0."""
-        if not self.parts:
-            return None
-        point = [to_mpf(a) for a in row]
-        logs = [const - half_precision * mpmath.fsum((a - m) ** 2 for a, m in zip(point, mean))
-                for const, mean, half_precision in self.parts]
-        top = max(logs)
-        if len(logs) == 1:
-            return top
-        return top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in logs))
 
 
 def log_likelihood(model: CollapseModel, sigma, dps: int = 50):

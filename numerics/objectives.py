@@ -96,17 +96,10 @@ def ratio_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
 
 
 def degenerate_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
-    """log N(x_m | mean, sigma^2 P + I - P) summed, from exact Fraction quadratic forms of the data."""
+    """log N(x_m | mean, sigma^2 P + I - P) summed, from the exact sums the derivation holds (normal, total)."""
     data = derivation.model.data
-    mean = [Fraction(int(v.p), int(v.q)) for v in derivation.parameter("mean")]
-    proj = derivation.parameter("projector")
-    p = [[Fraction(int(proj[i, j].p), int(proj[i, j].q)) for j in range(data.dim)] for i in range(data.dim)]
-    normal, total = Fraction(0), Fraction(0)
-    for row in data.rows:
-        z = [a - m for a, m in zip(row, mean)]
-        normal += sum(z[i] * p[i][j] * z[j] for i in range(data.dim) for j in range(data.dim))
-        total += sum(v * v for v in z)
-    shrinking = sum(p[i][i] for i in range(data.dim))
+    normal, total = (Fraction(int(v.p), int(v.q)) for v in (derivation.parameter(k) for k in ("normal", "total")))
+    shrinking = Fraction(int(derivation.parameter("projector").trace()))
     n, dim = data.n, data.dim
 
     def evaluate(terms, sigma):

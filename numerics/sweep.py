@@ -184,9 +184,8 @@ def evaluate_table(
     progress : callable(done, total), optional
         Called after each row.
     symbolic : bool
-        Also take the limits and leading terms from ``gmm_math.derivations`` (SymPy). The mixture's
-        comes from the general lower-bound derivation with r counted from the data (exact per-point
-        limits would cost SymPy seconds per distinct point).
+        Also take the limits and leading terms from ``gmm_math.derivations`` (SymPy), derived for this
+        model: the data, x_n and the mixture's components.
 
     Returns
     -------
@@ -255,15 +254,16 @@ def _table(model: CollapseModel, terms: CollapseTerms, rows: tuple, dps: int, op
 
 
 def _symbolic(model: CollapseModel, r: int, options: dict) -> tuple[dict, dict]:
-    """Limits and leading terms of log L from the derivations (single: exact S; mixture: the bound with r)."""
-    from gmm_math.derivations.mixture import MAX_MULTIPLICITY, mixture_collapse
+    """Limits and leading terms of log L from the derivations of this very model (the data, x_n, components).
+
+    ``derive single`` and ``derive mixture`` on the data: the mixture's exact limit comes from one SymPy
+    lemma instantiated for every distinct point, so the cost does not grow with N through SymPy.
+    """
+    from gmm_math.derivations.mixture import mixture_collapse
     from gmm_math.derivations.single import single_gaussian_collapse
 
     data, k = model.data, model.components
     single = single_gaussian_collapse(dim=data.dim, data=data, point=model.point)
-    if r <= MAX_MULTIPLICITY:
-        mixture = mixture_collapse(k, dim=data.dim, multiplicity=r, weights=model.weights)
-    else:
-        mixture = mixture_collapse(k, dim=data.dim, data=data, point=model.point, **options)
+    mixture = mixture_collapse(k, dim=data.dim, data=data, point=model.point, **options)
     return ({"single": single.limit_log_likelihood, "mixture": mixture.limit_log_likelihood},
             {"single": single.leading_term, "mixture": mixture.leading_term})

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from gmm_math.cli.derive import remedy as derive_remedy
-from gmm_math.cli.derive.output import Format, FormatOpt, show
+from gmm_math.cli.derive.output import Format, FormatOpt, delayed_status, show
 from gmm_math.cli.options import (
     Components, Covariance, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
 )
@@ -63,8 +63,10 @@ def mixture(
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     from gmm_math.derivations.mixture import mixture_collapse
 
-    show(mixture_collapse(components=components, dim=dim, covariance=covariance.canonical, data=dataset,
-                          point=point, multiplicity=multiplicity, **params), dps, fmt)
+    with delayed_status("deriving with SymPy"):
+        derivation = mixture_collapse(components=components, dim=dim, covariance=covariance.canonical, data=dataset,
+                                      point=point, multiplicity=multiplicity, **params)
+    show(derivation, dps, fmt)
 
 
 app.command("remedy")(derive_remedy.remedy)

@@ -7,9 +7,44 @@ Its own module because both ``derive/commands.py`` (single, mixture) and ``deriv
 from __future__ import annotations
 
 from gmm_math.cli.options import format_choices, format_option
+import sys
+import threading
+from contextlib import contextmanager
 
 Format = format_choices("text", "latex", "markdown", "json")
 FormatOpt = format_option(Format, "Output format.")
+
+
+PROGRESS_DELAY = 1.0  # seconds of work before a status line appears on stderr
+
+
+@contextmanager
+def delayed_status(message: str, delay: float = PROGRESS_DELAY):
+    """A transient rich status on stderr, shown only on a terminal and only once the work has taken ``delay`` s."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    lock, state = threading.Lock(), {"status": None, "done": False}
+
+    def start() -> None:
+        with lock:
+            if not state["done"]:
+                state["status"] = Console(stderr=True).status(message)
+                state["status"].start()
+
+    timer = threading.Timer(delay, start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["status"] is not None:
+                state["status"].stop()
 
 
 def show(derivation, dps: int, fmt: Format, check=None) -> None:
@@ -21,5 +56,7 @@ def show(derivation, dps: int, fmt: Format, check=None) -> None:
     if check is None:
         from gmm_math.numerics.confirm import confirm
 
-        check = confirm(derivation, dps)
-    render(derivation, check, fmt.value, Console())
+        with delayed_status(f"numeric check: log L in mpmath at {dps} digits for {derivation.model.data.n} points"):
+            check = confirm(derivation, dps)
+    with delayed_status("rendering"):
+        render(derivation, check, fmt.value, Console())

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gmm_math.cli.derive.output import Format, FormatOpt, show
+from gmm_math.cli.derive.output import Format, FormatOpt, delayed_status, show
 from gmm_math.cli.options import (
     Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
 )
@@ -46,13 +46,16 @@ def _parameters(remedy: str, given: dict[str, str | None]) -> dict:
 
 
 def _build(remedy: str, common: dict, params: dict):
-    return registry.builder(remedy)(**common, **params)
+    with delayed_status(f"deriving the {remedy} remedy with SymPy"):
+        return registry.builder(remedy)(**common, **params)
 
 
 def _show_remedy(derivation, dps: int, fmt: Format) -> None:
     from gmm_math.numerics.confirm import remedy_check
 
-    show(derivation, dps, fmt, remedy_check(derivation, dps))
+    with delayed_status(f"numeric check: the objective in mpmath at {dps} digits for {derivation.model.data.n} points"):
+        check = remedy_check(derivation, dps)
+    show(derivation, dps, fmt, check)
 
 
 def remedy(

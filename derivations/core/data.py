@@ -11,6 +11,8 @@ import re
 import sys
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
+from math import lcm
 from pathlib import Path
 
 from gmm_math.derivations.core.errors import GmmMathError
@@ -22,6 +24,7 @@ MAX_TEXT = 10_000_000
 NUMBER = re.compile(r"[+-]?(?:\d{1,80}(?:\.\d{0,80})?|\.\d{1,80})(?:[eE][+-]?\d{1,4})?", re.ASCII)
 MAX_EXPONENT = 300
 STDIN = "-"  # the file name that means standard input, as for Unix tools
+_BOUND = 10**MAX_EXPONENT  # one int, compared in integer arithmetic (cheaper than Fraction comparisons)
 _FORM = 'a number list such as "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";")'
 
 
@@ -74,7 +77,8 @@ def parse_number(text: str, what: str = "value") -> Fraction:
             f"{what} {token!r} is not a finite decimal number (expected e.g. 3, -0.5, 1e-3)"
         )
     value = Fraction(token)
-    if value and not (Fraction(10) ** -MAX_EXPONENT <= abs(value) <= Fraction(10) ** MAX_EXPONENT):
+    size, den = abs(value.numerator), value.denominator
+    if size and not (den <= size * _BOUND and size <= den * _BOUND):
         raise GmmMathError(f"{what} {token!r} is outside 1e-{MAX_EXPONENT}..1e{MAX_EXPONENT} in magnitude")
     return value
 
@@ -165,22 +169,69 @@ class Dataset:
                                    f"{len(rows[0])} (ragged data; expected one point per row)")
         return cls(tuple(rows))
 
+    @cached_property
+    def counts(self) -> dict[tuple[Fraction, ...], int]:
+        """Distinct rows -> multiplicity r, in first-seen order (computed once per data set)."""
+        return {self.rows[first]: count for first, count in self.group_index.values()}
+
+    @cached_property
+    def group_index(self) -> dict[tuple[int, ...], tuple[int, int]]:
+        """Distinct rows (as the integers of :attr:`scaled`) -> (index of the first such row, multiplicity)."""
+        index: dict[tuple[int, ...], list[int]] = {}
+        for i, row in enumerate(self.scaled[0]):  # integer tuples hash far faster than Fraction tuples
+            entry = index.get(row)
+            if entry is None:
+                index[row] = [i, 1]
+            else:
+                entry[1] += 1
+        return {row: (first, count) for row, (first, count) in index.items()}
+
+    @property
+    def groups(self) -> tuple[tuple[tuple[Fraction, ...], int], ...]:
+        """The distinct rows with their multiplicities, shape (M,), in first-seen order.
+
+        >>> Dataset.from_text("0,1,0").groups
+        (((Fraction(0, 1),), 2), ((Fraction(1, 1),), 1))
+        """
+        return tuple(self.counts.items())
+
+    @cached_property
+    def scaled(self) -> tuple[tuple[tuple[int, ...], ...], int]:
+        """The data as integers over one common denominator: ``(rows as int tuples, denominator)``.
+
+        Exact, and sums of squares in plain integer arithmetic are far cheaper than with Fractions.
+
+        >>> Dataset.from_text("0.5,1,-0.25").scaled
+        (((2,), (4,), (-1,)), 4)
+        """
+        scale = lcm(*{v.denominator for row in self.rows for v in row})
+        return tuple(tuple(v.numerator * (scale // v.denominator) for v in row) for row in self.rows), scale
+
     def squared_distances(self, point: int) -> tuple[Fraction, ...]:
         """Exact squared Euclidean distance of every point to point ``point``, shape (N,)."""
-        centre = self.rows[point]
-        return tuple(sum((a - c) ** 2 for a, c in zip(row, centre)) for row in self.rows)
+        rows, scale = self.scaled
+        centre = rows[point]
+        return tuple(Fraction(sum((a - c) ** 2 for a, c in zip(row, centre)), scale * scale) for row in rows)
+
+    def total_squared_distance(self, centre: tuple[Fraction, ...]) -> Fraction:
+        """sum_m ||x_m - centre||^2 exactly, for any centre (integer arithmetic over a common denominator)."""
+        rows, scale = self.scaled
+        big = lcm(scale, *(c.denominator for c in centre))
+        factor = big // scale
+        c_int = [c.numerator * (big // c.denominator) for c in centre]
+        return Fraction(sum(sum((a * factor - c) ** 2 for a, c in zip(row, c_int)) for row in rows), big * big)
 
     def multiplicity(self, point: int) -> int:
         """How many points coincide with point ``point`` (itself included)."""
-        return sum(1 for row in self.rows if row == self.rows[point])
+        return self.group_index[self.scaled[0][point]][1]
 
     def mean(self) -> tuple[Fraction, ...]:
-        return tuple(sum(col) / self.n for col in zip(*self.rows))
+        rows, scale = self.scaled
+        return tuple(Fraction(sum(col), self.n * scale) for col in zip(*rows))
 
     def mean_variance(self) -> Fraction:
         """Population variance averaged over the coordinates, trace(cov)/D."""
-        mean = self.mean()
-        return sum(sum((a - m) ** 2 for a, m in zip(row, mean)) for row in self.rows) / (self.n * self.dim)
+        return self.total_squared_distance(self.mean()) / (self.n * self.dim)
 
     def check_point(self, point: int) -> int:
         if not 0 <= point < self.n:
@@ -195,10 +246,7 @@ def distinct_rows(data: Dataset) -> dict[tuple, int]:
     >>> distinct_rows(Dataset.from_text("1,2,1"))
     {(Fraction(1, 1),): 2, (Fraction(2, 1),): 1}
     """
-    counts: dict[tuple, int] = {}
-    for row in data.rows:
-        counts[row] = counts.get(row, 0) + 1
-    return counts
+    return data.counts
 
 
 def _parse_row(text: str, index: int, where: str | None = None) -> tuple[Fraction, ...]:

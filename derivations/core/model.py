@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
+from math import lcm
 
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
@@ -87,6 +89,9 @@ class CollapseModel:
                                parameter="weights")
         if self.weights[0] <= 0:
             raise GmmMathError("the collapsing component needs a positive weight pi_1 > 0")
+        zero = [j + 1 for j, w in enumerate(self.weights) if w == 0]
+        if zero:
+            raise GmmMathError(zero_weight_message(zero, k), parameter="weights")
         if any(v <= 0 for v in self.variances):
             raise GmmMathError("scales of components 2..K must be positive")
         if any(len(m) != self.data.dim for m in self.means):
@@ -99,6 +104,24 @@ class CollapseModel:
     @property
     def centre(self) -> tuple[Fraction, ...]:
         return self.data.rows[self.point]
+
+    @property
+    def full(self) -> bool:
+        """Component 1 collapses along the first axis only (``full`` covariance, D > 1, K > 1)."""
+        return self.covariance == "full" and self.data.dim > 1 and self.components > 1
+
+    @property
+    def rate(self) -> int:
+        """p in sigma^(-p): the number of collapsing directions (D, or 1 along one axis)."""
+        return 1 if self.full else self.data.dim
+
+    @cached_property
+    def lemma(self) -> "LemmaConstants":
+        """The exact per-point constants of the collapse, for every distinct point at once (computed once)."""
+        return LemmaConstants.from_model(self)
+
+    def lemma_constants(self) -> "LemmaConstants":
+        return self.lemma
 
     @classmethod
     def single(cls, data: Dataset, point: int = 0) -> "CollapseModel":
@@ -154,6 +177,157 @@ class CollapseModel:
         else:
             variances = tuple(s * s for s in scales)
         return cls(data, point, tuple(weights), mean_rows, variances, covariance)
+
+
+def zero_weight_message(zero: list[int], k: int) -> str:
+    """Why a zero weight is refused: pi_k = 0 removes component k, the model is a mixture of fewer components.
+
+    >>> zero_weight_message([2], 2)
+    'weight pi_2 = 0 removes component 2: the model is one Gaussian, not a mixture of K = 2 (its collapse is the single-Gaussian case, `gmm-math derive single`)'
+    """
+    left = k - len(zero)
+    names = ", ".join(f"pi_{j}" for j in zero)
+    removed = ", ".join(str(j) for j in zero)
+    head = f"weight {names} = 0 removes component {removed}: the model is "
+    if left == 1:
+        return head + f"one Gaussian, not a mixture of K = {k} (its collapse is the single-Gaussian case, " \
+                      "`gmm-math derive single`)"
+    return head + f"a mixture of K = {left}, not K = {k}; give K = {left} and its {left} positive weights"
+
+
+@dataclass(frozen=True)
+class LemmaConstants:
+    """Every distinct point's term of log L along the collapse, as exact constants (no SymPy).
+
+    Point m (with multiplicity ``count[m]``) contributes ``count[m] * log(c_m + b_m sigma^(-p) exp(-a_m/sigma^2))``
+    with ``a_m = along[m]`` (half the squared distance to x_n along the collapsing directions),
+    ``b_m = pi_1 (2 pi)^(-D/2) exp(-across[m])`` and ``c_m`` the density of components 2..K at x_m.
+    The lemma lim log(c + b sigma^(-p) e^(-a/sigma^2)) = log c (a > 0), +oo (a = 0) settles every point.
+
+    Attributes
+    ----------
+    rows : tuple, shape (M,)
+        the distinct rows, in first-seen order.
+    count : tuple of int, shape (M,)
+    along_int, across_int : tuple of int, shape (M,)
+        the numerators of a_m and of the across term over the common ``denominator``.
+    denominator : int
+    p : int
+        the rate (collapsing directions).
+    """
+
+    rows: tuple
+    count: tuple
+    along_int: tuple
+    across_int: tuple
+    denominator: int
+    p: int
+
+    @classmethod
+    def from_model(cls, model: CollapseModel) -> "LemmaConstants":
+        data = model.data
+        ints, scale = data.scaled  # integer arithmetic: far cheaper than Fractions for 10^4 points
+        groups = tuple(data.group_index.values())
+        centre = ints[model.point]
+        split = 1 if model.full else data.dim
+        along, across = [], []
+        for first, _ in groups:
+            row = ints[first]
+            along.append(sum((a - c) ** 2 for a, c in zip(row[:split], centre[:split])))
+            across.append(sum((a - c) ** 2 for a, c in zip(row[split:], centre[split:])))
+        return cls(tuple(data.rows[first] for first, _ in groups), tuple(count for _, count in groups),
+                   tuple(along), tuple(across), 2 * scale * scale, model.rate)
+
+    @cached_property
+    def along(self) -> tuple[Fraction, ...]:
+        """a_m = ||x_m - x_n||^2 / 2 along the collapsing directions, exactly, shape (M,)."""
+        return tuple(Fraction(a, self.denominator) for a in self.along_int)
+
+    @cached_property
+    def across(self) -> tuple[Fraction, ...]:
+        """Half the squared distance across the collapsing axis (0 for an isotropic collapse), shape (M,)."""
+        return tuple(Fraction(a, self.denominator) for a in self.across_int)
+
+    @cached_property
+    def growing(self) -> tuple[int, ...]:
+        """Indices of the points with a_m = 0, where component 1 grows without bound."""
+        return tuple(i for i, a in enumerate(self.along_int) if a == 0)
+
+    @cached_property
+    def vanishing(self) -> tuple[int, ...]:
+        """Indices of the points with a_m > 0, where component 1's term vanishes."""
+        return tuple(i for i, a in enumerate(self.along_int) if a != 0)
+
+    def total(self, indices) -> int:
+        """How many data points (with multiplicity) the distinct points ``indices`` stand for."""
+        return sum(self.count[i] for i in indices)
+
+
+@dataclass(frozen=True)
+class OtherComponents:
+    """Components 2..K in mpmath at the precision current when built: (log pi_k - D/2 log(2 pi v_k), mean_k, 1/(2 v_k)).
+
+    mpmath is imported inside the methods: this module is loaded by the CLI at start-up.
+    """
+
+    parts: tuple
+
+    @classmethod
+    def from_model(cls, model: CollapseModel) -> "OtherComponents":
+        import mpmath
+        from mpmath import mp
+
+        dim = model.data.dim
+        mpf = lambda v: mp.mpf(v.numerator) / v.denominator  # noqa: E731 - exact Fraction -> mpf
+        return cls(tuple(
+            (mpmath.log(mpf(w)) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * mpf(v)), tuple(mpf(m) for m in mean),
+             1 / (2 * mpf(v)))
+            for w, mean, v in zip(model.weights[1:], model.means, model.variances) if w > 0
+        ))
+
+    def log_densities(self, model: CollapseModel) -> tuple:
+        """:meth:`log_density` at every distinct point of ``model`` (the order of :class:`LemmaConstants`).
+
+        The squared distances to each mean are exact integers over a common denominator, so each point
+        costs one conversion to mpf per component instead of one per coordinate.
+        """
+        import mpmath
+        from mpmath import mp
+
+        groups = tuple(model.data.group_index)
+        if not self.parts:
+            return (None,) * len(groups)
+        _, scale = model.data.scaled
+        columns = []
+        for (const, _, half_precision), w, mean in zip(
+                self.parts, *zip(*[(w, m) for w, m in zip(model.weights[1:], model.means) if w > 0])):
+            big = lcm(scale, *(c.denominator for c in mean))
+            factor, centre = big // scale, [c.numerator * (big // c.denominator) for c in mean]
+            coefficient = half_precision / (mp.mpf(big) * big)
+            columns.append([const - coefficient * sum((a * factor - c) ** 2 for a, c in zip(row, centre))
+                            for row in groups])
+        if len(columns) == 1:
+            return tuple(columns[0])
+        out = []
+        for logs in zip(*columns):
+            top = max(logs)
+            out.append(top + mpmath.log1p(mpmath.fsum(mpmath.exp(t - top) for t in logs if t is not top)))
+        return tuple(out)
+
+    def log_density(self, row) -> object:
+        """log sum_{k>=2} pi_k N(x | mu_k, v_k I) at one point (mpf), or None if those weights are all 0."""
+        import mpmath
+        from mpmath import mp
+
+        if not self.parts:
+            return None
+        point = [mp.mpf(a.numerator) / a.denominator for a in row]
+        logs = [const - half_precision * mpmath.fsum((a - m) ** 2 for a, m in zip(point, mean))
+                for const, mean, half_precision in self.parts]
+        top = max(logs)
+        if len(logs) == 1:
+            return top
+        return top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in logs))
 
 
 def _default_means(data: Dataset, k: int) -> tuple[tuple[Fraction, ...], ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 import sympy as sp
 
@@ -12,7 +13,7 @@ from gmm_math.derivations.core.data import Dataset, distinct_rows
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, check_example_point, example_data
 from gmm_math.derivations.result import SIGMA, Derivation, Step, dominant_term, limit_table, sigma_terms
-from gmm_math.derivations.symbols import SHOWN_POINTS, L, check_dim, expand_log_2pi, other_density
+from gmm_math.derivations.symbols import L, SumWhere, check_dim, expand_log_2pi, other_density
 
 A_SYM, Q_SYM = sp.Symbol("a", positive=True), sp.Symbol("q", positive=True)
 S_VAR = sp.Symbol("s", positive=True)  # a variance sigma^2 as one variable
@@ -120,39 +121,53 @@ class CollapseSplit:
     """log L along the isotropic collapse = core + C + vanishing remainders.
 
     ``core`` = r log(pi_1 (2 pi sigma^2)^(-D/2)) for the r points at x_n, expanded; ``constant`` (C)
-    sums count * log(density of components 2..K) over the other points; ``remainder_limits`` are the
-    generic vanishing pieces with their SymPy limits.
+    sums count * log(density of components 2..K) over the other points (exact: a closed form, the sum
+    itself for a few points, or its definition), ``value`` is C to 15 digits; ``remainder_limits`` are
+    the generic vanishing pieces with their SymPy limits.
     """
 
     core: sp.Expr
     constant: sp.Expr
     r: int
     remainder_limits: tuple[sp.Basic, ...]
+    value: sp.Float
+
+    @property
+    def exact_constant(self) -> sp.Expr:
+        """C to substitute into expressions: exact when it is a closed form or a short sum, else its value."""
+        return self.value if self.constant.has(SumWhere) else self.constant
 
     @property
     def growing(self) -> sp.Expr:
-        return self.core + self.constant
+        return self.core + self.exact_constant
 
 
 C_SYM = sp.Symbol("C", real=True)  # real implies finite: oo + C = oo
 
 
-def collapse_split(model: CollapseModel) -> CollapseSplit:
-    """Split the exact mixture log-likelihood along sigma_1 = sigma -> 0+ (component 1 on x_n)."""
-    sigma, dim = SIGMA, model.data.dim
-    table = point_table(model)
-    if any(rest == 0 for _, _, q, rest in table if q != 0):
-        raise GmmMathError("weights 1,0,... give components 2..K no weight: that is one Gaussian, whose "
-                           "collapse derive single (single_gaussian_collapse) derives", parameter="weights")
-    r = sum(count for _, count, q, _ in table if q == 0)
-    constant = sp.Add(*[count * sp.log(rest) for _, count, q, rest in table if q != 0])
-    core = expand_log_2pi(r * sp.log(sp.Rational(model.weights[0]) * (2 * sp.pi) ** sp.Rational(-dim, 2)
-                                     * sigma ** -dim))
+@lru_cache(maxsize=4)
+def _remainder_limits(dim: int) -> tuple[sp.Basic, ...]:
+    sigma = SIGMA
     near = sp.log(1 + A_SYM * sigma**dim)
     far = sp.log(1 + A_SYM * sigma**-dim * sp.exp(-Q_SYM / (2 * sigma**2)))
-    limits = (sp.Eq(sp.Limit(near, sigma, 0, "+"), sp.limit(near, sigma, 0, "+")),
-              sp.Eq(sp.Limit(far, sigma, 0, "+"), sp.limit(far, sigma, 0, "+")))
-    return CollapseSplit(core, constant, r, limits)
+    return (sp.Eq(sp.Limit(near, sigma, 0, "+"), sp.limit(near, sigma, 0, "+")),
+            sp.Eq(sp.Limit(far, sigma, 0, "+"), sp.limit(far, sigma, 0, "+")))
+
+
+def collapse_split(model: CollapseModel) -> CollapseSplit:
+    """Split the exact mixture log-likelihood along sigma_1 = sigma -> 0+ (component 1 on x_n).
+
+    The per-point constants are exact and computed in bulk (:class:`LemmaConstants`), equal points once.
+    """
+    from gmm_math.derivations.mixture import collapse_constant
+
+    sigma, dim = SIGMA, model.data.dim
+    lemma = model.lemma_constants()
+    r = lemma.total(lemma.growing)
+    constant, value = collapse_constant(model, lemma)
+    core = expand_log_2pi(r * sp.log(sp.Rational(model.weights[0]) * (2 * sp.pi) ** sp.Rational(-dim, 2)
+                                     * sigma ** -dim))
+    return CollapseSplit(core, constant, r, _remainder_limits(dim), value)
 
 
 def split_step(model: CollapseModel, split: CollapseSplit) -> Step:
@@ -165,10 +180,8 @@ def split_step(model: CollapseModel, split: CollapseSplit) -> Step:
         "log(peak + rest) = log(rest) + log(1 + a sigma^(-D) exp(-q/(2 sigma^2))) with a, q > 0. Both remainders "
         "vanish, so log L is the expression below plus remainders that tend to 0; C collects log(rest) over the "
         "other points.",
-        (*split.remainder_limits,
-         *((sp.Eq(C_SYM, split.constant, evaluate=False),) if len(sp.Add.make_args(split.constant)) <= SHOWN_POINTS
-           else ()),
-         sp.Eq(C_SYM, split.constant.evalf(15), evaluate=False), sp.Eq(sp.log(L), split.core + C_SYM)),
+        (*split.remainder_limits, sp.Eq(C_SYM, split.constant, evaluate=False),
+         sp.Eq(C_SYM, split.value, evaluate=False), sp.Eq(sp.log(L), split.core + C_SYM)),
     )
 
 

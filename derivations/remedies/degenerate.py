@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy as sp
 
 from gmm_math.derivations.core.data import Dataset
@@ -16,25 +18,76 @@ COV = sp.Symbol("Sigma")
 P_SYM = sp.Symbol("P")
 
 
+@dataclass(frozen=True)
+class CentredData:
+    """The centred data through exact integers: the mean, the scatter matrix, and any rows on request.
+
+    With the data as integers over a common denominator (:attr:`Dataset.scaled`), z_m = N x_m - sum_j x_j
+    is an integer vector and the centred point is z_m / (N * scale). The D x D scatter
+    sum_m z_m z_m^T is built in integer arithmetic (O(N D^2), no N x D SymPy matrix); it has the rank
+    of the centred data, because Z^T Z v = 0 implies ||Z v||^2 = 0.
+    """
+
+    data: Dataset
+    total: tuple[int, ...]
+    gram: tuple[tuple[int, ...], ...]
+    denominator: int
+
+    @classmethod
+    def from_data(cls, data: Dataset) -> "CentredData":
+        ints, scale = data.scaled
+        dim, n = data.dim, data.n
+        total = tuple(sum(col) for col in zip(*ints))
+        gram = [[0] * dim for _ in range(dim)]
+        for row in ints:
+            z = [n * a - t for a, t in zip(row, total)]
+            for i in range(dim):
+                zi = z[i]
+                if zi:
+                    gram_i = gram[i]
+                    for j in range(i, dim):
+                        gram_i[j] += zi * z[j]
+        for i in range(dim):
+            for j in range(i):
+                gram[i][j] = gram[j][i]
+        return cls(data, total, tuple(map(tuple, gram)), n * scale)
+
+    @property
+    def mean(self) -> sp.Matrix:
+        """The data mean, D x 1, exactly."""
+        return sp.Matrix([sp.Rational(t, self.denominator) for t in self.total])
+
+    @property
+    def scatter(self) -> sp.Matrix:
+        """sum_m (x_m - mean)(x_m - mean)^T, D x D, exactly."""
+        return sp.Matrix(self.gram) / self.denominator**2
+
+    def rows(self, count: int) -> sp.Matrix:
+        """The first ``count`` centred rows, exactly (count x D)."""
+        ints, _ = self.data.scaled
+        n = self.data.n
+        return sp.Matrix([[sp.Rational(n * a - t, self.denominator) for a, t in zip(row, self.total)]
+                          for row in ints[:count]])
+
+
 def centred_matrix(data: Dataset) -> tuple[sp.Matrix, sp.Matrix]:
-    """The data mean (D x 1) and the centred data X - 1 mean^T (N x D), exactly."""
-    mean = sp.Matrix([sp.Rational(v) for v in data.mean()])
-    rows = [[sp.Rational(a) - m for a, m in zip(row, mean)] for row in data.rows]
-    return mean, sp.Matrix(rows)
+    """The data mean (D x 1) and the centred data X - 1 mean^T (N x D), exactly (small data; for checks)."""
+    centred = CentredData.from_data(data)
+    return centred.mean, centred.rows(data.n)
 
 
 def affine_rank(data: Dataset) -> int:
-    """Dimension of the affine hull of the data: the rank of the centred data matrix, exactly.
+    """Dimension of the affine hull of the data: the rank of the centred data, exactly, from its D x D scatter.
 
     >>> affine_rank(Dataset.from_text("0,0;1,1;3,3"))
     1
     """
-    return centred_matrix(data)[1].rank()
+    return sp.Matrix(CentredData.from_data(data).gram).rank()
 
 
-def normal_projector(centred: sp.Matrix) -> sp.Matrix:
-    """Orthogonal projector onto the directions the data do not span (D x D, rational)."""
-    basis = sp.Matrix.hstack(*centred.nullspace())
+def normal_projector(scatter: sp.Matrix) -> sp.Matrix:
+    """Orthogonal projector onto the directions the data do not span (D x D, rational): the scatter's null space."""
+    basis = sp.Matrix.hstack(*scatter.nullspace())
     return sp.ImmutableMatrix(basis * (basis.T * basis).inv() * basis.T)
 
 
@@ -55,18 +108,19 @@ def degenerate_collapse(dim: int | None = None, data: Dataset | None = None) -> 
     dim = check_dim(dim, data)
     dataset = data if data is not None else example_data(dim)
     n = dataset.n
-    mean, centred = centred_matrix(dataset)
-    rank = centred.rank()
+    centred = CentredData.from_data(dataset)
+    mean, scatter = centred.mean, centred.scatter
+    rank = sp.Matrix(centred.gram).rank()
     degenerate = rank < dim
-    projector = normal_projector(centred) if degenerate else sp.ImmutableMatrix(
+    projector = normal_projector(scatter) if degenerate else sp.ImmutableMatrix(
         sp.diag(1, *([0] * (dim - 1))))
     shrinking = int(projector.trace())
     sigma = SIGMA
-    normal_part = sp.Add(*[(centred.row(i) * projector * centred.row(i).T)[0] for i in range(n)])
-    total = sp.Add(*[(centred.row(i) * centred.row(i).T)[0] for i in range(n)])
+    normal_part = (projector * scatter).trace()  # sum_m (x_m - mean)^T P (x_m - mean)
+    total = scatter.trace()
     log_l = sp.expand(expand_log_2pi(n * sp.log((2 * sp.pi) ** sp.Rational(-dim, 2) * sigma ** -shrinking))
                       - normal_part / (2 * sigma**2) - (total - normal_part) / 2)
-    shown = centred if n <= SHOWN_ROWS else centred[:SHOWN_ROWS, :]
+    shown = centred.rows(min(n, SHOWN_ROWS))
     steps = [Step(
         "Rank of the centred data",
         f"N = {n} points in D = {dim} dimensions; the centred data matrix"
@@ -74,7 +128,7 @@ def degenerate_collapse(dim: int | None = None, data: Dataset | None = None) -> 
         + " and its exact rank, the dimension q of the affine hull of the data.",
         (sp.Eq(sp.Symbol("X_c"), shown, evaluate=False), sp.Eq(sp.Symbol("q"), rank)),
     )]
-    steps += _degenerate_steps(projector, shrinking, normal_part) if degenerate else _general_steps(centred, n, dim)
+    steps += _degenerate_steps(projector, shrinking, normal_part) if degenerate else _general_steps(scatter, n, dim)
     steps.append(Step("log L along the path", "Mean at the data mean, covariance sigma^2 P + (I - P): "
                       "det Sigma = sigma^(2 r) with r = tr(P) shrinking directions.",
                       (sp.Eq(sp.Symbol("r"), shrinking), sp.Eq(sp.log(L), log_l))))
@@ -89,7 +143,8 @@ def degenerate_collapse(dim: int | None = None, data: Dataset | None = None) -> 
         f"D >= 2), D = {dim}",
     )
     return conclude("degenerate", title, steps, log_l, CollapseModel.single(dataset, 0), assumptions,
-                    {"mean": sp.ImmutableMatrix(mean), "projector": projector, "rank": sp.Integer(rank)},
+                    {"mean": sp.ImmutableMatrix(mean), "projector": projector, "rank": sp.Integer(rank),
+                     "normal": sp.Rational(normal_part), "total": sp.Rational(total)},
                     after=after, limit_text="The dominant term decides both limits.")
 
 
@@ -105,8 +160,8 @@ def _degenerate_steps(projector: sp.Matrix, shrinking: int, normal_part: sp.Expr
     ]
 
 
-def _general_steps(centred: sp.Matrix, n: int, dim: int) -> list[Step]:
-    scatter = centred.T * centred / n
+def _general_steps(scatter: sp.Matrix, n: int, dim: int) -> list[Step]:
+    scatter = scatter / n
     det = scatter.det()
     sup = sp.expand(sp.expand_log(-sp.Rational(n, 2) * (dim * sp.log(2 * sp.pi) + sp.log(det) + dim), force=True))
     return [

@@ -117,7 +117,7 @@ def _conclude_along(case: str, title: str, steps: list[Step], model: CollapseMod
     assumptions = mixture_assumptions(model, data_given) + (assumption,)
     return conclude(case, title, steps, split.core + C_SYM + along, model, assumptions, parameters, symbol=symbol,
                     objective_name=objective_name, after=_update_steps(prior, model.data.dim, split.r, values, what),
-                    constants={C_SYM: split.constant})
+                    constants={C_SYM: split.exact_constant})
 
 
 def map_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import combinations
 
 import sympy as sp
 
@@ -14,8 +13,9 @@ from gmm_math.derivations.remedies.common import (
     A_SYM, Q_SYM, S_VAR, RemedyDerivation, check_example_point, conclude, distinct_rows, positive,
     stationary_point,
 )
+from gmm_math.derivations.mixture import Normal
 from gmm_math.derivations.result import SIGMA, Step
-from gmm_math.derivations.symbols import L, check_dim, expand_log_2pi
+from gmm_math.derivations.symbols import SHOWN_POINTS, L, X, check_dim, expand_log_2pi
 
 C_RATIO = sp.Symbol("c", positive=True)
 W_NEAR = sp.Symbol("w", positive=True)
@@ -23,6 +23,8 @@ DELTA = sp.Symbol("Delta", nonnegative=True)
 DELTA0 = sp.Symbol("Delta_0", positive=True)
 SIGMA_J, SIGMA_K = sp.Symbol("sigma_j", positive=True), sp.Symbol("sigma_k", positive=True)
 N_POINTS, D_SYM = sp.Symbol("N", positive=True), sp.Symbol("D", positive=True)
+PI_K, MU_K = sp.IndexedBase("pi"), sp.IndexedBase("mu")
+K_IDX, M_IDX = sp.Idx("k"), sp.Idx("m")
 
 
 def ratio_model(data: Dataset, point: int, components: int) -> CollapseModel:
@@ -74,17 +76,7 @@ def ratio_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
     dim, n, k = model.data.dim, model.data.n, model.components
     sigma = SIGMA
     means = (model.centre, *model.means)
-    weights = [sp.Rational(w) for w in model.weights]
-    distinct = distinct_rows(model.data)
-    exact, growing, delta, logs = sp.Integer(0), sp.Integer(0), sp.Integer(0), sp.Integer(0)
-    for row, count in distinct.items():
-        d2 = [_sq(row, mu) for mu in means]
-        near = min(d2)
-        w = sum(wk for wk, dk in zip(weights, d2) if dk == near)
-        exact += count * sp.log(sp.Add(*[wk * (2 * sp.pi * sigma**2) ** sp.Rational(-dim, 2)
-                                         * sp.exp(-dk / (2 * sigma**2)) for wk, dk in zip(weights, d2)]))
-        delta += count * near
-        logs += count * sp.log(w)
+    delta, logs, exact = _nearest_means(model, means)
     growing = expand_log_2pi(-n * dim * sp.log(sigma) + n * sp.log((2 * sp.pi) ** sp.Rational(-dim, 2))) \
         - delta / (2 * sigma**2) + logs
     remainder = sp.log(W_NEAR + A_SYM * sp.exp(-Q_SYM / (2 * sigma**2)))
@@ -94,17 +86,17 @@ def ratio_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
              (sp.GreaterThan(SIGMA_J / SIGMA_K, C_RATIO), sp.LessThan(SIGMA_K, SIGMA_J / C_RATIO))),
         Step("The collapse path", f"All K = {k} scales equal sigma (allowed for every c <= 1), equal weights, "
              "component 1 on x_n and each further component on its own distinct data point where there is one.",
-             tuple(sp.Eq(sp.Symbol(f"mu_{j + 1}"), _vector(mu)) for j, mu in enumerate(means))),
+             tuple(sp.Eq(sp.Symbol(f"mu_{j + 1}"), _vector(mu), evaluate=False) for j, mu in enumerate(means))),
         Step("Each point's density", "Factor out the nearest mean (squared distance delta_m^2, total weight w_m of "
              "the nearest means); the rest is log(w + a exp(-q/(2 sigma^2))) with a, q > 0, which tends to log w. So "
              "log L is the expression below plus remainders that tend to 0; Delta = sum_m delta_m^2.",
              (sp.Eq(sp.Limit(remainder, sigma, 0, "+"), sp.limit(remainder, sigma, 0, "+")),
               sp.Eq(DELTA, delta), sp.Eq(sp.log(L), growing))),
     ]
-    m_distinct = len(distinct)
+    m_distinct = len(model.data.counts)
     after = [_condition_step(m_distinct, k, delta)]
     if m_distinct > k:
-        dmin = min(_sq(p, q) for p, q in combinations(distinct, 2))
+        dmin = closest_pair(model.data)
         g, s_star, top = sup_bound(N_POINTS, D_SYM, C_RATIO, DELTA0)
         values = {N_POINTS: n, D_SYM: dim, C_RATIO: c, DELTA0: dmin / 2}
         after.append(Step(
@@ -128,6 +120,59 @@ def ratio_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
     return conclude("remedy-ratio", "Ratio constraint (Hathaway 1985): sigma_j / sigma_k >= c", steps, growing,
                     model, assumptions, params, exact=exact, after=tuple(after),
                     objective_name="log-likelihood under the ratio constraint")
+
+
+def _nearest_means(model: CollapseModel, means) -> tuple[sp.Rational, sp.Expr, sp.Expr]:
+    """Delta = sum_m count delta_m^2, sum_m count log w_m, and log L exactly (its definition for many points).
+
+    Bulk integer arithmetic on the distinct points (the means are data points, so they share the data's
+    common denominator); equal points are counted once with their multiplicity.
+    """
+    data, sigma, dim = model.data, SIGMA, model.data.dim
+    ints, scale = data.scaled
+    mean_ints = [tuple(v.numerator * (scale // v.denominator) for v in mu) for mu in means]
+    delta, by_weight = 0, {}
+    for first, count in data.group_index.values():
+        row = ints[first]
+        d2 = [sum((a - b) ** 2 for a, b in zip(row, mu)) for mu in mean_ints]
+        near = min(d2)
+        w = sum(wk for wk, dk in zip(model.weights, d2) if dk == near)
+        delta += count * near
+        by_weight[w] = by_weight.get(w, 0) + count
+    logs = sp.Add(*[count * sp.log(sp.Rational(w)) for w, count in by_weight.items()])
+    weights = [sp.Rational(w) for w in model.weights]
+    if len(data.counts) <= SHOWN_POINTS:
+        exact = sp.Add(*[count * sp.log(sp.Add(*[wk * (2 * sp.pi * sigma**2) ** sp.Rational(-dim, 2)
+                                                 * sp.exp(-_sq(row, mu) / (2 * sigma**2))
+                                                 for wk, mu in zip(weights, means)]))
+                         for row, count in data.counts.items()])
+    else:  # one SymPy tree per point is what costs: the definition, evaluated by the numeric layer
+        exact = sp.Sum(sp.log(sp.Sum(PI_K[K_IDX] * Normal(X[M_IDX], MU_K[K_IDX], SIGMA**2 * sp.Identity(dim)),
+                                     (K_IDX, 1, model.components))), (M_IDX, 1, data.n))
+    return sp.Rational(delta, scale * scale), logs, exact
+
+
+def closest_pair(data: Dataset) -> sp.Rational:
+    """The smallest squared distance between two distinct data points, exactly.
+
+    Sweep over the distinct points sorted by the first coordinate: a pair further apart than the best so
+    far in that coordinate alone cannot be closer, which keeps the comparisons near linear for real data.
+
+    >>> closest_pair(Dataset.from_text("0,3,3,7,5"))
+    4
+    """
+    ints, scale = data.scaled
+    points = sorted(data.group_index)
+    best = None
+    for i, p in enumerate(points):
+        for q in points[i + 1:]:
+            gap = (q[0] - p[0]) ** 2
+            if best is not None and gap >= best:
+                break
+            d = sum((a - b) ** 2 for a, b in zip(p, q))
+            if best is None or d < best:
+                best = d
+    return sp.Rational(best, scale * scale)
 
 
 def _condition_step(m_distinct: int, k: int, delta: sp.Expr) -> Step:

@@ -6,7 +6,7 @@ import sympy as sp
 
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.remedies.common import (
-    C_SYM, RemedyDerivation, collapse_split, conclude, mixture_assumptions, point_table, positive_root, remedy_model,
+    C_SYM, RemedyDerivation, collapse_split, conclude, mixture_assumptions, positive_root, remedy_model,
     split_step,
 )
 from gmm_math.derivations.result import SIGMA, Step
@@ -21,17 +21,22 @@ FLOAT64_TINY = sp.Rational(1, 2**1074)  # the smallest positive (subnormal) doub
 def float64_thresholds(model) -> dict[str, sp.Expr]:
     """sigma below which float64 EM breaks on this collapse, solved exactly with SymPy.
 
-    ``overflow``: pi_1 N(x_n | x_n, sigma^2 I) exceeds the largest double. ``underflow``: the
-    nearest other point's exp(-q / (2 sigma^2)) is below the smallest double, so its responsibility
-    for component 1 is exactly 0 (absent when every point equals x_n).
+    ``overflow``: pi_1 N(x_n | x_n, sigma^2 I) exceeds the largest double. For the nearest other point
+    (squared distance q; both absent when every point equals x_n) with e = exp(-q / (2 sigma^2)):
+    ``subnormal``: e equals 2^-1074, the smallest positive (subnormal) double; below it float64 keeps e
+    only as 2^-1074 or 0. ``underflow``: e equals 2^-1075, half of that; below it e rounds to exactly
+    0.0, so that point's responsibility for component 1 is exactly 0.
     """
     dim = model.data.dim
     power = sp.Symbol("u", positive=True)  # u = sigma^D, so the equation is linear in 1/u
     peak = sp.Rational(model.weights[0]) * (2 * sp.pi) ** sp.Rational(-dim, 2) / power
     out = {"overflow": sp.root(positive_root(peak - FLOAT64_MAX, power), dim)}
-    distances = [q for _, _, q, _ in point_table(model) if q != 0]
-    if distances:
-        out["underflow"] = positive_root(min(distances) / (2 * SIGMA**2) + sp.log(FLOAT64_TINY), SIGMA)
+    lemma = model.lemma_constants()
+    halves = [a for a in lemma.along_int if a != 0]  # q / 2 for every other distinct point, over the denominator
+    if halves:
+        half_q = sp.Rational(min(halves), lemma.denominator)
+        for name, level in (("subnormal", FLOAT64_TINY), ("underflow", FLOAT64_TINY / 2)):
+            out[name] = positive_root(half_q / SIGMA**2 + sp.log(level), SIGMA)
     return out
 
 
@@ -54,12 +59,14 @@ def reset_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
              "the likelihood of every parameter value is what it was.", (sp.Eq(sp.log(L_RESET), sp.log(L)),)),
         split_step(model, split),
     ]
-    names = {"overflow": "the peak pi_1 N(x_n | x_n, sigma^2 I) overflows the largest double",
-             "underflow": "exp(-q/(2 sigma^2)) of the nearest other point underflows to 0, so its responsibility "
-                          "for component 1 is exactly 0 and the M-step returns sigma_1^2 = 0"}
+    names = {"overflow": "below sigma_overflow the peak pi_1 N(x_n | x_n, sigma^2 I) overflows the largest double",
+             "subnormal": "below sigma_subnormal exp(-q/(2 sigma^2)) of the nearest other point drops below 2^-1074, the "
+                          "smallest subnormal double (float64 keeps it only as 2^-1074 or 0)",
+             "underflow": "below sigma_underflow it drops below 2^-1075 and is exactly 0.0 in float64, so that point's "
+                          "responsibility for component 1 is exactly 0 and the M-step returns sigma_1^2 = 0"}
     guard = Step(
         "What the reset guards against",
-        "In float64 EM the collapse breaks the arithmetic before it reaches the limit. Below these sigma "
+        "In float64 EM the collapse breaks the arithmetic before it reaches the limit: "
         + "; ".join(names[k] for k in thresholds)
         + ". The next E-step then divides by zero or takes log(0) and the fit turns into NaN. The reset stops EM "
         "first and restarts the component elsewhere: it steers the algorithm to a non-degenerate local maximum, "
@@ -71,4 +78,4 @@ def reset_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
         "the reset changes EM's iterates only; the objective is the plain mixture likelihood",)
     return conclude("remedy-reset", "Reset: re-initialising a collapsing component (the objective is unchanged)",
                     steps, objective, model, assumptions, {}, symbol=L_RESET, after=(guard,), objective_name="log-likelihood (unchanged)",
-                    constants={C_SYM: split.constant})
+                    constants={C_SYM: split.exact_constant})

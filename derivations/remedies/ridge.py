@@ -9,16 +9,19 @@ import sympy as sp
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.remedies.common import (
-    S_VAR, SHOWN_POINTS, RemedyDerivation, component_one, mixture_assumptions, point_table, positive, remedy_model,
+    S_VAR, RemedyDerivation, component_one, mixture_assumptions, point_table, positive, remedy_model,
 )
+from gmm_math.derivations.mixture import COV, MU, PI, Normal
 from gmm_math.derivations.result import SIGMA, Step
-from gmm_math.derivations.symbols import N_SYM, expand_log_2pi
+from gmm_math.derivations.symbols import SHOWN_POINTS, N_SYM, X, expand_log_2pi
+from gmm_math.derivations.symbols import n as AT_POINT
 
 EPS = sp.Symbol("epsilon", positive=True)
 L_EPS = sp.Symbol("L_epsilon", positive=True)
 D_SYM = sp.Symbol("D", positive=True, integer=True)
 LAMBDA = sp.IndexedBase("lambda")
 I_IDX = sp.Idx("i")
+K_IDX, M_IDX = sp.Idx("k"), sp.Idx("m")
 DEFAULT_EPS = Fraction(1, 10**6)  # scikit-learn's default reg_covar
 
 
@@ -31,17 +34,55 @@ def ridge_bound(n, dim, eps) -> sp.Expr:
     return expand_log_2pi(n * sp.log((2 * sp.pi * eps) ** (-sp.S(dim) / 2)))
 
 
-def _slope_at_zero(model, table, eps) -> sp.Float:
-    """d log L_eps / ds at s = sigma^2 = 0: one symbolic derivative of a point's term, evaluated per point.
+LIMIT_DIGITS = 60  # the limit's value when it is a sum over more than SHOWN_POINTS distinct points
 
-    SymPy Floats with 40 digits (no mpmath here: the numeric layer owns that); each point's exact
-    q and rest are rounded once, so exp(-q / (2 eps)) far below float64's range stays exact enough.
+
+def _bulk_table(model) -> tuple:
+    """Per distinct point (count, q = ||x - x_n||^2 as mpf, log of the other components' density), in mpmath.
+
+    Call at the working precision; the exact q come from :class:`LemmaConstants`, equal points grouped once.
     """
-    q, rest, count = sp.symbols("q rest count", positive=True)
-    term = count * sp.log(component_one(model, S_VAR + eps, q) + rest)
-    derivative = sp.lambdify((q, rest, count), sp.diff(term, S_VAR).subs(S_VAR, 0).evalf(40), "sympy")
-    total = sp.Add(*[derivative(sp.N(qv, 40), sp.N(r, 40), c) for _, c, qv, r in table]).evalf(30)
-    return sp.Float(total, 15)
+    from mpmath import mp
+
+    from gmm_math.derivations.core.model import OtherComponents
+
+    lemma, others = model.lemma_constants(), OtherComponents.from_model(model)
+    return tuple((count, mp.mpf(2 * a) / lemma.denominator, log_rest)
+                 for count, a, log_rest in zip(lemma.count, lemma.along_int, others.log_densities(model)))
+
+
+def _at_zero(model, eps) -> tuple[sp.Float, sp.Float]:
+    """log L_eps at sigma = 0 (to LIMIT_DIGITS digits) and d log L_eps / ds there (15 digits), s = sigma^2.
+
+    One pass over the distinct points in log space. A point's term is count * log(A(s) + rest) with A
+    component 1's density; its derivative is count * share * d log A / ds, share = A / (A + rest), and
+    d log A / ds at s = 0 is derived by SymPy once, as a function of q = ||x - x_n||^2.
+    """
+    import mpmath
+    from mpmath import mp
+
+    q = sp.Symbol("q", positive=True)
+    rate = sp.lambdify(q, sp.diff(sp.log(component_one(model, S_VAR + eps, q)), S_VAR).subs(S_VAR, 0), "mpmath")
+    dim = model.data.dim
+    with mp.workdps(LIMIT_DIGITS + 15):
+        eps_mp = mp.mpf(int(eps.p)) / int(eps.q)
+        head = mpmath.log(mp.mpf(model.weights[0].numerator) / model.weights[0].denominator) \
+            - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * eps_mp)
+        limit, slope = [], []
+        for count, qv, log_rest in _bulk_table(model):
+            own = head - qv / (2 * eps_mp)
+            total = _logaddexp(own, log_rest)
+            limit.append(count * total)
+            slope.append(count * mpmath.exp(own - total) * rate(qv))
+        return (sp.Float(mpmath.nstr(mp.fsum(limit), LIMIT_DIGITS + 5), LIMIT_DIGITS),
+                sp.Float(mpmath.nstr(mp.fsum(slope), 20), 15))
+
+
+def _logaddexp(a, b):
+    import mpmath
+
+    top = max(a, b)
+    return top + mpmath.log(mpmath.exp(a - top) + mpmath.exp(b - top))
 
 
 def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
@@ -62,13 +103,21 @@ def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
     det = sp.Product(LAMBDA[I_IDX] + EPS, (I_IDX, 1, D_SYM))
     peak = (2 * sp.pi * (sigma**2 + eps)) ** sp.Rational(-dim, 2)
     general = ridge_bound(N_SYM, D_SYM, EPS)
-    table = point_table(model)
-    exact = sp.Add(*[count * sp.log(component_one(model, sigma**2 + eps, q) + rest) for _, count, q, rest in table])
-    # sigma^2 + eps >= eps > 0 keeps every term continuous at sigma = 0: the limit is the value there.
-    limit = sp.Add(*[count * sp.log(component_one(model, eps, q) + rest) for _, count, q, rest in table])
+    shown = len(model.data.counts) <= SHOWN_POINTS
+    if shown:
+        table = point_table(model)
+        exact = sp.Add(*[count * sp.log(component_one(model, sigma**2 + eps, q) + rest)
+                         for _, count, q, rest in table])
+        # sigma^2 + eps >= eps > 0 keeps every term continuous at sigma = 0: the limit is the value there.
+        limit = sp.Add(*[count * sp.log(component_one(model, eps, q) + rest) for _, count, q, rest in table])
+    else:  # one SymPy tree per point is what costs: the definition, and the value from exact constants in bulk
+        exact = sp.Sum(sp.log(PI[1] * Normal(X[M_IDX], X[AT_POINT], (sigma**2 + EPS) * sp.Identity(dim))
+                              + sp.Sum(PI[K_IDX] * Normal(X[M_IDX], MU[K_IDX], COV[K_IDX]),  # Sigma_k holds + eps I
+                                       (K_IDX, 2, model.components))), (M_IDX, 1, n)).subs(EPS, eps)
+    value, slope = _at_zero(model, eps)
+    if not shown:
+        limit = value
     bound = ridge_bound(sp.Integer(n), dim, eps)
-    slope = _slope_at_zero(model, table, eps)
-    shown = len(table) <= SHOWN_POINTS
     steps = [
         Step("Regularised covariances", "Every covariance gets eps I added (scikit-learn's reg_covar). With "
              "eigenvalues lambda_i >= 0 of Sigma_k, each factor of the determinant is at least eps.",
@@ -85,7 +134,8 @@ def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, co
              (sp.Eq(sp.Limit(peak, sigma, 0, "+"), sp.limit(peak, sigma, 0, "+")),)),
         Step("Limit along the collapse", "sigma^2 + eps >= eps > 0, so log L_eps is continuous at sigma = 0 and "
              "its limit is its value there (the exact form is shown for at most "
-             f"{SHOWN_POINTS} distinct points); it lies below the bound.",
+             f"{SHOWN_POINTS} distinct points, else its value to {LIMIT_DIGITS} digits from the exact per-point "
+             "constants); it lies below the bound.",
              (*((sp.Eq(sp.Limit(sp.log(L_EPS), sigma, 0, "+"), limit, evaluate=False),) if shown else ()),
               sp.Eq(sp.Limit(sp.log(L_EPS), sigma, 0, "+"), limit.evalf(15), evaluate=False))),
         Step("Leading sigma-dependence", "log L_eps depends on sigma only through s = sigma^2: near 0 it is the "

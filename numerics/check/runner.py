@@ -31,6 +31,7 @@ from gmm_math.derivations.check.claims import (
     LimitCase,
     LimitResult,
     compose,
+    definite_sign,
     domain_direction,
     equivalence,
     limit_by_cases,
