@@ -95,13 +95,19 @@ def _draw_trace(ax, result: FitResult) -> None:
     ax.set_title(f"log-likelihood, remedy {result.remedy}", fontsize=9)
 
 
-def save_plot(X: np.ndarray, result: FitResult, path: str) -> None:
-    """Draw the fit and write it atomically to ``path`` in the format its suffix names."""
+def em_figure(X: np.ndarray, result: FitResult):
+    """The fit (left) and its log-likelihood trace (right) as a matplotlib Figure."""
     from matplotlib.figure import Figure
 
-    fmt = plot_format(path)
     figure = Figure(figsize=(11, 4.8), layout="constrained")
     left, right = figure.subplots(1, 2)
     (_draw_mixture_2d if X.shape[1] >= 2 else _draw_mixture_1d)(left, X, result)
     _draw_trace(right, result)
+    return figure
+
+
+def save_plot(X: np.ndarray, result: FitResult, path: str) -> None:
+    """Draw the fit and write it atomically to ``path`` in the format its suffix names."""
+    fmt = plot_format(path)
+    figure = em_figure(X, result)
     atomic_write(path, lambda tmp: figure.savefig(tmp, format=fmt, dpi=120))
