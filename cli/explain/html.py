@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gmm_math.cli.explain.mathml import mathml
 
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"  # the page can load nothing
 STYLE = """
 body{margin:0;font:17px/1.55 Georgia,'DejaVu Serif',serif;color:#1d1d1d;background:#fdfdfb}
 main{max-width:46rem;margin:0 auto;padding:1rem 1.1rem 4rem}
@@ -98,6 +99,7 @@ def page(story, images: dict[str, bytes], meta: str) -> str:
         body.append(f'<section id="{section.key}"><h2>{number}. {escape(section.title)}</h2>{blocks}</section>')
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             f"<title>{escape(story.title)}</title><style>{STYLE}</style></head><body><main>"
             f"<h1>{escape(story.title)}</h1><p class=\"meta\">{escape(meta)}</p>"
             f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>{''.join(body)}</main></body></html>\n")
