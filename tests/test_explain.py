@@ -211,3 +211,22 @@ def test_factor_limits_grow_only_at_the_point(values, data):
     point = data.draw(st.integers(0, len(values) - 1))
     limits = [eq.rhs for eq in _factor_limits(Dataset.from_text(",".join(map(str, values))), point)]
     assert limits[0] == sp.oo and all(v == 0 for v in limits[1:])
+
+
+def test_remedy_kinds_follow_the_limit_and_the_em_objective():
+    import sympy as sp
+
+    from gmm_math.numerics.explain.remedy_story import kind
+
+    assert kind("ridge", sp.Float(0.7)) == kind("map", -sp.oo) == "bounds the objective"
+    assert kind("reset", sp.oo) == kind("restart", sp.oo) == "guards the algorithm only"
+    assert kind("ratio", sp.oo).startswith("changes the objective, but does not bound it")
+
+
+def test_a_remedy_that_refuses_the_data_is_reported_not_fatal():
+    from gmm_math.derivations.core.data import Dataset
+    from gmm_math.numerics.explain.remedy_story import _derivations
+
+    derived, refused = _derivations(Dataset.from_text("2,2,2"), 0)
+    assert set(derived) | set(refused) == {"ridge", "map", "penalty", "ratio", "reset"}
+    assert "penalty" in refused and "equal" in refused["penalty"]

@@ -1,4 +1,7 @@
-"""``--format pdf``: a LaTeX article (amsmath, amssymb, graphicx) compiled with pdflatex.
+"""``--format pdf``: a LaTeX article (amsmath, amssymb, graphicx, array) compiled with pdflatex.
+
+The default OT1 encoding is kept (T1 would need the cm-super fonts or bitmap fonts made on the fly),
+so ``<``, ``>`` and ``|`` in prose are set in maths.
 
 Derivations use :func:`gmm_math.cli.render.to_latex` (the LaTeX route of ``derive``); prose is
 escaped for text mode and its Unicode symbols become maths. pdflatex runs in a temporary folder
@@ -13,11 +16,10 @@ from pathlib import Path
 from gmm_math.derivations.core.errors import GmmMathError
 
 ENGINE = "pdflatex"
-PREAMBLE = (r"\documentclass{article}" "\n" r"\usepackage[T1]{fontenc}" "\n" r"\usepackage[utf8]{inputenc}" "\n"
-            r"\usepackage{amsmath,amssymb,graphicx}" "\n" r"\allowdisplaybreaks" "\n")
+PREAMBLE = (r"\documentclass{article}" "\n" r"\usepackage[utf8]{inputenc}" "\n"
+            r"\usepackage{amsmath,amssymb,graphicx,array}" "\n" r"\allowdisplaybreaks" "\n")
 ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
-           "{": r"\{", "}": r"\}", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}",
-           "|": r"\textbar{}"}
+           "{": r"\{", "}": r"\}", "^": r"$^\wedge$", "~": r"$\sim$", "<": "$<$", ">": "$>$", "|": "$|$"}
 SYMBOLS = {"\u03c3": r"$\sigma$", "\u03bc": r"$\mu$", "\u03b5": r"$\varepsilon$", "\u03a3": r"$\Sigma$",
            "\u03c0": r"$\pi$", "\u2192": r"$\to$", "\u221e": r"$\infty$", "\u2248": r"$\approx$",
            "\u2212": "-", "\u00b2": r"$^2$", "\u2265": r"$\geq$", "\u2264": r"$\leq$", "\u201c": "``",
@@ -55,10 +57,11 @@ def _formula(block) -> str:
 
 
 def _table(block) -> str:
-    width = f"{0.95 / len(block.header):.3f}"
-    spec = "|".join([rf"p{{{width}\linewidth}}"] * len(block.header))
+    count = len(block.header)
+    column = rf">{{\raggedright\arraybackslash}}p{{\dimexpr 0.97\linewidth/{count}-2\tabcolsep-0.4pt\relax}}"
+    spec = "|" + "|".join([column] * count) + "|"
     rows = [" & ".join(text(c) for c in row) + r" \\" for row in (block.header, *block.rows)]
-    return (rf"\par\noindent\emph{{{text(block.caption)}}}\par\noindent{{\small\begin{{tabular}}{{{spec}}}\hline"
+    return (rf"\par\noindent\emph{{{text(block.caption)}}}\par\noindent{{\footnotesize\begin{{tabular}}{{{spec}}}\hline"
             + "\n" + rows[0] + r"\hline" + "\n" + "\n".join(rows[1:]) + "\n" + r"\hline\end{tabular}}" + "\n")
 
 

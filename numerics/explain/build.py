@@ -144,7 +144,7 @@ def _confusion(seed: int) -> Section:
         Prose("The classic half-truth: \u201cN(x_n | \u03bc_j, \u03c3_j) blows up as \u03c3_j \u2192 0, so "
               "the likelihood is singular\u201d. Whether it blows up depends on where the mean is, which is the "
               "confusion. `gmm-math check limit` splits the limit into cases:"),
-        Table(f"check limit \"{expr}\" --var {var} --to 0+ --claim oo",
+        Table(f"check limit: the limit of {expr} as {var} \u2192 0+, claimed to be oo",
               ("case", "limit as \u03c3_j \u2192 0+"),
               tuple((c["condition"] or "always", c["limit"]) for c in cases)),
         Prose(f"Verdict: {found['report']['verdict']} \u2014 {found['summary']}."),
@@ -155,7 +155,7 @@ def _confusion(seed: int) -> Section:
 
 
 def check_claim(expr: str, var: str, claim: str, assume: tuple[str, ...], seed: int) -> dict:
-    """``check limit EXPR --var VAR --to 0+ --claim CLAIM``: the checker's public entry point, in process.
+    """``check limit`` of ``expr`` as ``var`` -> 0+ against ``claim``: the checker's public entry point, in process.
 
     The expressions are the library's own (no user text), so no worker process is needed.
     """

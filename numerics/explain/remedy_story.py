@@ -11,6 +11,7 @@ from fractions import Fraction
 import sympy as sp
 
 from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.result import SIGMA
 from gmm_math.numerics.explain.em_story import RIDGE_EPS, EmRun, stopped
 from gmm_math.numerics.explain.story import FigureSlot, Formula, Prose, Section, Table
@@ -27,17 +28,25 @@ DESCRIPTIONS = {
 }
 
 
-def _derivations(data: Dataset | None, point: int) -> dict:
+def _derivations(data: Dataset | None, point: int) -> tuple[dict, dict]:
+    """Each remedy's derivation on these data, and for those that refuse the data the reason why."""
     from gmm_math.derivations.remedies import prior, ratio, reset, ridge
 
     common = {"dim": data.dim if data is not None else 1, "data": data, "point": point, "components": COMPONENTS}
-    return {
-        "ridge": ridge.ridge_collapse(**common, eps=Fraction(repr(RIDGE_EPS))),
-        "map": prior.map_collapse(**common),
-        "penalty": prior.penalty_collapse(**common),
-        "ratio": ratio.ratio_collapse(**common),
-        "reset": reset.reset_collapse(**common),
+    builders = {
+        "ridge": lambda: ridge.ridge_collapse(**common, eps=Fraction(repr(RIDGE_EPS))),
+        "map": lambda: prior.map_collapse(**common),
+        "penalty": lambda: prior.penalty_collapse(**common),
+        "ratio": lambda: ratio.ratio_collapse(**common),
+        "reset": lambda: reset.reset_collapse(**common),
     }
+    derived, refused = {}, {}
+    for name, build in builders.items():
+        try:
+            derived[name] = build()
+        except GmmMathError as err:
+            refused[name] = str(err)
+    return derived, refused
 
 
 def log_objective(derivation) -> sp.Expr:
@@ -78,26 +87,35 @@ def _em_outcome(result, collapsed: int, point: int) -> str:
             f"{spike} (smallest eigenvalue {floor:.3g})")
 
 
-def _restart_unchanged() -> bool:
-    """restart changes neither the M-step nor the objective of plain maximum likelihood."""
+def objective_unchanged(name: str) -> bool:
+    """Does EM remedy ``name`` keep plain maximum likelihood's M-step and objective (it only acts on iterates)?"""
     from gmm_math.numerics.em.remedies import REMEDIES
 
-    plain, restart = REMEDIES["none"], REMEDIES["restart"]
-    return restart.m_step is plain.m_step and restart.objective_term is plain.objective_term
+    plain, remedy = REMEDIES["none"], REMEDIES[name]
+    return remedy.m_step is plain.m_step and remedy.objective_term is plain.objective_term
+
+
+def kind(name: str, limit: sp.Basic) -> str:
+    if bounds_objective(limit):
+        return "bounds the objective"
+    if objective_unchanged(name):
+        return "guards the algorithm only"
+    return "changes the objective, but does not bound it on these data"
 
 
 def remedy_section(data: Dataset | None, point: int, dps: int, em: EmRun, ml_limit: sp.Basic) -> Section:
     """Section 5; ``ml_limit`` is lim log L of plain maximum likelihood (section 3's derivation)."""
-    derivations = _derivations(data, point)
+    derivations, refused = _derivations(data, point)
     limits = {name: d.limit_log_likelihood for name, d in derivations.items()}
-    if _restart_unchanged():
+    if objective_unchanged("restart"):
         limits["restart"] = ml_limit
     collapse = em.fits["none"].collapse
     k, p = collapse.component, collapse.point_index
-    kinds = {name: "bounds the objective" if bounds_objective(lim) else "guards the algorithm only"
-             for name, lim in limits.items()}
+    kinds = {name: kind(name, lim) for name, lim in limits.items()}
     rows = tuple((name, DESCRIPTIONS[name], kinds[name], sp.pretty(shown(lim), use_unicode=True),
                   _em_outcome(em.fits[name], k, p)) for name, lim in limits.items())
+    rows += tuple((name, DESCRIPTIONS[name], "not derived on these data", reason, _em_outcome(em.fits[name], k, p))
+                  for name, reason in refused.items())
     blocks: list = [
         Prose("A remedy either changes the objective so that the collapse no longer sends it to +\u221e "
               "(it bounds the objective), or leaves the likelihood as it is and only stops the algorithm from "
@@ -111,7 +129,8 @@ def remedy_section(data: Dataset | None, point: int, dps: int, em: EmRun, ml_lim
         target = log_objective(derivation)
         blocks.append(Formula((sp.Eq(sp.Limit(target, SIGMA, 0, "+"), shown(limits[name])), *bound_exprs(derivation)),
                               f"{name} ({kinds[name]}): {derivation.title}."))
-    blocks += _ridge_finding(derivations["ridge"], em, k, p)
+    if "ridge" in derivations:
+        blocks += _ridge_finding(derivations["ridge"], em, k, p)
     return Section("remedies", "The remedies: bound the objective, or guard the algorithm", tuple(blocks))
 
 
