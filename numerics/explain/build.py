@@ -143,7 +143,7 @@ def _confusion(seed: int) -> Section:
     return Section("confusion", "The common wrong answer: \u03bc_j and \u03c3_j confused", (
         Prose("The classic half-truth: \u201cN(x_n | \u03bc_j, \u03c3_j) blows up as \u03c3_j \u2192 0, so "
               "the likelihood is singular\u201d. Whether it blows up depends on where the mean is, which is the "
-              "confusion. `gmm-math check limit` splits the limit into cases:"),
+              "confusion. gmm-math check limit splits the limit into cases:"),
         Table(f"check limit: the limit of {expr} as {var} \u2192 0+, claimed to be oo",
               ("case", "limit as \u03c3_j \u2192 0+"),
               tuple((c["condition"] or "always", c["limit"]) for c in cases)),
