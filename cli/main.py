@@ -16,6 +16,7 @@ from gmm_math.cli import check
 from gmm_math.cli.derive import commands as derive
 from gmm_math.cli.em import commands as em_command
 from gmm_math.cli.evaluate import commands as evaluate_command
+from gmm_math.cli.explain import commands as explain_command
 from gmm_math.cli import dataset as dataset_command
 from gmm_math.cli.flags import flag_message
 from gmm_math.cli.plots import commands as plots
@@ -84,6 +85,7 @@ app.command("em")(em_command.em)
 app.command("dataset")(dataset_command.dataset)
 app.command("plot-limit")(plots.plot_limit)
 app.command("plot-collapse")(plots.plot_collapse)
+app.command("explain")(explain_command.explain)
 
 
 def run() -> None:

@@ -81,12 +81,19 @@ def _draw_trace(ax, result: FitResult) -> None:
 PLOT_DPI = 120
 
 
-def save_plot(X: np.ndarray, result: FitResult, path: Path) -> Path:
-    """Draw the fit and write it atomically to ``path`` (its suffix names the format) by :func:`save_figure`."""
-    from gmm_math.cli.plots.base import new_figure, save_figure
+def em_figure(X: np.ndarray, result: FitResult):
+    """The fit (left) and its log-likelihood trace (right) as a matplotlib Figure."""
+    from gmm_math.cli.plots.base import new_figure
 
     figure = new_figure(11, 4.8)
     left, right = figure.subplots(1, 2)
     (_draw_mixture_2d if X.shape[1] >= 2 else _draw_mixture_1d)(left, X, result)
     _draw_trace(right, result)
-    return save_figure(figure, path, PLOT_DPI, "--plot")
+    return figure
+
+
+def save_plot(X: np.ndarray, result: FitResult, path: Path) -> Path:
+    """Draw the fit and write it atomically to ``path`` (its suffix names the format) by :func:`save_figure`."""
+    from gmm_math.cli.plots.base import save_figure
+
+    return save_figure(em_figure(X, result), path, PLOT_DPI, "--plot")

@@ -1,0 +1,103 @@
+"""``gmm-math explain``: the whole answer, computed in one process and written as one document."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gmm_math.cli.options import DataFile, DataText, Dps, Point, check_dps
+from gmm_math.derivations.core.errors import GmmMathError
+
+
+class ExplainFormat(str, Enum):
+    html = "html"
+    md = "md"
+    pdf = "pdf"
+    json = "json"
+
+
+# format -> (file suffix, file name inside an --out folder, writer module)
+TARGETS = {"html": (".html", "index.html", "html"), "md": (".md", "explain.md", "markdown"),
+           "pdf": (".pdf", "explain.pdf", "latex"), "json": (".json", "explain.json", "document")}
+
+Out = Annotated[Path, typer.Option(
+    "--out", "-o", help="Output folder (html: DIR/index.html; md: DIR/explain.md + DIR/figures/*.png; pdf: "
+    "DIR/explain.pdf; json: DIR/explain.json + figures), or a file with the format's suffix.")]
+FormatOpt = Annotated[ExplainFormat, typer.Option(
+    "--format", "-f", help="html (one self-contained page), md (GitHub Markdown), pdf (needs pdflatex), json.")]
+Seed = Annotated[int, typer.Option("--seed", help="EM uses the first seed >= SEED whose run collapses; also "
+                                   "seeds the checker's sample points.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")]
+
+
+def target_path(out: Path, fmt: str) -> Path:
+    """The file written: ``out`` itself when it has the format's suffix, else ``out/<name>``."""
+    from gmm_math.cli.io import check_output_folder
+
+    suffix, name, _ = TARGETS[fmt]
+    if out.suffix.lower() == suffix:
+        return check_output_folder(out)
+    if out.suffix and not out.is_dir():
+        raise GmmMathError(f"--out {str(out)!r}: --format {fmt} writes a {suffix} file or a folder")
+    return check_output_folder(out / name)
+
+
+def _meta(story, fmt: str) -> str:
+    from importlib.metadata import version
+
+    return (f"Computed by gmm-math {version('gmm-math')} ({fmt}) on {story.data_label}, seed {story.seed}, "
+            f"{story.dps} significant digits in mpmath. Every formula and number here was computed by the "
+            "library when this page was made.")
+
+
+def explain(
+    out: Out = Path("explain"),
+    fmt: FormatOpt = ExplainFormat.html,
+    data: DataText = None,
+    data_file: DataFile = None,
+    point: Point = 0,
+    seed: Seed = 0,
+    quiet: Quiet = False,
+    dps: Dps = 50,
+) -> None:
+    """The whole answer to "why does GMM maximum likelihood have singularities?" in one document, computed.
+
+    Seven sections: the question and the likelihood; one Gaussian on a data point (L -> 0, rate -S/(2 sigma^2), a table to sigma = 1e-1000000); a mixture component on a data point (L -> oo, rate -rD log sigma, the plot-limit picture, PRML Fig. 9.7); EM on seed-blobs walking into a collapse; the remedies (which bound the objective, which only guard the algorithm); degenerate data and the boundary view; the mu/sigma confusion diagnosed by `check limit`.
+
+    Writes explain/index.html (one self-contained page: MathML, embedded SVG figures, no network) unless --out/--format say otherwise, and prints where.
+    """
+    import importlib
+
+    from gmm_math.derivations.core.data import load_dataset
+
+    check_dps(dps)
+    if seed < 0:
+        raise GmmMathError(f"--seed must be a non-negative integer, got {seed}")
+    target = target_path(out, fmt.value)
+    writer = importlib.import_module(f"gmm_math.cli.explain.{TARGETS[fmt.value][2]}")
+    if fmt is ExplainFormat.pdf:
+        writer.require_engine()
+    dataset = load_dataset(data, data_file)
+    if dataset is None and point != 0:
+        raise GmmMathError(f"--point {point} needs --data or --data-file (the example data use x_n = point 0)")
+    if dataset is not None:
+        dataset.check_point(point)
+
+    from rich.console import Console
+
+    from gmm_math.numerics.explain.build import build_story
+
+    console = Console(stderr=True, highlight=False)
+
+    def progress(done: int, total: int, title: str) -> None:
+        if not quiet:
+            console.print(f"[{done}/{total}] {title}", markup=False)
+
+    story = build_story(dataset, point, seed=seed, dps=dps, progress=progress)
+    if not quiet:
+        console.print(f"writing {fmt.value} (figures: {', '.join(story.figure_keys())})", markup=False)
+    written = writer.write(story, target, _meta(story, fmt.value))
+    typer.echo(f"wrote {written[0]}" + (f" and {len(written) - 1} figure(s) beside it" if len(written) > 1 else ""))

@@ -1,0 +1,130 @@
+"""The document ``gmm-math explain`` renders: sections of typed blocks, every number computed.
+
+Renderers (HTML, Markdown, LaTeX, JSON) dispatch on the block type; nothing here prints or draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+import sympy as sp
+
+from gmm_math.derivations.result import Derivation
+from gmm_math.numerics.confirm import NumericCheck
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A paragraph of plain text (numbers in it are formatted from computed values)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Formula:
+    """Display maths: one SymPy expression or relation per line, with an optional lead-in sentence."""
+
+    exprs: tuple[sp.Basic, ...]
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        if not all(isinstance(e, sp.Basic) for e in self.exprs):
+            raise TypeError("Formula.exprs must be SymPy objects")
+
+
+@dataclass(frozen=True)
+class Worked:
+    """A derivation and its numeric confirmation (mpmath), rendered step by step."""
+
+    derivation: Derivation
+    check: NumericCheck
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of text cells.
+
+    Attributes
+    ----------
+    caption : str
+    header : tuple of str, shape (C,)
+    rows : tuple of tuple of str, shape (R, C)
+    """
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class FigureSlot:
+    """Where a figure goes; ``key`` names one of the figures in :class:`FigureData`."""
+
+    key: str
+    caption: str
+
+
+Block = Union[Prose, Formula, Worked, Table, FigureSlot]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One numbered section: a short ``key`` (anchor, JSON), a title and its blocks in order."""
+
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """What the figures are drawn from (computed once, in the sections that show them).
+
+    Attributes
+    ----------
+    limit_table : EvaluationTable
+        The sweep behind the plot-limit picture (symbolic limits filled in from the derivations).
+    collapse_model : CollapseModel or None
+        The 1-D mixture for PRML Fig. 9.7 (None for data in D > 1).
+    collapse_numbers : CollapseFigure or None
+        Fig. 9.7's panels computed by :func:`gmm_math.numerics.collapse_panels.collapse_figure`.
+    em_points : ndarray, shape (N, 2)
+        The EM data set.
+    em_fits : dict of str -> FitResult
+        ``"none"``: the run that collapses; ``"ridge"``: the same start with the ridge.
+    """
+
+    limit_table: Any
+    collapse_model: Any
+    collapse_numbers: Any
+    em_points: Any
+    em_fits: dict
+
+
+@dataclass(frozen=True)
+class Story:
+    """The whole document.
+
+    Attributes
+    ----------
+    title : str
+    sections : tuple of Section
+        In the order of issue 12: question, single, mixture, em, remedies, boundary, confusion.
+    figures : FigureData
+    seed, dps : int
+        The options it was computed with.
+    data_label : str
+        Which data sections 2, 3, 5 and 6 use.
+    """
+
+    title: str
+    sections: tuple[Section, ...]
+    figures: FigureData
+    seed: int
+    dps: int
+    data_label: str
+
+    def figure_keys(self) -> tuple[str, ...]:
+        """The figures the sections show, in order of appearance."""
+        return tuple(b.key for s in self.sections for b in s.blocks if isinstance(b, FigureSlot))
