@@ -62,6 +62,8 @@ def em(
     max_iter: Annotated[int, typer.Option("--max-iter", help="EM iterations per attempt (>= 1).")] = 100,
     tol: Annotated[float, typer.Option("--tol", help="Stop when the objective per point changes less.")] = 1e-6,
     plot: Annotated[str | None, typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
+    animate: Annotated[str | None, typer.Option(
+        "--animate", help="Write one frame per iteration: .gif, or .mp4 (needs ffmpeg).")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text | json.")] = "text",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -86,6 +88,11 @@ def em(
     if plot is not None:
         plot_format(plot)
         check_output_folder(plot)
+    if animate is not None:
+        from gmm_math.cli.plots.em_animate import check_animation_path
+
+        check_animation_path(animate)
+        check_output_folder(animate)
     X, source = _load(dataset, data, data_file)
     progress, callback = _progress(max_iter, quiet)
     options = dict(init=init, remedy=remedy, reg_covar=reg_covar, covariance=covariance, max_iter=max_iter,
@@ -97,4 +104,8 @@ def em(
             result = fit(X, components, **options)
     if plot is not None:
         save_plot(X, result, plot)
+    if animate is not None:
+        from gmm_math.cli.plots.em_animate import save_animation
+
+        save_animation(X, result, animate)
     typer.echo(renderers[output_format](result, source, X.shape[1]))
