@@ -171,7 +171,8 @@ def draw_frame(figure, X: np.ndarray, result: FitResult, frame: Frame) -> None:
 
 
 def figure_size(result: FitResult) -> tuple[float, float]:
-    return (11.0, 4.8) if panels(result) == 2 else (15.0, 4.8)
+    """Inches; whole even pixel counts at 72 and 120 dpi (H.264 needs even frame sizes)."""
+    return (11.0, 5.0) if panels(result) == 2 else (15.0, 5.0)
 
 
 def save_plot(X: np.ndarray, result: FitResult, path: str) -> None:

@@ -10,6 +10,7 @@ and no metadata, so a fixed ``--seed`` gives the same bytes.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,4 +75,7 @@ def save_animation(X: np.ndarray, result: FitResult, path: str) -> None:
                 draw_frame(figure, X, result, frame)
                 writer.grab_frame()
 
-    atomic_write(path, write)
+    try:
+        atomic_write(path, write)
+    except subprocess.CalledProcessError as err:
+        raise GmmMathError(f"--animate {path!r}: {Path(str(err.cmd[0])).name} failed (exit {err.returncode})") from None
