@@ -114,8 +114,10 @@ def render_text(step, entries, tol: float | None) -> str:
     spread = "variances" if dim == 1 else "covariances"
     shown_start = (_vector(c[0, 0] for c in start.covariances) if dim == 1
                    else ", ".join(_matrix(c.tolist()) for c in start.covariances))
+    shown_means = (_vector(m[0] for m in start.means) if dim == 1
+                   else ", ".join(_vector(m) for m in start.means))
     lines = [f"one EM iteration on N={n} points, D={dim}, K={k} (mpmath, {DPS} digits), from",
-             f"  weights {_vector(start.weights)}, means {', '.join(_vector(m) for m in start.means)}, "
+             f"  weights {_vector(start.weights)}, means {shown_means}, "
              f"{spread} {shown_start}",
              f"  log-likelihood at the start {mpmath.nstr(step.log_likelihood, 12)}",
              "E-step, responsibilities r[n][k]:"]
