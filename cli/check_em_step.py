@@ -33,6 +33,8 @@ def _toml(path: Path) -> dict[str, Any]:
         found = tomllib.loads(text, parse_float=str)
     except tomllib.TOMLDecodeError as err:
         raise GmmMathError(f"cannot read the homework file {str(path)!r}: {err}") from None
+    except RecursionError:
+        raise GmmMathError(f"cannot read the homework file {str(path)!r}: arrays nested too deeply") from None
     unknown = set(found) - FILE_KEYS
     if unknown:
         raise GmmMathError(f"the homework file has an unknown key {sorted(unknown)[0]!r} "

@@ -32,7 +32,7 @@ from gmm_math.derivations.core.errors import GmmMathError
 
 DPS = 30
 MAX_POINTS, MAX_COMPONENTS, MAX_DIM = 1000, 20, 10
-MAX_WORK = 200_000  # N K D^2: the size of one step, so a step takes well under a second
+MAX_WORK = 50_000  # N K D^2: the size of one step (and its slips), so a check takes seconds at most
 MAX_EXPONENT = 1000
 WEIGHT_SUM_TOL = 1e-9
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,6})?")
@@ -160,9 +160,9 @@ def _shape_error(what: str, expected: str, got) -> GmmMathError:
     return GmmMathError(f"{what} must have shape {expected}, got {_shape(got)}", parameter=what)
 
 
-def _shape(value) -> str:
-    if isinstance(value, (list, tuple)):
-        inner = {_shape(item) for item in value}
+def _shape(value, depth: int = 0) -> str:
+    if isinstance(value, (list, tuple)) and depth < 4:
+        inner = {_shape(item, depth + 1) for item in value}
         return f"{len(value)}" + (f" x {inner.pop()}" if len(inner) == 1 and inner != {""} else "")
     return ""
 
@@ -237,14 +237,20 @@ def make_start(data, weights, means, covariances) -> Start:
 
 # ---------------------------------------------------------------- the step and its slips
 
-def _log_weighted_density(x, weight, mean, chol) -> object:
-    """log w + log N(x | mean, L L^T) by forward substitution on the Cholesky factor L."""
-    dim = len(x)
+def _log_weighted_density(x, mean, chol, constant) -> object:
+    """log w + log N(x | mean, L L^T) by forward substitution on the Cholesky factor L.
+
+    ``constant`` is log w - (D log 2 pi + log |L L^T|) / 2, the same for every point.
+    """
     y = []
-    for i in range(dim):
+    for i in range(len(x)):
         y.append((x[i] - mean[i] - mp.fsum(chol[i, j] * y[j] for j in range(i))) / chol[i, i])
+    return constant - mp.fsum(v * v for v in y) / 2
+
+
+def _log_constant(weight, chol, dim: int) -> object:
     log_det = 2 * mp.fsum(mp.log(chol[i, i]) for i in range(dim))
-    return mp.log(weight) - (dim * mp.log(2 * mp.pi) + log_det + mp.fsum(v * v for v in y)) / 2
+    return mp.log(weight) - (dim * mp.log(2 * mp.pi) + log_det) / 2
 
 
 @dataclass(frozen=True)
@@ -303,10 +309,9 @@ def _m_step(start: Start, resp: tuple, rule: _Rule) -> tuple:
     return tuple(counts), tuple(weights), tuple(means), tuple(covariances)
 
 
-def _step(start: Start, log_terms: tuple, rule: _Rule) -> Step:
-    resp = _responsibilities(log_terms, rule.normalise)
+def _step(start: Start, responsibilities: dict, log_likelihood, rule: _Rule) -> Step:
+    resp = responsibilities[rule.normalise]
     counts, weights, means, covariances = _m_step(start, resp, rule)
-    log_likelihood = mp.fsum(_logsumexp(row) for row in log_terms)
     return Step(start, resp, counts, weights, means, covariances, log_likelihood, {})
 
 
@@ -336,10 +341,13 @@ def em_step(data, weights, means, covariances, dps: int = DPS) -> Step:
     with mp.workdps(dps):
         start = make_start(data, weights, means, covariances)
         chols = [mp.cholesky(c) for c in start.covariances]
-        log_terms = tuple(tuple(_log_weighted_density(x, start.weights[k], start.means[k], chols[k])
+        constants = [_log_constant(w, chol, start.dim) for w, chol in zip(start.weights, chols)]
+        log_terms = tuple(tuple(_log_weighted_density(x, start.means[k], chols[k], constants[k])
                                 for k in range(len(start.weights))) for x in start.data)
-        correct = _step(start, log_terms, _Rule())
-        slips = {name: _step(start, log_terms, rule) for name, rule in SLIPS.items()}
+        responsibilities = {normalise: _responsibilities(log_terms, normalise) for normalise in (True, False)}
+        log_likelihood = mp.fsum(_logsumexp(row) for row in log_terms)
+        correct = _step(start, responsibilities, log_likelihood, _Rule())
+        slips = {name: _step(start, responsibilities, log_likelihood, rule) for name, rule in SLIPS.items()}
     return replace(correct, slips=slips)
 
 
