@@ -69,6 +69,8 @@ def _command_line_problem(data: str, weights: str | None, means: str, variances:
                           claims: dict[str, str | None], responsibilities: Path | None) -> tuple[dict, dict]:
     from gmm_math.numerics.em.hand_step import parse_list, parse_table
 
+    if ";" in data:
+        raise GmmMathError("--data takes 1-D points on the command line; give D > 1 data in --file homework.toml")
     mu = parse_list(means, "--means")
     if variances is not None and any(float(v) <= 0 for v in parse_list(variances, "--variances")):
         raise GmmMathError(f"--variances must all be positive, got {variances}")
@@ -192,11 +194,9 @@ def em_step(
 ) -> None:
     """Check one EM iteration done by hand: E-step responsibilities, M-step weights, means and variances.
 
-    The step is computed in mpmath at 30 digits. A claimed number holds when the true value rounds to it
-    at the precision written (0.47 holds for 0.465..0.475), or is within --tol (relative). Each wrong
-    number is named with its right value and the slip that reproduces it, if a known one does:
-    responsibilities not normalised, old mean used in the variance update, N instead of N_k,
-    standard deviation reported for variance, weights not summing to 1.
+    The step is computed in mpmath at 30 digits. A claimed number holds when the true value rounds to it at the precision written (0.47 holds for 0.465..0.475), or is within --tol (relative).
+
+    Each wrong number is named with its right value and the slip that reproduces it, if a known one does: responsibilities not normalised, old mean used in the variance update, N instead of N_k, standard deviation reported for variance, weights not summing to 1.
 
     Exit codes: 0 all claims hold, 1 something refuted, 2 bad input.
     """

@@ -232,6 +232,7 @@ def test_doctests():
     (["--claim-weights", "0.5,0.5", "--tol", "-1"], "--tol"),
     (["--claim-responsibilities", "/nonexistent/r.csv"], "responsibilities file"),
     (["--data", "1e99999999"], "--data"),
+    (["--data", "0,0;1,1;3,2"], "--file"),
 ])
 def test_bad_command_line_input(cli, extra, needle):
     assert_one_line_error(cli("check", "em-step", *extra), needle)

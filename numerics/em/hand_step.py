@@ -132,7 +132,7 @@ def parse_number(text, what: str) -> str:
 
 def parse_list(text: str, what: str) -> list[str]:
     """``"0.5, 0.5"`` into the numbers as written."""
-    items = [item for item in text.replace(";", ",").split(",")]
+    items = text.split(",")
     if not text.strip():
         raise GmmMathError(f"{what} is empty (expected comma-separated numbers, e.g. 0.5,0.5)", parameter=what)
     return [parse_number(item, what) for item in items]
