@@ -116,17 +116,22 @@ class Entry:
 
 # ---------------------------------------------------------------- parsing (no eval: one regular expression)
 
+def _named(what: str) -> str | None:
+    """The parameter an error is about, when ``what`` is one (callers may pass a phrase instead)."""
+    return what if what.isidentifier() else None
+
+
 def parse_number(text, what: str) -> str:
     """A decimal number as written (kept as text: its last digit is the claim's precision)."""
     if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-        raise GmmMathError(f"{what}: expected a number, got {str(text)[:30]!r}", parameter=what)
+        raise GmmMathError(f"{what}: expected a number, got {str(text)[:30]!r}", parameter=_named(what))
     written = str(text).strip()
     if len(written) > 60 or not _NUMBER.fullmatch(written):
         raise GmmMathError(f"{what}: {written[:30]!r} is not a decimal number (e.g. 0.47, -1.5e-3)",
-                           parameter=what)
+                           parameter=_named(what))
     if abs(Decimal(written).adjusted()) > MAX_EXPONENT:
         raise GmmMathError(f"{what}: {written[:30]!r} is out of range (|exponent| <= {MAX_EXPONENT})",
-                           parameter=what)
+                           parameter=_named(what))
     return written
 
 
@@ -134,7 +139,8 @@ def parse_list(text: str, what: str) -> list[str]:
     """``"0.5, 0.5"`` into the numbers as written."""
     items = text.split(",")
     if not text.strip():
-        raise GmmMathError(f"{what} is empty (expected comma-separated numbers, e.g. 0.5,0.5)", parameter=what)
+        raise GmmMathError(f"{what} is empty (expected comma-separated numbers, e.g. 0.5,0.5)",
+                           parameter=_named(what))
     return [parse_number(item, what) for item in items]
 
 
@@ -143,9 +149,10 @@ def parse_table(text: str, what: str) -> list[list[str]]:
     rows = [line.split("#", 1)[0].strip() for line in text.splitlines()]
     rows = [row for row in rows if row]
     if not rows:
-        raise GmmMathError(f"{what} holds no rows of numbers", parameter=what)
+        raise GmmMathError(f"{what} holds no rows of numbers", parameter=_named(what))
     if len(rows) > MAX_POINTS:
-        raise GmmMathError(f"{what} has {len(rows)} rows; at most {MAX_POINTS} are accepted", parameter=what)
+        raise GmmMathError(f"{what} has {len(rows)} rows; at most {MAX_POINTS} are accepted",
+                           parameter=_named(what))
     return [parse_list(row, what) for row in rows]
 
 
@@ -157,7 +164,7 @@ def precision(written: str):
 # ---------------------------------------------------------------- the start
 
 def _shape_error(what: str, expected: str, got) -> GmmMathError:
-    return GmmMathError(f"{what} must have shape {expected}, got {_shape(got)}", parameter=what)
+    return GmmMathError(f"{what} must have shape {expected}, got {_shape(got)}", parameter=_named(what))
 
 
 def _shape(value, depth: int = 0) -> str:
@@ -176,13 +183,13 @@ def _vector(values, length: int, what: str) -> tuple:
 def _rows(values, dim: int | None, what: str, limit: int) -> tuple:
     """Rows of D numbers; a flat list is read as 1-D rows."""
     if not isinstance(values, (list, tuple)) or not values:
-        raise GmmMathError(f"{what} must be a non-empty list", parameter=what)
+        raise GmmMathError(f"{what} must be a non-empty list", parameter=_named(what))
     if len(values) > limit:
-        raise GmmMathError(f"{what} has {len(values)} rows; at most {limit} are accepted", parameter=what)
+        raise GmmMathError(f"{what} has {len(values)} rows; at most {limit} are accepted", parameter=_named(what))
     rows = [v if isinstance(v, (list, tuple)) else [v] for v in values]
     dim = len(rows[0]) if dim is None else dim
     if not 1 <= dim <= MAX_DIM:
-        raise GmmMathError(f"{what}: the dimension must be 1..{MAX_DIM}, got {dim}", parameter=what)
+        raise GmmMathError(f"{what}: the dimension must be 1..{MAX_DIM}, got {dim}", parameter=_named(what))
     return tuple(_vector(row, dim, what) for row in rows)
 
 
@@ -195,12 +202,12 @@ def _covariance(value, dim: int, what: str):
         raise _shape_error(what, f"({dim}, {dim})", value)
     matrix = mp.matrix([[mp.mpf(parse_number(v, what)) for v in row] for row in rows])
     if any(matrix[i, j] != matrix[j, i] for i in range(dim) for j in range(i)):
-        raise GmmMathError(f"{what}: every covariance must be symmetric", parameter=what)
+        raise GmmMathError(f"{what}: every covariance must be symmetric", parameter=_named(what))
     try:
         mp.cholesky(matrix)
     except (ValueError, ZeroDivisionError):
         raise GmmMathError(f"{what}: every covariance must be positive definite (variances > 0)",
-                           parameter=what) from None
+                           parameter=_named(what)) from None
     return matrix
 
 
