@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from gmm_math.numerics.em import hand_step
 from gmm_math.numerics.em.hand_step import check_claims, em_step, precision
 from gmm_math.numerics.em.kernels import columns, e_step, sufficient_stats
-from tests.conftest import assert_one_line_error
+from conftest import assert_one_line_error
 
 
 def reference_step(X, weights, means, covs, slip=None):

@@ -12,7 +12,7 @@ from matplotlib.colors import to_rgba
 from gmm_math.numerics.datasets import seed_blobs
 from gmm_math.numerics.em import watch
 from gmm_math.numerics.em.fit import fit
-from tests.conftest import assert_one_line_error
+from conftest import assert_one_line_error
 
 COLLAPSE = ("em", "--init", "seed-style", "--remedy", "none", "--seed", "30", "-q")
 
