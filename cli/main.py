@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from gmm_math.cli import check
+from gmm_math.cli import check_em_step
 from gmm_math.cli.derive import commands as derive
 from gmm_math.cli.em import commands as em_command
 from gmm_math.cli.evaluate import commands as evaluate_command
@@ -81,6 +82,7 @@ def _root(
 app.add_typer(derive.app, name="derive")
 app.command("evaluate")(evaluate_command.evaluate)
 app.add_typer(check.app, name="check")
+check.app.command("em-step")(check_em_step.em_step)
 app.command("em")(em_command.em)
 app.command("dataset")(dataset_command.dataset)
 app.command("plot-limit")(plots.plot_limit)

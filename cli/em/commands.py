@@ -88,6 +88,8 @@ def em(
     max_iter: Annotated[int, typer.Option("--max-iter", help="EM iterations per attempt (1..10000).")] = 100,
     tol: Annotated[float, typer.Option("--tol", help="Stop when the objective per point changes less.")] = 1e-6,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
+    animate: Annotated[Optional[Path], typer.Option(
+        "--animate", help="Write one frame per iteration: .gif, or .mp4 (needs ffmpeg).")] = None,
     output_format: Annotated[EmFormat, typer.Option("--format", "-f", help="text or json.")] = EmFormat.text,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -115,6 +117,11 @@ def em(
     if plot is not None:
         image_format(plot, "--plot")
         check_output_folder(plot)
+    if animate is not None:
+        from gmm_math.cli.plots.em_animate import check_animation_path
+
+        check_animation_path(animate)
+        check_output_folder(animate)
     X, source = _load(dataset, data, data_file)
     progress, callback = _progress(max_iter, quiet)
     options = dict(init=init.value, remedy=remedy.value, reg_covar=reg_covar, covariance=covariance.canonical,
@@ -127,4 +134,8 @@ def em(
             result = fit(X, components, **options)
     if plot is not None:
         save_plot(X, result, plot)
+    if animate is not None:
+        from gmm_math.cli.plots.em_animate import save_animation
+
+        save_animation(X, result, animate)
     typer.echo(renderers[output_format.value](result, source, X.shape[1]))

@@ -78,8 +78,26 @@ def save_figure(figure, path: Path, dpi: int, flag: str = "--out") -> Path:
     def write(tmp: Path) -> None:
         with matplotlib.rc_context({"svg.hashsalt": "gmm-math"}):  # same input, same bytes
             figure.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+        if fmt == "svg":
+            tmp.write_text(_numbered_clip_ids(tmp.read_text()))
 
     return atomic_write(path, write)
+
+
+def _numbered_clip_ids(svg: str) -> str:
+    """Clip-path ids renumbered in order of appearance.
+
+    matplotlib hashes a clip rectangle's full-precision bounds into its id, and constrained layout can
+    move those bounds in the last bit between processes (hash-seeded ordering), although every
+    coordinate written to the file is the same.
+
+    >>> _numbered_clip_ids('<g clip-path="url(#pab12cd34ef)"/><clipPath id="pab12cd34ef">')
+    '<g clip-path="url(#clip0)"/><clipPath id="clip0">'
+    """
+    import re
+
+    names: dict[str, str] = {}
+    return re.sub(r"\bp[0-9a-f]{10}\b", lambda m: names.setdefault(m.group(0), f"clip{len(names)}"), svg)
 
 
 def math_label(latex: str, fallback: str) -> str:

@@ -27,8 +27,9 @@ def weighted_densities(weights: np.ndarray, means: np.ndarray, covariances: np.n
                        grid: np.ndarray) -> np.ndarray:
     """pi_k N(x | mu_k, var_k) of each 1-D component on ``grid``, in log space, shape (K, M).
 
-    A collapsed variance is raised to the smallest normal float so the density stays finite.
+    A collapsed (or no longer finite) variance is raised to the smallest normal float so the density stays finite.
     """
-    var = np.maximum(covariances[:, 0, 0], np.finfo(float).tiny)[:, None]
+    var = covariances[:, 0, 0]
+    var = np.where(np.isfinite(var), np.maximum(var, np.finfo(float).tiny), np.finfo(float).tiny)[:, None]
     log_density = -0.5 * (np.log(2 * np.pi * var) + (grid[None, :] - means[:, :1]) ** 2 / var)
     return weights[:, None] * np.exp(log_density)
