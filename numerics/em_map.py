@@ -1,0 +1,252 @@
+"""The EM variance map s -> f(s) of component 1 on x_n, in mpmath and in log space; checked against the EM code.
+
+``f(s) = sum_m gamma_m(s) d_m^2 / sum_m gamma_m(s)`` with ``d_m = x_m - x_n`` and the
+responsibilities gamma_m of component 1 (mu_1 = x_n, pi_1 and components 2..K held), see
+:mod:`gmm_math.derivations.em_step`. The state is ``L = log s``: one step can take log10 s
+from -27 to -2e26 and the next to about -10^(2e26), which mpmath holds as long as ``L``
+itself is an mpf (its exponent is a Python integer). The figure coordinate is doubly
+logarithmic, ``z = sign(l) log10(1 + |l|)`` with ``l = log10 s``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+from mpmath import mp
+
+from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.core.model import CollapseModel
+from gmm_math.numerics.loglik import CollapseTerms
+
+MAX_ITER = 10_000
+SCAN_POINTS = 400
+SCAN_DPS = 20
+# beyond |log s| ~ 2^MAX_LOG_BITS the next step needs exp(|log s|), whose exponent is no longer a small integer
+MAX_LOG_BITS = 4000
+
+
+def _cut():
+    """Terms this far (in log) below the largest cannot change a sum at the working precision."""
+    return 3 * mp.dps + 10
+
+
+def _logsumexp(values):
+    top = max(values)
+    if top == -mpmath.inf:
+        return top
+    cut = _cut()
+    return top + mpmath.log(mpmath.fsum(mpmath.exp(v - top) for v in values if v - top > -cut))
+
+
+def _log_share(own, rest):
+    """log(e^own / (e^own + e^rest)), without forming either exponential."""
+    if rest is None:
+        return mp.zero
+    z = rest - own
+    if abs(z) > _cut():
+        return -z if z > 0 else mp.zero
+    return -(z + mpmath.log1p(mpmath.exp(-z))) if z > 0 else -mpmath.log1p(mpmath.exp(z))
+
+
+@dataclass(frozen=True)
+class EmMap:
+    """The variance map of a 1-D :class:`CollapseModel` at ``dps`` digits.
+
+    Attributes
+    ----------
+    terms : CollapseTerms
+        head = log pi_1 - log(2 pi)/2, quad[m] = d_m^2/2, rest[m] = log g(x_m), count[m].
+    dps : int
+    """
+
+    terms: CollapseTerms
+    dps: int
+
+    @classmethod
+    def from_model(cls, model: CollapseModel, dps: int = 50) -> "EmMap":
+        if model.data.dim != 1:
+            raise GmmMathError("the EM variance map is 1-D", parameter="data")
+        if all(q == 0 for q in CollapseTerms.from_model(model, dps).quad):
+            raise GmmMathError("every data point equals x_n: the EM variance map is 0", parameter="data")
+        return cls(CollapseTerms.from_model(model, dps), dps)
+
+    @property
+    def max_d2(self):
+        return 2 * max(self.terms.quad)
+
+    @property
+    def delta2(self):
+        """delta^2: the squared distance from x_n to its nearest other data point."""
+        return 2 * min(q for q in self.terms.quad if q > 0)
+
+    def log_gammas(self, log_s) -> list:
+        """log gamma_m(s) for each distinct point, shape (M,)."""
+        t = self.terms
+        inv_s = mpmath.exp(-log_s)
+        return [_log_share(t.head - log_s / 2 - q * inv_s, rest) for q, rest in zip(t.quad, t.rest)]
+
+    def log_f(self, log_s):
+        """log f(s) from log s (mpf), at ``dps`` + 10 digits."""
+        bits = mpmath.mag(log_s) if log_s else 0
+        if bits > MAX_LOG_BITS:
+            raise GmmMathError(f"log s = {mpmath.nstr(log_s, 5)} is beyond the range the EM map is evaluated in",
+                               parameter="s")
+        t = self.terms
+        with mp.workdps(max(mp.dps, self.dps + 10) + max(0, int(bits * 0.302))):
+            log_g = self.log_gammas(log_s)
+            top = _logsumexp([mpmath.log(c) + mpmath.log(2 * q) + g for c, q, g in zip(t.count, t.quad, log_g)
+                              if q > 0])
+            bottom = _logsumexp([mpmath.log(c) + g for c, g in zip(t.count, log_g)])
+            return top - bottom
+
+    def log_ratio(self, log_s):
+        """log(f(s)/s)."""
+        return self.log_f(log_s) - log_s
+
+
+@dataclass(frozen=True)
+class FixedPoint:
+    """A positive fixed point s* = f(s*) and its slope f'(s*) (< 1: attracting, > 1: repelling)."""
+
+    log_s: object
+    slope: object
+
+    @property
+    def s(self):
+        return mpmath.exp(self.log_s)
+
+    @property
+    def attracting(self) -> bool:
+        return self.slope < 1
+
+
+@dataclass(frozen=True)
+class FixedPoints:
+    """The positive fixed points of f in the scanned range [s_lo, s_hi], and why there are none outside.
+
+    ``s_lo`` is where the bound f(s)/s <= B(s_lo) < 1 for all s <= s_lo takes over (``bound``),
+    ``s_hi`` = max d^2, above which f(s) < max d^2 <= s; ``peak`` is the largest f(s)/s on the grid.
+    """
+
+    points: tuple[FixedPoint, ...]
+    log_s_lo: object
+    log_s_hi: object
+    bound: object
+    peak_ratio: object
+    grid: int
+
+    @property
+    def boundary(self) -> FixedPoint | None:
+        """The basin boundary: the smallest repelling fixed point (below it EM started on x_n collapses)."""
+        return next((p for p in self.points if not p.attracting), None)
+
+    @property
+    def regular(self) -> FixedPoint | None:
+        return next((p for p in reversed(self.points) if p.attracting), None)
+
+
+def _small_s_bound(em: EmMap, log_s):
+    """An upper bound on f(s)/s valid for every s <= e^log_s <= delta^2/3.
+
+    Numerator: gamma_m <= pi_1 N(d_m; s)/g_m and N(d; s)/s increases in s below d^2/3;
+    denominator: >= r gamma_n(s) >= r gamma_n(s_lo), since gamma_n grows as s falls.
+    """
+    t = em.terms
+    inv_s = mpmath.exp(-log_s)
+    top = _logsumexp([mpmath.log(c) + mpmath.log(2 * q) + t.head - log_s / 2 - q * inv_s - rest
+                      for c, q, rest in zip(t.count, t.quad, t.rest) if q > 0 and rest is not None]
+                     or [-mpmath.inf])
+    at_xn = [mpmath.log(c) + _log_share(t.head - log_s / 2, rest) for c, q, rest in zip(t.count, t.quad, t.rest)
+             if q == 0]
+    return mpmath.exp(top - _logsumexp(at_xn) - log_s)
+
+
+def fixed_points(em: EmMap, grid: int = SCAN_POINTS) -> FixedPoints:
+    """The positive fixed points of f: sign changes of log(f(s)/s) on a grid in log s, refined by findroot.
+
+    The grid is scanned at SCAN_DPS digits (a sign is all it needs); the roots are found at ``dps``.
+    """
+    coarse = EmMap(em.terms, min(em.dps, SCAN_DPS))
+    with mp.workdps(coarse.dps):
+        log_lo = mpmath.log(em.delta2 / 3)
+        while (bound := _small_s_bound(coarse, log_lo)) >= mp.mpf(1) / 2:
+            log_lo -= 1
+        log_hi = mpmath.log(em.max_d2)
+        grid_l = [log_lo + (log_hi - log_lo) * i / (grid - 1) for i in range(grid)]
+        values = [coarse.log_ratio(v) for v in grid_l]
+        brackets = [(a, b) for a, b, fa, fb in zip(grid_l, grid_l[1:], values, values[1:]) if fa * fb <= 0]
+        peak = mpmath.exp(max(values))
+    with mp.workdps(em.dps + 10):
+        found = [mpmath.findroot(em.log_ratio, (mp.mpf(a), mp.mpf(b)), solver="anderson") for a, b in brackets]
+        points = tuple(FixedPoint(root, 1 + mpmath.diff(em.log_ratio, root)) for root in found)
+    with mp.workdps(em.dps):
+        return FixedPoints(tuple(FixedPoint(+p.log_s, +p.slope) for p in points), +log_lo, +log_hi, +bound,
+                           +peak, grid)
+
+
+@dataclass(frozen=True)
+class Orbit:
+    """EM iterates log s_0, log s_1, ... of the variance map and how the run ended.
+
+    fate: "below" (fell below the threshold), "converged" (to a positive fixed point),
+    "max_iter", or "out of range" (the next step needs exp(|log s|) with |log s| > 2^MAX_LOG_BITS).
+    """
+
+    log_s: tuple
+    fate: str
+
+    @property
+    def steps(self) -> int:
+        return len(self.log_s) - 1
+
+
+def orbit(em: EmMap, log_s0, log_below=None, max_iter: int = MAX_ITER) -> Orbit:
+    """Iterate f from s_0 until s < e^log_below (if given), convergence, ``max_iter`` or the end of the range."""
+    with mp.workdps(em.dps + 10):
+        path = [mp.mpf(log_s0)]
+        tol = mp.mpf(10) ** (-(em.dps // 2))
+        while len(path) <= max_iter:
+            current = path[-1]
+            if log_below is not None and current < log_below:
+                return Orbit(tuple(path), "below")
+            if current and mpmath.mag(current) > MAX_LOG_BITS:
+                return Orbit(tuple(path), "out of range")
+            path.append(em.log_f(current))
+            if abs(path[-1] - current) < tol * max(1, abs(current)):
+                return Orbit(tuple(path), "converged")
+        return Orbit(tuple(path), "max_iter")
+
+
+def iterations_below(em: EmMap, log_s0, log_below, max_iter: int = MAX_ITER) -> int | None:
+    """How many EM steps take s from s_0 below the threshold; None if it never falls below it."""
+    path = orbit(em, log_s0, log_below, max_iter)
+    return path.steps if path.fate == "below" else None
+
+
+def parse_positive(text: str, name: str):
+    """A positive number from text such as ``1e-300`` or ``1e-100000``, returned as its natural log (mpf)."""
+    try:
+        value = mp.mpf(text)
+    except (ValueError, TypeError):
+        raise GmmMathError(f"{name} {text!r} is not a number (expected e.g. 1e-300)", parameter=name) from None
+    if not mpmath.isfinite(value) or value <= 0:
+        raise GmmMathError(f"{name} must be a finite number > 0, got {text}", parameter=name)
+    return mpmath.log(value)
+
+
+def doubly_log(log_s) -> float:
+    """The figure coordinate z = sign(l) log10(1 + |l|) of s, l = log10 s (from log s; float).
+
+    >>> round(doubly_log(mpmath.log(mpmath.mpf('1e-27'))), 6)
+    -1.447158
+    """
+    with mp.workdps(30):
+        l10 = log_s / mpmath.log(10)
+        return float(mpmath.sign(l10) * mpmath.log10(1 + abs(l10)))
+
+
+def log_s_of(z: float):
+    """The inverse of :func:`doubly_log`: log s (mpf) at figure coordinate z."""
+    z = mp.mpf(z)
+    return mpmath.sign(z) * (mpmath.power(10, abs(z)) - 1) * mpmath.log(10)
