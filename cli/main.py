@@ -18,6 +18,7 @@ from gmm_math.cli.em import commands as em_command
 from gmm_math.cli.evaluate import commands as evaluate_command
 from gmm_math.cli import dataset as dataset_command
 from gmm_math.cli.plots import commands as plots
+from gmm_math.cli.plots import em_map as em_map_plot
 from gmm_math.derivations.core.errors import GmmMathError
 
 
@@ -83,6 +84,7 @@ app.command("em")(em_command.em)
 app.command("dataset")(dataset_command.dataset)
 app.command("plot-limit")(plots.plot_limit)
 app.command("plot-collapse")(plots.plot_collapse)
+app.command("plot-em-map")(em_map_plot.plot_em_map)
 
 
 def run() -> None:

@@ -22,6 +22,10 @@ from gmm_math.numerics.loglik import CollapseTerms
 MAX_ITER = 10_000
 SCAN_POINTS = 400
 SCAN_DPS = 20
+FRAME_DEPTH = 1000.0  # orbit points below z = -FRAME_DEPTH (log10 s < -1e999) are drawn as leaving the frame
+ZOOM_DEPTH = -4.0  # the detail panel reaches down to log10 s = -1000
+DRAWN_TOL = 1e-8  # a drawn orbit has converged when log s changes by less than this (relative)
+Z_SCALE = 0.1  # log10 s at which the figure axis turns from logarithmic to doubly logarithmic
 # beyond |log s| ~ 2^MAX_LOG_BITS the next step needs exp(|log s|), whose exponent is no longer a small integer
 MAX_LOG_BITS = 4000
 
@@ -201,11 +205,14 @@ class Orbit:
         return len(self.log_s) - 1
 
 
-def orbit(em: EmMap, log_s0, log_below=None, max_iter: int = MAX_ITER) -> Orbit:
-    """Iterate f from s_0 until s < e^log_below (if given), convergence, ``max_iter`` or the end of the range."""
+def orbit(em: EmMap, log_s0, log_below=None, max_iter: int = MAX_ITER, tol=None) -> Orbit:
+    """Iterate f from s_0 until s < e^log_below (if given), convergence, ``max_iter`` or the end of the range.
+
+    Converged: log s changes by less than ``tol`` (relative; default 10^(-dps/2)).
+    """
     with mp.workdps(em.dps + 10):
         path = [mp.mpf(log_s0)]
-        tol = mp.mpf(10) ** (-(em.dps // 2))
+        tol = mp.mpf(10) ** (-(em.dps // 2)) if tol is None else mp.mpf(tol)
         while len(path) <= max_iter:
             current = path[-1]
             if log_below is not None and current < log_below:
@@ -236,17 +243,100 @@ def parse_positive(text: str, name: str):
 
 
 def doubly_log(log_s) -> float:
-    """The figure coordinate z = sign(l) log10(1 + |l|) of s, l = log10 s (from log s; float).
+    """The figure coordinate z = sign(l) log10(1 + |l|/Z_SCALE) of s, l = log10 s (from log s; a float).
+
+    Near s = 1 it is log-like, for small s it is log10(-log10 s) + 1: the step from
+    log10 s = -27 to -2e26 is a step from z = -2.43 to -27.3.
 
     >>> round(doubly_log(mpmath.log(mpmath.mpf('1e-27'))), 6)
-    -1.447158
+    -2.432969
     """
     with mp.workdps(30):
         l10 = log_s / mpmath.log(10)
-        return float(mpmath.sign(l10) * mpmath.log10(1 + abs(l10)))
+        return float(mpmath.sign(l10) * mpmath.log10(1 + abs(l10) / Z_SCALE))
 
 
-def log_s_of(z: float):
+def log_s_of(z) -> "mpmath.mpf":
     """The inverse of :func:`doubly_log`: log s (mpf) at figure coordinate z."""
-    z = mp.mpf(z)
-    return mpmath.sign(z) * (mpmath.power(10, abs(z)) - 1) * mpmath.log(10)
+    with mp.workdps(30):
+        z = mp.mpf(z)
+        return mpmath.sign(z) * (mpmath.power(10, abs(z)) - 1) * Z_SCALE * mpmath.log(10)
+
+
+@dataclass(frozen=True)
+class Staircase:
+    """One EM orbit for the cobweb: its start, its iterates in z and how it ended (see :class:`Orbit`)."""
+
+    log_s0: object
+    z: tuple[float, ...]
+    fate: str
+    beyond: tuple[float, ...]  # log10(-log10 s) of the iterates below the deepest frame (z < -FRAME_DEPTH)
+    below_steps: int | None
+    limit_s: object  # the fixed point it converged to, else None
+
+
+@dataclass(frozen=True)
+class Cobweb:
+    """Everything the cobweb figure draws, in the doubly logarithmic coordinate z.
+
+    Attributes
+    ----------
+    curve_z, curve_fz : tuple of float, shape (M,)
+        z(s) on an even grid and z(f(s)).
+    fixed : FixedPoints
+    fixed_z : tuple of float
+    staircases : tuple of Staircase
+    zoom : tuple of float
+        (z_lo, z_hi) of the detail panel: down to ZOOM_DEPTH at most.
+    full : tuple of float
+        (z_lo, z_hi) that holds every computed step.
+    log_below : mpf
+        The threshold the collapse counts are taken at.
+    """
+
+    curve_z: tuple[float, ...]
+    curve_fz: tuple[float, ...]
+    fixed: FixedPoints
+    fixed_z: tuple[float, ...]
+    staircases: tuple[Staircase, ...]
+    zoom: tuple[float, float]
+    full: tuple[float, float]
+    log_below: object
+
+
+def default_starts(em: EmMap, fixed: FixedPoints) -> list:
+    """log s_0 of the drawn orbits: either side of the basin boundary, else s_0 = max d^2 (it collapses)."""
+    boundary = fixed.boundary
+    if boundary is None:
+        return [mpmath.log(em.max_d2)]
+    return [boundary.log_s - mp.mpf("0.7"), boundary.log_s + mp.mpf("0.7")]
+
+
+def _staircase(em: EmMap, log_s0, log_below, max_steps: int) -> Staircase:
+    path = orbit(em, log_s0, None, max_steps, tol=DRAWN_TOL)
+    below = next((t for t, v in enumerate(path.log_s) if v < log_below), None)
+    limit = mpmath.exp(path.log_s[-1]) if path.fate == "converged" else None
+    z = tuple(doubly_log(v) for v in path.log_s)
+    with mp.workdps(30):
+        beyond = tuple(float(mpmath.log10(-v / mpmath.log(10))) for v, zv in zip(path.log_s, z) if zv <= -FRAME_DEPTH)
+    return Staircase(log_s0, z, path.fate, beyond, below, limit)
+
+
+def cobweb(em: EmMap, log_starts=None, log_below=None, points: int = 400, max_steps: int = 60) -> Cobweb:
+    """The cobweb of f: the curve, the fixed points and the orbits from ``log_starts`` (default: see above)."""
+    fixed = fixed_points(em)
+    with mp.workdps(em.dps + 10):
+        log_below = mpmath.log(mp.mpf("1e-300")) if log_below is None else log_below
+        starts = default_starts(em, fixed) if log_starts is None else list(log_starts)
+        stairs = tuple(_staircase(em, v, log_below, max_steps) for v in starts)
+        top = max([doubly_log(mpmath.log(em.max_d2))] + [z for st in stairs for z in st.z[:1]]) + 0.3
+        deepest = min(z for st in stairs for z in st.z if z > -FRAME_DEPTH)
+        fixed_z = tuple(doubly_log(p.log_s) for p in fixed.points)
+        zoom = (max(deepest - 0.3, ZOOM_DEPTH), top)
+        full = (deepest - 0.05 * (top - deepest), top)
+        # a fine grid over the detail panel, a coarse one below it (where f falls off every frame)
+        fine = [zoom[0] + (top - zoom[0]) * i / (points - 1) for i in range(points)]
+        coarse = [full[0] + (zoom[0] - full[0]) * i / (points // 4) for i in range(points // 4)]
+        grid = coarse + fine
+        curve = tuple(doubly_log(em.log_f(log_s_of(z))) for z in grid)
+    return Cobweb(tuple(grid), curve, fixed, fixed_z, stairs, zoom, full, log_below)
