@@ -231,14 +231,18 @@ def iterations_below(em: EmMap, log_s0, log_below, max_iter: int = MAX_ITER) -> 
     return path.steps if path.fate == "below" else None
 
 
-def parse_positive(text: str, name: str):
-    """A positive number from text such as ``1e-300`` or ``1e-100000``, returned as its natural log (mpf)."""
+def parse_positive(text: str, name: str, label: str | None = None):
+    """A positive number from text such as ``1e-300`` or ``1e-100000``, returned as its natural log (mpf).
+
+    ``name`` is the library parameter the error names; ``label`` how the message calls it (default: name).
+    """
+    label = label or name
     try:
         value = mp.mpf(text)
     except (ValueError, TypeError):
-        raise GmmMathError(f"{name} {text!r} is not a number (expected e.g. 1e-300)", parameter=name) from None
+        raise GmmMathError(f"{label} {text!r} is not a number (expected e.g. 1e-300)", parameter=name) from None
     if not mpmath.isfinite(value) or value <= 0:
-        raise GmmMathError(f"{name} must be a finite number > 0, got {text}", parameter=name)
+        raise GmmMathError(f"{label} must be a finite number > 0, got {text}", parameter=name)
     return mpmath.log(value)
 
 

@@ -13,6 +13,7 @@ import sympy as sp
 from mpmath import mp
 
 from gmm_math.derivations.core.model import CollapseModel
+from gmm_math.derivations.em_step import F, S
 from gmm_math.derivations.result import Derivation, Step
 from gmm_math.numerics.confirm import EVALUATORS, NumericCheck, confirm
 from gmm_math.numerics.em_map import EmMap, FixedPoints, Orbit, fixed_points, orbit
@@ -84,15 +85,15 @@ def em_map_report(model: CollapseModel, log_s0, log_below, dps: int) -> EmMapRep
     path = orbit(em, log_s0, log_below)
     frozen = FrozenEm(model)
     with mp.workdps(dps + 10):
-        comparable = [v for v in path.log_s if FLOAT64_SMALLEST <= mpmath.exp(v) <= FLOAT64_LARGEST]
+        lo, hi = mpmath.log(FLOAT64_SMALLEST), mpmath.log(FLOAT64_LARGEST)  # compared as logs: exp(log s) may be huge work
+        comparable = [v for v in path.log_s if lo <= v <= hi]
         exact = [mpmath.exp(v) for v in comparable]
         steps = [abs(frozen.step(float(a)) - b) / b for a, b in zip(exact, exact[1:])]
         own = [float(exact[0])]
         for _ in exact[1:]:
             own.append(frozen.step(own[-1]))
         path_errors = [abs(mp.mpf(a) - b) / b for a, b in zip(own, exact)]
-        s0 = mpmath.exp(log_s0)
-        fit = free_fit(model, float(s0)) if FLOAT64_SMALLEST <= s0 <= FLOAT64_LARGEST else None
+        fit = free_fit(model, float(mpmath.exp(log_s0))) if lo <= log_s0 <= hi else None
         predicted = None if fit is None else orbit(em, log_s0, mpmath.log(fit.threshold))
     return EmMapReport(
         fixed=fixed, path=path, below_steps=path.steps if path.fate == "below" else None,
@@ -112,7 +113,7 @@ def report_steps(report: EmMapReport, s0_text: str, below_text: str, dps: int) -
 
 def _fixed_step(fixed: FixedPoints, dps: int) -> Step:
     bounds = (sp.Eq(sp.Symbol("s_lo"), _float(mpmath.exp(fixed.log_s_lo), 15)),
-              sp.Eq(sp.Symbol("B(s_lo)"), _float(fixed.bound, 15)),
+              sp.Eq(sp.Function("B")(sp.Symbol("s_lo")), _float(fixed.bound, 15)),
               sp.Eq(sp.Symbol("s_hi"), _float(mpmath.exp(fixed.log_s_hi), 15)))
     ranges = (f"for s <= s_lo, f(s)/s <= B(s_lo) < 1 (a bound: the numerator's responsibilities by pi_1 N/g, "
               f"the denominator's by their value at s_lo); for s >= s_hi = max d^2, f(s) < max d^2 <= s; "
@@ -121,10 +122,11 @@ def _fixed_step(fixed: FixedPoints, dps: int) -> Step:
         return Step("Positive fixed points (mpmath)",
                     f"None: f(s) < s for every s > 0, so EM started on x_n collapses from any s_0 — {ranges}; "
                     "the largest f(s)/s on the grid:",
-                    bounds + (sp.Eq(sp.Symbol("max f(s)/s"), _float(fixed.peak_ratio, 15)),))
+                    bounds + (sp.Eq(sp.Symbol("max_grid f(s)/s"), _float(fixed.peak_ratio, 15)),))
     lines = []
     for i, p in enumerate(fixed.points, 1):
-        lines += [sp.Eq(sp.Symbol(f"s*_{i}"), _float(p.s, dps)), sp.Eq(sp.Symbol(f"f'(s*_{i})"), _float(p.slope, 15))]
+        star = sp.Symbol(f"s*_{i}")
+        lines += [sp.Eq(star, _float(p.s, dps)), sp.Eq(sp.Subs(sp.Derivative(F(S), S), S, star), _float(p.slope, 15))]
     boundary = fixed.boundary
     text = f"f(s) = s at {len(fixed.points)} point(s) ({ranges}). "
     if boundary is not None:
@@ -138,17 +140,17 @@ def _orbit_step(report: EmMapReport, s0_text: str, below_text: str, dps: int) ->
     shown = list(enumerate(path.log_s))
     if len(shown) > SHOWN_ITERATES:
         shown = shown[:2] + shown[-(SHOWN_ITERATES - 2):]
-    lines = tuple(sp.Eq(sp.Symbol(f"log10(s_{t})"), _float(_log10(v), 15)) for t, v in shown)
-    fates = {
-        "below": f"s falls below {below_text} after {path.steps} EM iteration(s):",
-        "converged": f"s does not fall below {below_text}: EM converges to the fixed point s = "
-                     f"{mpmath.nstr(mpmath.exp(path.log_s[-1]), 15)} after {path.steps} iteration(s):",
-        "max_iter": f"s has not fallen below {below_text} after {path.steps} iteration(s):",
-        "out of range": f"s is still above {below_text} after {path.steps} iteration(s) and the next step is "
-                        "beyond the evaluated range:",
+    lines = tuple(sp.Eq(sp.Function("log10")(sp.Symbol(f"s_{t}")), _float(_log10(v), 15)) for t, v in shown)
+    fates = {  # lazy: exp(log s) of a collapsed orbit's last iterate is no number to compute
+        "below": lambda: f"s falls below {below_text} after {path.steps} EM iteration(s):",
+        "converged": lambda: f"s does not fall below {below_text}: EM converges to the fixed point s = "
+                             f"{mpmath.nstr(mpmath.exp(path.log_s[-1]), 15)} after {path.steps} iteration(s):",
+        "max_iter": lambda: f"s has not fallen below {below_text} after {path.steps} iteration(s):",
+        "out of range": lambda: f"s is still above {below_text} after {path.steps} iteration(s) and the next "
+                                "step is beyond the evaluated range:",
     }
     count = (sp.Eq(sp.Symbol("t_below"), report.below_steps),) if report.below_steps is not None else ()
-    return Step(f"EM from s_0 = {s0_text}", fates[path.fate] + " (mpmath, in log s)", count + lines)
+    return Step(f"EM from s_0 = {s0_text}", fates[path.fate]() + " (mpmath, in log s)", count + lines)
 
 
 def _code_step(report: EmMapReport) -> Step:
@@ -163,10 +165,11 @@ def _code_step(report: EmMapReport) -> Step:
     return Step(
         "Checked against the EM code",
         f"The E-step and M-step of numerics.em (float64) with everything but s frozen, applied to the "
-        f"{report.frozen_steps} iterate(s) 1e-300 <= s_t <= 1e300 of f: largest relative difference of one "
-        f"step, and of the EM code's own iterates. {free}",
-        (sp.Eq(sp.Symbol("max_step_error"), sp.Float(report.step_error, 3)),
-         sp.Eq(sp.Symbol("max_path_error"), sp.Float(report.path_error, 3)),
+        f"{report.frozen_steps} iterate(s) 1e-300 <= s_t <= 1e300 of f: err_step is the largest relative "
+        f"difference of one step, err_path that of the EM code's own iterates (errors grow with the map's "
+        f"slope). {free}",
+        (sp.Eq(sp.Symbol("err_step"), sp.Float(report.step_error, 3)),
+         sp.Eq(sp.Symbol("err_path"), sp.Float(report.path_error, 3)),
          sp.Eq(sp.Symbol("t_fit"), report.fit_iteration if report.fit_iteration is not None else sp.nan),
          sp.Eq(sp.Symbol("t_predicted"), report.predicted if report.predicted is not None else sp.nan)),
     )
