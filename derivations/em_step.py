@@ -212,9 +212,10 @@ def _update_steps(model: CollapseModel, u: dict) -> list[Step]:
     ]
 
 
-def _gamma_exact(model: CollapseModel, d: Fraction, x: Fraction) -> sp.Expr:
+def _gamma_symbolic(model: CollapseModel, d: Fraction, g: sp.Basic) -> sp.Expr:
+    """gamma at a point at distance d, with ``g`` standing for the other components' density there."""
     peak = sp.Rational(model.weights[0]) * _density(sp.Rational(d) ** 2)
-    return peak / (peak + _others(model, x))
+    return peak / (peak + g)
 
 
 def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
@@ -229,10 +230,16 @@ def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
                 "weighted mean of the squared distances to x_n.")
     exprs = [sp.Eq(F(S), f_general)]
     if len(points) <= SHOWN_POINTS:
-        num = sp.Add(*(c * sp.Rational(d) ** 2 * _gamma_exact(model, d, x) for x, c, d in points if d != 0))
-        den = sp.Add(*(c * _gamma_exact(model, d, x) for x, c, d in points))
+        # gamma_j, g_j: the responsibility and the density of components 2..K at the j-th distinct point
+        gam = [sp.Symbol(f"gamma_{j}") for j in range(1, len(points) + 1)]
+        dens = [sp.Symbol(f"g_{j}", positive=True) for j in range(1, len(points) + 1)]
+        num = sp.Add(*(c * sp.Rational(d) ** 2 * gm for (_, c, d), gm in zip(points, gam) if d != 0))
+        den = sp.Add(*(c * gm for (_, c, _), gm in zip(points, gam)))
         exprs.append(sp.Eq(F(S), num / den, evaluate=False))
-        map_text += f" For the data (x_n = {x_n}), exactly:"
+        exprs += [sp.Eq(gm, _gamma_symbolic(model, d, g)) for gm, g, (_, _, d) in zip(gam, dens, points)]
+        exprs += [sp.Eq(g, _others(model, x)) for g, (x, _, _) in zip(dens, points)]
+        map_text += (f" For the data (x_n = {x_n}; distinct points " + ", ".join(str(x) for x, _, _ in points)
+                     + " with responsibilities gamma_j, where components 2..K have density g_j), exactly:")
     steps.append(Step("The variance map", map_text, tuple(exprs)))
     g_near = {x: _others(model, x) for x, _, _ in nearest}
     nearest_limit = lim["nearest"]  # lim gamma / form at distance delta, in pi_1 and g
@@ -240,8 +247,8 @@ def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
     c_mu_general = sp.Add(*(c * sp.sign(d) * DELTA * nearest_limit.subs(_G, g_near[x])
                             for x, c, d in nearest)) / R_SYM
     values = {DELTA: sp.Rational(delta), R_SYM: r, _P: pi1}
-    c_value = sp.powsimp(c_general.subs(values))
-    c_mu_value = sp.powsimp(c_mu_general.subs(values))
+    c_value = c_general.subs(values)
+    c_mu_value = c_mu_general.subs(values)
     form = asymptotic_form()
     steps.append(Step(
         "Limits for one point",
@@ -275,7 +282,8 @@ def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
     steps.append(Step(
         "The collapse attracts",
         "f(s)/s -> 0, and f(s)/s^q -> 0 for every power q > 0: s = 0 is an attracting fixed point of EM, "
-        "reached faster than any geometric rate (each step roughly squares-and-exponentiates the exponent).",
+        "reached faster than any geometric rate: by the asymptotics log(1/s_{t+1}) = delta^2/(2 s_t) "
+        "+ O(log(1/s_t)), so each step exponentiates the exponent.",
         (sp.Eq(sp.Limit(C_SYM * form / S, S, 0, "+"), C_SYM * lim["form_over_power"].subs(_Q, 1)),
          sp.Eq(sp.Limit(form / S**_Q, S, 0, "+"), lim["form_over_power"])),
     ))
@@ -318,7 +326,7 @@ def _freed_steps(model, u, lim, c_general, c_mu_general, c_mu_value, values, r) 
             "to 0. C is proportional to pi_1 (components 2..K held), so one step later C has pi_1 = r/N:",
             (sp.Eq(sp.Limit(sp.Symbol("pi_1'"), S, 0, "+"), pi_free),
              sp.Eq(sp.Symbol("C_free"), c_free),
-             sp.Eq(sp.Symbol("C_free"), sp.powsimp(c_free.subs({**values, N_SYM: n_points}))),
+             sp.Eq(sp.Symbol("C_free"), c_free.subs({**values, N_SYM: n_points})),
              sp.Eq(sp.Symbol("C_free"), c_free.subs({**values, N_SYM: n_points}).evalf(20))),
         ),
         Step(

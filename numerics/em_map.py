@@ -11,6 +11,7 @@ logarithmic, ``z = sign(l) log10(1 + |l|)`` with ``l = log10 s``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import mpmath
 from mpmath import mp
@@ -20,8 +21,8 @@ from gmm_math.derivations.core.model import CollapseModel
 from gmm_math.numerics.loglik import CollapseTerms
 
 MAX_ITER = 10_000
-SCAN_POINTS = 400
-SCAN_DPS = 20
+SCAN_POINTS = 240
+SCAN_DPS = 15
 FRAME_DEPTH = 1000.0  # orbit points below z = -FRAME_DEPTH (log10 s < -1e999) are drawn as leaving the frame
 ZOOM_DEPTH = -4.0  # the detail panel reaches down to log10 s = -1000
 DRAWN_TOL = 1e-8  # a drawn orbit has converged when log s changes by less than this (relative)
@@ -96,13 +97,20 @@ class EmMap:
         if bits > MAX_LOG_BITS:
             raise GmmMathError(f"log s = {mpmath.nstr(log_s, 5)} is beyond the range the EM map is evaluated in",
                                parameter="s")
-        t = self.terms
+        log_count, log_d2 = self._logs
         with mp.workdps(max(mp.dps, self.dps + 10) + max(0, int(bits * 0.302))):
             log_g = self.log_gammas(log_s)
-            top = _logsumexp([mpmath.log(c) + mpmath.log(2 * q) + g for c, q, g in zip(t.count, t.quad, log_g)
-                              if q > 0])
-            bottom = _logsumexp([mpmath.log(c) + g for c, g in zip(t.count, log_g)])
+            top = _logsumexp([c + d + g for c, d, g in zip(log_count, log_d2, log_g) if d is not None])
+            bottom = _logsumexp([c + g for c, g in zip(log_count, log_g)])
             return top - bottom
+
+    @cached_property
+    def _logs(self) -> tuple[tuple, tuple]:
+        """log count[m] and log d_m^2 (None at x_n), at ``dps`` + 10 digits, computed once."""
+        t = self.terms
+        with mp.workdps(self.dps + 10):
+            return (tuple(mpmath.log(c) for c in t.count),
+                    tuple(mpmath.log(2 * q) if q > 0 else None for q in t.quad))
 
     def log_ratio(self, log_s):
         """log(f(s)/s)."""

@@ -85,7 +85,8 @@ def em_map_report(model: CollapseModel, log_s0, log_below, dps: int) -> EmMapRep
     path = orbit(em, log_s0, log_below)
     frozen = FrozenEm(model)
     with mp.workdps(dps + 10):
-        lo, hi = mpmath.log(FLOAT64_SMALLEST), mpmath.log(FLOAT64_LARGEST)  # compared as logs: exp(log s) may be huge work
+        # compared as logs: exp(log s) of a collapsed iterate is no number to compute
+        lo, hi = mpmath.log(FLOAT64_SMALLEST), mpmath.log(FLOAT64_LARGEST)
         comparable = [v for v in path.log_s if lo <= v <= hi]
         exact = [mpmath.exp(v) for v in comparable]
         steps = [abs(frozen.step(float(a)) - b) / b for a, b in zip(exact, exact[1:])]
@@ -108,7 +109,8 @@ def em_map_report(model: CollapseModel, log_s0, log_below, dps: int) -> EmMapRep
 
 def report_steps(report: EmMapReport, s0_text: str, below_text: str, dps: int) -> tuple[Step, ...]:
     """The report as derivation steps (SymPy Floats at ``dps`` digits, integers exact)."""
-    return (_fixed_step(report.fixed, dps), _orbit_step(report, s0_text, below_text, dps), _code_step(report))
+    with mp.workdps(dps + 5):
+        return (_fixed_step(report.fixed, dps), _orbit_step(report, s0_text, below_text, dps), _code_step(report))
 
 
 def _fixed_step(fixed: FixedPoints, dps: int) -> Step:

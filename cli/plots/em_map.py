@@ -126,7 +126,8 @@ def _fixed_text(web) -> str:
     import mpmath
 
     if not web.fixed.points:
-        return f"no positive fixed point: f(s) < s for all s > 0 (largest f(s)/s = {mpmath.nstr(web.fixed.peak_ratio, 4)})"
+        peak = mpmath.nstr(web.fixed.peak_ratio, 4)
+        return f"no positive fixed point: f(s) < s for all s > 0 (largest f(s)/s on the grid = {peak})"
     parts = [f"{'attracting' if p.attracting else 'basin boundary'} s* = {mpmath.nstr(p.s, 6)} "
              f"(f' = {mpmath.nstr(p.slope, 3)})" for p in web.fixed.points]
     return "fixed points: " + "; ".join(parts) + "  (open circle: repelling, filled: attracting)"
