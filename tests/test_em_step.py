@@ -288,3 +288,12 @@ def test_cobweb_has_a_staircase_either_side_of_the_boundary():
 def test_bad_input(kwargs, fragment):
     with pytest.raises(GmmMathError, match=fragment):
         em_step(**kwargs)
+
+
+@pytest.mark.parametrize("name", ["gmm_math.derivations.em_step", "gmm_math.numerics.em_map"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
