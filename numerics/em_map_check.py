@@ -171,7 +171,7 @@ def _code_step(report: EmMapReport) -> Step:
         f"difference of one step, err_path that of the EM code's own iterates (errors grow with the map's "
         f"slope). {free}",
         (sp.Eq(sp.Symbol("err_step"), sp.Float(report.step_error, 3)),
-         sp.Eq(sp.Symbol("err_path"), sp.Float(report.path_error, 3)),
-         sp.Eq(sp.Symbol("t_fit"), report.fit_iteration if report.fit_iteration is not None else sp.nan),
-         sp.Eq(sp.Symbol("t_predicted"), report.predicted if report.predicted is not None else sp.nan)),
+         sp.Eq(sp.Symbol("err_path"), sp.Float(report.path_error, 3)))
+        + tuple(sp.Eq(sp.Symbol(name), value) for name, value in
+                (("t_fit", report.fit_iteration), ("t_predicted", report.predicted)) if value is not None),
     )

@@ -112,3 +112,11 @@ def test_plot_bad_input_writes_nothing(cli, tmp_path, options, fragment):
 
 def test_plot_bad_suffix(cli, tmp_path):
     assert_one_line_error(cli("plot-em-map", "--out", str(tmp_path / "map.gif")), "unknown image format")
+
+
+def test_start_beyond_float64_runs_no_free_fit(cli_json):
+    payload = cli_json("derive", "em-step", "--s0", "1e400", "--format", "json", "--dps", "20")
+    code = _step(payload, "Checked against the EM code")
+    assert "no free fit is run" in code["text"]
+    assert [line.split(",")[0] for line in code["sympy"]] == ["Eq(err_step", "Eq(err_path"]
+    assert "Eq(t_below, 27)" in _step(payload, "EM from s_0 = 1e400")["sympy"]
