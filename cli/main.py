@@ -21,6 +21,7 @@ from gmm_math.cli.explain import commands as explain_command
 from gmm_math.cli import dataset as dataset_command
 from gmm_math.cli.flags import flag_message
 from gmm_math.cli.plots import commands as plots
+from gmm_math.cli.plots import em_map as em_map_plot
 from gmm_math.derivations.core.errors import GmmMathError
 
 
@@ -88,6 +89,7 @@ app.command("dataset")(dataset_command.dataset)
 app.command("plot-limit")(plots.plot_limit)
 app.command("plot-collapse")(plots.plot_collapse)
 app.command("explain")(explain_command.explain)
+app.command("plot-em-map")(em_map_plot.plot_em_map)
 
 
 def run() -> None:

@@ -123,6 +123,7 @@ def mixture_objective(derivation, dps: int) -> Evaluator:
 OBJECTIVES: dict[str, Callable[[RemedyDerivation, int], Evaluator]] = {
     "single": single_objective,
     "mixture": mixture_objective,
+    "em-step": mixture_objective,  # the objective EM climbs: log L of the mixture, sigma = sqrt(s)
     "remedy-ridge": ridge_objective,
     "remedy-map": map_objective,
     "remedy-penalty": penalty_objective,

@@ -71,3 +71,38 @@ def mixture(
 
 app.command("remedy")(derive_remedy.remedy)
 app.command("degenerate")(derive_remedy.degenerate)
+
+
+S0 = Annotated[str, typer.Option("--s0", help="Start variance s_0 of component 1 (any positive number, e.g. 1e-5).")]
+Below = Annotated[str, typer.Option(
+    "--below", help="Count the EM iterations until s falls below this (may be far below float64, e.g. 1e-5000).")]
+
+
+@app.command("em-step")
+def em_step(
+    components: Components = 2,
+    data: DataText = None,
+    data_file: DataFile = None,
+    point: Point = 0,
+    weights: Weights = None,
+    means: Means = None,
+    scales: Scales = None,
+    s0: S0 = "0.1",
+    below: Below = "1e-300",
+    dps: Dps = 50,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """One EM step for component 1 on x_n (1-D): the variance map s -> f(s), C s^(-1/2) exp(-delta^2/(2s)) near 0."""
+    check_dps(dps)
+    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
+    from dataclasses import replace
+
+    from gmm_math.derivations.em_step import em_step as derive_em_step
+    from gmm_math.numerics.em_map import parse_positive
+    from gmm_math.numerics.em_map_check import em_map_report, em_step_check, report_steps
+
+    log_s0, log_below = parse_positive(s0, "s0", "--s0"), parse_positive(below, "below", "--below")
+    derivation = derive_em_step(data=dataset, point=point, components=components, **params)
+    report = em_map_report(derivation.model, log_s0, log_below, dps)
+    derivation = replace(derivation, steps=derivation.steps + report_steps(report, s0, below, dps))
+    show(derivation, dps, fmt, em_step_check(derivation, dps))
