@@ -16,7 +16,7 @@ def test_numerics_objectives_are_keyed_by_the_registry():
     from gmm_math.numerics.objectives import OBJECTIVES
 
     remedy_keys = {e.objective for e in REMEDIES.values() if e.objective}
-    assert set(OBJECTIVES) == remedy_keys | {"single", "mixture", "degenerate"}
+    assert set(OBJECTIVES) == remedy_keys | {"single", "mixture", "em-step", "degenerate"}
 
 
 def test_em_updates_are_keyed_by_the_registry():
