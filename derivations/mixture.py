@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
 import sympy as sp
 
+from gmm_math.derivations.core.arithmetic import decimal_digits, significant
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import (
@@ -176,7 +178,7 @@ def collapse_constant(model: CollapseModel, lemma: LemmaConstants) -> tuple[sp.E
     """C = sum over the points with a_m > 0 of count * log(density of components 2..K): exact form and value.
 
     With one other component (K = 2) C has a closed form from two exact sums; with K > 2 and more than
-    SHOWN_POINTS such points it is shown by its definition, its value computed from every point (mpmath).
+    SHOWN_POINTS such points it is shown by its definition, its value computed from every point (stdlib decimal, 30 digits).
     """
     far = lemma.vanishing
     if model.components == 2:
@@ -192,12 +194,9 @@ def collapse_constant(model: CollapseModel, lemma: LemmaConstants) -> tuple[sp.E
         exact = sp.Add(*[lemma.count[i] * sp.log(other_density(model, lemma.rows[i], TWO_PI)) for i in far]).subs(
             TWO_PI, 2 * sp.pi)
         return exact, exact.evalf(15)
-    from mpmath import mp
-
-    with mp.workdps(30):
+    with decimal_digits(30):
         logs = OtherComponents.from_model(model).log_densities(model)
-        value = mp.fsum(lemma.count[i] * logs[i] for i in far)
-        number = sp.Float(mp.nstr(value, 20), 15)
+        number = sp.Float(significant(sum((lemma.count[i] * logs[i] for i in far), Decimal(0)), 20), 15)
     far_from = sp.Ne(X[m, 1], X[n, 1]) if model.full else sp.Ne(X[m], X[n])  # exactly the points with a_m > 0
     definition = SumWhere(sp.log(sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, 2, model.components))), far_from)
     return definition, number

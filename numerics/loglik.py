@@ -25,8 +25,12 @@ from functools import cached_property
 import mpmath
 from mpmath import mp
 
+from gmm_math.derivations.core.arithmetic import Arithmetic
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, OtherComponents
+
+MPMATH = Arithmetic(ratio=lambda p, q: mp.mpf(p) / q, log=mpmath.log, exp=mpmath.exp, log1p=mpmath.log1p,
+                    fsum=mpmath.fsum, pi=lambda: mp.pi)  # the derivations' bulk code, in mpmath
 
 
 def to_mpf(value: Fraction | int | str):
@@ -127,7 +131,7 @@ class CollapseTerms:
         with mp.workdps(dps + 10):
             data = model.data
             lemma = model.lemma_constants()  # equal points grouped once, exact half squared distances
-            others = OtherComponents.from_model(model)
+            others = OtherComponents.from_model(model, MPMATH)
             den = lemma.denominator
             return cls(
                 n=data.n, dim=data.dim, rate=lemma.p, head=mpmath.log(to_mpf(model.weights[0]))

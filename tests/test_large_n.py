@@ -13,17 +13,20 @@ import sympy as sp
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from gmm_math.derivations.core.arithmetic import decimal_digits, decimal_pi
 from gmm_math.derivations.core.data import Dataset
-from gmm_math.derivations.core.model import CollapseModel
+from gmm_math.derivations.core.model import CollapseModel, OtherComponents
 from gmm_math.derivations.mixture import (
     _point_exprs, collapse_constant, mixture_collapse, mixture_log_likelihood, point_lemma,
 )
 from gmm_math.derivations.remedies.degenerate import affine_rank, degenerate_collapse
 from gmm_math.derivations.remedies.ratio import closest_pair
+from gmm_math.derivations.remedies.common import component_one, point_table, remedy_model
 from gmm_math.derivations.remedies.reset import float64_thresholds, reset_collapse
+from gmm_math.derivations.remedies.ridge import _at_zero
 from gmm_math.derivations.result import SIGMA
-from gmm_math.derivations.symbols import TWO_PI, SumWhere
-from gmm_math.numerics.loglik import CollapseTerms
+from gmm_math.derivations.symbols import SHOWN_POINTS, TWO_PI, SumWhere, other_density
+from gmm_math.numerics.loglik import MPMATH, CollapseTerms
 
 from conftest import assert_one_line_error
 
@@ -94,7 +97,7 @@ def _random_csv(tmp_path, n: int, dim: int, seed: int = 1):
 
 @pytest.mark.parametrize("dim, components", [(1, 2), (2, 2), (1, 3)])
 def test_large_data_constant_matches_the_mpmath_route(tmp_path, dim, components):
-    """C from the derivation (closed form for K = 2, bulk mpmath otherwise) equals the numeric layer's sum."""
+    """C from the derivation (closed form for K = 2, bulk stdlib decimal otherwise) equals the numeric layer's (mpmath)."""
     data = _random_csv(tmp_path, 3000, dim)
     derivation = mixture_collapse(components, data=data, point=5)
     lemma = derivation.model.lemma_constants()
@@ -105,6 +108,47 @@ def test_large_data_constant_matches_the_mpmath_route(tmp_path, dim, components)
         assert abs(numeric - mpmath.mpf(str(value))) < mpmath.mpf(10) ** -8 * abs(numeric)
     assert derivation.limit_log_likelihood == sp.oo
     assert derivation.leading_term == -dim * sp.log(SIGMA)
+
+
+def test_decimal_pi_matches_mpmath():
+    for digits in (15, 30, 75, 200):
+        with decimal_digits(digits):
+            text = str(decimal_pi())
+        with mpmath.workdps(digits + 10):
+            assert text == mpmath.nstr(+mpmath.pi, digits, strip_zeros=False)  # correctly rounded
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(VALUES, VALUES), min_size=2, max_size=12), st.integers(2, 4), st.integers(0, 1))
+def test_decimal_log_densities_match_mpmath_and_sympy(rows, components, point):
+    """Components 2..K in the derivations' arithmetic (decimal) against the numeric layer's (mpmath) and SymPy."""
+    model = CollapseModel.mixture(Dataset(tuple(rows)), point, components=components)
+    with decimal_digits(40):
+        decimal_logs = OtherComponents.from_model(model).log_densities(model)
+        one = OtherComponents.from_model(model).log_density(model.lemma_constants().rows[-1])
+    with mpmath.workdps(40):
+        mp_logs = OtherComponents.from_model(model, MPMATH).log_densities(model)
+        for dec, mpf, row in zip(decimal_logs, mp_logs, model.lemma_constants().rows):
+            exact = sp.log(other_density(model, row)).evalf(45)
+            assert abs(mpmath.mpf(str(dec)) - mpf) <= mpmath.mpf(10) ** -35 * max(1, abs(mpf))
+            assert abs(mpf - mpmath.mpf(str(exact))) <= mpmath.mpf(10) ** -35 * max(1, abs(mpf))
+        assert abs(mpmath.mpf(str(one)) - mp_logs[-1]) <= mpmath.mpf(10) ** -35 * max(1, abs(mp_logs[-1]))
+
+
+@pytest.mark.parametrize("components, eps", [(2, Fraction(1, 10**6)), (3, Fraction(1, 100)), (2, Fraction(5))])
+def test_ridge_bulk_limit_and_slope_match_sympy(components, eps):
+    """Past SHOWN_POINTS the ridge limit (60 digits, decimal) and slope equal SymPy's exact sum and derivative."""
+    rng = random.Random(7)
+    data = Dataset(tuple((Fraction(round(rng.gauss(0, 1) * 1000), 1000),) for _ in range(20)))
+    model = remedy_model(data, 1, 3, components, variance_shift=eps)
+    limit, slope = _at_zero(model, sp.Rational(eps.numerator, eps.denominator))
+    s = sp.Symbol("s", positive=True)
+    exact = sp.Add(*[count * sp.log(component_one(model, s + sp.Rational(eps), q) + rest)
+                     for _, count, q, rest in point_table(model)])
+    assert abs(limit - exact.subs(s, 0).evalf(70)) < sp.Float(10, 70) ** -55 * abs(limit)
+    exact_slope = sp.diff(exact, s).subs(s, 0).evalf(40)
+    assert abs(slope - exact_slope) < sp.Float(10) ** -13 * abs(exact_slope)
+    assert len(model.data.counts) > SHOWN_POINTS
 
 
 def test_dataset_integer_route_matches_fractions():

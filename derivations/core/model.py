@@ -1,7 +1,7 @@
 """The concrete collapse model behind a numeric confirmation: data, the point, the other components.
 
 Pure Python with exact :class:`~fractions.Fraction` parameters, so the symbolic
-layer (SymPy ``Rational``) and the numeric layer (mpmath at any precision)
+layer (SymPy ``Rational``, stdlib decimal) and the numeric layer (mpmath at any precision)
 evaluate exactly the same model.
 """
 
@@ -12,6 +12,7 @@ from fractions import Fraction
 from functools import cached_property
 from math import lcm
 
+from gmm_math.derivations.core.arithmetic import DECIMAL, Arithmetic
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -265,36 +266,32 @@ class LemmaConstants:
 
 @dataclass(frozen=True)
 class OtherComponents:
-    """Components 2..K in mpmath at the precision current when built: (log pi_k - D/2 log(2 pi v_k), mean_k, 1/(2 v_k)).
+    """Components 2..K as numbers of one :class:`Arithmetic`: (log pi_k - D/2 log(2 pi v_k), mean_k, 1/(2 v_k)).
 
-    mpmath is imported inside the methods: this module is loaded by the CLI at start-up.
+    Built and evaluated at the precision current at the time, in ``arithmetic`` (stdlib decimal by
+    default, under :func:`~gmm_math.derivations.core.arithmetic.decimal_digits`; numerics passes mpmath's).
     """
 
     parts: tuple
+    arithmetic: Arithmetic = DECIMAL
 
     @classmethod
-    def from_model(cls, model: CollapseModel) -> "OtherComponents":
-        import mpmath
-        from mpmath import mp
-
-        dim = model.data.dim
-        mpf = lambda v: mp.mpf(v.numerator) / v.denominator  # noqa: E731 - exact Fraction -> mpf
+    def from_model(cls, model: CollapseModel, arithmetic: Arithmetic = DECIMAL) -> "OtherComponents":
+        ops, dim = arithmetic, model.data.dim
+        number = lambda v: ops.ratio(v.numerator, v.denominator)  # noqa: E731 - exact Fraction -> number
         return cls(tuple(
-            (mpmath.log(mpf(w)) - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * mpf(v)), tuple(mpf(m) for m in mean),
-             1 / (2 * mpf(v)))
+            (ops.log(number(w)) - ops.ratio(dim, 1) / 2 * ops.log(2 * ops.pi() * number(v)),
+             tuple(number(m) for m in mean), 1 / (2 * number(v)))
             for w, mean, v in zip(model.weights[1:], model.means, model.variances) if w > 0
-        ))
+        ), ops)
 
     def log_densities(self, model: CollapseModel) -> tuple:
         """:meth:`log_density` at every distinct point of ``model`` (the order of :class:`LemmaConstants`).
 
         The squared distances to each mean are exact integers over a common denominator, so each point
-        costs one conversion to mpf per component instead of one per coordinate.
+        costs one conversion to a number per component instead of one per coordinate.
         """
-        import mpmath
-        from mpmath import mp
-
-        groups = tuple(model.data.group_index)
+        ops, groups = self.arithmetic, tuple(model.data.group_index)
         if not self.parts:
             return (None,) * len(groups)
         _, scale = model.data.scaled
@@ -303,7 +300,7 @@ class OtherComponents:
                 self.parts, *zip(*[(w, m) for w, m in zip(model.weights[1:], model.means) if w > 0])):
             big = lcm(scale, *(c.denominator for c in mean))
             factor, centre = big // scale, [c.numerator * (big // c.denominator) for c in mean]
-            coefficient = half_precision / (mp.mpf(big) * big)
+            coefficient = half_precision / (ops.ratio(big, 1) * big)
             columns.append([const - coefficient * sum((a * factor - c) ** 2 for a, c in zip(row, centre))
                             for row in groups])
         if len(columns) == 1:
@@ -311,23 +308,21 @@ class OtherComponents:
         out = []
         for logs in zip(*columns):
             top = max(logs)
-            out.append(top + mpmath.log1p(mpmath.fsum(mpmath.exp(t - top) for t in logs if t is not top)))
+            out.append(top + ops.log1p(ops.fsum(ops.exp(t - top) for t in logs if t is not top)))
         return tuple(out)
 
     def log_density(self, row) -> object:
-        """log sum_{k>=2} pi_k N(x | mu_k, v_k I) at one point (mpf), or None if those weights are all 0."""
-        import mpmath
-        from mpmath import mp
-
+        """log sum_{k>=2} pi_k N(x | mu_k, v_k I) at one point (a number), or None if those weights are all 0."""
         if not self.parts:
             return None
-        point = [mp.mpf(a.numerator) / a.denominator for a in row]
-        logs = [const - half_precision * mpmath.fsum((a - m) ** 2 for a, m in zip(point, mean))
+        ops = self.arithmetic
+        point = [ops.ratio(a.numerator, a.denominator) for a in row]
+        logs = [const - half_precision * ops.fsum((a - m) ** 2 for a, m in zip(point, mean))
                 for const, mean, half_precision in self.parts]
         top = max(logs)
         if len(logs) == 1:
             return top
-        return top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in logs))
+        return top + ops.log(ops.fsum(ops.exp(t - top) for t in logs))
 
 
 def _default_means(data: Dataset, k: int) -> tuple[tuple[Fraction, ...], ...]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import sympy as sp
 
+from gmm_math.derivations.core.arithmetic import decimal_digits, decimal_pi, significant
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.core.model import OtherComponents
 from gmm_math.derivations.remedies.common import (
     S_VAR, RemedyDerivation, component_one, mixture_assumptions, point_table, positive, remedy_model,
 )
@@ -37,52 +40,56 @@ def ridge_bound(n, dim, eps) -> sp.Expr:
 LIMIT_DIGITS = 60  # the limit's value when it is a sum over more than SHOWN_POINTS distinct points
 
 
-def _bulk_table(model) -> tuple:
-    """Per distinct point (count, q = ||x - x_n||^2 as mpf, log of the other components' density), in mpmath.
+def _rate(model, eps) -> tuple[Fraction, ...]:
+    """d log A / ds at s = 0 as a polynomial in q = ||x - x_n||^2: its exact coefficients, highest first.
 
-    Call at the working precision; the exact q come from :class:`LemmaConstants`, equal points grouped once.
+    A is component 1's density with variance s + eps; SymPy derives the rate once, for every point.
     """
-    from mpmath import mp
-
-    from gmm_math.derivations.core.model import OtherComponents
-
-    lemma, others = model.lemma_constants(), OtherComponents.from_model(model)
-    return tuple((count, mp.mpf(2 * a) / lemma.denominator, log_rest)
-                 for count, a, log_rest in zip(lemma.count, lemma.along_int, others.log_densities(model)))
+    q = sp.Symbol("q", positive=True)
+    rate = sp.cancel(sp.diff(sp.log(component_one(model, S_VAR + eps, q)), S_VAR).subs(S_VAR, 0))
+    return tuple(Fraction(int(c.p), int(c.q)) for c in sp.Poly(rate, q).all_coeffs())
 
 
 def _at_zero(model, eps) -> tuple[sp.Float, sp.Float]:
     """log L_eps at sigma = 0 (to LIMIT_DIGITS digits) and d log L_eps / ds there (15 digits), s = sigma^2.
 
-    One pass over the distinct points in log space. A point's term is count * log(A(s) + rest) with A
-    component 1's density; its derivative is count * share * d log A / ds, share = A / (A + rest), and
-    d log A / ds at s = 0 is derived by SymPy once, as a function of q = ||x - x_n||^2.
+    One pass over the distinct points in log space, in stdlib decimal. A point's term is
+    count * log(A(s) + rest) with A component 1's density; its derivative is count * share * d log A / ds,
+    share = A / (A + rest), with d log A / ds at s = 0 exact (:func:`_rate`) at the point's exact q.
     """
-    import mpmath
-    from mpmath import mp
-
-    q = sp.Symbol("q", positive=True)
-    rate = sp.lambdify(q, sp.diff(sp.log(component_one(model, S_VAR + eps, q)), S_VAR).subs(S_VAR, 0), "mpmath")
-    dim = model.data.dim
-    with mp.workdps(LIMIT_DIGITS + 15):
-        eps_mp = mp.mpf(int(eps.p)) / int(eps.q)
-        head = mpmath.log(mp.mpf(model.weights[0].numerator) / model.weights[0].denominator) \
-            - mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi * eps_mp)
+    coefficients, lemma = _rate(model, eps), model.lemma_constants()
+    eps = Fraction(int(eps.p), int(eps.q))
+    w, dim = model.weights[0], model.data.dim
+    with decimal_digits(LIMIT_DIGITS + 15):
+        head = (Decimal(w.numerator) / w.denominator).ln() \
+            - Decimal(dim) / 2 * (2 * decimal_pi() * Decimal(eps.numerator) / eps.denominator).ln()
         limit, slope = [], []
-        for count, qv, log_rest in _bulk_table(model):
-            own = head - qv / (2 * eps_mp)
-            total = _logaddexp(own, log_rest)
+        for count, a, log_rest in zip(lemma.count, lemma.along_int,
+                                      OtherComponents.from_model(model).log_densities(model)):
+            q = Fraction(2 * a, lemma.denominator)
+            own = head - Decimal((q / (2 * eps)).numerator) / (q / (2 * eps)).denominator
+            total, share = _logaddexp_share(own, log_rest)
+            rate = _horner(coefficients, q)
             limit.append(count * total)
-            slope.append(count * mpmath.exp(own - total) * rate(qv))
-        return (sp.Float(mpmath.nstr(mp.fsum(limit), LIMIT_DIGITS + 5), LIMIT_DIGITS),
-                sp.Float(mpmath.nstr(mp.fsum(slope), 20), 15))
+            slope.append(count * share * Decimal(rate.numerator) / rate.denominator)
+        return (sp.Float(significant(sum(limit, Decimal(0)), LIMIT_DIGITS + 5), LIMIT_DIGITS),
+                sp.Float(significant(sum(slope, Decimal(0)), 20), 15))
 
 
-def _logaddexp(a, b):
-    import mpmath
+def _horner(coefficients, x: Fraction) -> Fraction:
+    value = Fraction(0)
+    for c in coefficients:
+        value = value * x + c
+    return value
 
-    top = max(a, b)
-    return top + mpmath.log(mpmath.exp(a - top) + mpmath.exp(b - top))
+
+def _logaddexp_share(own: Decimal, rest: Decimal | None) -> tuple[Decimal, Decimal]:
+    """log(e^own + e^rest) and the share e^own / (e^own + e^rest); rest None means no other component."""
+    if rest is None:
+        return own, Decimal(1)
+    top, low = (own, rest) if own >= rest else (rest, own)
+    tail = (low - top).exp()
+    return top + (1 + tail).ln(), (1 if own is top else tail) / (1 + tail)
 
 
 def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
