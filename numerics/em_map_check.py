@@ -59,8 +59,9 @@ class EmMapReport:
     fit_iteration, fit_component : int or None
         Where the free ``fit`` (no remedy) from the same start collapsed.
     predicted : int or None
-        Iterations of f from s_0 below fit's collapse threshold.
+        The iteration at which fit's collapse test (:func:`predicted_collapse`) fires on the iterates of f.
     threshold : float
+        fit's collapse floor: 1e-12 times the data's variance (data units).
     """
 
     fixed: FixedPoints
@@ -104,7 +105,7 @@ def em_map_report(model: CollapseModel, log_s0, log_below, dps: int) -> EmMapRep
         fit_iteration=None if fit is None else fit.collapse_iteration,
         fit_component=None if fit is None else fit.collapsed_component,
         predicted=predicted,
-        threshold=float("nan") if fit is None else fit.threshold,
+        threshold=float("nan") if fit is None else fit.floor,
     )
 
 
@@ -181,8 +182,9 @@ def _code_step(report: EmMapReport) -> Step:
     predicted = ("no collapse" if report.predicted is None else f"iteration {report.predicted}")
     agrees = report.fit_iteration == report.predicted and report.fit_component in (0, None)
     verdict = "as predicted" if agrees else "NOT as predicted (the free parameters moved far from the frozen ones)"
-    free = (f"A free fit (no remedy) from the same start {fit}; f predicts {predicted} below fit's collapse "
-            f"threshold {report.threshold:.6g}: {verdict}." if report.fit_ran
+    free = (f"A free fit (no remedy) from the same start {fit}; f predicts {predicted} by fit's collapse test "
+            f"(s below {report.threshold:.6g}, 1e-12 times the data's variance, or shrinking 10-fold in each of "
+            f"two iterations): {verdict}." if report.fit_ran
             else "s_0 is outside float64's range 1e-300..1e300: no free fit is run.")
     return Step(
         "Checked against the EM code",
