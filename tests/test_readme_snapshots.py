@@ -44,6 +44,17 @@ def _blocks(lines: list[str]):
             last = line
 
 
+def _joined(body: list[str]) -> list[str]:
+    """Lines with a shell continuation (a trailing backslash) joined to the next."""
+    out: list[str] = []
+    for line in body:
+        if out and out[-1].endswith("\\"):
+            out[-1] = out[-1][:-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
 def _command(line: str) -> str:
     """The command of an example line, without a trailing ``# comment``."""
     return re.sub(r"\s+#\s.*$", "", line).strip()
@@ -52,6 +63,7 @@ def _command(line: str) -> str:
 def readme_commands() -> list[str]:
     commands = []
     for before, body in _blocks(README.read_text().splitlines()):
+        body = _joined(body)
         prompted = [_command(line[2:]) for line in body if line.startswith("$ gmm-math ")]
         if prompted:
             commands += prompted

@@ -27,8 +27,15 @@ blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #aaa;font-style
 """
 
 
+def _text(text: str) -> str:
+    """Prose in the textbook's notation (sigma -> 0+ as σ → 0⁺, x_n as xₙ), HTML-escaped."""
+    from gmm_math.derivations.notation import prose_text
+
+    return escape(prose_text(text))
+
+
 def _p(text: str) -> str:
-    return f"<p>{escape(text)}</p>"
+    return f"<p>{_text(text)}</p>"
 
 
 def _equations(exprs) -> str:
@@ -51,11 +58,11 @@ def _worked(block) -> str:
     from gmm_math.numerics.explain.remedy_story import log_objective, shown
 
     d, check = block.derivation, block.check
-    parts = [f'<div class="derivation"><h3>{escape(d.title)}</h3>']
+    parts = [f'<div class="derivation"><h3>{_text(d.title)}</h3>']
     if d.assumptions:
-        parts.append("<ul>" + "".join(f"<li>{escape(a)}</li>" for a in d.assumptions) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{_text(a)}</li>" for a in d.assumptions) + "</ul>")
     for number, step in enumerate(d.steps, 1):
-        parts.append(f"<h4>{number}. {escape(step.title)}</h4>{_p(step.text)}{_equations(step.exprs)}")
+        parts.append(f"<h4>{number}. {_text(step.title)}</h4>{_p(step.text)}{_equations(step.exprs)}")
     target = log_objective(d)
     parts.append("<h4>Result as \u03c3 \u2192 0+</h4>" + _equations((
         sp.Eq(sp.Limit(target, d.sigma, 0, "+"), shown(d.limit_log_likelihood)),
@@ -77,7 +84,7 @@ def _figure(block, images: dict[str, bytes]) -> str:
 def _prose(block) -> str:
     text = block.text
     if text.startswith("\u201c") and text.endswith("\u201d"):
-        return f"<blockquote>{escape(text)}</blockquote>"
+        return f"<blockquote>{_text(text)}</blockquote>"
     return _p(text)
 
 

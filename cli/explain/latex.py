@@ -50,10 +50,10 @@ def text(value: str) -> str:
 
 
 def _formula(block) -> str:
-    import sympy as sp
+    from gmm_math.derivations.notation import latex
 
     lead = text(block.caption) + "\n" if block.caption else ""
-    return lead + r"\begin{gather*}" + " \\\\\n".join(sp.latex(e) for e in block.exprs) + r"\end{gather*}" + "\n"
+    return lead + r"\begin{gather*}" + " \\\\\n".join(latex(e) for e in block.exprs) + r"\end{gather*}" + "\n"
 
 
 def _table(block) -> str:

@@ -18,11 +18,11 @@ def _table(caption: str, header, rows) -> list[str]:
 
 
 def _formula(block) -> list[str]:
-    import sympy as sp
+    from gmm_math.derivations.notation import latex
 
     lines = [block.caption, ""] if block.caption else []
     for expr in block.exprs:
-        lines += ["$$", sp.latex(expr), "$$", ""]
+        lines += ["$$", latex(expr), "$$", ""]
     return lines
 
 
@@ -34,8 +34,15 @@ def _worked(block) -> list[str]:
     return ["#" + line if line.startswith("#") else line for line in text.splitlines()] + [""]
 
 
+def _prose(block) -> list[str]:
+    """A paragraph (a quotation as a block quote) in the textbook's notation."""
+    from gmm_math.derivations.notation import prose_markdown
+
+    return [("> " if block.text.startswith("\u201c") else "") + prose_markdown(block.text), ""]
+
+
 RENDERERS = {
-    "Prose": lambda block: [("> " if block.text.startswith("\u201c") else "") + block.text, ""],
+    "Prose": _prose,
     "Formula": _formula,
     "Worked": _worked,
     "Table": lambda block: _table(block.caption, block.header, block.rows),

@@ -127,7 +127,7 @@ def draw_eigenvalues(ax, result: FitResult, upto: int | None = None) -> None:
     shown = np.isfinite(values) & (values > 0)
     ax.semilogy(iterations[shown], values[shown], "o-", markersize=3, color="red",
                 label=component_name(component))
-    ax.axhline(result.threshold, color="0.4", linestyle="--", linewidth=0.8, label="collapse threshold")
+    ax.axhline(result.threshold, color="0.4", linestyle="--", linewidth=0.8, label="small-component threshold (1e-6 x mean variance)")
     positive = values_all[np.isfinite(values_all) & (values_all > 0)]
     if positive.size:
         ax.set_ylim(min(positive.min(), result.threshold) / 10, max(positive.max(), result.threshold) * 10)
