@@ -227,7 +227,8 @@ def _read_steps(file: Path | None, example: str | None) -> tuple[str, str]:
     if example is not None:
         from gmm_math.derivations.check.claims import example_path
 
-        file = example_path(example)
+        return f"the shipped example {example}", read_text_file(example_path(example), MAX_STEPS_FILE,
+                                                                "the steps file")
     return str(file), read_text_file(file, MAX_STEPS_FILE, "the steps file")
 
 

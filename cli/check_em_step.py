@@ -102,9 +102,9 @@ def _matrix(rows) -> str:
 
 def _where(entry) -> str:
     if entry.quantity == "responsibility":
-        return f"r[{entry.index}][{entry.component}]"
+        return f"r[{entry.index}][{entry.component + 1}]"  # components 1..K, points 0..N-1, as everywhere
     index = entry.index if isinstance(entry.index, list) else [] if entry.index is None else [entry.index]
-    return f"{entry.quantity} {entry.component}" + (f"[{','.join(map(str, index))}]" if index else "")
+    return f"{entry.quantity} {entry.component + 1}" + (f"[{','.join(map(str, index))}]" if index else "")
 
 
 def render_text(step, entries, tol: float | None) -> str:
@@ -131,7 +131,7 @@ def render_text(step, entries, tol: float | None) -> str:
     lines.append("M-step:")
     for c in range(k):
         spread_value = _n(step.covariances[c][0][0]) if dim == 1 else _matrix(step.covariances[c])
-        lines.append(f"  component {c}: N_k {_n(step.counts[c])}, weight {_n(step.weights[c])}, "
+        lines.append(f"  component {c + 1}: N_k {_n(step.counts[c])}, weight {_n(step.weights[c])}, "
                      f"mean {_vector(step.means[c])}, {spread[:-1]} {spread_value}")
     if entries:
         rule = "at the precision written" if tol is None else f"to relative tolerance {tol:g}"

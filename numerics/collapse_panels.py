@@ -15,6 +15,7 @@ import mpmath
 import numpy as np
 from mpmath import mp
 
+from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel
 from gmm_math.numerics.loglik import CollapseTerms, to_mpf
 from gmm_math.numerics.sigma_text import sigma_from_text
@@ -84,11 +85,17 @@ def collapse_panels(model: CollapseModel, sigmas: list[str], dps: int = 50) -> t
 def collapse_figure(model: CollapseModel, sigmas: list[str], dps: int = 50) -> CollapseFigure:
     """The figure's data: the axis range and top, the data points, and one :class:`CollapsePanel` per sigma."""
     grid = broad_grid(model)
-    _, rest = component_log_densities(model, 0.0, 1.0, grid, np.zeros(0))
-    rest_total = np.exp(np.logaddexp.reduce(rest[1:], axis=0)) if len(rest) > 1 else np.zeros(grid.shape)
-    top = HEADROOM * float(rest_total.max())
+    with np.errstate(all="ignore"):  # an extreme scale gives inf/nan here, refused just below
+        _, rest = component_log_densities(model, 0.0, 1.0, grid, np.zeros(0))
+        rest_total = np.exp(np.logaddexp.reduce(rest[1:], axis=0)) if len(rest) > 1 else np.zeros(grid.shape)
+    top = HEADROOM * float(rest_total.max()) or 1.0  # 0: components 2..K too narrow to meet the grid
+    if not np.isfinite(top):
+        raise GmmMathError(f"the densities of components 2..K do not fit float64's range on the picture's axis "
+                           f"(their peak is {float(rest_total.max()):g}): choose scales nearer the data's spread",
+                           parameter="scales")
     terms = CollapseTerms.from_model(model, dps)
-    panels = tuple(_panel(model, terms, text, grid, top, dps) for text in sigmas)
+    with np.errstate(all="ignore"):  # far tails and extreme sigma: clipped to the axis in _panel
+        panels = tuple(_panel(model, terms, text, grid, top, dps) for text in sigmas)
     data = np.array([float(row[0]) for row in model.data.rows])
     return CollapseFigure(grid, top, data, panels)
 

@@ -190,11 +190,22 @@ def fixed_points(em: EmMap, grid: int = SCAN_POINTS) -> FixedPoints:
         brackets = [(a, b) for a, b, fa, fb in zip(grid_l, grid_l[1:], values, values[1:]) if fa * fb <= 0]
         peak = mpmath.exp(max(values))
     with mp.workdps(em.dps + 10):
-        found = [mpmath.findroot(em.log_ratio, (mp.mpf(a), mp.mpf(b)), solver="anderson") for a, b in brackets]
+        found = [_bracketed_root(em.log_ratio, a, b) for a, b in brackets]
         points = tuple(FixedPoint(root, 1 + mpmath.diff(em.log_ratio, root)) for root in found)
     with mp.workdps(em.dps):
         return FixedPoints(tuple(FixedPoint(+p.log_s, +p.slope) for p in points), +log_lo, +log_hi, +bound,
                            +peak, grid)
+
+
+def _bracketed_root(f, a, b):
+    """The root of ``f`` in the sign-changing bracket [a, b]: Anderson-Bjorck, else Illinois; refused if neither converges."""
+    for solver in ("anderson", "illinois"):
+        try:
+            return mpmath.findroot(f, (mp.mpf(a), mp.mpf(b)), solver=solver)
+        except (ValueError, ZeroDivisionError):
+            continue
+    raise GmmMathError("a fixed point of the EM map could not be located to the working precision for these data "
+                       "(the data's scale is extreme: rescale them, or raise dps)", parameter="dps")
 
 
 @dataclass(frozen=True)

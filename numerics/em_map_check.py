@@ -91,12 +91,12 @@ def em_map_report(model: CollapseModel, log_s0, log_below, dps: int) -> EmMapRep
         comparable = [v for v in path.log_s if lo <= v <= hi]
         exact = [mpmath.exp(v) for v in comparable]
         steps = [abs(frozen.step(float(a)) - b) / b for a, b in zip(exact, exact[1:])]
-        own = [float(exact[0])]
+        own = [float(exact[0])] if exact else []  # no iterate in float64's range: nothing to compare
         for _ in exact[1:]:
             own.append(frozen.step(own[-1]))
         path_errors = [abs(mp.mpf(a) - b) / b for a, b in zip(own, exact)]
         fit = free_fit(model, float(mpmath.exp(log_s0))) if lo <= log_s0 <= hi else None
-        predicted = None if fit is None else predicted_collapse(orbit(em, log_s0, mpmath.log(fit.floor)).log_s,
+        predicted = None if fit is None else predicted_collapse(_iterates(em, log_s0, mpmath.log(fit.floor)),
                                                                 mpmath.log(fit.floor))
     return EmMapReport(
         fixed=fixed, path=path, below_steps=path.steps if path.fate == "below" else None,
@@ -107,6 +107,12 @@ def em_map_report(model: CollapseModel, log_s0, log_below, dps: int) -> EmMapRep
         predicted=predicted,
         threshold=float("nan") if fit is None else fit.floor,
     )
+
+
+def _iterates(em: EmMap, log_s0, log_floor) -> tuple:
+    """log s_0, log s_1, ... until s falls below the floor; at least one step (s_0 may start below it)."""
+    path = orbit(em, log_s0, log_floor)
+    return path.log_s if path.steps else orbit(em, log_s0, max_iter=1).log_s
 
 
 def predicted_collapse(log_s, log_floor) -> int | None:

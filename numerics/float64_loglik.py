@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_math.derivations.core.errors import GmmMathError
+
 from gmm_math.derivations.core.model import CollapseModel
 
 ROUTES = ("single", "mixture", "naive_single", "naive_mixture")
@@ -31,6 +33,19 @@ def logsumexp(a: np.ndarray, axis: int = -1) -> np.ndarray:
     top = np.max(a, axis=axis, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
     return np.log(np.sum(np.exp(a - top), axis=axis)) + np.squeeze(top, axis=axis)
+
+
+def as_float64(values, what: str) -> np.ndarray:
+    """Exact numbers as float64, shape (len(values),); refused with the reason beyond float64's range.
+
+    >>> as_float64([1, 2.5], "the data").tolist()
+    [1.0, 2.5]
+    """
+    try:
+        return np.array([float(v) for v in values], dtype=np.float64)
+    except OverflowError:
+        raise GmmMathError(f"{what} lie beyond float64's range (about 1.8e308), where the float64 computation "
+                           "cannot follow: rescale the data") from None
 
 
 @dataclass(frozen=True)
@@ -59,11 +74,11 @@ class Float64Model:
 
     @classmethod
     def from_model(cls, model: CollapseModel) -> "Float64Model":
-        x = np.array([[float(v) for v in row] for row in model.data.rows], dtype=np.float64)
-        dim = x.shape[1]
-        weights = np.array([float(w) for w in model.weights[1:]])
-        means = np.array([[float(v) for v in mean] for mean in model.means]).reshape(-1, dim)
-        scales = np.sqrt(np.array([float(v) for v in model.variances]))
+        dim = model.data.dim
+        x = as_float64([v for row in model.data.rows for v in row], "the data").reshape(-1, dim)
+        weights = as_float64(model.weights[1:], "the weights")
+        means = as_float64([v for mean in model.means for v in mean], "the means of components 2..K").reshape(-1, dim)
+        scales = np.sqrt(as_float64(model.variances, "the variances of components 2..K"))
         with np.errstate(all="ignore"):
             z = (x[:, None, :] - means[None, :, :]) / scales[None, :, None]  # (N, K-1, D)
             other_log = (np.log(weights) - dim * np.log(scales) - dim / 2 * LOG_2PI

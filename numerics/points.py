@@ -55,8 +55,18 @@ def points_from_text(text: str) -> np.ndarray:
     return validate_points(np.array([[float(v) for v in row] for row in rows]))
 
 
+_NON_FINITE = ("nan", "inf", "infinity")
+
+
+def _is_value(field: str) -> bool:
+    """A number, or a non-finite one (refused later, with its line, by validate_points)."""
+    field = field.strip()
+    return bool(NUMBER.fullmatch(field)) or field.lower().lstrip("+-") in _NON_FINITE
+
+
 def _is_numeric_row(line: str) -> bool:
-    return all(NUMBER.fullmatch(field.strip()) for field in line.split(","))
+    """A data row, not a header: every field a value (``1,nan`` is a bad data row, not column names)."""
+    return all(_is_value(field) for field in line.split(","))
 
 
 def load_points_csv(path: str | Path) -> np.ndarray:
@@ -91,7 +101,6 @@ def _first_bad_line(numbered: list[tuple[int, str]], name: str) -> str:
         if len(fields) != width:
             return (f"line {number} of {name} has {len(fields)} values but the first data line has {width} "
                     f"(ragged rows; expected {_FORM})")
-        if not all(NUMBER.fullmatch(f.strip()) or f.strip().lower().lstrip("+-") in ("nan", "inf", "infinity")
-                   for f in fields):
+        if not all(_is_value(f) for f in fields):
             return f"line {number} of {name} has a value that is not a number (expected {_FORM})"
     return f"data file {name} is not valid CSV numbers (expected {_FORM})"

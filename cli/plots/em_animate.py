@@ -46,11 +46,11 @@ def check_animation_path(path: str) -> str:
     """The suffix (.gif or .mp4) of ``path``; fails before any fitting when the program it needs is missing."""
     suffix = Path(path).suffix.lower()
     if suffix not in WRITERS:
-        raise GmmMathError(f"--animate {path!r}: unknown animation type {suffix or '(none)'!r} "
+        raise GmmMathError(f"--animate {str(path)!r}: unknown animation type {suffix or '(none)'!r} "
                            "(expected .gif or .mp4)")
     program = WRITERS[suffix][1]
     if program is not None and shutil.which(program) is None:
-        raise GmmMathError(f"--animate {path!r} needs the program {program}, which is not installed "
+        raise GmmMathError(f"--animate {str(path)!r} needs the program {program}, which is not installed "
                            f"(install {program}, or write a .gif)")
     return suffix
 
@@ -78,4 +78,4 @@ def save_animation(X: np.ndarray, result: FitResult, path: str) -> None:
     try:
         atomic_write(path, write)
     except subprocess.CalledProcessError as err:
-        raise GmmMathError(f"--animate {path!r}: {Path(str(err.cmd[0])).name} failed (exit {err.returncode})") from None
+        raise GmmMathError(f"--animate {str(path)!r}: {Path(str(err.cmd[0])).name} failed (exit {err.returncode})") from None

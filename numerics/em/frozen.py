@@ -20,10 +20,12 @@ from gmm_math.numerics.em.remedies import DataSummary, Settings, m_step_ml
 
 def _arrays(model: CollapseModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Data (N, 1), weights (K,), means (K, 1) with component 1 on x_n, and the fixed variances (K-1,)."""
-    X = np.array([[float(row[0])] for row in model.data.rows])
-    weights = np.array([float(w) for w in model.weights])
-    means = np.array([[float(model.centre[0])]] + [[float(m[0])] for m in model.means])
-    others = np.array([float(v) for v in model.variances])
+    from gmm_math.numerics.float64_loglik import as_float64
+
+    X = as_float64([row[0] for row in model.data.rows], "the data")[:, None]
+    weights = as_float64(model.weights, "the weights")
+    means = as_float64([model.centre[0]] + [m[0] for m in model.means], "the means")[:, None]
+    others = as_float64(model.variances, "the variances of components 2..K")
     return X, weights, means, others
 
 

@@ -80,18 +80,25 @@ def _deep_table(table) -> Table:
                   "log L, mixture", "d log L / d log \u03c3 (mixture)"), rows)
 
 
+def _arrow(limit) -> str:
+    """A limit as the section titles write it: 0, \u221e, -\u221e or its value."""
+    return {sp.oo: "\u221e", -sp.oo: "\u2212\u221e"}.get(limit, str(limit))
+
+
 def _single(data: Dataset, point: int, derivation, dps: int, deep) -> Section:
     rate = deep.rate_limits["sigma2_loglik_single"]
     last = deep.rows[-1]
-    return Section("single", "One Gaussian on a data point: L \u2192 0", (
+    limit = _arrow(derivation.limit_likelihood)
+    ending = ("so the product goes to 0." if deep.S > 0 else
+              "but here every point sits under the mean, no factor decays, and the product goes to \u221e.")
+    return Section("single", f"One Gaussian on a data point: L \u2192 {limit}", (
         Worked(derivation, confirm(derivation, dps)),
         Prose(f"The rate: log L \u2248 \u2212S/(2\u03c3\u00b2) with S = {number(deep.S)}, so \u03c3\u00b2 log L "
               f"\u2192 \u2212S/2 = {number(rate)}; at \u03c3 = {mpmath.nstr(last.sigma, 3)} it is "
               f"{number(last.sigma2_loglik_single)}."),
         Formula(_factor_limits(data, point), "The 1-D picture behind it, one factor per distinct squared distance "
                 "(x_m \u2212 x_n)\u00b2: the point under the mean contributes a factor that grows only like a "
-                "power of 1/\u03c3, every other point a factor that goes to zero exponentially fast, so the "
-                "product goes to 0."),
+                f"power of 1/\u03c3, every other point a factor that goes to zero exponentially fast, {ending}"),
         _deep_table(deep),
     ))
 
@@ -107,7 +114,7 @@ def _mixture(model: CollapseModel, derivation, dps: int, deep) -> Section:
                                   "\u03c3, each panel titled with the mixture's log L (mpmath)."))
     else:
         figures.append(Prose(f"(PRML Fig. 9.7's panels are drawn for 1-D data; these data have D = {dim}.)"))
-    return Section("mixture", "A mixture component on a data point: L \u2192 \u221e", (
+    return Section("mixture", f"A mixture component on a data point: L \u2192 {_arrow(derivation.limit_likelihood)}", (
         Worked(derivation, confirm(derivation, dps)),
         Prose(f"The rate: log L \u2248 \u2212rD log \u03c3 with r = {r} point(s) at x_n and D = {dim}, so "
               f"d log L / d log \u03c3 \u2192 \u2212rD = {number(slope)}; at \u03c3 = "
