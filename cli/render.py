@@ -202,16 +202,22 @@ def text_rows(expr, width: int) -> list[str]:
         else:
             pict = prettyForm(*stringPict.next(" " * indent + sign, body))
         text = unicode_minus("\n".join(pict.picture))
-        if max(map(len, text.splitlines())) > width:  # one term wider than the line: SymPy wraps it
-            if number == 0:
-                whole = term if lhs is None else expr.func(lhs, term, evaluate=False)
-                text = pretty(whole, num_columns=width)
-            else:
-                text = "\n".join([" " * indent + unicode_minus(sign.strip())]
-                                  + [" " * indent + line for line in pretty(term, num_columns=width - indent)
-                                     .splitlines()])
+        if max(map(len, text.splitlines())) > width:  # one term wider than the line: written in one line
+            start = (pretty(lhs) + f" {TEXT_RELATION[op]} " if number == 0 and lhs is not None
+                     else " " * indent + ("" if number == 0 else sign))
+            text = "\n".join(textwrap.wrap(start + _linear(term), width, subsequent_indent=" " * (indent + 2),
+                                            break_on_hyphens=False))
         out += text.splitlines()
     return out
+
+
+def _linear(expr) -> str:
+    """``expr`` on one line in the textbook's notation (log(π₁ ⋅ ... + ...)), for a term too wide to draw."""
+    import sympy as sp
+
+    from gmm_math.derivations.notation import prose_text
+
+    return prose_text(sp.sstr(expr))
 
 
 def _bullet(console, text: str) -> None:

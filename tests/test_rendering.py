@@ -223,6 +223,13 @@ def test_text_fits_80_columns_and_bullets_keep_their_indent(cli, case):
         assert line.startswith(("  • ", "    ")), line
 
 
+def test_a_term_too_wide_to_draw_is_written_on_lines_not_cut(cli):
+    """Three components on five points: each point's log-sum is wider than 80 columns by itself."""
+    out = cli("derive", "remedy", "ridge", "--components", "3", "--data", "0,1,3,4,7", env={"COLUMNS": "80"}).stdout
+    assert "↪" not in out and max(map(len, out.splitlines())) <= 80
+    assert "+ log(500⋅√2⋅exp(−24500000)/(3⋅√π) +" in out  # the textbook's notation, on one line
+
+
 def test_ridge_limit_is_broken_into_whole_terms(cli):
     out = cli("derive", "remedy", "ridge", env={"COLUMNS": "80"}).stdout
     step = out.split("Limit along the collapse")[1].split("\n6.")[0]
