@@ -45,7 +45,7 @@ def asymptotic_form(delta=DELTA, power=sp.Rational(1, 2)) -> sp.Expr:
 
 
 def _density(d2, s=S, dim=1) -> sp.Expr:
-    return (2 * sp.pi * s) ** (-sp.Integer(dim) / 2) * sp.exp(-d2 / (2 * s))
+    return (2 * sp.pi * s) ** (-sp.Rational(1, 2) * dim) * sp.exp(-d2 / (2 * s))
 
 
 def _split_sums(expr: sp.Expr) -> sp.Expr:
@@ -111,7 +111,7 @@ _FAR = sp.Symbol("Z", positive=True)  # stands for exp(-a/(2 s)), which -> 0
 
 def _responsibility(root, expo, dim=1) -> sp.Expr:
     """gamma = pi_1 N / (pi_1 N + g) with N = (2 pi)^(-D/2) root expo (root = s^(-D/2), expo the exponential)."""
-    peak = _P * (2 * sp.pi) ** (-sp.Integer(dim) / 2) * root * expo
+    peak = _P * (2 * sp.pi) ** (-sp.Rational(1, 2) * dim) * root * expo
     return peak / (peak + _G)
 
 
