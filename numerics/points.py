@@ -50,7 +50,7 @@ def validate_points(X: object) -> np.ndarray:
 
 
 def points_from_text(text: str) -> np.ndarray:
-    """``--data TEXT`` ("0,1,3" or "0,0;1,1") parsed exactly, then as floats, shape (N, D)."""
+    """Inline data text ("0,1,3" or "0,0;1,1") parsed exactly, then as floats, shape (N, D)."""
     rows = Dataset.from_text(text).rows
     return validate_points(np.array([[float(v) for v in row] for row in rows]))
 

@@ -62,7 +62,7 @@ def _progress(max_iter: int, quiet: bool):
 Init = Enum("Init", {name: name for name in INITS}, type=str)
 EmRemedy = Enum("EmRemedy", {name: name for name in registry.names("em")}, type=str)
 EmFormat = format_choices("text", "json")
-Ridge = Enum("Ridge", {name: name for name in ("absolute", "relative")}, type=str)  # numerics.em.fit.RIDGES
+Ridge = Enum("Ridge", {name: name for name in registry.RIDGES}, type=str)
 
 
 def em(

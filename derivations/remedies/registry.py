@@ -30,6 +30,8 @@ GUARDS = "guards the algorithm"
 NONE = "no remedy"
 KINDS = (BOUNDS, GUARDS, NONE)
 
+RIDGES = ("absolute", "relative")  # how the EM ridge is sized: reg_covar itself, or x the mean variance
+
 
 @dataclass(frozen=True)
 class Parameter:

@@ -32,6 +32,7 @@ import numpy as np
 
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import COVARIANCE_ALIASES
+from gmm_math.derivations.remedies.registry import RIDGES
 from gmm_math.numerics.em.init import INITS, Params, user_params
 from gmm_math.numerics.em.kernels import EStep, Stats, columns, e_step, sample_log_likelihood, sufficient_stats
 from gmm_math.numerics.em.data import STRUCTURES, DataSummary, Settings, structured
@@ -47,7 +48,6 @@ SHRINK_FACTOR = 10.0  # ... or one whose smallest eigenvalue shrank this much in
 SUPPORT_RESPONSIBILITY = 1e-3  # the points a component holds: responsibility at least this
 MAX_ITER = 10_000  # documented cap on EM iterations per attempt
 USER_UNIT_INITS = ("seed-style",)  # starts defined in the data's units (integers, 5 I), mapped in
-RIDGES = ("absolute", "relative")
 
 __all__ = ["COVARIANCE_TYPES", "INITS", "MAX_ITER", "REMEDIES", "RIDGES", "Collapse", "FitResult",
            "IterationRecord", "SmallComponent", "fit", "sample_log_likelihood"]

@@ -351,7 +351,8 @@ def em_step(data, weights, means, covariances, dps: int = DPS) -> Step:
         largest = max((abs(v) for x in (*start.data, *start.means) for v in x), default=mp.mpf(1))
         extra = 2 * max(0, int(mpmath.ceil(mpmath.log10(largest)))) if largest > 1 else 0
     with mp.workdps(dps + extra):
-        start = make_start(data, weights, means, covariances)
+        if extra:
+            start = make_start(data, weights, means, covariances)
         chols = [mp.cholesky(c) for c in start.covariances]
         constants = [_log_constant(w, chol, start.dim) for w, chol in zip(start.weights, chols)]
         log_terms = tuple(tuple(_log_weighted_density(x, start.means[k], chols[k], constants[k])

@@ -1,4 +1,4 @@
-"""The curves of the ``em --plot`` picture, computed from a fit: contour ellipses and 1-D densities."""
+"""The curves of the EM picture, computed from a fit: contour ellipses and 1-D densities."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from mpmath import mp
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, example_data
+from gmm_math.derivations.notation import pretty
 from gmm_math.derivations.result import SIGMA
 from gmm_math.numerics.confirm import confirm
 from gmm_math.numerics.explain import em_story, remedy_story
@@ -80,15 +81,10 @@ def _deep_table(table) -> Table:
                   "log L, mixture", "d log L / d log \u03c3 (mixture)"), rows)
 
 
-def _arrow(limit) -> str:
-    """A limit as the section titles write it: 0, \u221e, -\u221e or its value."""
-    return {sp.oo: "\u221e", -sp.oo: "\u2212\u221e"}.get(limit, str(limit))
-
-
 def _single(data: Dataset, point: int, derivation, dps: int, deep) -> Section:
     rate = deep.rate_limits["sigma2_loglik_single"]
     last = deep.rows[-1]
-    limit = _arrow(derivation.limit_likelihood)
+    limit = pretty(derivation.limit_likelihood)
     ending = ("so the product goes to 0." if deep.S > 0 else
               "but here every point sits under the mean, no factor decays, and the product goes to \u221e.")
     return Section("single", f"One Gaussian on a data point: L \u2192 {limit}", (
@@ -114,7 +110,7 @@ def _mixture(model: CollapseModel, derivation, dps: int, deep) -> Section:
                                   "\u03c3, each panel titled with the mixture's log L (mpmath)."))
     else:
         figures.append(Prose(f"(PRML Fig. 9.7's panels are drawn for 1-D data; these data have D = {dim}.)"))
-    return Section("mixture", f"A mixture component on a data point: L \u2192 {_arrow(derivation.limit_likelihood)}", (
+    return Section("mixture", f"A mixture component on a data point: L \u2192 {pretty(derivation.limit_likelihood)}", (
         Worked(derivation, confirm(derivation, dps)),
         Prose(f"The rate: log L \u2248 \u2212rD log \u03c3 with r = {r} point(s) at x_n and D = {dim}, so "
               f"d log L / d log \u03c3 \u2192 \u2212rD = {number(slope)}; at \u03c3 = "
