@@ -171,10 +171,11 @@ def as_json(step, entries, tol: float | None) -> str:
 
 
 def em_step(
-    data: Annotated[str, typer.Option("--data", help="1-D data points, e.g. 0,1,3.")] = "0,1,3",
+    data: Annotated[str | None, typer.Option("--data", help="1-D data points. Default: 0,1,3.")] = None,
     weights: Annotated[str | None, typer.Option(
         "--weights", help="Starting mixing weights (sum 1). Default: 1/K each.")] = None,
-    means: Annotated[str, typer.Option("--means", help="Starting means, one per component.")] = "0,2",
+    means: Annotated[str | None, typer.Option(
+        "--means", help="Starting means, one per component. Default: 0,2.")] = None,
     variances: Annotated[str | None, typer.Option(
         "--variances", help="Starting variances (> 0). Default: 1 each.")] = None,
     claim_weights: Annotated[str | None, typer.Option(
@@ -204,16 +205,19 @@ def em_step(
 
     claims = {"weights": claim_weights, "means": claim_means, "variances": claim_variances}
     if file is not None:
-        given = [flag for flag, value in (("--claim-weights", claim_weights), ("--claim-means", claim_means),
+        given = [flag for flag, value in (("--data", data), ("--weights", weights), ("--means", means),
+                                          ("--variances", variances),
+                                          ("--claim-weights", claim_weights), ("--claim-means", claim_means),
                                           ("--claim-variances", claim_variances),
                                           ("--claim-responsibilities", claim_responsibilities))
                  if value is not None]
         if given:
-            raise GmmMathError(f"--file holds the claims; drop {given[0]}")
+            raise GmmMathError(f"--file holds the data, the start and the claims; drop {given[0]}")
         start, claimed, file_tol = _file_problem(_toml(file))
         tol = tol if tol is not None else file_tol
     else:
-        start, claimed = _command_line_problem(data, weights, means, variances, claims, claim_responsibilities)
+        start, claimed = _command_line_problem(data or "0,1,3", weights, means or "0,2", variances, claims,
+                                               claim_responsibilities)
     if tol is not None and not tol > 0:
         raise GmmMathError(f"--tol must be a positive relative tolerance, got {tol}")
     step = compute(start["data"], start["weights"], start["means"], start["covariances"])

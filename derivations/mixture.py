@@ -38,7 +38,7 @@ class Normal(sp.Function):
 
 def mixture_collapse(
     components: int = 2,
-    dim: int = 1,
+    dim: int | None = None,
     covariance: str = "spherical",
     data: Dataset | None = None,
     point: int = 0,

@@ -12,7 +12,7 @@ from gmm_math.derivations.symbols import (
 )
 
 
-def single_gaussian_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0) -> Derivation:
+def single_gaussian_collapse(dim: int | None = None, data: Dataset | None = None, point: int = 0) -> Derivation:
     """Derive log L and L as sigma -> 0+ for N(x | x_n, sigma^2 I) fitted to N points.
 
     Without data, N and S = sum_m ||x_m - x_n||^2 stay symbols (S > 0) and the
@@ -29,7 +29,7 @@ def single_gaussian_collapse(dim: int = 1, data: Dataset | None = None, point: i
         data.check_point(point)
         n_pts, s_val = sp.Integer(data.n), sp.Rational(sum(data.squared_distances(point)))
     else:
-        check_dim(dim)
+        dim = check_dim(dim)
         check_example_point(data, point)
         n_pts, s_val = N_SYM, S_SYM
     sigma = SIGMA

@@ -21,13 +21,19 @@ n = sp.Symbol("n", integer=True)  # index of the data point the mean sits on
 TWO_PI = sp.Symbol("two_pi", positive=True)  # stands for 2*pi so that expand_log keeps log(2*pi) whole
 
 
-def check_dim(dim: int, data: Dataset | None = None) -> int:
-    """Validate D (1..MAX_DIM); with data, D is the data's and a conflicting ``dim`` is an error."""
+def check_dim(dim: int | None, data: Dataset | None = None) -> int:
+    """Validate D (1..MAX_DIM); with data, D is the data's and a conflicting ``dim`` is an error.
+
+    ``None`` means "not given": the data's dimension, or 1 without data.
+    """
     if data is not None:
-        if dim not in (1, data.dim):
-            raise GmmMathError(f"dim {dim} does not match the data, whose points have {data.dim} coordinates",
+        if dim is not None and dim != data.dim:
+            raise GmmMathError(f"dim {dim} does not match the data, whose points have {data.dim} "
+                               f"coordinate{'s' if data.dim > 1 else ''}",
                                parameter="dim")
         return data.dim
+    if dim is None:
+        return 1
     if not 1 <= dim <= MAX_DIM:
         raise GmmMathError(f"dim must be between 1 and {MAX_DIM}, got {dim}", parameter="dim")
     return dim

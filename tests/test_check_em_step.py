@@ -258,3 +258,12 @@ def test_file_and_claim_options_do_not_mix(cli, tmp_path):
     assert cli("check", "em-step", "--file", str(path)).exit_code == 0
     assert_one_line_error(cli("check", "em-step", "--file", str(path), "--claim-weights", "0.5,0.5"),
                           "--claim-weights")
+
+
+@pytest.mark.parametrize("option", [["--data", "0,1,4"], ["--weights", "0.3,0.7"], ["--means", "0,3"],
+                                    ["--variances", "2,2"]])
+def test_file_and_start_options_do_not_mix(cli, tmp_path, option):
+    # the file's data and start are the ones checked: a start option beside it would be silently ignored
+    path = tmp_path / "homework.toml"
+    path.write_text("data = [0, 1, 3]\nmeans = [0, 2]\nvariances = [1, 1]\n")
+    assert_one_line_error(cli("check", "em-step", "--file", str(path), *option), option[0])

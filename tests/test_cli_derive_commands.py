@@ -124,9 +124,20 @@ def test_all_equal_data_diverges(cli_json):
     (["mixture", "--data", "0,0;1,1", "--means", "1"], "1-D"),
     (["mixture", "--multiplicity", "0"], "multiplicity"),
     (["mixture", "--covariance", "diag"], "--covariance"),
+    # an explicit --dim that contradicts the data is refused, --dim 1 included (it used to be ignored)
+    (["single", "--dim", "1", "--data", "0,0;1,1"], "2 coordinates"),
+    (["mixture", "--dim", "1", "--data", "0,0;1,1;3,3"], "--dim 1 does not match"),
+    (["mixture", "--dim", "2", "--data", "0,1,3"], "1 coordinate"),
+    (["remedy", "ridge", "--dim", "1", "--data", "0,0;1,1;3,3"], "--dim 1 does not match"),
 ])
 def test_bad_input(cli, args, needle):
     assert_one_line_error(cli("derive", *args), needle)
+
+
+@pytest.mark.parametrize("command", [["single"], ["mixture"], ["remedy", "ridge"]])
+def test_dim_is_read_from_the_data_and_may_be_stated(cli_json, command):
+    data = ["--data", "0,0;1,1;3,3", "-f", "json"]
+    assert cli_json("derive", *command, *data) == cli_json("derive", *command, "--dim", "2", *data)
 
 
 def test_unreadable_file(cli, tmp_path):

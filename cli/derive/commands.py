@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -19,12 +19,13 @@ app = typer.Typer(
 )
 
 
-Dim = Annotated[int, typer.Option("--dim", "-d", help="Dimension D (read from the data when data are given).")]
+Dim = Annotated[Optional[int], typer.Option(
+    "--dim", "-d", help="Dimension D (default 1; read from the data when data are given).")]
 
 
 @app.command()
 def single(
-    dim: Dim = 1,
+    dim: Dim = None,
     data: DataText = None,
     data_file: DataFile = None,
     point: Point = 0,
@@ -42,7 +43,7 @@ def single(
 @app.command()
 def mixture(
     components: Components = 2,
-    dim: Dim = 1,
+    dim: Dim = None,
     covariance: Annotated[Covariance, typer.Option(
         "--covariance", help="How component 1 collapses: spherical (sigma^2 I; isotropic is an alias) or full "
                              "(along one direction).")

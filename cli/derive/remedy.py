@@ -91,7 +91,7 @@ def remedy(
     if mixture and name is Remedy.ratio:
         raise GmmMathError("--weights/--means/--scales do not apply to `derive remedy ratio`: its path puts every "
                            "component on its own data point with equal weights")
-    common = {"dim": 1 if dim is None else dim, "data": dataset, "point": point, "components": components}
+    common = {"dim": dim, "data": dataset, "point": point, "components": components}
     _show_remedy(_build(name.value, common, {**params, **mixture}), dps, fmt)
 
 

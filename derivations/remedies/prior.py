@@ -120,7 +120,7 @@ def _conclude_along(case: str, title: str, steps: list[Step], model: CollapseMod
                     constants={C_SYM: split.exact_constant})
 
 
-def map_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
+def map_collapse(dim: int | None = None, data: Dataset | None = None, point: int = 0, components: int = 2,
                  alpha: Fraction | sp.Expr = Fraction(1), beta: Fraction | sp.Expr = Fraction(1, 10),
                  **mixture) -> RemedyDerivation:
     """MAP with an inverse-gamma (1-D) / inverse-Wishart prior on the collapsing covariance.
@@ -170,7 +170,7 @@ def trace_covariance(model: CollapseModel) -> sp.Rational:
     return sp.Rational(model.data.mean_variance() * model.data.dim)
 
 
-def penalty_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
+def penalty_collapse(dim: int | None = None, data: Dataset | None = None, point: int = 0, components: int = 2,
                      a: Fraction | sp.Expr | None = None, **mixture) -> RemedyDerivation:
     """Chen, Tan & Zhang (2008): -a_n (tr(S_x Sigma_k^-1) + log det Sigma_k) added per component.
 
@@ -207,7 +207,7 @@ def penalty_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, 
                            "penalised log-likelihood")
 
 
-def reparam_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
+def reparam_collapse(dim: int | None = None, data: Dataset | None = None, point: int = 0, components: int = 2,
                      lam: Fraction | sp.Expr | None = None, tau2: Fraction | sp.Expr | None = None,
                      **mixture) -> RemedyDerivation:
     """sigma_k^2 = tau^2 gamma_k with the penalty -lambda (1/gamma_k + log gamma_k): a member of the CTZ family.

@@ -53,7 +53,7 @@ def sup_bound(n, dim, c, delta0) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     return g, s_star, sp.expand(sp.expand_log(g.subs(S_VAR, s_star), force=True))
 
 
-def ratio_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
+def ratio_collapse(dim: int | None = None, data: Dataset | None = None, point: int = 0, components: int = 2,
                    c: Fraction | sp.Expr = Fraction(1, 10)) -> RemedyDerivation:
     """The likelihood along the constrained collapse (all sigma_k = sigma -> 0+) and the bound on its sup.
 

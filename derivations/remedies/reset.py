@@ -40,7 +40,7 @@ def float64_thresholds(model) -> dict[str, sp.Expr]:
     return out
 
 
-def reset_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
+def reset_collapse(dim: int | None = None, data: Dataset | None = None, point: int = 0, components: int = 2,
                    **mixture) -> RemedyDerivation:
     """Resetting a collapsing component leaves the objective, and its limit +oo, unchanged.
 

@@ -92,7 +92,7 @@ def _logaddexp_share(own: Decimal, rest: Decimal | None) -> tuple[Decimal, Decim
     return top + (1 + tail).ln(), (1 if own is top else tail) / (1 + tail)
 
 
-def ridge_collapse(dim: int = 1, data: Dataset | None = None, point: int = 0, components: int = 2,
+def ridge_collapse(dim: int | None = None, data: Dataset | None = None, point: int = 0, components: int = 2,
                    eps: Fraction | sp.Expr = DEFAULT_EPS, **mixture) -> RemedyDerivation:
     """The ridge-regularised mixture: log L_eps stays bounded, and its limit along the collapse is finite.
 
