@@ -353,6 +353,29 @@ class Assumptions:
     signs: Mapping[str, frozenset[int]] = field(default_factory=dict)
     substitutions: tuple[tuple[str, str], ...] = ()
     texts: tuple[str, ...] = ()
+    weight_sums: tuple[WeightSum, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeightSum:
+    """A stated fact "these weights sum to 1": ``pi_1 + pi_2 = 1`` or ``sum(pi_k, k=1..K) = 1``.
+
+    Attributes
+    ----------
+    base : the family, e.g. "pi"
+    names : the weights named one by one (fixed K); empty for a symbolic count
+    count : the name of the symbolic count K (``sum(pi_k, k=1..K)``), else None
+    """
+
+    base: str
+    names: tuple[str, ...] = ()
+    count: str | None = None
+
+    def members(self, count: int | None = None) -> tuple[str, ...]:
+        """The weights' data names; for a symbolic count, those of pi_1..pi_count."""
+        if self.names:
+            return self.names
+        return tuple(f"{self.base}_{number}" for number in range(1, (count or 0) + 1))
 
 
 def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptions:
@@ -368,16 +391,102 @@ def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptio
         raise GmmMathError(f"{len(texts)} assumptions given; at most {MAX_ASSUMPTIONS} are accepted")
     signs: dict[str, frozenset[int]] = {}
     substitutions: list[tuple[str, str]] = []
+    weight_sums: list[WeightSum] = []
     for text in texts:
         try:
             tree, text = parse_text(text, "assumption", "relations", language)
         except Unreadable as err:
             raise Unreadable(f"{err}; an assumption reads {_ASSUME_FORM}", err.column) from None
         for chain in tree.children:
+            found = _weight_sum(chain, text)
+            if found is not None:
+                _add_weight_sum(found, weight_sums)
+                continue
             _add_relation(chain, text, signs, substitutions)
-    result = Assumptions(signs, tuple(substitutions), texts)
+    result = Assumptions(signs, tuple(substitutions), texts, tuple(weight_sums))
     Context(result, language)  # builds every substitution: bad expressions and cycles are reported now
     return result
+
+
+MAX_WEIGHTS = 20  # weights one stated sum may name one by one
+
+
+def _is_one(node: Any) -> bool:
+    return is_tree(node, "number") and Fraction(str(node.children[0])) == 1
+
+
+def _weight_name(node: Any) -> tuple[str, str] | None:
+    """("pi", "2") for the name pi_2 (a weight), else None."""
+    if not is_tree(node, "name"):
+        return None
+    base, sub = split_subscript(normal_name(str(node.children[0])))
+    return (base, sub) if is_weight(base) and sub is not None else None
+
+
+def _terms(node: Any) -> list[Any]:
+    stack, found = [node], []
+    while stack and len(found) <= MAX_WEIGHTS:
+        item = stack.pop()
+        if is_tree(item, "add"):
+            stack.extend(child for child in reversed(item.children) if hasattr(child, "data"))
+        else:
+            found.append(item)
+    return found
+
+
+def _weight_sum(chain: Any, text: str) -> WeightSum | None:
+    """``pi_1 + pi_2 = 1`` or ``sum(pi_k, k=1..K) = 1`` (either side), else None."""
+    parts = chain.children
+    if len(parts) != 3 or str(parts[1]) not in ("=", "=="):
+        return None
+    left, right = (parts[0], parts[2]) if _is_one(parts[2]) else (parts[2], parts[0])
+    if not _is_one(right):
+        return None
+    if is_tree(left, "call") and str(left.children[0]) in ("sum", "Sum"):
+        return _symbolic_weight_sum(left, text)
+    terms = _terms(left)
+    names = [_weight_name(term) for term in terms]
+    if len(terms) < 2 or len(terms) > MAX_WEIGHTS or None in names:
+        return None
+    bases = {base for base, _ in names}
+    if len(bases) != 1 or len({sub for _, sub in names}) != len(names):
+        raise GmmMathError(f"the assumption {text.strip()[:60]!r}: a sum of weights names distinct weights of "
+                           f"one family, e.g. pi_1 + pi_2 + pi_3 = 1")
+    return WeightSum(bases.pop(), tuple(f"{base}_{sub}" for base, sub in names))
+
+
+def _symbolic_weight_sum(call: Any, text: str) -> WeightSum | None:
+    arguments = call.children[1]
+    children = list(arguments.children) if is_tree(arguments, "arguments") else []
+    form = f"the assumption {text.strip()[:60]!r}: weights summing to 1 read sum(pi_k, k=1..K) = 1"
+    if len(children) != 2:
+        return None
+    body, bounds = children
+    weight = _weight_name(body)
+    if weight is None:
+        return None
+    if is_tree(bounds, "range") and str(bounds.children[1]) == "=":
+        index, low, high = bounds.children[0], bounds.children[2], bounds.children[3]
+    elif is_tree(bounds, "tuple") and len(bounds.children) == 3:
+        index, low, high = bounds.children
+    else:
+        raise GmmMathError(form)
+    if not is_tree(index, "name") or str(index.children[0]) != weight[1] or not _is_one(low):
+        raise GmmMathError(form)
+    if is_tree(high, "number"):
+        count = Fraction(str(high.children[0]))
+        if count.denominator != 1 or not 1 <= count <= MAX_WEIGHTS:
+            raise GmmMathError(f"{form} with K a count or a whole number from 1 to {MAX_WEIGHTS}")
+        return WeightSum(weight[0], tuple(f"{weight[0]}_{number}" for number in range(1, int(count) + 1)))
+    if not is_tree(high, "name") or str(high.children[0]) not in COUNTS:
+        raise GmmMathError(f"{form} with K one of the counts {', '.join(sorted(COUNTS))} or a number")
+    return WeightSum(weight[0], count=str(high.children[0]))
+
+
+def _add_weight_sum(found: WeightSum, weight_sums: list[WeightSum]) -> None:
+    if any(existing.base == found.base for existing in weight_sums):
+        raise GmmMathError(f"the weights {found.base}_k are said to sum to 1 twice")
+    weight_sums.append(found)
 
 
 def _is_zero(node: Any) -> bool:
@@ -433,7 +542,23 @@ class Context:
         for name, text in self.assumptions.substitutions:
             value = self.parse(text, "assumed value", substitute=False)
             self.substitutions[self.symbol(name)] = value
+        for fact in self.assumptions.weight_sums:
+            self._eliminate(fact)
         self._check_cycles()
+
+    @property
+    def weight_sums(self) -> tuple[WeightSum, ...]:
+        """The stated "weights sum to 1" facts."""
+        return self.assumptions.weight_sums
+
+    def _eliminate(self, fact: WeightSum) -> None:
+        """pi_1 + ... + pi_K = 1 with K fixed: the last weight is 1 minus the others."""
+        if not fact.names:
+            return
+        *others, last = (self.symbol(name) for name in fact.names)
+        if last in self.substitutions:
+            raise GmmMathError(f"{last} is given a value and also said to be a weight summing to 1")
+        self.substitutions[last] = 1 - sp.Add(*others)
 
     def symbol(self, name: str) -> sp.Symbol:
         """The real symbol called ``name`` with its sign assumption (counts and indices are integers)."""
