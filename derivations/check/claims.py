@@ -482,9 +482,9 @@ def equivalence(lhs: sp.Expr, rhs: sp.Expr, facts: Sequence[WeightSum] = ()) -> 
     residual = difference
     transforms = _TRANSFORMS
     if any(fact.count is not None for fact in facts):
-        with_facts = ("sums with the weights summing to 1", lambda expr: use_weight_sums(expr, facts))
+        with_facts = ("use_weight_sums", lambda expr: use_weight_sums(expr, facts))
         transforms = (*_TRANSFORMS[:2], with_facts,
-                      ("simplify(sums with the weights summing to 1)",
+                      ("simplify(use_weight_sums)",
                        lambda expr: sp.simplify(use_weight_sums(expr, facts))), *_TRANSFORMS[2:])
     for method, transform in transforms:
         residual = transform(difference)
