@@ -23,8 +23,10 @@ COMMANDS = frozenset({
     "lvert", "rvert", "lVert", "rVert", "quad", "qquad", "displaystyle", "textstyle",
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu", "nu", "xi", "pi",
     "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega", "Sigma", "Pi", "Lambda", "Gamma", "Delta",
-    "Omega",
+    "Omega", "operatorname", "mathrm", "text", "dots", "ldots", "cdots", "top",
 })
+_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
+_WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}
 _RELATIONS = {"=": "=", "&=": "=", "<": "<", ">": ">", "&<": "<", "&>": ">", "\\le": "<=", "\\leq": "<=",
@@ -41,7 +43,13 @@ def _lark() -> Any:
 
 
 def _check_commands(text: str) -> None:
+    words = _WORD_COMMANDS.search(text)
+    if words:
+        raise Unreadable(f"\\{words.group(1)}{{...}} at column {words.start() + 1} is accepted only as "
+                         f"\\{words.group(1)}{{diag}}", words.start() + 1)
     for match in _COMMAND.finditer(text):
+        if match.group(1) in ("begin", "end") and _ENVIRONMENTS.match(text, match.start()):
+            continue
         if match.group(1) not in COMMANDS:
             raise Unreadable(f"the LaTeX command \\{match.group(1)[:20]} at column {match.start() + 1} is not "
                              f"accepted (accepted: \\frac, \\sqrt, \\log, \\exp, \\sum, \\prod, \\lim, "
@@ -220,7 +228,8 @@ class _Ascii:
 
 
 def _is_value(token: Any) -> bool:
-    return getattr(token, "type", "") in ("NUMBER", "NUMBER_DIGIT", "LETTER", "GREEK", "FUNC", "BIG", "CALLNAME")
+    return getattr(token, "type", "") in ("NUMBER", "NUMBER_DIGIT", "LETTER", "GREEK", "FUNC", "BIG", "CALLNAME",
+                                          "DOTS")
 
 
 def _greek(token: str) -> str:
@@ -313,6 +322,11 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "big_except": _big,
     "big_all": _big,
     "limit": _limit,
+    "diag": lambda self, node: f"diag({', '.join(self.parts(node))})",
+    "dots": lambda self, node: "...",
+    "top": lambda self, node: "T",
+    "matrix": lambda self, node: "[{}]".format(", ".join(f"[{row}]" for row in self.parts(node))),
+    "matrix_row": lambda self, node: ", ".join(self.parts(node)),
 }
 
 

@@ -100,13 +100,10 @@ _UNSET = object()
 def data_key(node: sp.Expr, values: Mapping) -> str | None:
     """The name of a data value: ``x[3]``, ``x_3`` and ``x_n`` with n = 3 are all ``"x_3"``."""
     if isinstance(node, sp.Indexed):
-        if len(node.indices) != 1:
+        numbers = [index if index.is_Integer else values.get(index) for index in node.indices]
+        if any(number is None for number in numbers):
             return None
-        index = node.indices[0]
-        number = index if index.is_Integer else values.get(index)
-        if number is None:
-            return None
-        return f"{node.base.label}_{int(number)}"
+        return "_".join([str(node.base.label), *(str(int(number)) for number in numbers)])
     if node.is_Symbol and "_" in node.name:
         base, _, sub = node.name.partition("_")
         if sub.isdigit():
@@ -191,6 +188,15 @@ def weight_value(rng: random.Random) -> Fraction:
     return Fraction(rng.randint(50, 950), 1000)
 
 
+def positive_definite(size: int, rng: random.Random) -> list[list[Fraction]]:
+    """A random symmetric positive definite matrix L L^T (L lower triangular, diagonal in [0.5, 1.5]), exact."""
+    lower = [[Fraction(rng.randint(500, 1500), 1000) if i == j else
+              Fraction(rng.randint(-1000, 1000), 1000) if j < i else Fraction(0)
+              for j in range(size)] for i in range(size)]
+    return [[sum((lower[i][t] * lower[j][t] for t in range(size)), Fraction(0)) for j in range(size)]
+            for i in range(size)]
+
+
 def simplex_value(count: int, rng: random.Random) -> list[Fraction]:
     """``count`` random weights in (0, 1] that sum to exactly 1 (normalized random draws, Dirichlet-like)."""
     draws = [Fraction(rng.randint(50, 950)) for _ in range(count)]
@@ -217,7 +223,7 @@ class Sample(dict):
         from gmm_math.derivations.check.parser import is_weight, split_subscript
 
         name = node.base.label if isinstance(node, sp.Indexed) else split_subscript(node.name)[0]
-        if is_weight(str(name)) and self._draw_weights(str(key)):
+        if self._draw_constrained(key, node):
             return self[key]
         if is_weight(str(name)):
             number = weight_value(self.rng)
@@ -230,18 +236,34 @@ class Sample(dict):
         self[key] = _to_mpf(number, self.dps)
         return self[key]
 
-    def _draw_weights(self, key: str) -> bool:
-        """Draw, at once, every weight of a stated sum that holds ``key`` (they sum to exactly 1)."""
+    def _draw_constrained(self, key: Any, node: sp.Expr) -> bool:
+        """Draw, at once, every value of a constraint that holds ``key``: the weights of a stated sum
+        (they sum to exactly 1), or the entries of a covariance (a positive definite matrix)."""
+        from gmm_math.derivations.check.parser import Covariance, WeightSum
+
         for fact in self.weights:
-            count = next((int(number) for symbol, number in self.exact.items()
-                          if getattr(symbol, "name", None) == fact.count), None)
-            members = fact.members(count)
-            if key in members:
-                for member, number in zip(members, simplex_value(len(members), self.rng), strict=True):
+            if isinstance(fact, WeightSum):
+                count = next((int(number) for symbol, number in self.exact.items()
+                              if getattr(symbol, "name", None) == fact.count), None)
+                members: list[Any] = list(fact.members(count))
+                drawn = simplex_value(len(members), self.rng) if key in members else []
+            elif isinstance(fact, Covariance):
+                keys = [[self._key(entry) for entry in row] for row in fact.rows]
+                members = [item for row in keys for item in row]
+                drawn = [number for row in positive_definite(len(keys), self.rng) for number in row] \
+                    if key in members else []
+            else:
+                continue
+            if drawn:
+                for member, number in zip(members, drawn, strict=True):
                     self.exact[member] = number
                     self[member] = _to_mpf(number, self.dps)
                 return True
         return False
+
+    def _key(self, symbol: sp.Symbol) -> Any:
+        found = data_key(symbol, self)
+        return symbol if found is None else found
 
     def shown(self) -> dict[str, str | None]:
         """The point in the student's names, sorted."""
@@ -458,7 +480,10 @@ def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS,
 
 
 def _weights_said(weights: Sequence[Any]) -> str:
-    return "".join(f"; weights {fact.base}_k drawn in (0, 1) summing to 1" for fact in weights)
+    from gmm_math.derivations.check.parser import WeightSum
+
+    return "".join(f"; weights {fact.base}_k drawn in (0, 1) summing to 1" if isinstance(fact, WeightSum) else
+                   f"; {len(fact.rows)} x {len(fact.rows)} covariance drawn positive definite" for fact in weights)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,15 @@ from gmm_math.derivations.check.claims import (
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.parser import Context, Unreadable, check_name, check_text, parse_assumptions, warm
+from gmm_math.derivations.check.parser import (
+    Context,
+    Unreadable,
+    WeightSum,
+    check_name,
+    check_text,
+    parse_assumptions,
+    warm,
+)
 from gmm_math.numerics.check.evidence import (
     PROBE_POINTS,
     DomainProbe,
@@ -202,9 +210,10 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
     emit({**result, "verdict": "fails" if counter else "undecided", "evidence": "numeric" if counter else None,
           "summary": _refuted(counterexample, relation)})
     if relation == "=":
-        found = equivalence(lhs, rhs, weights)
+        facts = [fact for fact in weights if isinstance(fact, WeightSum)]
+        found = equivalence(lhs, rhs, facts)
         if not found.proved and (numeric_lhs is not lhs or numeric_rhs is not rhs):
-            found = equivalence(numeric_lhs, numeric_rhs, weights)
+            found = equivalence(numeric_lhs, numeric_rhs, facts)
         symbolic, proved, refuted = found.describe(), found.proved, found.refuted
     else:
         difference = rhs - lhs if relation in ("<=", "<") else lhs - rhs
@@ -296,7 +305,7 @@ def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: 
     def partial(found: dict) -> None:
         emit(_result(_equal_report(found, hints), found["summary"]))
 
-    found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.weight_sums)
+    found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.constraints)
     summary = found["summary"] + (f"; {found['feedback']}" if found["feedback"] else "")
     return _result(_equal_report(found, hints), summary)
 
@@ -535,7 +544,7 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
     for lhs, rhs, relation, label in comparisons:
         found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built),
                        emit=lambda partial: emit(_line(partial["verdict"], partial["summary"])),
-                       weights=context.weight_sums)
+                       weights=context.constraints)
         decisions.append((label, found))
     return _combine(decisions, hints, shape)
 
