@@ -865,6 +865,10 @@ class _Builder:
         return sp.sqrt(sum(entry**2 for entry in vector))
 
     def _bracket(self, node: Any) -> Any:
+        if any(is_tree(child, "bracket") and any(is_tree(inner, "bracket") for inner in child.children)
+               for child in node.children):
+            raise self.fail("a matrix is written [[a, b], [c, d]] (rows of numbers or expressions; brackets "
+                            "nest two deep at most)")
         items = self._operands(node)
         if all(is_matrix(item) and item.shape[1] == 1 for item in items):
             rows = [list(item) for item in items]  # [[a, b], [c, d]]: each inner list is a row
