@@ -783,10 +783,30 @@ class _Builder:
         base, sub = split_subscript(name)
         if sub is not None and sub in self.scope:
             return self.context.indexed(base, self.context.index_symbol(sub))
+        component = self._component(base, sub)
+        if component is not None:
+            return component
         try:
             return self.context.symbol(name)
         except GmmMathError as err:
             raise self.fail(str(err)) from None
+
+    def _component(self, base: str, sub: str | None) -> sp.Expr | None:
+        """x_n_d or x_{nd} inside a sum over d: the d-th component of the data point x_n, x[n, d]."""
+        if sub is None or DIMENSION_LETTER not in self.scope:
+            return None
+        parts = sub.split("_") if "_" in sub else list(sub) if len(sub) == 2 else []
+        if len(parts) != 2 or parts[1] != DIMENSION_LETTER:
+            return None
+        first = parts[0]
+        if first.isdigit():
+            index: sp.Expr = sp.Integer(int(first))
+        elif first in self.scope or first in INDEX_LETTERS:
+            index = self.context.index_symbol(first)
+        else:
+            return None
+        family = sp.IndexedBase(base, **base_assumptions(base))
+        return family[index, self.context.index_symbol(DIMENSION_LETTER)]
 
     def _add(self, node: Any) -> sp.Expr:
         left, right = self._operands(node)
