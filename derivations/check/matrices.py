@@ -43,8 +43,9 @@ def explicit(rows: list[list[sp.Expr]]) -> sp.ImmutableMatrix:
     """A matrix from its rows (a vector [a, b] is a column), bounded by :data:`MAX_SIZE`."""
     height, width = len(rows), max(len(row) for row in rows)
     if height > MAX_SIZE or width > MAX_SIZE:
+        shown = f"this vector (or row) has {height} entries" if width == 1 else f"this one is {height} x {width}"
         raise GmmMathError(f"matrices and vectors are accepted up to {MAX_SIZE} x {MAX_SIZE} (D at most "
-                           f"{MAX_SIZE}); this one is {height} x {width}")
+                           f"{MAX_SIZE}); {shown}")
     if any(len(row) != width for row in rows):
         raise GmmMathError("the rows of a matrix must have the same length")
     if any(is_matrix(entry) or (isinstance(entry, sp.Basic) and entry.has(Diagonal)) for row in rows
