@@ -43,6 +43,9 @@ def test_never_both_defined_is_said_not_shown_as_a_point():
     summary = check_equal("log(x)", "log(-x)", timeout=None)["summary"]
     assert "never both defined over the reals" in summary
     assert "left needs x > 0" in summary and "right needs x < 0" in summary
+    assert found["domains"] == {"symbols": ["x"], "left": "needs x > 0", "right": "needs x < 0",
+                                "both_defined": 0, "points": 16}
+    assert _equal("x + 1", "1 + x")["domains"] is None  # only where a side was undefined somewhere
 
 
 def test_agreeing_where_both_are_defined_with_different_domains_is_undecided():

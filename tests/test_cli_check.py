@@ -15,7 +15,7 @@ from gmm_math.numerics.check import time_limit
 from conftest import assert_one_line_error
 
 TOP_KEYS = {"schema_version", "verdict", "kind", "symbolic", "numeric", "cases", "counterexample", "lines", "evidence", "tried",
-            "hints", "conclusions"}
+            "hints", "conclusions", "domains"}
 SLOW = "exp(exp(exp(exp(x))))"  # its numeric spot checks alone take far longer than 0.5 s
 SLOW_TOO = SLOW + " + (x + 1)**2 - x**2 - 2*x - 1"  # equal to SLOW, but not identical
 

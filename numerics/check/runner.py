@@ -9,7 +9,11 @@ mpmath work as jobs under a wall-clock limit in a worker process
      "symbolic": str|None, "numeric": [...], "cases": [{"condition", "limit"}]|None,
      "counterexample": {...}|None, "lines": [...]|None,
      "evidence": "symbolic"|"numeric"|None, "tried": str|None, "hints": [str],
-     "conclusions": [{"from_line", "to_line", "relation", "text"}]|None}
+     "conclusions": [{"from_line", "to_line", "relation", "text"}]|None,
+     "domains": {"symbols", "left", "right", "both_defined", "points"}|None}
+
+``domains`` (check equal) is set when a side was undefined over the reals at some sample point:
+where each side is real, by sign region of the symbols of unknown sign.
 
 Each entry of ``lines`` is ``{"line", "text", "verdict", "reason", "evidence", "column"}`` with
 ``verdict`` one of :data:`LINE_VERDICTS`.
@@ -81,11 +85,11 @@ Result = dict[str, Any]  # {"report": Report, "summary": str}
 def report(kind: str, verdict: str, symbolic: str | None = None, numeric: Sequence[dict] = (),
            cases: list[dict] | None = None, counterexample: dict | None = None,
            lines: list[dict] | None = None, evidence: str | None = None, tried: str | None = None,
-           hints: Sequence[str] = (), conclusions: list[dict] | None = None) -> Report:
+           hints: Sequence[str] = (), conclusions: list[dict] | None = None, domains: dict | None = None) -> Report:
     """A report with exactly the keys of the JSON contract."""
     return {"verdict": verdict, "kind": kind, "symbolic": symbolic, "numeric": list(numeric),
             "cases": cases, "counterexample": counterexample, "lines": lines, "evidence": evidence,
-            "tried": tried, "hints": list(dict.fromkeys(hints)), "conclusions": conclusions}
+            "tried": tried, "hints": list(dict.fromkeys(hints)), "conclusions": conclusions, "domains": domains}
 
 
 def _result(report_: Report, summary: str) -> Result:
@@ -203,10 +207,14 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
                   f"{', '.join(probe.symbols)}" if probe.symbols else "")
     numeric = [_entry(check) for check in checks]
     domains = _domains(probe, checks, counter, relation)
+    shown_domains = None if probe is None else {
+        "symbols": list(probe.symbols), "left": probe.describe("left"), "right": probe.describe("right"),
+        "both_defined": sum(check.defined == (True, True) for check in checks), "points": len(checks)}
     counterexample = None if counter is None else {
         "point": counter.point, "lhs": _value(counter.lhs), "rhs": _value(counter.rhs)}
     result = {"verdict": "undecided", "evidence": None, "numeric": numeric, "tried": tried,
-              "counterexample": counterexample, "feedback": None, "symbolic": "during symbolic simplification"}
+              "counterexample": counterexample, "feedback": None, "symbolic": "during symbolic simplification",
+              "domains": shown_domains}
     emit({**result, "verdict": "fails" if counter else "undecided", "evidence": "numeric" if counter else None,
           "summary": _refuted(counterexample, relation)})
     if relation == "=":
@@ -313,7 +321,7 @@ def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: 
 def _equal_report(found: dict, hints: Sequence[str]) -> Report:
     verdict = {"equal": "holds", "implied": "holds"}.get(found["verdict"], found["verdict"])
     return report("equal", verdict, found["symbolic"], found["numeric"], counterexample=found["counterexample"],
-                  evidence=found["evidence"], tried=found["tried"], hints=hints)
+                  evidence=found["evidence"], tried=found["tried"], hints=hints, domains=found.get("domains"))
 
 
 def limit_job(expr_text: str, var_name: str, to: str, claim_text: str | None,
