@@ -125,4 +125,57 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
      "assume: eps > 0\nassume: v >= 0\nlog |(v + eps)*I_D| >= D*log(eps)\n"
      "N(x | mu, (v + eps)*I_D) <= (2*pi*eps)^(-D/2)\n",
      "aaii", 3, "log |(v + eps)*I_D| <= D*log(eps)"),
+    # D dimensions, diagonal (symbolic D) and explicit small matrices (issue 11, the open gaps)
+    ("D dimensions, diagonal: determinant and collapse",
+     "assume: Sigma = diag(sigma_d^2, d=1..D)\n"
+     "log |Sigma|\n= sum(log(sigma_d^2), d=1..D)\n= 2*sum(log(sigma_d), d=1..D)\n"
+     "logN(x | x, Sigma) = -D*log(2*pi)/2 - sum(log(sigma_d), d=1..D)\n",
+     "adeee", 4, "= sum(log(sigma_d), d=1..D)"),
+    ("D dimensions, diagonal: quadratic form",
+     "assume: Sigma = diag(s_1, ..., s_D)\n"
+     "(x_n - mu_k)^T*Sigma^(-1)*(x_n - mu_k)\n= sum((x_n_d - mu_k_d)^2/s_d, d=1..D)\n",
+     "ade", 3, "= sum((x_n_d - mu_k_d)^2*s_d, d=1..D)"),
+    ("D dimensions, diagonal, all equal: -D log sigma",
+     "assume: Sigma = diag(sigma^2, d=1..D)\n"
+     "logN(x_1 | x_1, Sigma)\n= -D*log(2*pi)/2 - D*log(sigma)\n",
+     "ade", 3, "= -D*log(2*pi)/2 - log(sigma)"),
+    ("LaTeX: diagonal covariance",
+     r"assume: \Sigma = \operatorname{diag}(\sigma_1^2, \dots, \sigma_D^2)" "\n"
+     r"\log \mathcal{N}(x \mid \mu, \Sigma)" "\n"
+     r"= -\frac{D}{2}\log(2\pi) - \sum_{d=1}^{D} \log\sigma_d - \sum_{d=1}^{D} \frac{(x_d - \mu_d)^2}{2\sigma_d^2}" "\n",
+     "ade", 3,
+     r"= -\frac{D}{2}\log(2\pi) - \sum_{d=1}^{D} \log\sigma_d - \sum_{d=1}^{D} \frac{(x_d - \mu_d)^2}{\sigma_d^2}"),
+    ("2 x 2 covariance: determinant and inverse",
+     "det([[a, b], [b, c]])\n= a*c - b^2\n"
+     "det([[a, b], [b, c]]^(-1)) = 1/(a*c - b^2)\n",
+     "dee", 2, "= a*c + b^2"),
+    ("2 x 2 covariance: the density",
+     "assume: S = [[a, b], [b, c]]\n"
+     "logN(x | mu, S)\n"
+     "= -log(2*pi) - log(a*c - b^2)/2 - (c*(x_1 - mu_1)^2 - 2*b*(x_1 - mu_1)*(x_2 - mu_2) + a*(x_2 - mu_2)^2)"
+     "/(2*(a*c - b^2))\n",
+     "ade", 3,
+     "= -log(2*pi) - log(a*c - b^2)/2 - (c*(x_1 - mu_1)^2 - b*(x_1 - mu_1)*(x_2 - mu_2) + a*(x_2 - mu_2)^2)"
+     "/(2*(a*c - b^2))"),
+    ("LaTeX: 2 x 2 matrix, pmatrix",
+     r"\det \begin{pmatrix} s & 0 \\ 0 & s \end{pmatrix}" "\n"
+     r"= s^2" "\n",
+     "de", 2, r"= 2\cdot s"),
+    ("LaTeX: plain bars and a norm",
+     r"|x - \mu|^2 + \|y\|^2" "\n"
+     r"= (x - \mu)^2 + y^2" "\n",
+     "de", 2, r"= (x + \mu)^2 + y^2"),
+    ("weights summing to 1, fixed K",
+     "assume: pi_1 + pi_2 = 1\n"
+     "pi_1*N(x | mu, s) + pi_2*N(x | mu, s)\n= N(x | mu, s)\n",
+     "ade", 3, "= 2*N(x | mu, s)"),
+    ("weights summing to 1, symbolic K",
+     "assume: sum(pi_k, k=1..K) = 1\n"
+     "log(sum(pi_k*N(x_n | x_n, sigma^2), k=1..K))\n= -log(sigma) - log(2*pi)/2\n",
+     "ade", 3, "= -log(sigma) - log(2*pi)"),
+    ("LaTeX: weights summing to 1",
+     r"assume: \sum_{k=1}^{K} \pi_k = 1" "\n"
+     r"\sum_{k=1}^{K} \pi_k c" "\n"
+     r"= c" "\n",
+     "ade", 3, r"= K \cdot c"),
 ]

@@ -63,7 +63,9 @@ def test_hostile_latex_refused_fast(name, tmp_path, monkeypatch):
 _LATEX_TOKENS = st.sampled_from([
     "x", "x_n", "x_{n}", "\\mu", "\\sigma", "\\pi", "N", "2", "+", "-", "^", "_", "{", "}", "(", ")", "\\frac",
     "\\sqrt", "\\log", "\\exp", "\\sum", "\\prod", "_{n=1}^{N}", "\\mathcal{N}", "\\mid", ",", "\\left(",
-    "\\right)", "\\cdot", "\\le", "&=", "\\lim", "\\to", "\\infty", "\\input", "\\def", "\\\\", " ", "|"])
+    "\\right)", "\\cdot", "\\le", "&=", "\\lim", "\\to", "\\infty", "\\input", "\\def", "\\\\", " ", "|",
+    "\\|", "||", "\\lvert", "\\rvert", "\\lVert", "\\rVert", "\\left|", "\\right|", "\\left\\|", "\\right\\|",
+    "|x|", "\\Sigma"])
 
 
 @pytest.mark.slow

@@ -32,7 +32,24 @@ HOSTILE = {
     "dunder name": ("__builtins__", "a name starts with a letter"),
     "getattr": ('getattr(x, y)', "getattr(...) is not an accepted function"),
     "lambda": ("(lambda: open('canary', 'w'))()", "':' at column 8"),
-    "comprehension": ("[open('canary', 'w') for i in (1,)]", "'[' at column 1"),
+    "comprehension": ("[open('canary', 'w') for i in (1,)]", "strings are not values"),
+    "comprehension without strings": ("[open(x) for i in y]", "for"),
+    "huge matrix": ("[" + ",".join(["[" + ",".join(["1"] * 5) + "]"] * 5) + "]", "up to 4 x 4"),
+    "huge vector": ("[" + ",".join(["x"] * 9) + "]", "up to 4 x 4"),
+    "huge diag": ("diag(" + ",".join(["1"] * 9) + ")", "up to 4 x 4"),
+    "vast vector": ("[" + ",".join(["x"] * 700) + "]", "parts"),
+    "huge diag size": ("det(diag(s_d, d=1..99999999))", "up to 4 x 4"),
+    "diag nesting": ("diag(diag(diag(1)))", "not matrices"),
+    "deep diag nesting": ("diag(" * 60 + "1" + ")" * 60, "nested more than"),
+    "matrix nesting": ("[[[1]]]", "a matrix is written"),
+    "deep matrix nesting": ("[" * 80 + "1" + "]" * 80, "nest two deep at most"),
+    "matrix power tower": ("[[1, 2], [3, 4]]^999", "whole power"),
+    "singular inverse": ("det([[1, 1], [1, 1]]^(-1))", "determinant 0"),
+    "matrix as a value": ("[[a, b], [b, c]]", "matrix, not a number"),
+    "log of a matrix": ("log([[a, b], [b, c]])", "of a matrix is not accepted"),
+    "diag as a value": ("diag(s_d, d=1..D)", "not a number"),
+    "ellipsis outside diag": ("log(x, ..., y)", "only in diag"),
+    "ragged matrix": ("[[1, 2], [3]]", "same length"),
     "generator": ("sum(i for i in x)", "write * for products"),
     "f-string": ('f"{open(\'canary\', \'w\')}"', "strings are not values"),
     "starred": ("exp(*x)", "'*' at column 5 is not expected"),
@@ -374,7 +391,9 @@ _GRAMMAR_TOKENS = st.sampled_from([
     "x", "x_n", "x_{n}", "mu_k", "sigma", "sigma_1", "pi", "pi_k", "N", "K", "oo", "2", "0.5", "1e-3", "n", "m",
     "+", "-", "*", "/", "^", "**", "^T", "(", ")", ",", "|", "||", "=", "<=", ">=", "<", ">", "!=", "..",
     "log", "ln", "exp", "sqrt", "Abs", "det", "N(", "logN(", "sum(", "prod(", "Sum(", "Product(", "limit(",
-    " ", "n=1..N", "m != n", "(n, 1, N)", "\\", "[", "_", "{", "}", "#", ":"])
+    " ", "n=1..N", "m != n", "(n, 1, N)", "\\", "[", "_", "{", "}", "#", ":",
+    "]", "[[a, b], [b, c]]", "[x_1, x_2]", "diag(", "d=1..D", "...", "sigma_d", "x_n_d", "I_D", "Sigma", "^(-1)",
+    "D", "d"])
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ the time limit live in :mod:`gmm_math.numerics.check.runner`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,7 +16,7 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.parser import Context, check_text
+from gmm_math.derivations.check.parser import Context, WeightSum, check_text
 
 MAX_CASE_DEPTH = 3
 MAX_CASES = 12
@@ -453,19 +453,44 @@ _TRANSFORMS: tuple[tuple[str, Callable[[sp.Expr], sp.Expr]], ...] = (
 )
 
 
-def equivalence(lhs: sp.Expr, rhs: sp.Expr) -> Equivalence:
-    """Try to reduce ``lhs - rhs`` to 0: expand, expand_log (with the symbols' assumptions), simplify."""
+def _is_weight_total(node: sp.Expr, facts: Sequence[WeightSum]) -> bool:
+    if not isinstance(node, sp.Sum) or len(node.limits) != 1:
+        return False
+    (index, low, high), = node.limits
+    term = node.function
+    return low == 1 and isinstance(term, sp.Indexed) and term.indices == (index,) and any(
+        fact.count is not None and str(term.base.label) == fact.base and getattr(high, "name", None) == fact.count
+        for fact in facts)
+
+
+def use_weight_sums(expr: sp.Expr, facts: Sequence[WeightSum]) -> sp.Expr:
+    """sum(pi_k, k=1..K) -> 1 where the weights are stated to sum to 1 (sums split first)."""
+    if not any(fact.count is not None for fact in facts):
+        return expr
+    split = normal_sums(expr)
+    return sp.expand(split.replace(lambda node: _is_weight_total(node, facts), lambda node: sp.S.One))
+
+
+def equivalence(lhs: sp.Expr, rhs: sp.Expr, facts: Sequence[WeightSum] = ()) -> Equivalence:
+    """Try to reduce ``lhs - rhs`` to 0: expand, expand_log (with the symbols' assumptions), simplify;
+    with ``facts`` (weights summing to 1 over a symbolic K) also the sums rewritten by them."""
     if lhs == rhs:
         return Equivalence(True, "identical", sp.S.Zero)
     if lhs.has(sp.oo, -sp.oo, sp.zoo) or rhs.has(sp.oo, -sp.oo, sp.zoo):
         return Equivalence(False, "compare", lhs - rhs)
     difference = lhs - rhs
     residual = difference
-    for method, transform in _TRANSFORMS:
+    transforms = _TRANSFORMS
+    if any(fact.count is not None for fact in facts):
+        with_facts = ("use_weight_sums", lambda expr: use_weight_sums(expr, facts))
+        transforms = (*_TRANSFORMS[:2], with_facts,
+                      ("simplify(use_weight_sums)",
+                       lambda expr: sp.simplify(use_weight_sums(expr, facts))), *_TRANSFORMS[2:])
+    for method, transform in transforms:
         residual = transform(difference)
         if residual == 0:
             return Equivalence(True, method, residual)
-    return Equivalence(False, _TRANSFORMS[-1][0], residual)
+    return Equivalence(False, transforms[-1][0], residual)
 
 
 def same_value(value: sp.Expr, claim: sp.Expr) -> bool | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -22,8 +23,10 @@ COMMANDS = frozenset({
     "lvert", "rvert", "lVert", "rVert", "quad", "qquad", "displaystyle", "textstyle",
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu", "nu", "xi", "pi",
     "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega", "Sigma", "Pi", "Lambda", "Gamma", "Delta",
-    "Omega",
+    "Omega", "operatorname", "mathrm", "text", "dots", "ldots", "cdots", "top",
 })
+_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
+_WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}
 _RELATIONS = {"=": "=", "&=": "=", "<": "<", ">": ">", "&<": "<", "&>": ">", "\\le": "<=", "\\leq": "<=",
@@ -40,7 +43,13 @@ def _lark() -> Any:
 
 
 def _check_commands(text: str) -> None:
+    words = _WORD_COMMANDS.search(text)
+    if words:
+        raise Unreadable(f"\\{words.group(1)}{{...}} at column {words.start() + 1} is accepted only as "
+                         f"\\{words.group(1)}{{diag}}", words.start() + 1)
     for match in _COMMAND.finditer(text):
+        if match.group(1) in ("begin", "end") and _ENVIRONMENTS.match(text, match.start()):
+            continue
         if match.group(1) not in COMMANDS:
             raise Unreadable(f"the LaTeX command \\{match.group(1)[:20]} at column {match.start() + 1} is not "
                              f"accepted (accepted: \\frac, \\sqrt, \\log, \\exp, \\sum, \\prod, \\lim, "
@@ -73,6 +82,7 @@ def latex_to_ascii(text: str) -> str:
         raise Unreadable(f"the LaTeX text has {len(text)} characters; at most {MAX_LENGTH} are accepted")
     body = text.strip().removesuffix("\\\\").strip()
     _check_commands(body)
+    body = read_bars(body)
     try:
         tree = _lark().parse(body)
     except lark.exceptions.UnexpectedInput as err:
@@ -87,6 +97,119 @@ def latex_to_ascii(text: str) -> str:
                          f"(a missing brace or \\right?)", column) from None
     _bounded(tree)
     return _Ascii().visit(tree)
+
+
+# ----------------------------------------------------------------------------------------------
+# plain bars: | and \| are paired here, left to right, before the grammar sees them
+
+_BAR_TOKEN = re.compile(r"\\left\\\||\\right\\\||\\left[(\[|.]|\\right[)\]|.]|\\\||\\[A-Za-z]+|\\.|\s+|.",
+                        re.DOTALL)
+_DENSITY_OPEN = re.compile(r"\\mathcal\s*\{\s*N\s*\}\s*(\\left\(|\()")
+_OPERAND_END = re.compile(r"[A-Za-z0-9)}\]'.!]|\\right[)\]|]|\\right\\\||\\rvert|\\rVert|\\infty|\\[A-Za-z]+")
+_OPERATOR_COMMANDS = frozenset({
+    "frac", "dfrac", "sqrt", "exp", "log", "ln", "det", "cdot", "times", "mathcal", "sum", "prod", "lim", "to",
+    "le", "leq", "ge", "geq", "leqslant", "geqslant", "ne", "neq", "mid", "lvert", "lVert", "quad", "qquad",
+    "displaystyle", "textstyle", "left"})
+_OPENERS = {"(": ")", "{": "}", "[": "]", "\\left(": "\\right)", "\\left[": "\\right]",
+            "\\left|": "\\right|", "\\left\\|": "\\right\\|", "\\lvert": "\\rvert", "\\lVert": "\\rVert"}
+_CLOSERS = frozenset(_OPENERS.values())
+_PRODUCT_BREAKS = frozenset({"+", "-", "=", "<", ">", ",", "&", "/", "\\cdot", "\\times", "\\mid", "\\le",
+                             "\\leq", "\\ge", "\\geq", "\\ne", "\\neq", "\\leqslant", "\\geqslant"})
+_BARS = {"|": ("\\lvert", "\\rvert", "|"), "\\|": ("\\lVert", "\\rVert", "\\|")}
+
+
+@dataclass
+class _Group:
+    """One bracket level: the plain bars open in it, whether it is N(...) and has its bar."""
+
+    closer: str | None
+    density: bool = False
+    given: bool = False
+    bars: list[str] = field(default_factory=list)
+    closed_bar: bool = False  # a plain |...| was closed in the current product
+
+
+def _ends_operand(token: str | None) -> bool:
+    if token is None or not _OPERAND_END.fullmatch(token):
+        return False
+    return not (token.startswith("\\") and token[1:] in _OPERATOR_COMMANDS)
+
+
+def read_bars(text: str) -> str:
+    """Rewrite plain ``|`` and ``\\|`` as ``\\lvert``/``\\rvert``, ``\\lVert``/``\\rVert`` or the given bar ``\\mid``.
+
+    Left to right, in each bracket level: a bar right after an operand closes the innermost
+    open bar of its kind; inside ``\\mathcal{N}(...)`` the first bar after an operand with no bar
+    open is the "given" bar; any other bar opens. A bar that would open right after an operand
+    when a ``|...|`` was already closed in the same product (``|a|b|c|``: ``|a|*b*|c|`` or
+    ``|a*|b|*c|``) is refused as ambiguous, never guessed.
+    """
+    if "|" not in text:
+        return text
+    out: list[str] = []
+    groups = [_Group(None)]
+    previous: str | None = None
+    position = 0
+    while position < len(text):
+        density = _DENSITY_OPEN.match(text, position)
+        if density:
+            out.append(density.group(0))
+            groups.append(_Group("\\right)" if density.group(1) == "\\left(" else ")", density=True))
+            position, previous = density.end(), "("
+            continue
+        token = _BAR_TOKEN.match(text, position).group(0)
+        column = position + 1
+        position += len(token)
+        if token.isspace():
+            out.append(token)
+            continue
+        group = groups[-1]
+        if token in _BARS:
+            out.append(_bar(token, group, previous, column))
+            previous = "\\rvert" if out[-1] in ("\\rvert ", "\\rVert ") else out[-1].strip()
+            continue
+        if token in _OPENERS:
+            groups.append(_Group(_OPENERS[token]))
+        elif token in _CLOSERS:
+            _close(groups, token, column)
+        elif token in _PRODUCT_BREAKS:
+            group.closed_bar = False
+        if token == "\\mid":
+            group.given = True
+        out.append(token)
+        previous = token
+    while len(groups) > 1 and not groups[-1].bars:
+        groups.pop()
+    if groups[-1].bars:
+        raise Unreadable(f"the bar {groups[-1].bars[-1]!r} opened in the LaTeX text is never closed")
+    return "".join(out)
+
+
+def _bar(token: str, group: _Group, previous: str | None, column: int) -> str:
+    opening, closing, kind = _BARS[token]
+    after_operand = _ends_operand(previous)
+    if after_operand and group.bars and group.bars[-1] == kind:
+        group.bars.pop()
+        group.closed_bar = True
+        return f"{closing} "
+    if token == "|" and after_operand and group.density and not group.given and not group.bars:
+        group.given, group.closed_bar = True, False
+        return " \\mid "
+    if after_operand and group.closed_bar:
+        raise Unreadable(f"the bar {kind!r} at column {column} is ambiguous: it could close an outer |...| or "
+                         f"open a new one (as in |a|b|c|); write \\lvert ... \\rvert (or \\left| ... \\right|) "
+                         f"for each absolute value, or \\cdot between the factors", column)
+    group.bars.append(kind)
+    return f" {opening} "
+
+
+def _close(groups: list[_Group], token: str, column: int) -> None:
+    group = groups[-1]
+    if group.bars:
+        raise Unreadable(f"the bar {group.bars[-1]!r} opened before column {column} is not closed inside its "
+                         f"brackets", column)
+    if len(groups) > 1 and group.closer == token:
+        groups.pop()
 
 
 class _Ascii:
@@ -105,7 +228,8 @@ class _Ascii:
 
 
 def _is_value(token: Any) -> bool:
-    return getattr(token, "type", "") in ("NUMBER", "NUMBER_DIGIT", "LETTER", "GREEK", "FUNC", "BIG", "CALLNAME")
+    return getattr(token, "type", "") in ("NUMBER", "NUMBER_DIGIT", "LETTER", "GREEK", "FUNC", "BIG", "CALLNAME",
+                                          "DOTS")
 
 
 def _greek(token: str) -> str:
@@ -198,6 +322,11 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "big_except": _big,
     "big_all": _big,
     "limit": _limit,
+    "diag": lambda self, node: f"diag({', '.join(self.parts(node))})",
+    "dots": lambda self, node: "...",
+    "top": lambda self, node: "T",
+    "matrix": lambda self, node: "[{}]".format(", ".join(f"[{row}]" for row in self.parts(node))),
+    "matrix_row": lambda self, node: ", ".join(self.parts(node)),
 }
 
 

@@ -32,6 +32,16 @@ from typing import Any
 
 import sympy as sp
 
+from gmm_math.derivations.check.matrices import (
+    MAX_SIZE,
+    Diagonal,
+    covariance_pattern,
+    determinant,
+    diagonal_log_density,
+    explicit,
+    is_matrix,
+    matrix_log_density,
+)
 from gmm_math.derivations.core.data import parse_number
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -63,6 +73,7 @@ _RESERVED = {
 IDENTITY_NAMES = frozenset({"I", "I_D"})
 # the D x D identity matrix, as a marker: c*IDENTITY is an isotropic covariance (see _Builder._isotropic)
 IDENTITY = sp.Symbol("I_D", positive=True)
+DIMENSION_LETTER = "d"  # the index of a vector's components: diag(sigma_d^2, d=1..D), sum(..., d=1..D)
 EXPECTED = ("an expression built from numbers, names, + - * / ^ and exp, log, sqrt, Abs, N, logN, sum, prod, "
             "e.g. log(N(x_n | mu, sigma^2))")
 _ASSUME_FORM = ('NAME > 0, NAME >= 0, NAME < 0, NAME <= 0, NAME != 0 or NAME = EXPR '
@@ -121,7 +132,7 @@ FUNCTIONS: dict[str, tuple[frozenset[int], Callable[..., sp.Expr]]] = {
 }
 _GIVEN: dict[str, Callable[..., sp.Expr]] = {"N": _variance_gaussian, "logN": _variance_log_gaussian}
 BIG_OPERATORS: dict[str, type] = {"sum": sp.Sum, "Sum": sp.Sum, "prod": sp.Product, "Product": sp.Product}
-SPECIAL = frozenset({"limit", "det"})
+SPECIAL = frozenset({"limit", "det", "diag"})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -167,6 +178,31 @@ def warm(texts: Iterable[str | None] = (), language: str = "auto") -> None:
         from gmm_math.derivations.check.latex import _lark as latex_tables
 
         latex_tables()
+
+
+def is_matrix_value(value: object) -> bool:
+    """An explicit matrix or vector, a diagonal matrix diag(...), or c*I_D (a value a name may be given)."""
+    from gmm_math.derivations.check.matrices import as_diagonal, is_matrix
+
+    if is_matrix(value):
+        return True
+    return isinstance(value, sp.Expr) and (value.has(Diagonal) and as_diagonal(value) is not None
+                                           or _is_isotropic(value))
+
+
+def _is_isotropic(value: sp.Expr) -> bool:
+    if not value.has(IDENTITY):
+        return False
+    expanded = sp.expand(value)
+    coefficient = expanded.coeff(IDENTITY, 1)
+    return coefficient != 0 and not coefficient.has(IDENTITY) and sp.expand(expanded - coefficient * IDENTITY) == 0
+
+
+@dataclass(frozen=True)
+class Covariance:
+    """Symbols that form a symmetric matrix (rows of symbols) whose instances are positive definite."""
+
+    rows: tuple[tuple[sp.Symbol, ...], ...]
 
 
 class Unreadable(GmmMathError):
@@ -245,6 +281,8 @@ def _explain(err: Any, text: str) -> str:
     before = text[:token.start_pos].rstrip()
     if kind in ("NAME", "NUMBER", "LPAR", "PREFIX") and before and (before[-1].isalnum() or before[-1] in ")|_"):
         return f"{words}{at} follows another factor; write * for products (e.g. 2*x, not 2x)"
+    if kind in ("LSQB", "RSQB"):
+        return f"{words}{at} is not expected here; {_CHARACTER_HINTS[value]}"
     if kind == "RPAR":
         return f"{words}{at} closes nothing or comes too early; expected {EXPECTED}"
     if kind == "REL":
@@ -253,8 +291,8 @@ def _explain(err: Any, text: str) -> str:
 
 
 _CHARACTER_HINTS = {
-    "[": "write x_n or x_{n} for an indexed quantity",
-    "]": "write x_n or x_{n} for an indexed quantity",
+    "[": "write x_n or x_{n} for an indexed quantity, [a, b] for a vector, [[a, b], [b, c]] for a matrix",
+    "]": "write x_n or x_{n} for an indexed quantity, [a, b] for a vector, [[a, b], [b, c]] for a matrix",
     "%": "there is no remainder operator",
     "&": "there is no '&' outside a LaTeX align block",
     "'": "strings are not values",
@@ -353,6 +391,29 @@ class Assumptions:
     signs: Mapping[str, frozenset[int]] = field(default_factory=dict)
     substitutions: tuple[tuple[str, str], ...] = ()
     texts: tuple[str, ...] = ()
+    weight_sums: tuple[WeightSum, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeightSum:
+    """A stated fact "these weights sum to 1": ``pi_1 + pi_2 = 1`` or ``sum(pi_k, k=1..K) = 1``.
+
+    Attributes
+    ----------
+    base : the family, e.g. "pi"
+    names : the weights named one by one (fixed K); empty for a symbolic count
+    count : the name of the symbolic count K (``sum(pi_k, k=1..K)``), else None
+    """
+
+    base: str
+    names: tuple[str, ...] = ()
+    count: str | None = None
+
+    def members(self, count: int | None = None) -> tuple[str, ...]:
+        """The weights' data names; for a symbolic count, those of pi_1..pi_count."""
+        if self.names:
+            return self.names
+        return tuple(f"{self.base}_{number}" for number in range(1, (count or 0) + 1))
 
 
 def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptions:
@@ -368,16 +429,102 @@ def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptio
         raise GmmMathError(f"{len(texts)} assumptions given; at most {MAX_ASSUMPTIONS} are accepted")
     signs: dict[str, frozenset[int]] = {}
     substitutions: list[tuple[str, str]] = []
+    weight_sums: list[WeightSum] = []
     for text in texts:
         try:
             tree, text = parse_text(text, "assumption", "relations", language)
         except Unreadable as err:
             raise Unreadable(f"{err}; an assumption reads {_ASSUME_FORM}", err.column) from None
         for chain in tree.children:
+            found = _weight_sum(chain, text)
+            if found is not None:
+                _add_weight_sum(found, weight_sums)
+                continue
             _add_relation(chain, text, signs, substitutions)
-    result = Assumptions(signs, tuple(substitutions), texts)
+    result = Assumptions(signs, tuple(substitutions), texts, tuple(weight_sums))
     Context(result, language)  # builds every substitution: bad expressions and cycles are reported now
     return result
+
+
+MAX_WEIGHTS = 20  # weights one stated sum may name one by one
+
+
+def _is_one(node: Any) -> bool:
+    return is_tree(node, "number") and Fraction(str(node.children[0])) == 1
+
+
+def _weight_name(node: Any) -> tuple[str, str] | None:
+    """("pi", "2") for the name pi_2 (a weight), else None."""
+    if not is_tree(node, "name"):
+        return None
+    base, sub = split_subscript(normal_name(str(node.children[0])))
+    return (base, sub) if is_weight(base) and sub is not None else None
+
+
+def _terms(node: Any) -> list[Any]:
+    stack, found = [node], []
+    while stack and len(found) <= MAX_WEIGHTS:
+        item = stack.pop()
+        if is_tree(item, "add"):
+            stack.extend(child for child in reversed(item.children) if hasattr(child, "data"))
+        else:
+            found.append(item)
+    return found
+
+
+def _weight_sum(chain: Any, text: str) -> WeightSum | None:
+    """``pi_1 + pi_2 = 1`` or ``sum(pi_k, k=1..K) = 1`` (either side), else None."""
+    parts = chain.children
+    if len(parts) != 3 or str(parts[1]) not in ("=", "=="):
+        return None
+    left, right = (parts[0], parts[2]) if _is_one(parts[2]) else (parts[2], parts[0])
+    if not _is_one(right):
+        return None
+    if is_tree(left, "call") and str(left.children[0]) in ("sum", "Sum"):
+        return _symbolic_weight_sum(left, text)
+    terms = _terms(left)
+    names = [_weight_name(term) for term in terms]
+    if len(terms) < 2 or len(terms) > MAX_WEIGHTS or None in names:
+        return None
+    bases = {base for base, _ in names}
+    if len(bases) != 1 or len({sub for _, sub in names}) != len(names):
+        raise GmmMathError(f"the assumption {text.strip()[:60]!r}: a sum of weights names distinct weights of "
+                           f"one family, e.g. pi_1 + pi_2 + pi_3 = 1")
+    return WeightSum(bases.pop(), tuple(f"{base}_{sub}" for base, sub in names))
+
+
+def _symbolic_weight_sum(call: Any, text: str) -> WeightSum | None:
+    arguments = call.children[1]
+    children = list(arguments.children) if is_tree(arguments, "arguments") else []
+    form = f"the assumption {text.strip()[:60]!r}: weights summing to 1 read sum(pi_k, k=1..K) = 1"
+    if len(children) != 2:
+        return None
+    body, bounds = children
+    weight = _weight_name(body)
+    if weight is None:
+        return None
+    if is_tree(bounds, "range") and str(bounds.children[1]) == "=":
+        index, low, high = bounds.children[0], bounds.children[2], bounds.children[3]
+    elif is_tree(bounds, "tuple") and len(bounds.children) == 3:
+        index, low, high = bounds.children
+    else:
+        raise GmmMathError(form)
+    if not is_tree(index, "name") or str(index.children[0]) != weight[1] or not _is_one(low):
+        raise GmmMathError(form)
+    if is_tree(high, "number"):
+        count = Fraction(str(high.children[0]))
+        if count.denominator != 1 or not 1 <= count <= MAX_WEIGHTS:
+            raise GmmMathError(f"{form} with K a count or a whole number from 1 to {MAX_WEIGHTS}")
+        return WeightSum(weight[0], tuple(f"{weight[0]}_{number}" for number in range(1, int(count) + 1)))
+    if not is_tree(high, "name") or str(high.children[0]) not in COUNTS:
+        raise GmmMathError(f"{form} with K one of the counts {', '.join(sorted(COUNTS))} or a number")
+    return WeightSum(weight[0], count=str(high.children[0]))
+
+
+def _add_weight_sum(found: WeightSum, weight_sums: list[WeightSum]) -> None:
+    if any(existing.base == found.base for existing in weight_sums):
+        raise GmmMathError(f"the weights {found.base}_k are said to sum to 1 twice")
+    weight_sums.append(found)
 
 
 def _is_zero(node: Any) -> bool:
@@ -429,11 +576,52 @@ class Context:
         self.language = language
         self._symbols: dict[str, sp.Symbol] = {}
         self.substitutions: dict[sp.Symbol, sp.Expr] = {}
+        self.matrices: dict[str, Any] = {}  # names given a matrix value (Sigma = diag(...), x = [x_1, x_2])
+        self.covariances: list[tuple[tuple[sp.Symbol, ...], ...]] = []  # drawn positive definite
         self.hints: list[str] = []
         for name, text in self.assumptions.substitutions:
-            value = self.parse(text, "assumed value", substitute=False)
-            self.substitutions[self.symbol(name)] = value
+            value = self.parse(text, "assumed value", substitute=False, matrix=True)
+            if is_matrix_value(value):
+                self.define_matrix(name, value)
+            else:
+                self.substitutions[self.symbol(name)] = value
+        for fact in self.assumptions.weight_sums:
+            self._eliminate(fact)
         self._check_cycles()
+
+    def define_matrix(self, name: str, value: Any) -> None:
+        """Give ``name`` a matrix value; a symmetric matrix of symbols is a covariance (drawn positive definite)."""
+        from gmm_math.derivations.check.matrices import covariance_pattern, is_matrix
+
+        self.matrices[normal_name(check_name(name))] = value
+        pattern = covariance_pattern(value) if is_matrix(value) and value.shape[0] > 1 else None
+        if pattern is not None and pattern not in self.covariances:
+            self.covariances.append(pattern)
+
+    def index_symbol(self, name: str) -> sp.Symbol:
+        """A bound index: i, j, k, l, m, n, or d (a dimension; an integer only where it is bound)."""
+        if name == DIMENSION_LETTER:
+            return self._symbols.setdefault("#d", sp.Symbol(DIMENSION_LETTER, integer=True, positive=True))
+        return self.symbol(name)
+
+    @property
+    def constraints(self) -> tuple[Any, ...]:
+        """What the numeric route must respect when it draws values: weight sums and covariances."""
+        return (*self.assumptions.weight_sums, *(Covariance(pattern) for pattern in self.covariances))
+
+    @property
+    def weight_sums(self) -> tuple[WeightSum, ...]:
+        """The stated "weights sum to 1" facts."""
+        return self.assumptions.weight_sums
+
+    def _eliminate(self, fact: WeightSum) -> None:
+        """pi_1 + ... + pi_K = 1 with K fixed: the last weight is 1 minus the others."""
+        if not fact.names:
+            return
+        *others, last = (self.symbol(name) for name in fact.names)
+        if last in self.substitutions:
+            raise GmmMathError(f"{last} is given a value and also said to be a weight summing to 1")
+        self.substitutions[last] = 1 - sp.Add(*others)
 
     def symbol(self, name: str) -> sp.Symbol:
         """The real symbol called ``name`` with its sign assumption (counts and indices are integers)."""
@@ -476,7 +664,7 @@ class Context:
             expr = replaced
         return expr
 
-    def parse(self, text: str, what: str = "expression", substitute: bool = True) -> sp.Expr:
+    def parse(self, text: str, what: str = "expression", substitute: bool = True, matrix: bool = False) -> sp.Expr:
         """Parse ``text`` into a SymPy expression.
 
         Raises
@@ -486,16 +674,33 @@ class Context:
             the text does not parse).
         """
         tree, text = parse_text(text, what, "start", self.language)
-        return self.build(tree.children[0], text, what, substitute)
+        return self.build(tree.children[0], text, what, substitute, matrix)
 
-    def build(self, tree: Any, text: str, what: str = "expression", substitute: bool = True) -> sp.Expr:
-        """Build a SymPy expression from a subtree of ``text``."""
+    def build(self, tree: Any, text: str, what: str = "expression", substitute: bool = True,
+              matrix: bool = False) -> sp.Expr:
+        """Build a SymPy expression from a subtree of ``text`` (``matrix``: a matrix value may be the result)."""
+        from gmm_math.derivations.check.matrices import diagonal_forms, is_matrix
+
         try:
             expr = _Builder(self, text, what).build(tree)
+            if matrix and is_matrix_value(expr):
+                return expr
+            if is_matrix(expr) and expr.shape == (1, 1):
+                expr = expr[0, 0]
+            elif is_matrix(expr):
+                raise GmmMathError(f"the {what} {text.strip()[:60]!r} is a {expr.shape[0]} x {expr.shape[1]} "
+                                   f"matrix, not a number")
+            if isinstance(expr, sp.Expr) and expr.has(Diagonal):
+                try:
+                    expr = diagonal_forms(expr, self.index_symbol)
+                except GmmMathError as err:
+                    raise GmmMathError(f"the {what} {text.strip()[:60]!r}: {err}") from None
         except GmmMathError:
             raise
         except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError, AttributeError) as err:
-            raise GmmMathError(f"the {what} cannot be built: {type(err).__name__}") from None
+            shown = " (a matrix and a number added, or sizes that do not fit?)" if isinstance(
+                err, TypeError | ValueError) else ""
+            raise GmmMathError(f"the {what} cannot be built: {type(err).__name__}{shown}") from None
         if isinstance(expr, sp.Expr) and expr.has(IDENTITY):
             expr = _quadratic_forms(expr, text, what)
         if not isinstance(expr, sp.Expr) or isinstance(expr, sp.Tuple):
@@ -573,13 +778,35 @@ class _Builder:
         if name in IDENTITY_NAMES:
             self.context.symbol("D")
             return IDENTITY
+        if name in self.context.matrices:
+            return self.context.matrices[name]
         base, sub = split_subscript(name)
         if sub is not None and sub in self.scope:
-            return self.context.indexed(base, self.context.symbol(sub))
+            return self.context.indexed(base, self.context.index_symbol(sub))
+        component = self._component(base, sub)
+        if component is not None:
+            return component
         try:
             return self.context.symbol(name)
         except GmmMathError as err:
             raise self.fail(str(err)) from None
+
+    def _component(self, base: str, sub: str | None) -> sp.Expr | None:
+        """x_n_d or x_{nd} inside a sum over d: the d-th component of the data point x_n, x[n, d]."""
+        if sub is None or DIMENSION_LETTER not in self.scope:
+            return None
+        parts = sub.split("_") if "_" in sub else list(sub) if len(sub) == 2 else []
+        if len(parts) != 2 or parts[1] != DIMENSION_LETTER:
+            return None
+        first = parts[0]
+        if first.isdigit():
+            index: sp.Expr = sp.Integer(int(first))
+        elif first in self.scope or first in INDEX_LETTERS:
+            index = self.context.index_symbol(first)
+        else:
+            return None
+        family = sp.IndexedBase(base, **base_assumptions(base))
+        return family[index, self.context.index_symbol(DIMENSION_LETTER)]
 
     def _add(self, node: Any) -> sp.Expr:
         left, right = self._operands(node)
@@ -612,6 +839,16 @@ class _Builder:
         return parts[0] if len(parts) == 1 else self._power(*parts)
 
     def _power(self, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+        if is_matrix(exponent) or (isinstance(exponent, sp.Basic) and exponent.has(Diagonal)):
+            raise self.fail("an exponent must be a number, not a matrix")
+        if is_matrix(base):
+            if not exponent.is_Integer or abs(exponent) > MAX_SIZE or base.shape[0] != base.shape[1]:
+                raise self.fail("a square matrix takes a whole power from -4 to 4 (M^(-1) is its inverse)")
+            if exponent < 0 and base.det() == 0:
+                raise self.fail("the matrix has determinant 0: it has no inverse")
+            return base**exponent
+        if base.has(Diagonal) and not exponent.is_Integer:
+            raise self.fail("a diagonal matrix takes a whole power (diag(...)^(-1) is its inverse)")
         if exponent.is_Rational:
             if abs(exponent) > MAX_EXPONENT or int(exponent.q) > MAX_EXPONENT:
                 raise self.fail(f"the exponent {_short(exponent)} is too large (at most {MAX_EXPONENT} in size)")
@@ -625,16 +862,44 @@ class _Builder:
         return base**exponent
 
     def _transpose(self, node: Any) -> sp.Expr:
-        return self._operands(node)[0]  # scalars are their own transpose
+        value = self._operands(node)[0]
+        # scalars are their own transpose, and so is a diagonal matrix
+        return value.T if is_matrix(value) else value
 
     def _bars(self, node: Any) -> sp.Expr:
         inner = self._operands(node)[0]
-        if inner.has(IDENTITY):
-            return self._function("det", [inner])  # |Sigma| with Sigma = c*I_D
+        if is_matrix(inner) and inner.shape[1] == 1:
+            return self._norm_of(inner)  # |v| of a vector is its length
+        if is_matrix(inner) or inner.has(IDENTITY) or inner.has(Diagonal):
+            return self._function("det", [inner])  # |Sigma|: the determinant
         return sp.Abs(inner)  # |x|; the determinant of a scalar is the scalar
 
     def _norm(self, node: Any) -> sp.Expr:
-        return sp.Abs(self._operands(node)[0])
+        inner = self._operands(node)[0]
+        return self._norm_of(inner) if is_matrix(inner) else sp.Abs(inner)
+
+    def _norm_of(self, vector: Any) -> sp.Expr:
+        if vector.shape[1] != 1:
+            raise self.fail(f"||...|| is the length of a vector; this is a {vector.shape[0]} x {vector.shape[1]} "
+                            f"matrix (write det(...) or |...| for a determinant)")
+        return sp.sqrt(sum(entry**2 for entry in vector))
+
+    def _bracket(self, node: Any) -> Any:
+        if any(is_tree(child, "bracket") and any(is_tree(inner, "bracket") for inner in child.children)
+               for child in node.children):
+            raise self.fail("a matrix is written [[a, b], [c, d]] (rows of numbers or expressions; brackets "
+                            "nest two deep at most)")
+        items = self._operands(node)
+        if all(is_matrix(item) and item.shape[1] == 1 for item in items):
+            rows = [list(item) for item in items]  # [[a, b], [c, d]]: each inner list is a row
+        elif any(is_matrix(item) for item in items):
+            raise self.fail("a matrix is written [[a, b], [c, d]] (rows of numbers or expressions)")
+        else:
+            rows = [[item] for item in items]  # [a, b]: a column vector
+        try:
+            return explicit(rows)
+        except GmmMathError as err:
+            raise self.fail(str(err)) from None
 
     def _tuple(self, node: Any) -> sp.Expr:
         raise self.fail("a tuple (a, b) is accepted only as the range of Sum/Product, e.g. Sum(f, (n, 1, N))")
@@ -647,11 +912,15 @@ class _Builder:
         name, arguments = normal_name(str(node.children[0])), node.children[1]
         if name in BIG_OPERATORS:
             return self._big(name, arguments)
+        if name == "diag":
+            return self._diag(arguments)
         if name == "limit":
             raise self.fail("limit(...) is accepted only as a whole step line: limit(EXPR, sigma, 0, +) = VALUE")
         if is_tree(arguments, "given"):
             return self._given(name, arguments)
         for argument in arguments.children:
+            if is_tree(argument, "ellipsis"):
+                raise self.fail("'...' is accepted only in diag(e_1, ..., e_D)")
             if is_tree(argument, "range", "exclude", "sided", "side"):
                 raise self.fail(f"{name}(...) takes plain arguments; ranges like n=1..N belong to sum and prod")
         return self._function(name, [self.build(argument) for argument in arguments.children])
@@ -660,9 +929,20 @@ class _Builder:
         if name == "det":
             if len(args) != 1:
                 raise self.fail("det takes one argument")
+            if is_matrix(args[0]):
+                if args[0].shape[0] != args[0].shape[1]:
+                    raise self.fail(f"det needs a square matrix, got {args[0].shape[0]} x {args[0].shape[1]}")
+                return args[0].det()
+            if args[0].has(Diagonal):
+                try:
+                    return determinant(args[0])
+                except GmmMathError as err:
+                    raise self.fail(str(err)) from None
             if args[0].has(IDENTITY):
                 return self._isotropic(args[0]) ** self.context.symbol("D")  # det(c*I_D) = c^D
             return args[0]  # the determinant of a scalar (1 x 1 matrix)
+        if any(is_matrix(arg) or arg.has(Diagonal) for arg in args):
+            raise self.fail(f"{name}(...) of a matrix is not accepted; write det(...) or |...| for its determinant")
         if any(arg.has(IDENTITY) for arg in args):
             raise self.fail(f"{name}(...) of a matrix c*I_D is not accepted; write det(...) or |...| for its "
                             f"determinant")
@@ -692,6 +972,10 @@ class _Builder:
         if len(args) != 3:
             raise self.fail(f"{name}(x | mu, sigma^2) takes a point, a bar '|', a mean and a variance")
         variance = args[2]
+        if is_matrix(variance) or variance.has(Diagonal):
+            return self._matrix_density(name, *args)
+        if any(is_matrix(arg) for arg in args[:2]):
+            raise self.fail(f"{name}(x | mu, S) with vectors x, mu needs a matrix covariance S")
         if variance.has(IDENTITY):
             return self._isotropic_density(name, args[0], args[1], self._isotropic(variance))
         if variance.is_Symbol and variance.is_positive and not variance.name.lower().startswith(("var", "v")):
@@ -699,6 +983,93 @@ class _Builder:
                 f"{name}(x | mu, {variance}) is read with variance {variance}, as in PRML; write "
                 f"{name}(x | mu, {variance}^2) or {name}(x, mu, {variance}) for a standard deviation {variance}")
         return _GIVEN[name](*args)
+
+    def _matrix_density(self, name: str, x: Any, mu: Any, covariance: Any) -> sp.Expr:
+        """N(x | mu, S) for a diagonal S = diag(...) (symbolic D) or an explicit S (D <= 4)."""
+        try:
+            if is_matrix(covariance):
+                pattern = covariance_pattern(covariance)
+                if pattern is not None and pattern not in self.context.covariances:
+                    self.context.covariances.append(pattern)
+                log_density = matrix_log_density(x, mu, covariance, self.context.symbol)
+            else:
+                if is_matrix(x) or is_matrix(mu):
+                    raise GmmMathError("with a diagonal covariance diag(...) the point and the mean are written "
+                                       "as names (x, x_n, mu_k), whose components are x_d, mu_d")
+                log_density = diagonal_log_density(x, mu, covariance, self.context.index_symbol)
+        except GmmMathError as err:
+            raise self.fail(str(err)) from None
+        return log_density if name == "logN" else sp.exp(log_density)
+
+    def _diag(self, arguments: Any) -> sp.Expr:
+        """diag(e_d, d=1..D) or diag(e_1, ..., e_D): a diagonal matrix (explicit when D is a number <= 4)."""
+        children = list(arguments.children) if is_tree(arguments, "arguments") else []
+        form = "write diag(sigma_d^2, d=1..D) or diag(sigma_1^2, ..., sigma_D^2)"
+        if len(children) == 2 and is_tree(children[1], "range") and str(children[1].children[1]) == "=":
+            index_node, low, high = children[1].children[0], children[1].children[2], children[1].children[3]
+            if not is_tree(index_node, "name") or str(index_node.children[0]) != DIMENSION_LETTER:
+                raise self.fail(f"the index of diag is the letter d: {form}")
+            if not _is_one(low):
+                raise self.fail(f"the range of diag starts at 1: {form}")
+            count = self.build(high)
+            index = self.context.index_symbol(DIMENSION_LETTER)
+            if DIMENSION_LETTER in self.scope:
+                raise self.fail("diag(...) cannot be nested in another diag or a sum over d")
+            self.scope.append(DIMENSION_LETTER)
+            try:
+                entry = self.build(children[0])
+            finally:
+                self.scope.pop()
+            return self._diagonal(entry, index, count)
+        if len(children) == 3 and is_tree(children[1], "ellipsis"):
+            return self._diag_ellipsis(children[0], children[2], form)
+        if children and not any(is_tree(child, "range", "ellipsis", "exclude", "sided", "side")
+                                for child in children):
+            entries = [self.build(child) for child in children]
+            return self._explicit_diagonal(entries)
+        raise self.fail(form)
+
+    def _diagonal(self, entry: sp.Expr, index: sp.Symbol, count: sp.Expr) -> Any:
+        if is_matrix(entry) or entry.has(Diagonal) or entry.has(IDENTITY):
+            raise self.fail("the entries of diag(...) are numbers or expressions, not matrices")
+        if count.is_Integer:
+            if not 1 <= count <= MAX_SIZE:
+                raise self.fail(f"matrices are accepted up to {MAX_SIZE} x {MAX_SIZE} (D at most {MAX_SIZE}); "
+                                f"got diag(...) of size {_short(count)} (use a count such as D for a symbolic size)")
+            return self._explicit_diagonal([entry.xreplace({index: sp.Integer(number)}).replace(
+                lambda node: isinstance(node, sp.Indexed) and node.indices == (sp.Integer(number),),
+                lambda node: self.context.symbol(f"{node.base.label}_{number}"))
+                for number in range(1, int(count) + 1)])
+        if not (count.is_Symbol and count.name in COUNTS):
+            raise self.fail(f"the size of diag(...) is a count ({', '.join(sorted(COUNTS))}) or a number from 1 "
+                            f"to {MAX_SIZE}")
+        return Diagonal(entry, index, count)
+
+    def _explicit_diagonal(self, entries: list[sp.Expr]) -> Any:
+        if len(entries) > MAX_SIZE:
+            raise self.fail(f"matrices are accepted up to {MAX_SIZE} x {MAX_SIZE} (D at most {MAX_SIZE}); "
+                            f"this diag(...) has {len(entries)} entries (use diag(e_d, d=1..D) for a symbolic D)")
+        if any(is_matrix(entry) or entry.has(Diagonal) for entry in entries):
+            raise self.fail("the entries of diag(...) are numbers or expressions, not matrices")
+        return sp.ImmutableMatrix(sp.diag(*entries))
+
+    def _diag_ellipsis(self, first_node: Any, last_node: Any, form: str) -> Any:
+        """diag(sigma_1^2, ..., sigma_D^2): the first entry names index 1, the last index D."""
+        first, last = self.build(first_node), self.build(last_node)
+        index = self.context.index_symbol(DIMENSION_LETTER)
+        ones = [symbol for symbol in first.free_symbols if split_subscript(symbol.name)[1] == "1"]
+        ends = [symbol for symbol in last.free_symbols if split_subscript(symbol.name)[1] is not None]
+        counts = {split_subscript(symbol.name)[1] for symbol in ends}
+        if not ones or len(counts) != 1:
+            raise self.fail(f"the entries around '...' must run from _1 to _D, e.g. diag(sigma_1^2, ..., sigma_D^2)")
+        top = counts.pop()
+        general = {symbol: self.context.indexed(split_subscript(symbol.name)[0], index) for symbol in ones}
+        entry = first.xreplace(general)
+        if last.xreplace({symbol: self.context.indexed(split_subscript(symbol.name)[0], index)
+                          for symbol in ends}) != entry:
+            raise self.fail(f"the first and last entries around '...' must differ only in the index: {form}")
+        count = sp.Integer(int(top)) if top.isdigit() else self.context.symbol(top)
+        return self._diagonal(entry, index, count)
 
     def _isotropic(self, matrix: sp.Expr) -> sp.Expr:
         """c for c*I_D (also c*I_D + e*I_D); anything else that holds I_D is refused."""
@@ -729,14 +1100,14 @@ class _Builder:
             index, low, high = str(bounds.children[0].children[0]), bounds.children[1], bounds.children[2]
         else:
             raise self.fail(f"the range of {name} reads n=1..N or (n, 1, N)")
-        if index not in INDEX_LETTERS:
-            raise self.fail(f"the index of {name} must be one of the letters {', '.join(sorted(INDEX_LETTERS))}, "
-                            f"got {index[:20]!r}")
+        if index not in INDEX_LETTERS and index != DIMENSION_LETTER:
+            raise self.fail(f"the index of {name} must be one of the letters {', '.join(sorted(INDEX_LETTERS))} "
+                            f"(or d, over the D components of a vector), got {index[:20]!r}")
         if index in self.scope:
             raise self.fail(f"the index {index} is already used by an enclosing sum or product")
         if len(self.scope) >= MAX_SUM_NESTING:
             raise self.fail(f"sums and products nest at most {MAX_SUM_NESTING} deep")
-        symbol = self.context.symbol(index)
+        symbol = self.context.index_symbol(index)
         low_value, high_value = self.build(low), self.build(high)
         self.scope.append(index)
         try:
@@ -771,7 +1142,7 @@ class _Builder:
     _HANDLERS: dict[str, Callable[[_Builder, Any], sp.Expr]] = {
         "number": _number, "name": _name, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "neg": _neg,
         "pos": _pos, "pow": _pow, "operand": _operand, "transpose": _transpose, "bars": _bars, "norm": _norm,
-        "tuple": _tuple, "apply": _apply, "call": _call,
+        "tuple": _tuple, "apply": _apply, "call": _call, "bracket": _bracket,
     }
 
 

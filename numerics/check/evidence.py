@@ -100,13 +100,10 @@ _UNSET = object()
 def data_key(node: sp.Expr, values: Mapping) -> str | None:
     """The name of a data value: ``x[3]``, ``x_3`` and ``x_n`` with n = 3 are all ``"x_3"``."""
     if isinstance(node, sp.Indexed):
-        if len(node.indices) != 1:
+        numbers = [index if index.is_Integer else values.get(index) for index in node.indices]
+        if any(number is None for number in numbers):
             return None
-        index = node.indices[0]
-        number = index if index.is_Integer else values.get(index)
-        if number is None:
-            return None
-        return f"{node.base.label}_{int(number)}"
+        return "_".join([str(node.base.label), *(str(int(number)) for number in numbers)])
     if node.is_Symbol and "_" in node.name:
         base, _, sub = node.name.partition("_")
         if sub.isdigit():
@@ -191,6 +188,22 @@ def weight_value(rng: random.Random) -> Fraction:
     return Fraction(rng.randint(50, 950), 1000)
 
 
+def positive_definite(size: int, rng: random.Random) -> list[list[Fraction]]:
+    """A random symmetric positive definite matrix L L^T (L lower triangular, diagonal in [0.5, 1.5]), exact."""
+    lower = [[Fraction(rng.randint(500, 1500), 1000) if i == j else
+              Fraction(rng.randint(-1000, 1000), 1000) if j < i else Fraction(0)
+              for j in range(size)] for i in range(size)]
+    return [[sum((lower[i][t] * lower[j][t] for t in range(size)), Fraction(0)) for j in range(size)]
+            for i in range(size)]
+
+
+def simplex_value(count: int, rng: random.Random) -> list[Fraction]:
+    """``count`` random weights in (0, 1] that sum to exactly 1 (normalized random draws, Dirichlet-like)."""
+    draws = [Fraction(rng.randint(50, 950)) for _ in range(count)]
+    total = sum(draws)
+    return [draw / total for draw in draws]
+
+
 class Sample(dict):
     """Values of one numeric instance; data values (``x_3``, ``sigma_2``) are drawn when first needed.
 
@@ -199,9 +212,10 @@ class Sample(dict):
     ``exact`` keeps the drawn Fractions, to show the point.
     """
 
-    def __init__(self, rng: random.Random, fixed: Mapping[Any, Fraction], dps: int) -> None:
+    def __init__(self, rng: random.Random, fixed: Mapping[Any, Fraction], dps: int,
+                 weights: Sequence[Any] = ()) -> None:
         super().__init__()
-        self.rng, self.dps, self.exact = rng, dps, dict(fixed)
+        self.rng, self.dps, self.exact, self.weights = rng, dps, dict(fixed), tuple(weights)
         for key, number in fixed.items():
             self[key] = _to_mpf(number, dps)
 
@@ -209,6 +223,8 @@ class Sample(dict):
         from gmm_math.derivations.check.parser import is_weight, split_subscript
 
         name = node.base.label if isinstance(node, sp.Indexed) else split_subscript(node.name)[0]
+        if self._draw_constrained(key, node):
+            return self[key]
         if is_weight(str(name)):
             number = weight_value(self.rng)
         elif isinstance(node, sp.Indexed):
@@ -219,6 +235,35 @@ class Sample(dict):
         self.exact[key] = number
         self[key] = _to_mpf(number, self.dps)
         return self[key]
+
+    def _draw_constrained(self, key: Any, node: sp.Expr) -> bool:
+        """Draw, at once, every value of a constraint that holds ``key``: the weights of a stated sum
+        (they sum to exactly 1), or the entries of a covariance (a positive definite matrix)."""
+        from gmm_math.derivations.check.parser import Covariance, WeightSum
+
+        for fact in self.weights:
+            if isinstance(fact, WeightSum):
+                count = next((int(number) for symbol, number in self.exact.items()
+                              if getattr(symbol, "name", None) == fact.count), None)
+                members: list[Any] = list(fact.members(count))
+                drawn = simplex_value(len(members), self.rng) if key in members else []
+            elif isinstance(fact, Covariance):
+                keys = [[self._key(entry) for entry in row] for row in fact.rows]
+                members = [item for row in keys for item in row]
+                drawn = [number for row in positive_definite(len(keys), self.rng) for number in row] \
+                    if key in members else []
+            else:
+                continue
+            if drawn:
+                for member, number in zip(members, drawn, strict=True):
+                    self.exact[member] = number
+                    self[member] = _to_mpf(number, self.dps)
+                return True
+        return False
+
+    def _key(self, symbol: sp.Symbol) -> Any:
+        found = data_key(symbol, self)
+        return symbol if found is None else found
 
     def shown(self) -> dict[str, str | None]:
         """The point in the student's names, sorted."""
@@ -404,7 +449,8 @@ def is_general(exprs: Iterable[sp.Expr]) -> bool:
                for expr in exprs)
 
 
-def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS) -> tuple[list[Sample], str]:
+def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS,
+              weights: Sequence[Any] = ()) -> tuple[list[Sample], str]:
     """The numeric instances to compare at, and a sentence saying what they are.
 
     General expressions: N = 1, 2, 3, 5, 8 (other counts drawn from 1..3, free indices from 1..N)
@@ -414,8 +460,8 @@ def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS)
 
     free = sorted(set().union(*(expr.free_symbols for expr in exprs)), key=sp.default_sort_key)
     if not is_general(exprs):
-        return ([Sample(rng, {}, dps) for _ in range(SPOT_POINTS)],
-                f"{SPOT_POINTS} random points, {dps} digits (mpmath)")
+        return ([Sample(rng, {}, dps, weights) for _ in range(SPOT_POINTS)],
+                f"{SPOT_POINTS} random points, {dps} digits (mpmath){_weights_said(weights)}")
     counts = [symbol for symbol in free if symbol.name in COUNTS]
     indices = [symbol for symbol in free if symbol.name in INDEX_LETTERS]
     samples = []
@@ -427,21 +473,29 @@ def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS)
             top = next((value for symbol, value in fixed.items() if symbol.name == "N"), Fraction(count))
             for symbol in indices:
                 fixed[symbol] = Fraction(rng.randint(1, int(top)))
-            samples.append(Sample(rng, fixed, dps))
+            samples.append(Sample(rng, fixed, dps, weights))
     shown = "N = " + ", ".join(str(value) for value in COUNT_VALUES) if any(
         symbol.name == "N" for symbol in counts) else f"{len(COUNT_VALUES)} instances"
-    return samples, f"{shown}, {DATA_SETS} random data sets each, {dps} digits (mpmath)"
+    return samples, f"{shown}, {DATA_SETS} random data sets each, {dps} digits (mpmath){_weights_said(weights)}"
+
+
+def _weights_said(weights: Sequence[Any]) -> str:
+    from gmm_math.derivations.check.parser import WeightSum
+
+    return "".join(f"; weights {fact.base}_k drawn in (0, 1) summing to 1" if isinstance(fact, WeightSum) else
+                   f"; {len(fact.rows)} x {len(fact.rows)} covariance drawn positive definite" for fact in weights)
 
 
 @dataclass(frozen=True)
 class RelationCheck:
     """Both sides at one instance; ``holds`` is None where either side is undefined or a strict
-    relation cannot be told from equality at this precision."""
+    relation cannot be told from equality at this precision. ``defined`` says which sides are real."""
 
     point: dict[str, str | None]
     lhs: Value | None
     rhs: Value | None
     holds: bool | None
+    defined: tuple[bool, bool] = (True, True)
 
 
 def _both(lhs: sp.Expr, rhs: sp.Expr, sample: Sample) -> tuple[Value, Value]:
@@ -458,23 +512,98 @@ def _one_side(expr: sp.Expr, sample: Sample) -> tuple[Value | None, str | None]:
 def relation_check(lhs: sp.Expr, rhs: sp.Expr, relation: str, sample: Sample) -> RelationCheck:
     """Does ``lhs RELATION rhs`` hold at this instance? A failure is confirmed at twice the precision.
 
-    An equality where exactly one side is real and the other is not real (log or square root
-    of a negative number) fails there.
+    Only a point where both sides are real can refute: where a side is undefined over the
+    reals, ``holds`` is None (the sides' domains are compared by :func:`domain_probe`).
     """
     (left, left_error), (right, right_error) = _one_side(lhs, sample), _one_side(rhs, sample)
     if left_error or right_error:
-        one_real = relation == "=" and (left is None) != (right is None) and \
-            "not a real number" in (left_error or right_error or "")
-        return RelationCheck(sample.shown(), left, right, False if one_real else None)
+        return RelationCheck(sample.shown(), left, right, None, (left_error is None, right_error is None))
     holds = _holds(left, right, relation, sample.dps)
     if holds is False:
-        precise = Sample(sample.rng, sample.exact, 2 * sample.dps)
+        precise = Sample(sample.rng, sample.exact, 2 * sample.dps, sample.weights)
         try:
             left, right = _both(lhs, rhs, precise)
         except Undefined:
-            return RelationCheck(sample.shown(), None, None, None)
+            return RelationCheck(sample.shown(), None, None, None, (False, False))
         holds = _holds(left, right, relation, precise.dps)
     return RelationCheck(sample.shown(), left, right, holds)
+
+
+PROBE_SYMBOLS = 3  # symbols of unknown sign whose sign regions the domain probe visits
+PROBE_POINTS = 4  # points in each sign region
+
+
+@dataclass(frozen=True)
+class DomainProbe:
+    """Where each side is defined, by sign region of the symbols of unknown sign.
+
+    Attributes
+    ----------
+    symbols : the names whose signs were varied (at most :data:`PROBE_SYMBOLS`)
+    left, right : the sign patterns (tuples of +1/-1, one per symbol) where that side was real at
+        every probed point
+    checks : the probed instances (a point where both sides are real is compared there)
+    points : how many points were probed
+    """
+
+    symbols: tuple[str, ...]
+    left: frozenset[tuple[int, ...]]
+    right: frozenset[tuple[int, ...]]
+    checks: tuple[RelationCheck, ...]
+    points: int
+
+    def describe(self, side: str) -> str:
+        """'needs x > 0', 'is defined for every x', 'is never defined over the reals', ..."""
+        patterns = self.left if side == "left" else self.right
+        every = _patterns(len(self.symbols))
+        position = 0 if side == "left" else 1
+        if not any(check.defined[position] for check in self.checks):
+            return "is never defined over the reals at the probed points"
+        if not patterns:
+            return "is defined only at some of the probed points"
+        if patterns == every:
+            return f"is defined for every sign of {', '.join(self.symbols)}" if self.symbols else "is defined"
+        fixed = [(name, sign) for position, name in enumerate(self.symbols)
+                 if len({pattern[position] for pattern in patterns}) == 1
+                 for sign in {pattern[position] for pattern in patterns}]
+        wanted = {pattern for pattern in every if all(pattern[self.symbols.index(name)] == sign
+                                                      for name, sign in fixed)}
+        if fixed and wanted == patterns:
+            return "needs " + " and ".join(f"{name} {'>' if sign > 0 else '<'} 0" for name, sign in fixed)
+        return f"is defined only in some sign regions of {', '.join(self.symbols)}"
+
+
+def _patterns(count: int) -> frozenset[tuple[int, ...]]:
+    patterns = [()]
+    for _ in range(count):
+        patterns = [(*pattern, sign) for pattern in patterns for sign in (1, -1)]
+    return frozenset(patterns)
+
+
+def domain_probe(lhs: sp.Expr, rhs: sp.Expr, relation: str, base: Sample) -> DomainProbe:
+    """Visit every sign region of the symbols of unknown sign (counts and indices fixed as in
+    ``base``) and record where each side is real; a point where both are real is compared."""
+    free = sorted(lhs.free_symbols | rhs.free_symbols, key=sp.default_sort_key)
+    varied = [symbol for symbol in free if symbol.is_positive is None and symbol.is_negative is None
+              and not symbol.is_integer][:PROBE_SYMBOLS]
+    fixed = {key: number for key, number in base.exact.items() if getattr(key, "is_integer", False)}
+    left: set[tuple[int, ...]] = set()
+    right: set[tuple[int, ...]] = set()
+    checks = []
+    for pattern in sorted(_patterns(len(varied)), reverse=True):
+        found = []
+        for _ in range(PROBE_POINTS):
+            point = dict(fixed)
+            for symbol, sign in zip(varied, pattern, strict=True):
+                point[symbol] = sign * Fraction(base.rng.randint(100, 3000), 1000)
+            found.append(relation_check(lhs, rhs, relation, Sample(base.rng, point, base.dps, base.weights)))
+        checks.extend(found)
+        if all(check.defined[0] for check in found):
+            left.add(pattern)
+        if all(check.defined[1] for check in found):
+            right.add(pattern)
+    return DomainProbe(tuple(symbol.name for symbol in varied), frozenset(left), frozenset(right), tuple(checks),
+                       len(checks))
 
 
 def _holds(left: Value, right: Value, relation: str, dps: int) -> bool | None:

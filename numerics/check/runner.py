@@ -9,7 +9,11 @@ mpmath work as jobs under a wall-clock limit in a worker process
      "symbolic": str|None, "numeric": [...], "cases": [{"condition", "limit"}]|None,
      "counterexample": {...}|None, "lines": [...]|None,
      "evidence": "symbolic"|"numeric"|None, "tried": str|None, "hints": [str],
-     "conclusions": [{"from_line", "to_line", "relation", "text"}]|None}
+     "conclusions": [{"from_line", "to_line", "relation", "text"}]|None,
+     "domains": {"symbols", "left", "right", "both_defined", "points"}|None}
+
+``domains`` (check equal) is set when a side was undefined over the reals at some sample point:
+where each side is real, by sign region of the symbols of unknown sign.
 
 Each entry of ``lines`` is ``{"line", "text", "verdict", "reason", "evidence", "column"}`` with
 ``verdict`` one of :data:`LINE_VERDICTS`.
@@ -44,11 +48,22 @@ from gmm_math.derivations.check.claims import (
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.parser import Context, Unreadable, check_name, check_text, parse_assumptions, warm
+from gmm_math.derivations.check.parser import (
+    Context,
+    Unreadable,
+    WeightSum,
+    check_name,
+    check_text,
+    parse_assumptions,
+    warm,
+)
 from gmm_math.numerics.check.evidence import (
+    PROBE_POINTS,
+    DomainProbe,
     LimitEvidence,
     RelationCheck,
     Undefined,
+    domain_probe,
     instances,
     limit_evidence,
     mp_value,
@@ -70,11 +85,11 @@ Result = dict[str, Any]  # {"report": Report, "summary": str}
 def report(kind: str, verdict: str, symbolic: str | None = None, numeric: Sequence[dict] = (),
            cases: list[dict] | None = None, counterexample: dict | None = None,
            lines: list[dict] | None = None, evidence: str | None = None, tried: str | None = None,
-           hints: Sequence[str] = (), conclusions: list[dict] | None = None) -> Report:
+           hints: Sequence[str] = (), conclusions: list[dict] | None = None, domains: dict | None = None) -> Report:
     """A report with exactly the keys of the JSON contract."""
     return {"verdict": verdict, "kind": kind, "symbolic": symbolic, "numeric": list(numeric),
             "cases": cases, "counterexample": counterexample, "lines": lines, "evidence": evidence,
-            "tried": tried, "hints": list(dict.fromkeys(hints)), "conclusions": conclusions}
+            "tried": tried, "hints": list(dict.fromkeys(hints)), "conclusions": conclusions, "domains": domains}
 
 
 def _result(report_: Report, summary: str) -> Result:
@@ -171,7 +186,7 @@ def _log_sign(difference: sp.Expr) -> str | None:
 
 
 def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp.Expr | None = None,
-           numeric_rhs: sp.Expr | None = None, emit: Any = ignore_partial) -> dict:
+           numeric_rhs: sp.Expr | None = None, emit: Any = ignore_partial, weights: Sequence[Any] = ()) -> dict:
     """Decide ``lhs RELATION rhs`` symbolically (SymPy) and at numeric instances (mpmath).
 
     Returns a dict with ``verdict`` (equal | implied | fails | undecided), ``evidence``
@@ -180,20 +195,33 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
     """
     numeric_lhs = lhs if numeric_lhs is None else numeric_lhs
     numeric_rhs = rhs if numeric_rhs is None else numeric_rhs
-    samples, tried = instances([numeric_lhs, numeric_rhs], random.Random(seed))
+    samples, tried = instances([numeric_lhs, numeric_rhs], random.Random(seed), weights=weights)
     checks = [relation_check(numeric_lhs, numeric_rhs, relation, sample) for sample in samples]
-    numeric = [_entry(check) for check in checks]
     agreed, counter = _numbers(checks)
+    probe = None
+    if counter is None and samples and any(check.defined != (True, True) for check in checks):
+        probe = domain_probe(numeric_lhs, numeric_rhs, relation, samples[0])
+        checks.extend(probe.checks)
+        agreed, counter = _numbers(checks)
+        tried += (f"; where a side was undefined, {PROBE_POINTS} more points in each sign region of "
+                  f"{', '.join(probe.symbols)}" if probe.symbols else "")
+    numeric = [_entry(check) for check in checks]
+    domains = _domains(probe, checks, counter, relation)
+    shown_domains = None if probe is None else {
+        "symbols": list(probe.symbols), "left": probe.describe("left"), "right": probe.describe("right"),
+        "both_defined": sum(check.defined == (True, True) for check in checks), "points": len(checks)}
     counterexample = None if counter is None else {
         "point": counter.point, "lhs": _value(counter.lhs), "rhs": _value(counter.rhs)}
     result = {"verdict": "undecided", "evidence": None, "numeric": numeric, "tried": tried,
-              "counterexample": counterexample, "feedback": None, "symbolic": "during symbolic simplification"}
+              "counterexample": counterexample, "feedback": None, "symbolic": "during symbolic simplification",
+              "domains": shown_domains}
     emit({**result, "verdict": "fails" if counter else "undecided", "evidence": "numeric" if counter else None,
           "summary": _refuted(counterexample, relation)})
     if relation == "=":
-        found = equivalence(lhs, rhs)
+        facts = [fact for fact in weights if isinstance(fact, WeightSum)]
+        found = equivalence(lhs, rhs, facts)
         if not found.proved and (numeric_lhs is not lhs or numeric_rhs is not rhs):
-            found = equivalence(numeric_lhs, numeric_rhs)
+            found = equivalence(numeric_lhs, numeric_rhs, facts)
         symbolic, proved, refuted = found.describe(), found.proved, found.refuted
     else:
         difference = rhs - lhs if relation in ("<=", "<") else lhs - rhs
@@ -207,6 +235,10 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
     holding = _HOLDING[relation]
     if proved and counter is None:
         return {**result, "verdict": holding, "evidence": "symbolic", "summary": f"{holding}: {symbolic}"}
+    if domains is not None:
+        verdict, summary = domains
+        return {**result, "verdict": verdict, "evidence": "numeric" if verdict == "fails" else None,
+                "summary": summary}
     if counter is not None and not proved:
         feedback = _feedback(numeric_lhs, numeric_rhs) if relation == "=" else None
         return {**result, "verdict": "fails", "evidence": "numeric", "feedback": feedback,
@@ -223,6 +255,31 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
                            f"SymPy did not prove it (numeric evidence, not a proof)"}
     return {**result, "summary": "undecided: SymPy did not decide it and no numeric instance could be evaluated "
                                  "(undefined over the reals?)"}
+
+
+def _domains(probe: DomainProbe | None, checks: Sequence[RelationCheck], counter: RelationCheck | None,
+             relation: str) -> tuple[str, str] | None:
+    """A verdict from the sides' domains, when no point where both are real refutes the relation.
+
+    Never both real: "fails" (the relation says nothing true anywhere); both real somewhere and
+    agreeing there, but one side real where the other is not: "undecided" (different domains).
+    """
+    if probe is None or counter is not None:
+        return None
+    both = [check for check in checks if check.defined == (True, True)]
+    described = [probe.describe("left"), probe.describe("right")]
+    sides = f"left {described[0]}, right {described[1]}"
+    if not both:
+        return "fails", (f"not {_HOLDING[relation]}: the two sides are never both defined over the reals "
+                         f"({sides}; {len(checks)} points tried)")
+    if any(check.defined[0] != check.defined[1] for check in checks):
+        agreed = sum(check.holds is True for check in both)
+        needs = next((text.removeprefix("needs ") for text in described if text.startswith("needs ")), None)
+        advice = f"; to compare them where both are defined, assume {needs}" if needs else ""
+        return "undecided", (f"undecided: {_HOLDING[relation]} at the {agreed} of {len(both)} points where "
+                             f"both sides are defined, but the two sides have different domains ({sides})"
+                             f"{advice}")
+    return None
 
 
 def _refuted(counterexample: dict | None, relation: str = "=") -> str:
@@ -256,7 +313,7 @@ def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: 
     def partial(found: dict) -> None:
         emit(_result(_equal_report(found, hints), found["summary"]))
 
-    found = decide(lhs, rhs, "=", seed, emit=partial)
+    found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.constraints)
     summary = found["summary"] + (f"; {found['feedback']}" if found["feedback"] else "")
     return _result(_equal_report(found, hints), summary)
 
@@ -264,7 +321,7 @@ def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: 
 def _equal_report(found: dict, hints: Sequence[str]) -> Report:
     verdict = {"equal": "holds", "implied": "holds"}.get(found["verdict"], found["verdict"])
     return report("equal", verdict, found["symbolic"], found["numeric"], counterexample=found["counterexample"],
-                  evidence=found["evidence"], tried=found["tried"], hints=hints)
+                  evidence=found["evidence"], tried=found["tried"], hints=hints, domains=found.get("domains"))
 
 
 def limit_job(expr_text: str, var_name: str, to: str, claim_text: str | None,
@@ -494,7 +551,8 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
     decisions = []
     for lhs, rhs, relation, label in comparisons:
         found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built),
-                       emit=lambda partial: emit(_line(partial["verdict"], partial["summary"])))
+                       emit=lambda partial: emit(_line(partial["verdict"], partial["summary"])),
+                       weights=context.constraints)
         decisions.append((label, found))
     return _combine(decisions, hints, shape)
 
