@@ -430,6 +430,7 @@ class Context:
         self._symbols: dict[str, sp.Symbol] = {}
         self.substitutions: dict[sp.Symbol, sp.Expr] = {}
         self.hints: list[str] = []
+        self.named_functions: set[str] = set()  # names of earlier lines' left sides, L in L(sigma) = ...
         for name, text in self.assumptions.substitutions:
             value = self.parse(text, "assumed value", substitute=False)
             self.substitutions[self.symbol(name)] = value
@@ -667,6 +668,8 @@ class _Builder:
             raise self.fail(f"{name}(...) of a matrix c*I_D is not accepted; write det(...) or |...| for its "
                             f"determinant")
         functions = self.context.functions
+        if name in self.context.named_functions and name not in functions:
+            return self.context.symbol(name)  # L(sigma) after a line that named L(sigma): the named quantity
         if name not in functions:
             raise self.fail(f"{name[:40]}(...) is not an accepted function "
                             f"(accepted: {', '.join([*functions, *BIG_OPERATORS])})")

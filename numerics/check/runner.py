@@ -35,12 +35,15 @@ from gmm_math.derivations.check.claims import (
     domain_direction,
     equivalence,
     limit_by_cases,
+    named_symbol,
+    naming,
     normal_sums,
     parse_point,
     show_expr,
     plan_steps,
     read_limit,
     read_line,
+    replace_names,
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
@@ -310,9 +313,13 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
     cases = [{"condition": _condition(case), "limit": _shown_limit(case)} for case in result.cases] \
         if result.split else None
     symbolic = _describe(result)
+    summary = _limit_summary(verdict, result, claim, counterexample, numeric)
+    if verdict == "undecided" and expr.has(sp.Sum, sp.Product) and not any(entry["agrees"] is False
+                                                                           for entry in numeric):
+        summary = ("undecided: SymPy cannot take this limit through a sum or product over a general N; name the "
+                   "sum and state its sign (let: S = sum(...), then let: S > 0) and write the limit with S")
     return _result(report("limit", verdict, symbolic, numeric, cases, counterexample,
-                          evidence="symbolic" if verdict != "undecided" else None, hints=context.hints),
-                   _limit_summary(verdict, result, claim, counterexample, numeric))
+                          evidence="symbolic" if verdict != "undecided" else None, hints=context.hints), summary)
 
 
 def _condition(case: LimitCase) -> str | None:
@@ -327,6 +334,8 @@ def _describe(result: LimitResult) -> str:
     if not result.split:
         case = result.cases[0]
         return f"limit = {case.shown_limit}" if case.limit is not None else str(case.reason)
+    if all(case.limit is None for case in result.cases):
+        return f"SymPy could not take the limit in any of the {len(result.cases)} sign cases it tried"
     return "depends on the case: " + "; ".join(f"{_condition(case)}: {_shown_limit(case)}"
                                                for case in result.cases)
 
@@ -433,16 +442,96 @@ def _step_context(assumptions: tuple[str, ...], definitions: tuple[tuple[str, st
     return context, built
 
 
+def _readable(assumptions: tuple[str, ...], definitions: tuple[tuple[str, str], ...],
+              language: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], list[str]]:
+    """The assumptions and definitions that can be read, and the texts of those that cannot."""
+    try:
+        _step_context(assumptions, definitions, language)
+        return assumptions, definitions, []
+    except GmmMathError:
+        pass
+    kept: tuple[str, ...] = ()
+    kept_definitions: tuple[tuple[str, str], ...] = ()
+    dropped: list[str] = []
+    for text in assumptions:
+        try:
+            _context((*kept, text), language)
+            kept = (*kept, text)
+        except GmmMathError:
+            dropped.append(text)
+    for name, text in definitions:
+        try:
+            _step_context(kept, (*kept_definitions, (name, text)), language)
+            kept_definitions = (*kept_definitions, (name, text))
+        except GmmMathError:
+            dropped.append(f"{name} = {text}")
+    return kept, kept_definitions, dropped
+
+
+def _without(found: dict, dropped: list[str]) -> dict:
+    """A line checked without the unreadable assumptions above: a failure may be theirs, so it is undecided."""
+    if not dropped:
+        return found
+    listed = "; ".join(repr(text) for text in dropped)
+    if found["verdict"] == "fails":
+        return {**found, "verdict": "undecided", "evidence": None,
+                "reason": f"fails without the unreadable assumption(s) {listed} above, which may be what it "
+                          f"needs: {found['reason']}"}
+    if found["verdict"] in ("equal", "implied"):
+        return {**found, "reason": f"{found['reason']} (holds even without the unreadable assumption(s) {listed})"}
+    return found
+
+
+def _names(chains: tuple[tuple[str, ...], ...], context: Context) -> dict[sp.Expr, sp.Expr]:
+    """The quantities earlier lines named (``log L(sigma) = ...``), as replacements for later lines.
+
+    Each chain is a naming line and the ``= ...`` lines that continue it; the name stands for the
+    chain's last expression that could be read (each is the same value when the steps hold).
+    """
+    names: dict[sp.Expr, sp.Expr] = {}
+    for text, *continued in chains:
+        try:
+            line = read_line(text, context)
+        except GmmMathError:
+            continue
+        if line.named is None or named_symbol(line.named) in _named_symbols(names):
+            continue
+        value = line.exprs[-1] if all(relation == "=" for relation in line.relations) else line.exprs[0]
+        for later in continued if value is line.exprs[-1] else ():
+            try:
+                step = read_line(later, context)
+            except GmmMathError:
+                break
+            if not all(relation == "=" for relation in step.relations):
+                break
+            value = step.exprs[-1]
+        names.update(naming(line.named, replace_names(value, names)))
+        context.named_functions.add(named_symbol(line.named).name)
+    return names
+
+
+def _named_symbols(names: Mapping[sp.Expr, sp.Expr]) -> set[sp.Expr]:
+    return {named_symbol(key) for key in names}
+
+
 def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str, ...],
-             definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto", *,
-             emit: Any = ignore_partial) -> dict:
-    """Check one line of a steps file; never raises for the line's own content (it is 'unreadable')."""
+             definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto",
+             names: tuple[tuple[str, ...], ...] = (), *, emit: Any = ignore_partial) -> dict:
+    """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
+
+    An unreadable assumption or definition above does not stop the line: it is checked without it
+    (a failure is then only 'undecided').
+    """
     own = assumptions[:-1] if adds == "assumptions" else assumptions
     own_definitions = definitions[:-1] if adds == "definitions" else definitions
-    try:
-        _step_context(own, own_definitions, language)
-    except GmmMathError:
-        return _line("undecided", "an assumption or definition above is unreadable")
+    own, own_definitions, dropped = _readable(own, own_definitions, language)
+    if adds == "assumptions":
+        assumptions = (*own, assumptions[-1])
+        definitions = own_definitions
+    elif adds == "definitions":
+        assumptions, definitions = own, (*own_definitions, definitions[-1])
+    else:
+        assumptions, definitions = own, own_definitions
     try:
         context, built = _step_context(assumptions, definitions, language)
     except GmmMathError as err:
@@ -450,17 +539,19 @@ def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str,
     if kind in ("assumption", "definition"):
         return _line(kind)
     try:
+        named = _names(names, context)
         if kind == "limit":
-            return _limit_line(body, context, seed, emit)
-        return _relation_line(body, previous, context, built, seed, emit)
+            return _without(_limit_line(body, context, seed, emit, named), dropped)
+        return _without(_relation_line(body, previous, context, built, seed, emit, named), dropped)
     except Unreadable as err:
         return _unreadable(err)
     except GmmMathError as err:
         return _line("unreadable", str(err))
 
 
-def _limit_line(body: str, context: Context, seed: int, emit: Any) -> dict:
+def _limit_line(body: str, context: Context, seed: int, emit: Any, names: dict | None = None) -> dict:
     parts = read_limit(body, context)
+    parts["expr"], parts["claim"] = (replace_names(parts[key], names or {}) for key in ("expr", "claim"))
     found = _limit(context, parts["expr"], parts["var"], parts["to"], parts["claim"], seed,
                    lambda partial: emit(_line("undecided", partial["summary"], report=partial["report"])))
     verdict = {"holds": "equal"}.get(found["report"]["verdict"], found["report"]["verdict"])
@@ -470,10 +561,15 @@ def _limit_line(body: str, context: Context, seed: int, emit: Any) -> dict:
 
 
 def _relation_line(body: str, previous: str | None, context: Context, built: dict, seed: int,
-                   emit: Any) -> dict:
+                   emit: Any, names: dict | None = None) -> dict:
+    names = names or {}
     line = read_line(body, context)
+    exprs = [replace_names(expr, names) for expr in line.exprs]
     comparisons: list[tuple[sp.Expr, sp.Expr, str, str]] = []
     first_text = line.name or line.texts[0]
+    if line.named is not None and named_symbol(line.named) in _named_symbols(names) | set(built):
+        # the name was given a meaning above: this line restates it, and that is checked
+        comparisons.append((replace_names(line.named, names), exprs[0], "=", f"{line.name} = {line.texts[0]}"))
     if line.continues is not None:
         if previous is None:
             raise GmmMathError(f"a line starting with {line.continues!r} continues the step above, but there is none")
@@ -481,9 +577,10 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
             before = read_line(previous, context)
         except GmmMathError:
             return _line("undecided", "the step line above is unreadable: nothing to compare with")
-        comparisons.append((before.exprs[-1], line.exprs[0], line.continues, "compared with the line above"))
+        comparisons.append((replace_names(before.exprs[-1], names), exprs[0], line.continues,
+                            "compared with the line above"))
     for index, relation in enumerate(line.relations):
-        comparisons.append((line.exprs[index], line.exprs[index + 1], relation,
+        comparisons.append((exprs[index], exprs[index + 1], relation,
                             f"{line.texts[index]} {relation} {line.texts[index + 1]}"))
     hints = list(context.hints)
     shape = {"continues": line.continues, "relation": _line_relation(line), "start": first_text,
@@ -563,7 +660,7 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
         if step.kind == "comment":
             continue
         jobs.append((step_job, (step.kind, step.body, step.previous_text, step.assumptions, step.definitions,
-                                step.adds, seed, language)))
+                                step.adds, seed, language, step.names)))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
     lines, first_failure, hints = [], None, []
