@@ -1,0 +1,80 @@
+"""Steps files: a named left side means its expression in the lines below; restating a name is a step;
+an unreadable assumption does not stop the lines below it."""
+
+from __future__ import annotations
+
+import pytest
+
+from gmm_math.numerics.check.runner import check_steps
+
+
+def verdicts(text: str) -> list[str]:
+    return [line["verdict"] for line in check_steps(text, timeout=None)["report"]["lines"]]
+
+
+NAMED = """\
+assume: S > 0
+assume: N > 0
+log L(sigma) = -N*log(sigma) - N/2*log(2*pi) - S/(2*sigma^2)
+{limit}
+"""
+
+
+@pytest.mark.parametrize("limit, verdict", [
+    ("limit(log L, sigma, 0, +) = -oo", "equal"),
+    ("limit(log L(sigma), sigma, 0, +) = -oo", "equal"),
+    ("limit(ln(L), sigma, 0, +) = -oo", "equal"),
+    ("limit(L, sigma, 0, +) = 0", "equal"),  # L = exp(log L)
+    ("limit(log L, sigma, 0, +) = oo", "fails"),  # a planted error is still found
+    ("limit(L, sigma, 0, +) = oo", "fails"),
+])
+def test_a_limit_line_means_the_named_quantity(limit, verdict):
+    assert verdicts(NAMED.format(limit=limit)) == ["assumption", "assumption", "definition", verdict]
+
+
+def test_latex_limit_of_a_named_log_likelihood():
+    text = ("\\begin{align*}\n"
+            "\\ln L(\\sigma) &= -N \\ln \\sigma - \\frac{N}{2}\\ln(2\\pi) - \\frac{S}{2\\sigma^2} \\\\\n"
+            "\\lim_{\\sigma \\to 0^+} \\ln L &= -\\infty\n"
+            "\\end{align*}\n")
+    assert verdicts("assume: S > 0\n" + text) == ["assumption", "comment", "definition", "equal", "comment"]
+
+
+def test_the_name_stands_for_the_last_form_of_its_chain():
+    # SymPy cannot take the limit of the first form (a general-N sum); the last form is the one it can
+    text = ("let: S > 0\nlet: S = sum((x_m - x_n)^2, m=1..N)\n"
+            "log L = sum(log N(x_m | x_n, sigma^2), m=1..N)\n"
+            "= -N*log(sigma) - N*log(2*pi)/2 - S/(2*sigma^2)\n"
+            "limit(log L, sigma, 0, +) = -oo\n")
+    assert verdicts(text)[2:] == ["definition", "equal", "equal"]
+
+
+def test_a_later_step_line_may_use_the_name():
+    text = ("assume: sigma > 0\nlog L = log(pi_1*N(x_1 | x_1, sigma^2) + pi_2*N(x_1 | mu_2, 1))\n"
+            "log L >= log(pi_1*N(x_1 | x_1, sigma^2))\n"
+            "log L <= log(pi_1*N(x_1 | x_1, sigma^2))\n")
+    assert verdicts(text) == ["assumption", "definition", "implied", "fails"]
+
+
+@pytest.mark.parametrize("restated, verdict", [
+    ("S = sum((x_m - x_n)^2, m=1..N) + 1", "fails"),
+    ("S = sum(x_m^2 - 2*x_m*x_n + x_n^2, m=1..N)", "equal"),
+])
+def test_restating_a_defined_name_is_checked(restated, verdict):
+    assert verdicts(f"let: S = sum((x_m - x_n)^2, m=1..N)\n{restated}\n") == ["definition", verdict]
+
+
+@pytest.mark.parametrize("restated, verdict", [
+    ("L = 1/(2*pi*sigma)", "fails"),
+    ("L = 1/(sqrt(2*pi)*sigma)", "equal"),
+])
+def test_restating_a_named_left_side_is_checked(restated, verdict):
+    text = f"assume: sigma > 0\nL = N(x_1 | x_1, sigma^2)\n{restated}\n"
+    assert verdicts(text) == ["assumption", "definition", verdict]
+
+
+def test_an_unreadable_assumption_does_not_stop_the_lines_below():
+    text = "assume: sigma > 0\nassume: N >=> 2\nx + x = 2*x\nlog(sigma^2) = 2*log(sigma)\nx + 1 = x\n"
+    lines = check_steps(text, timeout=None)["report"]["lines"]
+    assert [line["verdict"] for line in lines] == ["assumption", "unreadable", "equal", "equal", "undecided"]
+    assert "without the unreadable assumption" in lines[4]["reason"]
