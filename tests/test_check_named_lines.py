@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import assert_one_line_error
 from gmm_math.numerics.check.runner import check_steps
 
 
@@ -78,3 +79,30 @@ def test_an_unreadable_assumption_does_not_stop_the_lines_below():
     lines = check_steps(text, timeout=None)["report"]["lines"]
     assert [line["verdict"] for line in lines] == ["assumption", "unreadable", "equal", "equal", "undecided"]
     assert "without the unreadable assumption" in lines[4]["reason"]
+
+
+# ----------------------------------------------------------------------------------------------
+# check limit with the limit written out
+
+
+@pytest.mark.parametrize("args, code", [
+    (["\\lim_{\\sigma \\to 0^+} \\frac{\\pi_1}{\\sqrt{2\\pi}\\sigma}", "--claim", "oo"], 0),
+    (["\\lim_{\\sigma \\to 0^+} \\log\\sigma = -\\infty"], 0),
+    (["\\lim_{\\sigma \\to 0^+} \\log\\sigma = \\infty"], 1),
+    (["limit(log(sigma), sigma, 0, +) = -oo"], 0),
+    (["limit(log(sigma), sigma, 0, +)"], 0),
+    (["log(sigma_k)", "--var", "\\sigma_{k}", "--to", "0^+", "--claim", "-oo"], 0),
+    (["log(sigma)", "--var", "sigma", "--to", "0+", "--claim", "x_1"], 1),  # a real x_1 is never -oo
+])
+def test_check_limit_reads_a_written_out_limit(cli, args, code):
+    result = cli("check", "limit", *args)
+    assert result.exit_code == code, (result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["log(sigma)"], "--var and --to"),
+    (["log(sigma)", "--var", "sigma"], "--var and --to"),
+    (["limit(log(sigma), sigma, 0, +) = -oo", "--claim", "oo"], "claimed twice"),
+])
+def test_check_limit_without_var_needs_a_written_out_limit(cli, args, needle):
+    assert_one_line_error(cli("check", "limit", *args), needle)

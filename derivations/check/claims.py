@@ -111,6 +111,9 @@ def parse_point(text: str) -> tuple[str, str]:
     (('0', '+'), ('-oo', '+'), ('1', '+-'))
     """
     body = check_text(text, "limit point").strip().replace(" ", "")
+    for written, side in (("^{+}", "+"), ("^{-}", "-"), ("^+", "+"), ("^-", "-")):  # 0^+ as in LaTeX
+        body = body.replace(written, side)
+    body = body.replace("\\infty", "oo")
     if not _POINT.fullmatch(body):
         raise GmmMathError(f"the limit point {body[:30]!r} is not {_POINT_FORM}, optionally followed by + or - "
                            f"for a one-sided limit", parameter="to")
@@ -692,15 +695,25 @@ def compose(first: str | None, second: str | None) -> str | None:
     return _COMPOSED.get((first, second))
 
 
-def read_limit(text: str, context: Context) -> dict:
-    """``limit(EXPR, VAR, POINT[, DIR]) = VALUE`` parsed (in the worker) into SymPy parts."""
+def is_written_limit(text: str) -> bool:
+    """Does ``text`` start with a written-out limit, ``limit(...)`` or ``\\lim_{...}``?"""
+    return bool(_LIMIT_START.match(text.strip()))
+
+
+def read_limit(text: str, context: Context, claim_needed: bool = True) -> dict:
+    """``limit(EXPR, VAR, POINT[, DIR]) = VALUE`` parsed (in the worker) into SymPy parts.
+
+    With ``claim_needed=False`` the ``= VALUE`` may be left out (then ``claim`` is None).
+    """
     from gmm_math.derivations.check.parser import is_tree, parse_text, source
 
     tree, text = parse_text(text, "limit line", "line", context.language)
     parts = [part for part in tree.children if hasattr(part, "data")]
     relations = [str(part) for part in tree.children if not hasattr(part, "data")]
     call = parts[0]
-    if not (is_tree(call, "call") and str(call.children[0]) == "limit") or len(parts) != 2 or relations != ["="]:
+    bare = not claim_needed and len(parts) == 1 and not relations
+    if not (is_tree(call, "call") and str(call.children[0]) == "limit") or not bare and (
+            len(parts) != 2 or relations != ["="]):
         raise GmmMathError("a limit line reads limit(EXPR, VAR, POINT, +) = VALUE "
                            "(direction +, - or omitted for two-sided; POINT may be 0+ or oo)")
     args = list(call.children[1].children) if is_tree(call.children[1], "arguments") else []
@@ -714,8 +727,8 @@ def read_limit(text: str, context: Context) -> dict:
             raise GmmMathError("give the direction once, as the fourth argument + or - (or as 0+)")
         point_text += str(args[3].children[0])
     return {"expr": context.build(args[0], text, "limit expression"), "var": str(args[1].children[0]),
-            "to": point_text, "claim": context.build(parts[1], text, "limit value"),
-            "expr_text": source(args[0], text), "claim_text": source(parts[1], text)}
+            "to": point_text, "claim": None if bare else context.build(parts[1], text, "limit value"),
+            "expr_text": source(args[0], text), "claim_text": None if bare else source(parts[1], text)}
 
 
 # ----------------------------------------------------------------------------------------------

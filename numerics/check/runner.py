@@ -34,6 +34,7 @@ from gmm_math.derivations.check.claims import (
     definite_sign,
     domain_direction,
     equivalence,
+    is_written_limit,
     limit_by_cases,
     named_symbol,
     naming,
@@ -270,11 +271,23 @@ def _equal_report(found: dict, hints: Sequence[str]) -> Report:
                   evidence=found["evidence"], tried=found["tried"], hints=hints)
 
 
-def limit_job(expr_text: str, var_name: str, to: str, claim_text: str | None,
+def limit_job(expr_text: str, var_name: str | None, to: str | None, claim_text: str | None,
               assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
               emit: Any = ignore_partial) -> Result:
-    """The limit by SymPy (split into cases if needed), followed numerically, compared with the claim."""
+    """The limit by SymPy (split into cases if needed), followed numerically, compared with the claim.
+
+    Without ``var_name`` and ``to`` the expression is a written-out limit, ``limit(EXPR, VAR, POINT)``
+    or ``\\lim_{VAR \\to POINT} EXPR``, optionally ``= VALUE`` (the claim, if not given apart).
+    """
     context = _context(assumptions, language)
+    if var_name is None:
+        parts = read_limit(expr_text, context, claim_needed=False)
+        if parts["claim"] is not None and claim_text is not None:
+            raise GmmMathError("the limit is claimed twice: give its value in the expression (= VALUE) or apart, "
+                               "not both", parameter="claim")
+        claim = parts["claim"] if claim_text is None else context.parse(claim_text, "claimed limit")
+        parse_point(parts["to"])
+        return _limit(context, parts["expr"], parts["var"], parts["to"], claim, seed, emit)
     expr = context.parse(expr_text)
     claim = None if claim_text is None else context.parse(claim_text, "claimed limit")
     return _limit(context, expr, var_name, to, claim, seed, emit)
@@ -371,7 +384,8 @@ def _contradicts(item: LimitEvidence, claim: sp.Expr) -> bool:
     try:
         target = mp_value(claim, to_mp(item.point, 30), 30)
     except Undefined:
-        return False
+        # a claim in names the limit does not involve (--claim x_1) is a real number: never +-oo
+        return item.estimate in ("+oo", "-oo") and claim.is_finite is True
     if item.estimate == "unclear":
         return False
     if item.estimate in ("+oo", "-oo"):
@@ -733,6 +747,14 @@ def _steps_summary(verdict: str, lines: list[dict], first_failure: tuple | None,
 # public API (every job parses its own input, in the worker, under the time limit)
 
 
+def latex_name(name: str) -> str:
+    """A variable written in LaTeX, ``\\sigma_{k}``, as the checker's name ``sigma_k``."""
+    stripped = name.strip()
+    if not stripped.startswith("\\"):
+        return name
+    return stripped[1:].replace("{", "").replace("}", "").replace("\\", "")
+
+
 def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
     if outcome.status == "ok":
         return outcome.value
@@ -751,22 +773,33 @@ def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
                    f"undecided: the computation failed ({outcome.value})")
 
 
-def check_limit(expr: str, var: str, to: str, claim: str | None = None, assume: Sequence[str] = (), *,
+def check_limit(expr: str, var: str | None, to: str | None, claim: str | None = None, assume: Sequence[str] = (), *,
                 timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, language: str = "auto") -> Result:
     """Check ``lim_{var -> to} expr`` (= ``claim``, if given).
 
     Parameters
     ----------
     expr, claim : expressions in the checking language
-    var : the limit variable
+    var : the limit variable; None (with ``to`` None) when ``expr`` is a written-out limit,
+        ``limit(EXPR, sigma, 0, +)`` or ``\\lim_{\\sigma \\to 0^+} EXPR``, optionally ``= VALUE``
     to : the point, with direction: ``"0+"``, ``"0-"``, ``"0"`` (two-sided), ``"1.5"``, ``"oo"``, ``"-oo"``
     assume : assumption strings, e.g. ``["x_n > 0", "mu_j = x_n"]``
     timeout : seconds for the whole check, parsing included; None computes here without a limit
     seed : seed of the random sample points
     language : "auto" (LaTeX when the text has a backslash, ``^{`` or ``&``), "ascii" or "latex"
     """
-    check_name(var)
-    parse_point(to)  # the documented point forms only (a cheap text check)
+    if (var is None) != (to is None):
+        raise GmmMathError("give both var and to (the variable and its point), or neither: then the expression "
+                           "is a written-out limit", parameter=("var", "to"))
+    if var is None:
+        if not is_written_limit(expr):
+            raise GmmMathError("the expression is not a written-out limit, so give var and to (the variable and "
+                               "its point), or write limit(EXPR, sigma, 0, +) or \\lim_{\\sigma \\to 0^+} EXPR",
+                               parameter=("var", "to"))
+    else:
+        var = latex_name(var)
+        check_name(var)
+        parse_point(to)  # the documented point forms only (a cheap text check)
     for text in (expr, claim, *assume):
         if text is not None:
             check_text(text)
