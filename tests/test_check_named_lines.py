@@ -3,6 +3,8 @@ an unreadable assumption does not stop the lines below it."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import assert_one_line_error
@@ -106,3 +108,44 @@ def test_check_limit_reads_a_written_out_limit(cli, args, code):
 ])
 def test_check_limit_without_var_needs_a_written_out_limit(cli, args, needle):
     assert_one_line_error(cli("check", "limit", *args), needle)
+
+
+# ----------------------------------------------------------------------------------------------
+# assumed relations beyond signs: N >= 2, 0 < pi_1 < 1, x_1 != x_2
+
+
+def _json(cli, *args) -> dict:
+    result = cli(*args, "-f", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def test_points_assumed_to_differ_remove_the_coinciding_case(cli):
+    expr = "logN(x_1, x_1, sigma) + logN(x_2, x_1, sigma)"
+    args = ("check", "limit", expr, "--var", "sigma", "--to", "0+", "--claim", "-oo")
+    assert _json(cli, *args)["verdict"] == "fails"  # x_1 = x_2 gives +oo
+    found = _json(cli, *args, "--assume", "x_1 != x_2")
+    assert found["verdict"] == "holds"
+    assert all("=" not in case["condition"].replace("!=", "") for case in found["cases"])
+
+
+@pytest.mark.parametrize("assume, verdict", [((), "fails"), (("N >= 3",), "holds")])
+def test_a_lower_bound_on_a_count_is_respected(cli, assume, verdict):
+    flags = [item for text in assume for item in ("--assume", text)]
+    found = _json(cli, "check", "equal", "sum(x_n, n=2..N)", "x_2 + sum(x_n, n=3..N)", *flags)
+    assert found["verdict"] == verdict
+
+
+def test_a_double_inequality_and_a_bound_on_a_weight():
+    text = "assume: 0 < pi_1 < 1\nlog(1 - pi_1) < 0\n"
+    assert verdicts(text) == ["assumption", "implied"]
+    assert verdicts("assume: pi_1 > 2\nlog(1 - pi_1) < 0\n")[1] != "implied"  # log of a negative number
+
+
+@pytest.mark.parametrize("assume", ["N >= 2", "0 < pi_1 < 1", "x_1 != x_2", "x_1 - x_2 != 0", "N > 1"])
+def test_assumed_relations_are_readable(assume):
+    assert verdicts(f"assume: {assume}\nx + x = 2*x\n") == ["assumption", "equal"]
+
+
+def test_contradicting_bounds_are_refused():
+    assert verdicts("assume: N > 3\nassume: N < -1\nx + x = 2*x\n")[1] == "unreadable"

@@ -65,8 +65,8 @@ IDENTITY_NAMES = frozenset({"I", "I_D"})
 IDENTITY = sp.Symbol("I_D", positive=True)
 EXPECTED = ("an expression built from numbers, names, + - * / ^ and exp, log, sqrt, Abs, N, logN, sum, prod, "
             "e.g. log(N(x_n | mu, sigma^2))")
-_ASSUME_FORM = ('NAME > 0, NAME >= 0, NAME < 0, NAME <= 0, NAME != 0 or NAME = EXPR '
-                '(e.g. "x_n > 0", "mu_j = x_n"; for x != y write "x = y + d" and "d != 0")')
+_ASSUME_FORM = ('NAME > 0, NAME >= 0, NAME < 0, NAME <= 0, NAME != 0, NAME = EXPR, or a relation the numeric '
+                'route respects (e.g. "x_n > 0", "mu_j = x_n", "N >= 2", "0 < pi_1 < 1", "x_1 != x_2")')
 
 # Sign sets: which of the signs -1, 0, +1 a symbol may take.
 _RELATION_SIGNS: dict[str, frozenset[int]] = {
@@ -348,11 +348,14 @@ class Assumptions:
     signs : mapping name -> frozenset of allowed signs (subset of {-1, 0, 1})
     substitutions : tuple of (name, expression text), applied in order
     texts : the assumption strings as given
+    constraints : tuple of (left text, relation, right text): other relations (``N >= 2``,
+        ``pi_1 < 1``, ``x_1 != x_2``), respected by the numeric route and by limit cases
     """
 
     signs: Mapping[str, frozenset[int]] = field(default_factory=dict)
     substitutions: tuple[tuple[str, str], ...] = ()
     texts: tuple[str, ...] = ()
+    constraints: tuple[tuple[str, str, str], ...] = ()
 
 
 def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptions:
@@ -368,14 +371,17 @@ def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptio
         raise GmmMathError(f"{len(texts)} assumptions given; at most {MAX_ASSUMPTIONS} are accepted")
     signs: dict[str, frozenset[int]] = {}
     substitutions: list[tuple[str, str]] = []
+    constraints: list[tuple[str, str, str]] = []
     for text in texts:
         try:
             tree, text = parse_text(text, "assumption", "relations", language)
         except Unreadable as err:
             raise Unreadable(f"{err}; an assumption reads {_ASSUME_FORM}", err.column) from None
         for chain in tree.children:
-            _add_relation(chain, text, signs, substitutions)
-    result = Assumptions(signs, tuple(substitutions), texts)
+            parts = chain.children
+            for start in range(0, len(parts) - 2, 2):  # 0 < pi_1 < 1 is 0 < pi_1 and pi_1 < 1
+                _add_relation(parts[start:start + 3], text, signs, substitutions, constraints)
+    result = Assumptions(signs, tuple(substitutions), texts, tuple(constraints))
     Context(result, language)  # builds every substitution: bad expressions and cycles are reported now
     return result
 
@@ -384,17 +390,50 @@ def _is_zero(node: Any) -> bool:
     return is_tree(node, "number") and Fraction(str(node.children[0])) == 0
 
 
-def _add_relation(chain: Any, text: str, signs: dict[str, frozenset[int]],
-                  substitutions: list[tuple[str, str]]) -> None:
+def _number_value(node: Any) -> Fraction | None:
+    """The value of a number literal, or of a negated one."""
+    if is_tree(node, "number"):
+        return Fraction(str(node.children[0]))
+    operands = [child for child in getattr(node, "children", ()) if hasattr(child, "data")]
+    if is_tree(node, "neg") and len(operands) == 1 and is_tree(operands[0], "number"):
+        return -Fraction(str(operands[0].children[0]))
+    return None
+
+
+def _implied_signs(op: str, bound: Fraction) -> frozenset[int]:
+    """The signs NAME may take when NAME op bound (all three when the bound says nothing about the sign)."""
+    if op in (">", ">=") and (bound > 0 or bound == 0 and op == ">"):
+        return frozenset({1})
+    if op in (">", ">=") and bound == 0:
+        return frozenset({0, 1})
+    if op in ("<", "<=") and (bound < 0 or bound == 0 and op == "<"):
+        return frozenset({-1})
+    if op in ("<", "<=") and bound == 0:
+        return frozenset({-1, 0})
+    return frozenset({-1, 0, 1})
+
+
+def _add_relation(parts: Any, text: str, signs: dict[str, frozenset[int]],
+                  substitutions: list[tuple[str, str]], constraints: list[tuple[str, str, str]]) -> None:
     shown = text.strip()[:60]
-    parts = chain.children
     if len(parts) != 3:
         raise GmmMathError(f"the assumption {shown!r} is not of the form {_ASSUME_FORM}")
     left, op, right = parts[0], str(parts[1]), parts[2]
     if not is_tree(left, "name") and is_tree(right, "name"):
         left, op, right = right, MIRRORED[op], left
-    if not is_tree(left, "name"):
-        raise GmmMathError(f"the assumption {shown!r} must have a name on one side; expected {_ASSUME_FORM}")
+    bound = _number_value(right)
+    general = not is_tree(left, "name") or op not in ("=", "==") and (bound is None or bound != 0)
+    if general:
+        if op in ("=", "=="):
+            raise GmmMathError(f"the assumption {shown!r} must have a name on one side; expected {_ASSUME_FORM}")
+        constraints.append((source(left, text), op, source(right, text)))
+        if is_tree(left, "name") and bound is not None:
+            name = check_name(str(left.children[0]))
+            allowed = signs.get(name, frozenset({-1, 0, 1})) & _implied_signs(op, bound)
+            if not allowed:
+                raise GmmMathError(f"the assumptions about {name} contradict each other")
+            signs[name] = allowed
+        return
     name = check_name(str(left.children[0]))
     if op in ("=", "=="):
         if any(existing == name for existing, _ in substitutions):
@@ -435,6 +474,10 @@ class Context:
             value = self.parse(text, "assumed value", substitute=False)
             self.substitutions[self.symbol(name)] = value
         self._check_cycles()
+        # relations the numeric route respects (N >= 2, x_1 != x_2), as (left, relation, right)
+        self.constraints: list[tuple[sp.Expr, str, sp.Expr]] = [
+            (self.parse(left, "assumption"), relation, self.parse(right, "assumption"))
+            for left, relation, right in self.assumptions.constraints]
 
     def symbol(self, name: str) -> sp.Symbol:
         """The real symbol called ``name`` with its sign assumption (counts and indices are integers)."""

@@ -174,17 +174,54 @@ def _log_sign(difference: sp.Expr) -> str | None:
     return definite_sign(gap)
 
 
+_RELATES: dict[str, Any] = {
+    "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
+    "!=": lambda a, b: a != b,
+}
+CONSTRAINED_ROUNDS = 6  # draws of instances, at most, to find enough that respect the assumptions
+
+
+def respects(constraints: Sequence[tuple[sp.Expr, str, sp.Expr]], values: Mapping, dps: int = 30) -> bool:
+    """Do ``values`` satisfy every assumed relation (``N >= 2``, ``x_1 != x_2``)?"""
+    for left, relation, right in constraints:
+        try:
+            a, b = mp_value(left, values, dps), mp_value(right, values, dps)
+        except Undefined:
+            return False
+        if not _RELATES[relation](a, b):
+            return False
+    return True
+
+
+def _constrained_instances(exprs: list[sp.Expr], rng: random.Random,
+                           constraints: Sequence[tuple[sp.Expr, str, sp.Expr]]) -> tuple[list, str]:
+    """The numeric instances, without those that break an assumed relation (redrawn up to a bound)."""
+    samples, tried = instances(exprs, rng)
+    if not constraints:
+        return samples, tried
+    wanted, kept, rounds = len(samples), [], 0
+    while True:
+        kept.extend(sample for sample in samples if respects(constraints, sample, sample.dps))
+        rounds += 1
+        if len(kept) >= wanted or rounds >= CONSTRAINED_ROUNDS:
+            break
+        samples, _ = instances(exprs, rng)
+    return kept[:wanted], f"{tried}; only instances that respect the assumed relations"
+
+
 def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp.Expr | None = None,
-           numeric_rhs: sp.Expr | None = None, emit: Any = ignore_partial) -> dict:
+           numeric_rhs: sp.Expr | None = None, emit: Any = ignore_partial,
+           constraints: Sequence[tuple[sp.Expr, str, sp.Expr]] = ()) -> dict:
     """Decide ``lhs RELATION rhs`` symbolically (SymPy) and at numeric instances (mpmath).
 
+    ``constraints`` are assumed relations (left, relation, right) every numeric instance respects.
     Returns a dict with ``verdict`` (equal | implied | fails | undecided), ``evidence``
     (symbolic | numeric | None), ``symbolic``, ``numeric`` (entries), ``tried``,
     ``counterexample``, ``feedback`` and a one-line ``summary``.
     """
     numeric_lhs = lhs if numeric_lhs is None else numeric_lhs
     numeric_rhs = rhs if numeric_rhs is None else numeric_rhs
-    samples, tried = instances([numeric_lhs, numeric_rhs], random.Random(seed))
+    samples, tried = _constrained_instances([numeric_lhs, numeric_rhs], random.Random(seed), constraints)
     checks = [relation_check(numeric_lhs, numeric_rhs, relation, sample) for sample in samples]
     numeric = [_entry(check) for check in checks]
     agreed, counter = _numbers(checks)
@@ -260,7 +297,7 @@ def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: 
     def partial(found: dict) -> None:
         emit(_result(_equal_report(found, hints), found["summary"]))
 
-    found = decide(lhs, rhs, "=", seed, emit=partial)
+    found = decide(lhs, rhs, "=", seed, emit=partial, constraints=context.constraints)
     summary = found["summary"] + (f"; {found['feedback']}" if found["feedback"] else "")
     return _result(_equal_report(found, hints), summary)
 
@@ -307,6 +344,9 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
     emit(_result(report("limit", "undecided", "while SymPy computed the limit"),
                  "undecided: time limit reached while SymPy computed the limit"))
     result = limit_by_cases(expr, var, point, direction)
+    if context.constraints:
+        result = LimitResult(tuple(case for case in result.cases if _case_possible(case, context.constraints))
+                             or result.cases, result.note)
     rng = random.Random(seed)
     numeric: list[dict] = []
     verdicts: list[str] = []
@@ -314,8 +354,7 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
     for case in result.cases:
         extra = set().union(*(value.free_symbols for value in case.values.values()))
         evidence = [item for side in (("+", "-") if case.side == "+-" else (case.side,))
-                    for item in limit_evidence(case.expr, case.var, case.point, side, case.limit, rng,
-                                               extra=extra)]
+                    for item in _limit_evidence(case, side, rng, extra, context.constraints)]
         numeric.extend(_limit_entry(case, item) for item in evidence)
         verdict, point_shown = _case_verdict(case, evidence, claim, rng)
         verdicts.append(verdict)
@@ -333,6 +372,34 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
                    "sum and state its sign (let: S = sum(...), then let: S > 0) and write the limit with S")
     return _result(report("limit", verdict, symbolic, numeric, cases, counterexample,
                           evidence="symbolic" if verdict != "undecided" else None, hints=context.hints), summary)
+
+
+def _case_possible(case: LimitCase, constraints: Sequence[tuple[sp.Expr, str, sp.Expr]]) -> bool:
+    """False for a sign case that an assumed relation rules out (x_1 = x_2 under x_1 != x_2)."""
+    values = dict(case.values)
+    for left, relation, right in constraints:
+        gap = sp.simplify(left.xreplace(values) - right.xreplace(values))
+        if relation == "!=" and gap == 0 or relation in ("<", ">") and gap == 0:
+            return False
+    return True
+
+
+def _limit_evidence(case: LimitCase, side: str, rng: random.Random, extra: set,
+                    constraints: Sequence[tuple[sp.Expr, str, sp.Expr]]) -> list[LimitEvidence]:
+    """The numeric sequences of a case, at points that respect the assumed relations."""
+    found = limit_evidence(case.expr, case.var, case.point, side, case.limit, rng, extra=extra)
+    if not constraints:
+        return found
+    values = dict(case.values)
+    shifted = [(left.xreplace(values), relation, right.xreplace(values)) for left, relation, right in constraints]
+    extra = extra | set().union(*(left.free_symbols | right.free_symbols for left, _, right in shifted))
+    kept: list[LimitEvidence] = []
+    for _ in range(CONSTRAINED_ROUNDS):
+        kept.extend(item for item in found if respects(shifted, to_mp(item.point, 30)))
+        if len(kept) >= len(found):
+            break
+        found = limit_evidence(case.expr, case.var, case.point, side, case.limit, rng, extra=extra)
+    return kept[:max(1, len(found))]
 
 
 def _condition(case: LimitCase) -> str | None:
@@ -605,7 +672,8 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
     decisions = []
     for lhs, rhs, relation, label in comparisons:
         found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built),
-                       emit=lambda partial: emit(_line(partial["verdict"], partial["summary"])))
+                       emit=lambda partial: emit(_line(partial["verdict"], partial["summary"])),
+                       constraints=context.constraints)
         decisions.append((label, found))
     return _combine(decisions, hints, shape)
 
