@@ -178,9 +178,11 @@ _RENDER = {"limit": _render_limit, "equal": _render_equal, "steps": _render_step
 @app.command("limit", cls=ExpressionCommand)
 def limit(
     expr: Annotated[str, typer.Argument(help='The expression, e.g. "N(x_n, mu_j, sigma_j)".')],
-    var: Annotated[str, typer.Option("--var", help="The variable that moves, e.g. sigma_j.")],
-    to: Annotated[str, typer.Option("--to", help="Where it goes: 0+, 0-, 0 (two-sided), a number such as 1.5 "
-                                                 "(with + or - for one side), oo, -oo.")],
+    var: Annotated[str | None, typer.Option(
+        "--var", help="The variable that moves, e.g. sigma_j (not needed when EXPR is a written-out limit).")] = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", help="Where it goes: 0+, 0-, 0 (two-sided), a number such as 1.5 (with + or - for one side), oo, "
+                     "-oo (not needed when EXPR is a written-out limit).")] = None,
     claim: Annotated[str | None, typer.Option("--claim", help="The claimed limit, e.g. oo or 0.")] = None,
     assume: Assume = None,
     output: Format = OutputFormat.text,
@@ -190,6 +192,8 @@ def limit(
 ) -> None:
     """Compute a one-sided limit with SymPy, follow it numerically with mpmath, compare with a claim.
 
+    EXPR may be the limit written out, with or without its claimed value: "limit(log(sigma), sigma, 0, +) = -oo"
+    or "\\lim_{\\sigma \\to 0^+} \\log\\sigma = -\\infty"; then --var and --to are not needed.
     When SymPy finds that the answer depends on the sign of a quantity, the limit is
     split into cases (= 0, > 0, < 0) and reported in each.
     """
@@ -197,7 +201,7 @@ def limit(
 
     result = check_limit(expr, var, to, claim, assume or (), timeout=timeout, seed=seed, language=language.value)
     claimed = f" (claim: {claim})" if claim is not None else ""
-    _finish(result, output, [f"limit of {expr} as {var} -> {to}{claimed}"])
+    _finish(result, output, [f"limit of {expr} as {var} -> {to}{claimed}" if var is not None else f"{expr}{claimed}"])
 
 
 @app.command("equal", cls=ExpressionCommand)

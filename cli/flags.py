@@ -16,6 +16,7 @@ PARAMETER_FLAGS: dict[str, str] = {
     "alpha": "--alpha",
     "beta": "--beta",
     "c": "--c",
+    "claim": "--claim",
     "components": "--components",
     "covariance": "--covariance",
     "data": "--data",
@@ -41,6 +42,7 @@ PARAMETER_FLAGS: dict[str, str] = {
     "tau2": "--tau2",
     "to": "--to",
     "tol": "--tol",
+    "var": "--var",
     "weights": "--weights",
 }
 

@@ -94,7 +94,8 @@ def test_timeout_gives_undecided_exit_3_and_kills_the_worker(cli):
     ("check", "limit", "x", "--var", "x", "--to", "0+", "--timeout", "0"),
     ("check", "limit", "x", "--var", "x__", "--to", "0+"),
     ("check", "limit", "x", "--var", "x", "--to", "0+*"),
-    ("check", "equal", "x", "y", "--assume", "x > y"),
+    ("check", "equal", "x", "y", "--assume", "x = y + "),
+    ("check", "equal", "x", "y", "--assume", "x > 1", "--assume", "x < 0"),  # contradicting bounds
     ("check", "steps"),
     ("check", "steps", "--example", "nope"),
     ("check", "steps", "/nonexistent/steps.txt"),

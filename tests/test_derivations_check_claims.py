@@ -194,7 +194,7 @@ def test_steps_assumptions_apply_below_and_chain_skips_comments():
     ("limit(x, x) = 0", 1, "limit(...) takes EXPR, VAR, POINT"),
     ("limit(x, x, 0+, +) = 0", 1, "direction once"),
     ("limit(x, x, 0+)", 1, "a limit line reads"),
-    ("assume: x > 1\nx", 1, "NAME > 0"),
+    ("assume: x >\nx", 1, "NAME > 0"),
     ("assume: s = 0\nlimit(x, s, 0+) = 0", 2, "equality assumption"),
     ("x\n= 2x\n= x", 2, "write * for products"),
     ("x\n= x[1]\n= x", 2, "x_n or x_{n}"),

@@ -207,17 +207,16 @@ def test_equality_assumptions_substitute():
 
 
 @pytest.mark.parametrize(("texts", "needle"), [
-    (["x > 1"], "NAME > 0"),
-    (["x > y"], "NAME > 0"),
-    (["0 < x < 1"], "NAME > 0"),
+    (["x > 1 >"], "NAME > 0"),
     (["x > 0", "x < 0"], "contradict"),
+    (["x > 1", "x < -2"], "contradict"),
     (["mu = x", "x = mu + 1"], "in terms of itself"),
     (["mu = mu"], "in terms of itself"),
     (["x = 1", "x = 2"], "two values"),
     (["x = __import__('os')"], "a name starts with a letter"),
     (["x = open(y)"], "not an accepted function"),
     (["x.y > 0"], "'.' at column 2"),
-    (["x + 1 > 0"], "name on one side"),
+    (["x + 1 = 0"], "name on one side"),
     (["\u03c3 > 0"], "U+03C3"),
 ])
 def test_bad_assumptions(texts, needle):

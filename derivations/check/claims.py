@@ -111,6 +111,9 @@ def parse_point(text: str) -> tuple[str, str]:
     (('0', '+'), ('-oo', '+'), ('1', '+-'))
     """
     body = check_text(text, "limit point").strip().replace(" ", "")
+    for written, side in (("^{+}", "+"), ("^{-}", "-"), ("^+", "+"), ("^-", "-")):  # 0^+ as in LaTeX
+        body = body.replace(written, side)
+    body = body.replace("\\infty", "oo")
     if not _POINT.fullmatch(body):
         raise GmmMathError(f"the limit point {body[:30]!r} is not {_POINT_FORM}, optionally followed by + or - "
                            f"for a one-sided limit", parameter="to")
@@ -184,7 +187,9 @@ def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase
         value = _one_limit(case.expr, case.var, case.point, case.side)
     except NotImplementedError as err:
         found = _by_cases(case, _sign_quantity(str(err), case), depth, done)
-        return found or [_undecided(case, f"SymPy: {str(err)[:160]}")]
+        reason = "SymPy cannot take a limit through a sum or product over a general N" \
+            if case.expr.has(sp.Sum, sp.Product) else f"SymPy: {str(err)[:160]}"
+        return found or [_undecided(case, reason)]
     except (ValueError, TypeError, ArithmeticError, RecursionError, AttributeError) as err:
         return [_undecided(case, f"SymPy failed: {type(err).__name__}")]
     if _unevaluated(value):
@@ -333,8 +338,14 @@ def _fresh(name: str, taken: set[str], **assumptions: bool) -> sp.Symbol:
 
 
 def _impose_signs(case: LimitCase, quantity: sp.Expr) -> list[LimitCase]:
-    """The sub-cases quantity = 0, > 0, < 0, each imposed by solving for a symbol it is linear in."""
-    for symbol in sorted(quantity.free_symbols - {case.var}, key=sp.default_sort_key):
+    """The sub-cases quantity = 0, > 0, < 0, each imposed by solving for a symbol it is linear in.
+
+    The label x of indexed data x[m] and integer symbols (counts, indices) are never split on.
+    """
+    labels = {indexed.base.label for indexed in (case.expr.atoms(sp.Indexed) | quantity.atoms(sp.Indexed))}
+    for symbol in sorted(quantity.free_symbols - {case.var} - labels, key=sp.default_sort_key):
+        if not symbol.is_Symbol or symbol.is_integer:
+            continue
         coefficient = sp.diff(quantity, symbol)
         rest = sp.expand(quantity - coefficient * symbol)
         if coefficient == 0 or coefficient.has(symbol) or rest.has(symbol):
@@ -508,6 +519,10 @@ def same_value(value: sp.Expr, claim: sp.Expr) -> bool | None:
 
 _LIMIT_START = re.compile(r"(&?=\s*)?(limit\s*\(|\\lim(?![a-z]))")
 _LATEX_FRAME = re.compile(r"\\(begin|end)\{(align|equation|gather|multline)\*?\}|\\\[|\\\]|\$\$")
+# a line that may name its left side (the worker decides): NAME =, NAME(ARGS) =, log NAME(ARGS) =, \ln L &= ...
+_MAY_NAME = re.compile(r"\s*(\\?(log|ln)\s*\(?\s*)?\\?[A-Za-z][A-Za-z0-9_{}]*\s*(\([^()=]*\))?\s*\)?\s*&?\s*=(?!=)")
+MAX_NAMES = 16
+_EQUAL_START = re.compile(r"&?\s*=(?!=)")
 _LET = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_{}]*)\s*(?P<op><=|>=|!=|=|<|>)\s*(?P<rest>.*)", re.DOTALL)
 RELATIONS = ("=", "<=", ">=", "<", ">")
 
@@ -527,6 +542,9 @@ class StepLine:
     assumptions : assumption strings in force on this line (``let: S > 0`` facts included)
     definitions : (name, expression text) of the ``let: S = ...`` lines, this one included
     adds : for assumption and definition lines, which of the two tuples this line extended
+    names : for each earlier step line that may name its left side (``log L(sigma) = ...``), its text
+        and the ``= ...`` lines that continue it; later lines mean the named expression where they
+        write the name (in the chain's last form, the simplest for SymPy)
     """
 
     line: int
@@ -538,6 +556,7 @@ class StepLine:
     assumptions: tuple[str, ...] = ()
     definitions: tuple[tuple[str, str], ...] = ()
     adds: str | None = None
+    names: tuple[tuple[str, ...], ...] = ()
 
 
 def plan_steps(text: str) -> list[StepLine]:
@@ -556,6 +575,7 @@ def plan_steps(text: str) -> list[StepLine]:
         raise GmmMathError(f"the steps file has {len(lines)} lines; at most {MAX_STEP_LINES} are accepted")
     assumptions: tuple[str, ...] = ()
     definitions: tuple[tuple[str, str], ...] = ()
+    names: tuple[tuple[str, ...], ...] = ()
     previous: tuple[int, str] | None = None
     plan: list[StepLine] = []
     for number, raw in enumerate(lines, start=1):
@@ -576,10 +596,14 @@ def plan_steps(text: str) -> list[StepLine]:
                                  adds=adds))
         elif _LIMIT_START.match(body):
             plan.append(StepLine(number, raw, "limit", body.lstrip("&=").strip(), assumptions=assumptions,
-                                 definitions=definitions))
+                                 definitions=definitions, names=names))
         else:
             plan.append(StepLine(number, raw, "step", body, previous and previous[0], previous and previous[1],
-                                 assumptions, definitions))
+                                 assumptions, definitions, names=names))
+            if _MAY_NAME.match(body) and len(names) < MAX_NAMES:
+                names = (*names, (body,))
+            elif names and previous is not None and names[-1][-1] == previous[1] and _EQUAL_START.match(body):
+                names = (*names[:-1], (*names[-1], body))  # "= ..." continues the chain of the last named line
             previous = (number, body)
     if not any(step.kind in ("step", "limit") for step in plan):
         raise GmmMathError("the steps file has no step or limit lines (expected one step per line, "
@@ -598,6 +622,7 @@ class ReadLine:
     exprs : the expressions of the chain, in order (after the named left side)
     relations : relations between consecutive expressions (len(exprs) - 1 of them)
     texts : the source text of each expression
+    named : the named left side as an expression: ``log(L)`` for ``log L(sigma)``, ``L`` for ``L(sigma)``
     """
 
     continues: str | None
@@ -605,6 +630,7 @@ class ReadLine:
     exprs: tuple[sp.Expr, ...]
     relations: tuple[str, ...]
     texts: tuple[str, ...]
+    named: sp.Expr | None = None
 
 
 def _relation(token: object) -> str:
@@ -631,6 +657,17 @@ def _naming(tree: object, context: Context) -> bool:
     return False
 
 
+def _named_expr(tree: object, context: Context) -> sp.Expr:
+    """The expression a named left side stands for: ``log(L)`` for ``log L(sigma)``, ``L`` for ``L(sigma)``."""
+    from gmm_math.derivations.check.parser import is_tree
+
+    if is_tree(tree, "apply", "call") and str(tree.children[0]) in ("log", "ln"):
+        inner = tree.children[1]
+        inner = inner.children[0] if is_tree(inner, "operand", "arguments") and len(inner.children) == 1 else inner
+        return sp.log(_named_expr(inner, context))
+    return context.symbol(str(tree.children[0]))
+
+
 def read_line(text: str, context: Context) -> ReadLine:
     """Parse a step line (in the worker): a chain, a continuation, or a named left side."""
     from gmm_math.derivations.check.parser import parse_text, source
@@ -641,11 +678,34 @@ def read_line(text: str, context: Context) -> ReadLine:
     if not hasattr(parts[0], "data"):
         continues, parts = _relation(parts[0]), parts[1:]
     trees, relations = parts[0::2], [_relation(token) for token in parts[1::2]]
-    name = None
+    name = named = None
     if continues is None and len(trees) >= 2 and relations[0] == "=" and _naming(trees[0], context):
+        named = _named_expr(trees[0], context)
         name, trees, relations = source(trees[0], text).strip(), trees[1:], relations[1:]
     exprs = tuple(context.build(item, text, "step") for item in trees)
-    return ReadLine(continues, name, exprs, tuple(relations), tuple(source(item, text).strip() for item in trees))
+    return ReadLine(continues, name, exprs, tuple(relations), tuple(source(item, text).strip() for item in trees),
+                    named)
+
+
+def named_symbol(named: sp.Expr) -> sp.Symbol:
+    """The symbol a named left side names (``L`` for ``log(L)``)."""
+    return named.args[0] if isinstance(named, sp.log) else named
+
+
+def naming(named: sp.Expr, value: sp.Expr) -> dict[sp.Expr, sp.Expr]:
+    """What a line ``NAME = value`` lets later lines replace: ``log(L) -> value`` and ``L -> exp(value)``
+    for a name inside log, ``L -> value`` for a bare name."""
+    if isinstance(named, sp.log):
+        return {named: value, named.args[0]: sp.exp(value)}
+    return {named: value}
+
+
+def replace_names(expr: sp.Expr, names: dict[sp.Expr, sp.Expr]) -> sp.Expr:
+    """``expr`` with the named quantities of earlier lines replaced (``log(L)`` before ``L``)."""
+    if not names:
+        return expr
+    logs = {key: value for key, value in names.items() if isinstance(key, sp.log)}
+    return expr.xreplace(logs).xreplace({key: value for key, value in names.items() if key not in logs})
 
 
 _COMPOSED = {("=", r): r for r in RELATIONS} | {(r, "="): r for r in RELATIONS} | {
@@ -660,15 +720,25 @@ def compose(first: str | None, second: str | None) -> str | None:
     return _COMPOSED.get((first, second))
 
 
-def read_limit(text: str, context: Context) -> dict:
-    """``limit(EXPR, VAR, POINT[, DIR]) = VALUE`` parsed (in the worker) into SymPy parts."""
+def is_written_limit(text: str) -> bool:
+    """Does ``text`` start with a written-out limit, ``limit(...)`` or ``\\lim_{...}``?"""
+    return bool(_LIMIT_START.match(text.strip()))
+
+
+def read_limit(text: str, context: Context, claim_needed: bool = True) -> dict:
+    """``limit(EXPR, VAR, POINT[, DIR]) = VALUE`` parsed (in the worker) into SymPy parts.
+
+    With ``claim_needed=False`` the ``= VALUE`` may be left out (then ``claim`` is None).
+    """
     from gmm_math.derivations.check.parser import is_tree, parse_text, source
 
     tree, text = parse_text(text, "limit line", "line", context.language)
     parts = [part for part in tree.children if hasattr(part, "data")]
     relations = [str(part) for part in tree.children if not hasattr(part, "data")]
     call = parts[0]
-    if not (is_tree(call, "call") and str(call.children[0]) == "limit") or len(parts) != 2 or relations != ["="]:
+    bare = not claim_needed and len(parts) == 1 and not relations
+    if not (is_tree(call, "call") and str(call.children[0]) == "limit") or not bare and (
+            len(parts) != 2 or relations != ["="]):
         raise GmmMathError("a limit line reads limit(EXPR, VAR, POINT, +) = VALUE "
                            "(direction +, - or omitted for two-sided; POINT may be 0+ or oo)")
     args = list(call.children[1].children) if is_tree(call.children[1], "arguments") else []
@@ -682,8 +752,8 @@ def read_limit(text: str, context: Context) -> dict:
             raise GmmMathError("give the direction once, as the fourth argument + or - (or as 0+)")
         point_text += str(args[3].children[0])
     return {"expr": context.build(args[0], text, "limit expression"), "var": str(args[1].children[0]),
-            "to": point_text, "claim": context.build(parts[1], text, "limit value"),
-            "expr_text": source(args[0], text), "claim_text": source(parts[1], text)}
+            "to": point_text, "claim": None if bare else context.build(parts[1], text, "limit value"),
+            "expr_text": source(args[0], text), "claim_text": None if bare else source(parts[1], text)}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -76,8 +76,8 @@ IDENTITY = sp.Symbol("I_D", positive=True)
 DIMENSION_LETTER = "d"  # the index of a vector's components: diag(sigma_d^2, d=1..D), sum(..., d=1..D)
 EXPECTED = ("an expression built from numbers, names, + - * / ^ and exp, log, sqrt, Abs, N, logN, sum, prod, "
             "e.g. log(N(x_n | mu, sigma^2))")
-_ASSUME_FORM = ('NAME > 0, NAME >= 0, NAME < 0, NAME <= 0, NAME != 0 or NAME = EXPR '
-                '(e.g. "x_n > 0", "mu_j = x_n"; for x != y write "x = y + d" and "d != 0")')
+_ASSUME_FORM = ('NAME > 0, NAME >= 0, NAME < 0, NAME <= 0, NAME != 0, NAME = EXPR, or a relation the numeric '
+                'route respects (e.g. "x_n > 0", "mu_j = x_n", "N >= 2", "0 < pi_1 < 1", "x_1 != x_2")')
 
 # Sign sets: which of the signs -1, 0, +1 a symbol may take.
 _RELATION_SIGNS: dict[str, frozenset[int]] = {
@@ -386,12 +386,16 @@ class Assumptions:
     signs : mapping name -> frozenset of allowed signs (subset of {-1, 0, 1})
     substitutions : tuple of (name, expression text), applied in order
     texts : the assumption strings as given
+    weight_sums : the stated "weights sum to 1" facts
+    relations : tuple of (left text, relation, right text): other relations (``N >= 2``,
+        ``pi_1 < 1``, ``x_1 != x_2``), respected by the numeric route and by limit cases
     """
 
     signs: Mapping[str, frozenset[int]] = field(default_factory=dict)
     substitutions: tuple[tuple[str, str], ...] = ()
     texts: tuple[str, ...] = ()
     weight_sums: tuple[WeightSum, ...] = ()
+    relations: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -430,6 +434,7 @@ def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptio
     signs: dict[str, frozenset[int]] = {}
     substitutions: list[tuple[str, str]] = []
     weight_sums: list[WeightSum] = []
+    relations: list[tuple[str, str, str]] = []
     for text in texts:
         try:
             tree, text = parse_text(text, "assumption", "relations", language)
@@ -440,8 +445,10 @@ def parse_assumptions(texts: Iterable[str], language: str = "auto") -> Assumptio
             if found is not None:
                 _add_weight_sum(found, weight_sums)
                 continue
-            _add_relation(chain, text, signs, substitutions)
-    result = Assumptions(signs, tuple(substitutions), texts, tuple(weight_sums))
+            parts = chain.children
+            for start in range(0, len(parts) - 2, 2):  # 0 < pi_1 < 1 is 0 < pi_1 and pi_1 < 1
+                _add_relation(parts[start:start + 3], text, signs, substitutions, relations)
+    result = Assumptions(signs, tuple(substitutions), texts, tuple(weight_sums), tuple(relations))
     Context(result, language)  # builds every substitution: bad expressions and cycles are reported now
     return result
 
@@ -531,17 +538,50 @@ def _is_zero(node: Any) -> bool:
     return is_tree(node, "number") and Fraction(str(node.children[0])) == 0
 
 
-def _add_relation(chain: Any, text: str, signs: dict[str, frozenset[int]],
-                  substitutions: list[tuple[str, str]]) -> None:
+def _number_value(node: Any) -> Fraction | None:
+    """The value of a number literal, or of a negated one."""
+    if is_tree(node, "number"):
+        return Fraction(str(node.children[0]))
+    operands = [child for child in getattr(node, "children", ()) if hasattr(child, "data")]
+    if is_tree(node, "neg") and len(operands) == 1 and is_tree(operands[0], "number"):
+        return -Fraction(str(operands[0].children[0]))
+    return None
+
+
+def _implied_signs(op: str, bound: Fraction) -> frozenset[int]:
+    """The signs NAME may take when NAME op bound (all three when the bound says nothing about the sign)."""
+    if op in (">", ">=") and (bound > 0 or bound == 0 and op == ">"):
+        return frozenset({1})
+    if op in (">", ">=") and bound == 0:
+        return frozenset({0, 1})
+    if op in ("<", "<=") and (bound < 0 or bound == 0 and op == "<"):
+        return frozenset({-1})
+    if op in ("<", "<=") and bound == 0:
+        return frozenset({-1, 0})
+    return frozenset({-1, 0, 1})
+
+
+def _add_relation(parts: Any, text: str, signs: dict[str, frozenset[int]],
+                  substitutions: list[tuple[str, str]], relations: list[tuple[str, str, str]]) -> None:
     shown = text.strip()[:60]
-    parts = chain.children
     if len(parts) != 3:
         raise GmmMathError(f"the assumption {shown!r} is not of the form {_ASSUME_FORM}")
     left, op, right = parts[0], str(parts[1]), parts[2]
     if not is_tree(left, "name") and is_tree(right, "name"):
         left, op, right = right, MIRRORED[op], left
-    if not is_tree(left, "name"):
-        raise GmmMathError(f"the assumption {shown!r} must have a name on one side; expected {_ASSUME_FORM}")
+    bound = _number_value(right)
+    general = not is_tree(left, "name") or op not in ("=", "==") and (bound is None or bound != 0)
+    if general:
+        if op in ("=", "=="):
+            raise GmmMathError(f"the assumption {shown!r} must have a name on one side; expected {_ASSUME_FORM}")
+        relations.append((source(left, text), op, source(right, text)))
+        if is_tree(left, "name") and bound is not None:
+            name = check_name(str(left.children[0]))
+            allowed = signs.get(name, frozenset({-1, 0, 1})) & _implied_signs(op, bound)
+            if not allowed:
+                raise GmmMathError(f"the assumptions about {name} contradict each other")
+            signs[name] = allowed
+        return
     name = check_name(str(left.children[0]))
     if op in ("=", "=="):
         if any(existing == name for existing, _ in substitutions):
@@ -579,6 +619,7 @@ class Context:
         self.matrices: dict[str, Any] = {}  # names given a matrix value (Sigma = diag(...), x = [x_1, x_2])
         self.covariances: list[tuple[tuple[sp.Symbol, ...], ...]] = []  # drawn positive definite
         self.hints: list[str] = []
+        self.named_functions: set[str] = set()  # names of earlier lines' left sides, L in L(sigma) = ...
         for name, text in self.assumptions.substitutions:
             value = self.parse(text, "assumed value", substitute=False, matrix=True)
             if is_matrix_value(value):
@@ -588,6 +629,10 @@ class Context:
         for fact in self.assumptions.weight_sums:
             self._eliminate(fact)
         self._check_cycles()
+        # relations the numeric route respects (N >= 2, x_1 != x_2), as (left, relation, right)
+        self.relations: list[tuple[sp.Expr, str, sp.Expr]] = [
+            (self.parse(left, "assumption"), relation, self.parse(right, "assumption"))
+            for left, relation, right in self.assumptions.relations]
 
     def define_matrix(self, name: str, value: Any) -> None:
         """Give ``name`` a matrix value; a symmetric matrix of symbols is a covariance (drawn positive definite)."""
@@ -947,6 +992,8 @@ class _Builder:
             raise self.fail(f"{name}(...) of a matrix c*I_D is not accepted; write det(...) or |...| for its "
                             f"determinant")
         functions = self.context.functions
+        if name in self.context.named_functions and name not in functions:
+            return self.context.symbol(name)  # L(sigma) after a line that named L(sigma): the named quantity
         if name not in functions:
             raise self.fail(f"{name[:40]}(...) is not an accepted function "
                             f"(accepted: {', '.join([*functions, *BIG_OPERATORS])})")

@@ -38,13 +38,17 @@ from gmm_math.derivations.check.claims import (
     definite_sign,
     domain_direction,
     equivalence,
+    is_written_limit,
     limit_by_cases,
+    named_symbol,
+    naming,
     normal_sums,
     parse_point,
     show_expr,
     plan_steps,
     read_limit,
     read_line,
+    replace_names,
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
@@ -185,17 +189,56 @@ def _log_sign(difference: sp.Expr) -> str | None:
     return definite_sign(gap)
 
 
+_RELATES: dict[str, Any] = {
+    "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
+    "!=": lambda a, b: a != b,
+}
+CONSTRAINED_ROUNDS = 6  # draws of instances, at most, to find enough that respect the assumptions
+
+
+def respects(relations: Sequence[tuple[sp.Expr, str, sp.Expr]], values: Mapping, dps: int = 30) -> bool:
+    """Do ``values`` satisfy every assumed relation (``N >= 2``, ``x_1 != x_2``)?"""
+    for left, relation, right in relations:
+        try:
+            a, b = mp_value(left, values, dps), mp_value(right, values, dps)
+        except Undefined:
+            return False
+        if not _RELATES[relation](a, b):
+            return False
+    return True
+
+
+def _constrained_instances(exprs: list[sp.Expr], rng: random.Random,
+                           relations: Sequence[tuple[sp.Expr, str, sp.Expr]],
+                           weights: Sequence[Any] = ()) -> tuple[list, str]:
+    """The numeric instances, without those that break an assumed relation (redrawn up to a bound)."""
+    samples, tried = instances(exprs, rng, weights=weights)
+    if not relations:
+        return samples, tried
+    wanted, kept, rounds = len(samples), [], 0
+    while True:
+        kept.extend(sample for sample in samples if respects(relations, sample, sample.dps))
+        rounds += 1
+        if len(kept) >= wanted or rounds >= CONSTRAINED_ROUNDS:
+            break
+        samples, _ = instances(exprs, rng, weights=weights)
+    return kept[:wanted], f"{tried}; only instances that respect the assumed relations"
+
+
 def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp.Expr | None = None,
-           numeric_rhs: sp.Expr | None = None, emit: Any = ignore_partial, weights: Sequence[Any] = ()) -> dict:
+           numeric_rhs: sp.Expr | None = None, emit: Any = ignore_partial, weights: Sequence[Any] = (),
+           relations: Sequence[tuple[sp.Expr, str, sp.Expr]] = ()) -> dict:
     """Decide ``lhs RELATION rhs`` symbolically (SymPy) and at numeric instances (mpmath).
 
+    ``relations`` are assumed relations (left, relation, right) every numeric instance respects;
+    ``weights`` the stated weight sums and covariances the instances are drawn with.
     Returns a dict with ``verdict`` (equal | implied | fails | undecided), ``evidence``
     (symbolic | numeric | None), ``symbolic``, ``numeric`` (entries), ``tried``,
     ``counterexample``, ``feedback`` and a one-line ``summary``.
     """
     numeric_lhs = lhs if numeric_lhs is None else numeric_lhs
     numeric_rhs = rhs if numeric_rhs is None else numeric_rhs
-    samples, tried = instances([numeric_lhs, numeric_rhs], random.Random(seed), weights=weights)
+    samples, tried = _constrained_instances([numeric_lhs, numeric_rhs], random.Random(seed), relations, weights)
     checks = [relation_check(numeric_lhs, numeric_rhs, relation, sample) for sample in samples]
     agreed, counter = _numbers(checks)
     probe = None
@@ -313,7 +356,7 @@ def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: 
     def partial(found: dict) -> None:
         emit(_result(_equal_report(found, hints), found["summary"]))
 
-    found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.constraints)
+    found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.constraints, relations=context.relations)
     summary = found["summary"] + (f"; {found['feedback']}" if found["feedback"] else "")
     return _result(_equal_report(found, hints), summary)
 
@@ -324,11 +367,23 @@ def _equal_report(found: dict, hints: Sequence[str]) -> Report:
                   evidence=found["evidence"], tried=found["tried"], hints=hints, domains=found.get("domains"))
 
 
-def limit_job(expr_text: str, var_name: str, to: str, claim_text: str | None,
+def limit_job(expr_text: str, var_name: str | None, to: str | None, claim_text: str | None,
               assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
               emit: Any = ignore_partial) -> Result:
-    """The limit by SymPy (split into cases if needed), followed numerically, compared with the claim."""
+    """The limit by SymPy (split into cases if needed), followed numerically, compared with the claim.
+
+    Without ``var_name`` and ``to`` the expression is a written-out limit, ``limit(EXPR, VAR, POINT)``
+    or ``\\lim_{VAR \\to POINT} EXPR``, optionally ``= VALUE`` (the claim, if not given apart).
+    """
     context = _context(assumptions, language)
+    if var_name is None:
+        parts = read_limit(expr_text, context, claim_needed=False)
+        if parts["claim"] is not None and claim_text is not None:
+            raise GmmMathError("the limit is claimed twice: give its value in the expression (= VALUE) or apart, "
+                               "not both", parameter="claim")
+        claim = parts["claim"] if claim_text is None else context.parse(claim_text, "claimed limit")
+        parse_point(parts["to"])
+        return _limit(context, parts["expr"], parts["var"], parts["to"], claim, seed, emit)
     expr = context.parse(expr_text)
     claim = None if claim_text is None else context.parse(claim_text, "claimed limit")
     return _limit(context, expr, var_name, to, claim, seed, emit)
@@ -348,6 +403,9 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
     emit(_result(report("limit", "undecided", "while SymPy computed the limit"),
                  "undecided: time limit reached while SymPy computed the limit"))
     result = limit_by_cases(expr, var, point, direction)
+    if context.relations:
+        result = LimitResult(tuple(case for case in result.cases if _case_possible(case, context.relations))
+                             or result.cases, result.note)
     rng = random.Random(seed)
     numeric: list[dict] = []
     verdicts: list[str] = []
@@ -355,8 +413,7 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
     for case in result.cases:
         extra = set().union(*(value.free_symbols for value in case.values.values()))
         evidence = [item for side in (("+", "-") if case.side == "+-" else (case.side,))
-                    for item in limit_evidence(case.expr, case.var, case.point, side, case.limit, rng,
-                                               extra=extra)]
+                    for item in _limit_evidence(case, side, rng, extra, context.relations)]
         numeric.extend(_limit_entry(case, item) for item in evidence)
         verdict, point_shown = _case_verdict(case, evidence, claim, rng)
         verdicts.append(verdict)
@@ -367,9 +424,41 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
     cases = [{"condition": _condition(case), "limit": _shown_limit(case)} for case in result.cases] \
         if result.split else None
     symbolic = _describe(result)
+    summary = _limit_summary(verdict, result, claim, counterexample, numeric)
+    if verdict == "undecided" and expr.has(sp.Sum, sp.Product) and not any(entry["agrees"] is False
+                                                                           for entry in numeric):
+        summary = ("undecided: SymPy cannot take this limit through a sum or product over a general N; name the "
+                   "sum and state its sign (let: S = sum(...), then let: S > 0) and write the limit with S")
     return _result(report("limit", verdict, symbolic, numeric, cases, counterexample,
-                          evidence="symbolic" if verdict != "undecided" else None, hints=context.hints),
-                   _limit_summary(verdict, result, claim, counterexample, numeric))
+                          evidence="symbolic" if verdict != "undecided" else None, hints=context.hints), summary)
+
+
+def _case_possible(case: LimitCase, relations: Sequence[tuple[sp.Expr, str, sp.Expr]]) -> bool:
+    """False for a sign case that an assumed relation rules out (x_1 = x_2 under x_1 != x_2)."""
+    values = dict(case.values)
+    for left, relation, right in relations:
+        gap = sp.simplify(left.xreplace(values) - right.xreplace(values))
+        if relation == "!=" and gap == 0 or relation in ("<", ">") and gap == 0:
+            return False
+    return True
+
+
+def _limit_evidence(case: LimitCase, side: str, rng: random.Random, extra: set,
+                    relations: Sequence[tuple[sp.Expr, str, sp.Expr]]) -> list[LimitEvidence]:
+    """The numeric sequences of a case, at points that respect the assumed relations."""
+    found = limit_evidence(case.expr, case.var, case.point, side, case.limit, rng, extra=extra)
+    if not relations:
+        return found
+    values = dict(case.values)
+    shifted = [(left.xreplace(values), relation, right.xreplace(values)) for left, relation, right in relations]
+    extra = extra | set().union(*(left.free_symbols | right.free_symbols for left, _, right in shifted))
+    kept: list[LimitEvidence] = []
+    for _ in range(CONSTRAINED_ROUNDS):
+        kept.extend(item for item in found if respects(shifted, to_mp(item.point, 30)))
+        if len(kept) >= len(found):
+            break
+        found = limit_evidence(case.expr, case.var, case.point, side, case.limit, rng, extra=extra)
+    return kept[:max(1, len(found))]
 
 
 def _condition(case: LimitCase) -> str | None:
@@ -384,6 +473,8 @@ def _describe(result: LimitResult) -> str:
     if not result.split:
         case = result.cases[0]
         return f"limit = {case.shown_limit}" if case.limit is not None else str(case.reason)
+    if all(case.limit is None for case in result.cases):
+        return f"SymPy could not take the limit in any of the {len(result.cases)} sign cases it tried"
     return "depends on the case: " + "; ".join(f"{_condition(case)}: {_shown_limit(case)}"
                                                for case in result.cases)
 
@@ -419,7 +510,8 @@ def _contradicts(item: LimitEvidence, claim: sp.Expr) -> bool:
     try:
         target = mp_value(claim, to_mp(item.point, 30), 30)
     except Undefined:
-        return False
+        # a claim in names the limit does not involve (--claim x_1) is a real number: never +-oo
+        return item.estimate in ("+oo", "-oo") and claim.is_finite is True
     if item.estimate == "unclear":
         return False
     if item.estimate in ("+oo", "-oo"):
@@ -490,16 +582,96 @@ def _step_context(assumptions: tuple[str, ...], definitions: tuple[tuple[str, st
     return context, built
 
 
+def _readable(assumptions: tuple[str, ...], definitions: tuple[tuple[str, str], ...],
+              language: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], list[str]]:
+    """The assumptions and definitions that can be read, and the texts of those that cannot."""
+    try:
+        _step_context(assumptions, definitions, language)
+        return assumptions, definitions, []
+    except GmmMathError:
+        pass
+    kept: tuple[str, ...] = ()
+    kept_definitions: tuple[tuple[str, str], ...] = ()
+    dropped: list[str] = []
+    for text in assumptions:
+        try:
+            _context((*kept, text), language)
+            kept = (*kept, text)
+        except GmmMathError:
+            dropped.append(text)
+    for name, text in definitions:
+        try:
+            _step_context(kept, (*kept_definitions, (name, text)), language)
+            kept_definitions = (*kept_definitions, (name, text))
+        except GmmMathError:
+            dropped.append(f"{name} = {text}")
+    return kept, kept_definitions, dropped
+
+
+def _without(found: dict, dropped: list[str]) -> dict:
+    """A line checked without the unreadable assumptions above: a failure may be theirs, so it is undecided."""
+    if not dropped:
+        return found
+    listed = "; ".join(repr(text) for text in dropped)
+    if found["verdict"] == "fails":
+        return {**found, "verdict": "undecided", "evidence": None,
+                "reason": f"fails without the unreadable assumption(s) {listed} above, which may be what it "
+                          f"needs: {found['reason']}"}
+    if found["verdict"] in ("equal", "implied"):
+        return {**found, "reason": f"{found['reason']} (holds even without the unreadable assumption(s) {listed})"}
+    return found
+
+
+def _names(chains: tuple[tuple[str, ...], ...], context: Context) -> dict[sp.Expr, sp.Expr]:
+    """The quantities earlier lines named (``log L(sigma) = ...``), as replacements for later lines.
+
+    Each chain is a naming line and the ``= ...`` lines that continue it; the name stands for the
+    chain's last expression that could be read (each is the same value when the steps hold).
+    """
+    names: dict[sp.Expr, sp.Expr] = {}
+    for text, *continued in chains:
+        try:
+            line = read_line(text, context)
+        except GmmMathError:
+            continue
+        if line.named is None or named_symbol(line.named) in _named_symbols(names):
+            continue
+        value = line.exprs[-1] if all(relation == "=" for relation in line.relations) else line.exprs[0]
+        for later in continued if value is line.exprs[-1] else ():
+            try:
+                step = read_line(later, context)
+            except GmmMathError:
+                break
+            if not all(relation == "=" for relation in step.relations):
+                break
+            value = step.exprs[-1]
+        names.update(naming(line.named, replace_names(value, names)))
+        context.named_functions.add(named_symbol(line.named).name)
+    return names
+
+
+def _named_symbols(names: Mapping[sp.Expr, sp.Expr]) -> set[sp.Expr]:
+    return {named_symbol(key) for key in names}
+
+
 def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str, ...],
-             definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto", *,
-             emit: Any = ignore_partial) -> dict:
-    """Check one line of a steps file; never raises for the line's own content (it is 'unreadable')."""
+             definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto",
+             names: tuple[tuple[str, ...], ...] = (), *, emit: Any = ignore_partial) -> dict:
+    """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
+
+    An unreadable assumption or definition above does not stop the line: it is checked without it
+    (a failure is then only 'undecided').
+    """
     own = assumptions[:-1] if adds == "assumptions" else assumptions
     own_definitions = definitions[:-1] if adds == "definitions" else definitions
-    try:
-        _step_context(own, own_definitions, language)
-    except GmmMathError:
-        return _line("undecided", "an assumption or definition above is unreadable")
+    own, own_definitions, dropped = _readable(own, own_definitions, language)
+    if adds == "assumptions":
+        assumptions = (*own, assumptions[-1])
+        definitions = own_definitions
+    elif adds == "definitions":
+        assumptions, definitions = own, (*own_definitions, definitions[-1])
+    else:
+        assumptions, definitions = own, own_definitions
     try:
         context, built = _step_context(assumptions, definitions, language)
     except GmmMathError as err:
@@ -507,17 +679,19 @@ def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str,
     if kind in ("assumption", "definition"):
         return _line(kind)
     try:
+        named = _names(names, context)
         if kind == "limit":
-            return _limit_line(body, context, seed, emit)
-        return _relation_line(body, previous, context, built, seed, emit)
+            return _without(_limit_line(body, context, seed, emit, named), dropped)
+        return _without(_relation_line(body, previous, context, built, seed, emit, named), dropped)
     except Unreadable as err:
         return _unreadable(err)
     except GmmMathError as err:
         return _line("unreadable", str(err))
 
 
-def _limit_line(body: str, context: Context, seed: int, emit: Any) -> dict:
+def _limit_line(body: str, context: Context, seed: int, emit: Any, names: dict | None = None) -> dict:
     parts = read_limit(body, context)
+    parts["expr"], parts["claim"] = (replace_names(parts[key], names or {}) for key in ("expr", "claim"))
     found = _limit(context, parts["expr"], parts["var"], parts["to"], parts["claim"], seed,
                    lambda partial: emit(_line("undecided", partial["summary"], report=partial["report"])))
     verdict = {"holds": "equal"}.get(found["report"]["verdict"], found["report"]["verdict"])
@@ -527,10 +701,15 @@ def _limit_line(body: str, context: Context, seed: int, emit: Any) -> dict:
 
 
 def _relation_line(body: str, previous: str | None, context: Context, built: dict, seed: int,
-                   emit: Any) -> dict:
+                   emit: Any, names: dict | None = None) -> dict:
+    names = names or {}
     line = read_line(body, context)
+    exprs = [replace_names(expr, names) for expr in line.exprs]
     comparisons: list[tuple[sp.Expr, sp.Expr, str, str]] = []
     first_text = line.name or line.texts[0]
+    if line.named is not None and named_symbol(line.named) in _named_symbols(names) | set(built):
+        # the name was given a meaning above: this line restates it, and that is checked
+        comparisons.append((replace_names(line.named, names), exprs[0], "=", f"{line.name} = {line.texts[0]}"))
     if line.continues is not None:
         if previous is None:
             raise GmmMathError(f"a line starting with {line.continues!r} continues the step above, but there is none")
@@ -538,9 +717,10 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
             before = read_line(previous, context)
         except GmmMathError:
             return _line("undecided", "the step line above is unreadable: nothing to compare with")
-        comparisons.append((before.exprs[-1], line.exprs[0], line.continues, "compared with the line above"))
+        comparisons.append((replace_names(before.exprs[-1], names), exprs[0], line.continues,
+                            "compared with the line above"))
     for index, relation in enumerate(line.relations):
-        comparisons.append((line.exprs[index], line.exprs[index + 1], relation,
+        comparisons.append((exprs[index], exprs[index + 1], relation,
                             f"{line.texts[index]} {relation} {line.texts[index + 1]}"))
     hints = list(context.hints)
     shape = {"continues": line.continues, "relation": _line_relation(line), "start": first_text,
@@ -552,7 +732,7 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
     for lhs, rhs, relation, label in comparisons:
         found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built),
                        emit=lambda partial: emit(_line(partial["verdict"], partial["summary"])),
-                       weights=context.constraints)
+                       weights=context.constraints, relations=context.relations)
         decisions.append((label, found))
     return _combine(decisions, hints, shape)
 
@@ -621,7 +801,7 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
         if step.kind == "comment":
             continue
         jobs.append((step_job, (step.kind, step.body, step.previous_text, step.assumptions, step.definitions,
-                                step.adds, seed, language)))
+                                step.adds, seed, language, step.names)))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
     lines, first_failure, hints = [], None, []
@@ -694,6 +874,14 @@ def _steps_summary(verdict: str, lines: list[dict], first_failure: tuple | None,
 # public API (every job parses its own input, in the worker, under the time limit)
 
 
+def latex_name(name: str) -> str:
+    """A variable written in LaTeX, ``\\sigma_{k}``, as the checker's name ``sigma_k``."""
+    stripped = name.strip()
+    if not stripped.startswith("\\"):
+        return name
+    return stripped[1:].replace("{", "").replace("}", "").replace("\\", "")
+
+
 def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
     if outcome.status == "ok":
         return outcome.value
@@ -712,22 +900,33 @@ def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
                    f"undecided: the computation failed ({outcome.value})")
 
 
-def check_limit(expr: str, var: str, to: str, claim: str | None = None, assume: Sequence[str] = (), *,
+def check_limit(expr: str, var: str | None, to: str | None, claim: str | None = None, assume: Sequence[str] = (), *,
                 timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, language: str = "auto") -> Result:
     """Check ``lim_{var -> to} expr`` (= ``claim``, if given).
 
     Parameters
     ----------
     expr, claim : expressions in the checking language
-    var : the limit variable
+    var : the limit variable; None (with ``to`` None) when ``expr`` is a written-out limit,
+        ``limit(EXPR, sigma, 0, +)`` or ``\\lim_{\\sigma \\to 0^+} EXPR``, optionally ``= VALUE``
     to : the point, with direction: ``"0+"``, ``"0-"``, ``"0"`` (two-sided), ``"1.5"``, ``"oo"``, ``"-oo"``
     assume : assumption strings, e.g. ``["x_n > 0", "mu_j = x_n"]``
     timeout : seconds for the whole check, parsing included; None computes here without a limit
     seed : seed of the random sample points
     language : "auto" (LaTeX when the text has a backslash, ``^{`` or ``&``), "ascii" or "latex"
     """
-    check_name(var)
-    parse_point(to)  # the documented point forms only (a cheap text check)
+    if (var is None) != (to is None):
+        raise GmmMathError("give both var and to (the variable and its point), or neither: then the expression "
+                           "is a written-out limit", parameter=("var", "to"))
+    if var is None:
+        if not is_written_limit(expr):
+            raise GmmMathError("the expression is not a written-out limit, so give var and to (the variable and "
+                               "its point), or write limit(EXPR, sigma, 0, +) or \\lim_{\\sigma \\to 0^+} EXPR",
+                               parameter=("var", "to"))
+    else:
+        var = latex_name(var)
+        check_name(var)
+        parse_point(to)  # the documented point forms only (a cheap text check)
     for text in (expr, claim, *assume):
         if text is not None:
             check_text(text)
