@@ -18,6 +18,8 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
+from gmm_math.derivations.latex_mul import FastMulLatex
+
 GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ",
     "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ",
@@ -100,7 +102,7 @@ class _Order:
         return _ordered(list(super()._as_ordered_terms(expr, order=order)))
 
 
-class TextbookLatex(_Order, LatexPrinter):
+class TextbookLatex(_Order, FastMulLatex):
     """LaTeX in PRML's notation, for ``article`` + ``amsmath`` (the identity is I, not \\mathbb{I})."""
 
     def _print_Symbol(self, expr, style="plain"):
