@@ -131,23 +131,67 @@ def _share(expo, dim=1) -> sp.Expr:
     return (_responsibility(_ROOT, expo, dim) / (_ROOT * _EXPO)).subs(_ROOT * _EXPO, _FORM)
 
 
+_T = sp.Symbol("t", positive=True)  # t = 1/s, which -> oo as s -> 0+
+_P_ANY = sp.Symbol("p", real=True)
+_C_POS = sp.Symbol("c", positive=True)
+
+
+def _lemmas() -> dict[str, sp.Expr]:
+    """The two limits as t -> oo that every building block is an instance of, taken by SymPy once, for symbols.
+
+    >>> _lemmas()
+    {'grow': oo, 'decay': 0}
+    """
+    return {"grow": sp.limit(_T**_C_POS, _T, sp.oo), "decay": sp.limit(_T**_P_ANY * sp.exp(-_C_POS * _T), _T, sp.oo)}
+
+
+def _block_limit(block: sp.Expr, lemmas: dict[str, sp.Expr]) -> sp.Expr:
+    """lim as s -> 0+ of ``block`` = k s^(-p) exp(-c/s) (k > 0 constant), as an instance of a lemma.
+
+    With t = 1/s (-> oo as s -> 0+) the block is k t^p exp(-c t): the decomposition is checked to
+    rebuild the block exactly, then ``grow`` (c = 0, p > 0) or ``decay`` (c > 0, p real) gives the limit.
+
+    >>> _block_limit(asymptotic_form(), _lemmas()), _block_limit(S ** sp.Rational(-1, 2), _lemmas())
+    (0, oo)
+    """
+    inverted = block.subs(S, 1 / _T)
+    k, p, c = sp.Integer(1), sp.Integer(0), sp.Integer(0)
+    for factor in sp.Mul.make_args(inverted):
+        if isinstance(factor, sp.exp):
+            c -= factor.args[0] / _T
+        elif factor.as_base_exp()[0] == _T:
+            p += factor.as_base_exp()[1]
+        else:
+            k *= factor
+    rebuilt = k * _T**p * sp.exp(-c * _T)
+    if k.has(_T) or c.has(_T) or p.has(_T) or not k.is_positive or sp.powsimp(rebuilt / inverted) != 1:
+        raise ValueError(f"{block} is not of the form k s^(-p) exp(-c/s)")
+    if c == 0 and p.is_positive:
+        return k * lemmas["grow"].subs(_C_POS, p)
+    if c.is_positive and p.is_real:
+        return k * lemmas["decay"].subs({_P_ANY: p, _C_POS: c})
+    raise ValueError(f"no lemma covers {block} (p = {p}, c = {c})")
+
+
 def _generic_limits() -> dict[str, sp.Expr]:
     """Limits as s -> 0+ for a generic point: at x_n, at the nearest distance delta, beyond it.
 
-    SymPy computes the limits of the building blocks s^(-1/2), s^(-1/2) exp(-delta^2/(2 s)) and
-    exp(-a/(2 s)); each responsibility is a function of them continuous at their limits (its
-    denominator tends to g > 0), or rational in y = s^(-1/2) -> oo, whose limit SymPy takes.
+    The building blocks s^(-1/2), s^(-1/2) exp(-delta^2/(2 s)), exp(-a/(2 s)) and the first over s^q are
+    instances of two limits SymPy takes once (:func:`_lemmas`); each responsibility is a function of them
+    continuous at their limits (its denominator tends to g > 0), or rational in y = s^(-1/2) -> oo,
+    whose limit SymPy takes.
     """
+    lemmas = _lemmas()
     blocks = {
-        "root": sp.limit(S ** sp.Rational(-1, 2), S, 0, "+"),
-        "form": sp.limit(asymptotic_form(), S, 0, "+"),
-        "far": sp.limit(sp.exp(-_A / (2 * S)), S, 0, "+"),
-        "form_over_power": sp.limit(asymptotic_form() / S**_Q, S, 0, "+"),
+        "root": _block_limit(S ** sp.Rational(-1, 2), lemmas),
+        "form": _block_limit(asymptotic_form(), lemmas),
+        "far": _block_limit(sp.exp(-_A / (2 * S)), lemmas),
+        "form_over_power": _block_limit(asymptotic_form() / S**_Q, lemmas),
     }
     assert blocks["root"] == sp.oo and blocks["form"] == 0 == blocks["far"]
     at_form = {_FORM: blocks["form"], _FAR: blocks["far"]}
     out = {
-        **blocks,
+        **lemmas, **blocks,
         "gamma_xn": sp.limit(_responsibility(_ROOT, 1), _ROOT, sp.oo),
         "nearest": _share(_EXPO).subs(at_form),
         "beyond": _share(_EXPO * _FAR).subs(at_form),
@@ -263,13 +307,16 @@ def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
     form = asymptotic_form()
     steps.append(Step(
         "Limits for one point",
-        "As s -> 0+, for a point at distance d from x_n where components 2..K have density g > 0. SymPy takes "
-        "the limits of the building blocks y = s^(-1/2), Y = s^(-1/2) exp(-delta^2/(2 s)) and "
-        "Z = exp(-a/(2 s)); the responsibility at x_n is rational in y, and relative to Y a responsibility at "
+        "As s -> 0+, for a point at distance d from x_n where components 2..K have density g > 0. With "
+        "t = 1/s, which grows without bound, each building block y = s^(-1/2), Y = s^(-1/2) exp(-delta^2/(2 s)) and Z = exp(-a/(2 s)) "
+        "(and Y/s^q below) is k t^p exp(-c t), k > 0: SymPy takes the two limits of such products once, for "
+        "symbols (first two lines), and each block is an instance of one. The responsibility at x_n is rational in y, and relative to Y a responsibility at "
         "the nearest distance delta (or beyond it, d^2 = delta^2 + a) is continuous in Y and Z at 0 (its "
         "denominator tends to g). So gamma at x_n -> 1, a point at delta keeps a finite share of Y, a farther "
         "one vanishes against it, and every responsibility at d > 0 tends to 0.",
-        (eq(sp.Limit(S ** sp.Rational(-1, 2), S, 0, "+"), lim["root"]),
+        (eq(sp.Limit(_T**_C_POS, _T, sp.oo), lim["grow"]),
+         eq(sp.Limit(_T**_P_ANY * sp.exp(-_C_POS * _T), _T, sp.oo), lim["decay"]),
+         eq(sp.Limit(S ** sp.Rational(-1, 2), S, 0, "+"), lim["root"]),
          eq(sp.Limit(form, S, 0, "+"), lim["form"]),
          eq(sp.Limit(sp.exp(-_A / (2 * S)), S, 0, "+"), lim["far"]),
          eq(sp.Limit(_responsibility(_ROOT, 1), _ROOT, sp.oo), lim["gamma_xn"]),

@@ -303,3 +303,40 @@ def test_docstring_examples(name):
 
     failures, tried = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert tried > 0 and failures == 0
+
+
+# --- the limits as instances of two lemmas (derivations/em_step._block_limit) -------------------------------
+
+from gmm_math.derivations.em_step import _block_limit, _generic_limits, _lemmas  # noqa: E402
+
+rationals = st.fractions(min_value=-5, max_value=5, max_denominator=6).map(sp.Rational)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.fractions(min_value=Fraction(1, 6), max_value=9, max_denominator=6).map(sp.Rational), rationals,
+       st.fractions(min_value=0, max_value=5, max_denominator=6).map(sp.Rational))
+def test_block_limit_is_sympys_limit(k, p, c):
+    """k s^(-p) exp(-c/s): the lemma instance gives what SymPy's own limit at s -> 0+ gives."""
+    block = k * S ** (-p) * sp.exp(-c / S)
+    if c == 0 and p <= 0:
+        with pytest.raises(ValueError):
+            _block_limit(block, _lemmas())
+        return
+    assert _block_limit(block, _lemmas()) == sp.limit(block, S, 0, "+")
+
+
+@pytest.mark.parametrize("block", [sp.exp(1 / S), S, sp.sin(S), -S ** -1, S ** -1 + 1, sp.exp(-1 / S) * sp.log(S)])
+def test_block_limit_refuses_what_no_lemma_covers(block):
+    with pytest.raises(ValueError):
+        _block_limit(block, _lemmas())
+
+
+def test_generic_limits_agree_with_sympys_limits():
+    """The four building blocks, each as SymPy's limit would give it (q > 0 any power)."""
+    lim = _generic_limits()
+    a, q = sp.Symbol("a", positive=True), sp.Symbol("q", positive=True)
+    form = S ** sp.Rational(-1, 2) * sp.exp(-sp.Symbol("delta", positive=True) ** 2 / (2 * S))
+    for key, block in {"root": S ** sp.Rational(-1, 2), "form": form, "far": sp.exp(-a / (2 * S)),
+                       "form_over_power": form / S**q}.items():
+        assert lim[key] == sp.limit(block, S, 0, "+"), key
+    assert lim["grow"] == sp.oo and lim["decay"] == 0
