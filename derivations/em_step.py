@@ -99,8 +99,9 @@ def m_step_updates() -> dict[str, sp.Expr]:
     N_1/N
     """
     q1 = sp.Sum(GAMMA[m] * (sp.log(PI[1]) - sp.log(2 * sp.pi * S) / 2 - (X[m] - MU1) ** 2 / (2 * S)), (m, 1, N_SYM))
-    mu_new = _solve_with_sums(_split_sums(sp.diff(q1, MU1)), MU1)
-    s_new = _solve_with_sums(_split_sums(sp.diff(q1, S)), S)
+    dq_mu, dq_s = sp.diff(q1, MU1), sp.diff(q1, S)
+    mu_new = _solve_with_sums(_split_sums(dq_mu), MU1)
+    s_new = _solve_with_sums(_split_sums(dq_s), S)
     # weights: maximise sum_k N_k log pi_k subject to sum_k pi_k = 1 (Lagrange multiplier lam)
     lam, j, count = sp.Symbol("lambda", positive=True), sp.Symbol("j", integer=True), sp.IndexedBase("N")
     pi_j = solve_stationary(sp.diff(count[j] * sp.log(PI[j]) - lam * PI[j], PI[j]), PI[j])
@@ -110,7 +111,7 @@ def m_step_updates() -> dict[str, sp.Expr]:
     lam_value = solve_stationary(factor * N_SYM - 1, lam)
     n1 = sp.Symbol("N_1", positive=True)
     return {"q1": q1, "mu": mu_new, "s": s_new, "pi": pi_j.subs({lam: lam_value, count[j]: n1}),
-            "dq_mu": sp.diff(q1, MU1), "dq_s": sp.diff(q1, S), "n1": n1}
+            "dq_mu": dq_mu, "dq_s": dq_s, "n1": n1}
 
 
 _ROOT = sp.Symbol("y", positive=True)  # stands for s^(-D/2), which -> oo
@@ -193,13 +194,13 @@ def _generic_limits() -> dict[str, sp.Expr]:
     out = {
         **lemmas, **blocks,
         "gamma_xn": sp.limit(_responsibility(_ROOT, 1), _ROOT, sp.oo),
-        "nearest": _share(_EXPO).subs(at_form),
-        "beyond": _share(_EXPO * _FAR).subs(at_form),
+        "share_nearest": _share(_EXPO), "share_beyond": _share(_EXPO * _FAR),
         "share_d": _share(_EXPO, D_SYM).subs(at_form),
         # log is continuous on [0, oo]: the limit of log(p) is log of the limit of p; sigma^2 = s
         "log_xn": sp.log(sp.limit(_P * _ROOT / sp.sqrt(2 * sp.pi) + _G, _ROOT, sp.oo)),
         "log_far": sp.log((_P * _FORM / sp.sqrt(2 * sp.pi) + _G).subs(at_form)),
     }
+    out["nearest"], out["beyond"] = out["share_nearest"].subs(at_form), out["share_beyond"].subs(at_form)
     # every d > 0 is delta or beyond it: gamma = (gamma / form) * form, a product of finite limits
     out["gamma_far"] = sp.Max(out["nearest"] * out["form"], out["beyond"] * out["form"])
     return out
@@ -320,10 +321,10 @@ def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
          eq(sp.Limit(form, S, 0, "+"), lim["form"]),
          eq(sp.Limit(sp.exp(-_A / (2 * S)), S, 0, "+"), lim["far"]),
          eq(sp.Limit(_responsibility(_ROOT, 1), _ROOT, sp.oo), lim["gamma_xn"]),
-         eq(sp.Symbol("gamma_delta") / _FORM, _share(_EXPO)),
+         eq(sp.Symbol("gamma_delta") / _FORM, lim["share_nearest"]),
          eq(sp.Limit(_P * _density(DELTA**2) / ((_P * _density(DELTA**2) + _G) * form), S, 0, "+"),
                lim["nearest"]),
-         eq(sp.Symbol("gamma_beyond") / _FORM, _share(_EXPO * _FAR)),
+         eq(sp.Symbol("gamma_beyond") / _FORM, lim["share_beyond"]),
          eq(sp.Limit(_P * _density(DELTA**2 + _A) / ((_P * _density(DELTA**2 + _A) + _G) * form), S, 0, "+"),
                lim["beyond"]),
          eq(sp.Limit(_P * _density(_D**2) / (_P * _density(_D**2) + _G), S, 0, "+"), lim["gamma_far"])),
