@@ -308,13 +308,14 @@ def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
     form = asymptotic_form()
     steps.append(Step(
         "Limits for one point",
-        "As s -> 0+, for a point at distance d from x_n where components 2..K have density g > 0. With "
-        "t = 1/s, which grows without bound, each building block y = s^(-1/2), Y = s^(-1/2) exp(-delta^2/(2 s)) and Z = exp(-a/(2 s)) "
-        "(and Y/s^q below) is k t^p exp(-c t), k > 0: SymPy takes the two limits of such products once, for "
-        "symbols (first two lines), and each block is an instance of one. The responsibility at x_n is rational in y, and relative to Y a responsibility at "
-        "the nearest distance delta (or beyond it, d^2 = delta^2 + a) is continuous in Y and Z at 0 (its "
-        "denominator tends to g). So gamma at x_n -> 1, a point at delta keeps a finite share of Y, a farther "
-        "one vanishes against it, and every responsibility at d > 0 tends to 0.",
+        "As s -> 0+, for a point at distance d from x_n where components 2..K have density g > 0. With t = 1/s, "
+        "which grows without bound, each building block y = s^(-1/2), Y = s^(-1/2) exp(-delta^2/(2 s)) and Z = "
+        "exp(-a/(2 s)) (and Y/s^q below) is k t^p exp(-c t), k > 0: SymPy takes the two limits of such products "
+        "once, for symbols (first two lines), and each block is an instance of one. The responsibility at x_n is "
+        "rational in y, and relative to Y a responsibility at the nearest distance delta (or beyond it, d^2 = "
+        "delta^2 + a) is continuous in Y and Z at 0 (its denominator tends to g). So gamma at x_n -> 1, a point "
+        "at delta keeps a finite share of Y, a farther one vanishes against it, and every responsibility at "
+        "d > 0 tends to 0.",
         (eq(sp.Limit(_T**_C_POS, _T, sp.oo), lim["grow"]),
          eq(sp.Limit(_T**_P_ANY * sp.exp(-_C_POS * _T), _T, sp.oo), lim["decay"]),
          eq(sp.Limit(S ** sp.Rational(-1, 2), S, 0, "+"), lim["root"]),
