@@ -39,6 +39,16 @@ _A = sp.Symbol("a", positive=True)  # d^2 - delta^2 > 0 for a point beyond the n
 _Q = sp.Symbol("q", positive=True)  # any power
 
 
+def eq(lhs, rhs) -> sp.Eq:
+    """The equation lhs = rhs as stated, without ``sp.Eq``'s attempt to decide it (is_eq: the bulk of the
+    derivation's time, and an equation it could decide would print as True or False).
+
+    >>> eq(S, 2 * S)
+    Eq(s, 2*s)
+    """
+    return sp.Eq(lhs, rhs, evaluate=False)
+
+
 def asymptotic_form(delta=DELTA, power=sp.Rational(1, 2)) -> sp.Expr:
     """s^(-1/2) exp(-delta^2 / (2 s)): the shape f(s) / C tends to (``power`` = D/2 in D dimensions)."""
     return S ** -power * sp.exp(-delta**2 / (2 * S))
@@ -89,8 +99,9 @@ def m_step_updates() -> dict[str, sp.Expr]:
     N_1/N
     """
     q1 = sp.Sum(GAMMA[m] * (sp.log(PI[1]) - sp.log(2 * sp.pi * S) / 2 - (X[m] - MU1) ** 2 / (2 * S)), (m, 1, N_SYM))
-    mu_new = _solve_with_sums(_split_sums(sp.diff(q1, MU1)), MU1)
-    s_new = _solve_with_sums(_split_sums(sp.diff(q1, S)), S)
+    dq_mu, dq_s = sp.diff(q1, MU1), sp.diff(q1, S)
+    mu_new = _solve_with_sums(_split_sums(dq_mu), MU1)
+    s_new = _solve_with_sums(_split_sums(dq_s), S)
     # weights: maximise sum_k N_k log pi_k subject to sum_k pi_k = 1 (Lagrange multiplier lam)
     lam, j, count = sp.Symbol("lambda", positive=True), sp.Symbol("j", integer=True), sp.IndexedBase("N")
     pi_j = solve_stationary(sp.diff(count[j] * sp.log(PI[j]) - lam * PI[j], PI[j]), PI[j])
@@ -100,7 +111,7 @@ def m_step_updates() -> dict[str, sp.Expr]:
     lam_value = solve_stationary(factor * N_SYM - 1, lam)
     n1 = sp.Symbol("N_1", positive=True)
     return {"q1": q1, "mu": mu_new, "s": s_new, "pi": pi_j.subs({lam: lam_value, count[j]: n1}),
-            "dq_mu": sp.diff(q1, MU1), "dq_s": sp.diff(q1, S), "n1": n1}
+            "dq_mu": dq_mu, "dq_s": dq_s, "n1": n1}
 
 
 _ROOT = sp.Symbol("y", positive=True)  # stands for s^(-D/2), which -> oo
@@ -121,31 +132,75 @@ def _share(expo, dim=1) -> sp.Expr:
     return (_responsibility(_ROOT, expo, dim) / (_ROOT * _EXPO)).subs(_ROOT * _EXPO, _FORM)
 
 
+_T = sp.Symbol("t", positive=True)  # t = 1/s, which -> oo as s -> 0+
+_P_ANY = sp.Symbol("p", real=True)
+_C_POS = sp.Symbol("c", positive=True)
+
+
+def _lemmas() -> dict[str, sp.Expr]:
+    """The two limits as t -> oo that every building block is an instance of, taken by SymPy once, for symbols.
+
+    >>> _lemmas()
+    {'grow': oo, 'decay': 0}
+    """
+    return {"grow": sp.limit(_T**_C_POS, _T, sp.oo), "decay": sp.limit(_T**_P_ANY * sp.exp(-_C_POS * _T), _T, sp.oo)}
+
+
+def _block_limit(block: sp.Expr, lemmas: dict[str, sp.Expr]) -> sp.Expr:
+    """lim as s -> 0+ of ``block`` = k s^(-p) exp(-c/s) (k > 0 constant), as an instance of a lemma.
+
+    With t = 1/s (-> oo as s -> 0+) the block is k t^p exp(-c t): the decomposition is checked to
+    rebuild the block exactly, then ``grow`` (c = 0, p > 0) or ``decay`` (c > 0, p real) gives the limit.
+
+    >>> _block_limit(asymptotic_form(), _lemmas()), _block_limit(S ** sp.Rational(-1, 2), _lemmas())
+    (0, oo)
+    """
+    inverted = block.subs(S, 1 / _T)
+    k, p, c = sp.Integer(1), sp.Integer(0), sp.Integer(0)
+    for factor in sp.Mul.make_args(inverted):
+        if isinstance(factor, sp.exp):
+            c -= factor.args[0] / _T
+        elif factor.as_base_exp()[0] == _T:
+            p += factor.as_base_exp()[1]
+        else:
+            k *= factor
+    rebuilt = k * _T**p * sp.exp(-c * _T)
+    if k.has(_T) or c.has(_T) or p.has(_T) or not k.is_positive or sp.powsimp(rebuilt / inverted) != 1:
+        raise ValueError(f"{block} is not of the form k s^(-p) exp(-c/s)")
+    if c == 0 and p.is_positive:
+        return k * lemmas["grow"].subs(_C_POS, p)
+    if c.is_positive and p.is_real:
+        return k * lemmas["decay"].subs({_P_ANY: p, _C_POS: c})
+    raise ValueError(f"no lemma covers {block} (p = {p}, c = {c})")
+
+
 def _generic_limits() -> dict[str, sp.Expr]:
     """Limits as s -> 0+ for a generic point: at x_n, at the nearest distance delta, beyond it.
 
-    SymPy computes the limits of the building blocks s^(-1/2), s^(-1/2) exp(-delta^2/(2 s)) and
-    exp(-a/(2 s)); each responsibility is a function of them continuous at their limits (its
-    denominator tends to g > 0), or rational in y = s^(-1/2) -> oo, whose limit SymPy takes.
+    The building blocks s^(-1/2), s^(-1/2) exp(-delta^2/(2 s)), exp(-a/(2 s)) and the first over s^q are
+    instances of two limits SymPy takes once (:func:`_lemmas`); each responsibility is a function of them
+    continuous at their limits (its denominator tends to g > 0), or rational in y = s^(-1/2) -> oo,
+    whose limit SymPy takes.
     """
+    lemmas = _lemmas()
     blocks = {
-        "root": sp.limit(S ** sp.Rational(-1, 2), S, 0, "+"),
-        "form": sp.limit(asymptotic_form(), S, 0, "+"),
-        "far": sp.limit(sp.exp(-_A / (2 * S)), S, 0, "+"),
-        "form_over_power": sp.limit(asymptotic_form() / S**_Q, S, 0, "+"),
+        "root": _block_limit(S ** sp.Rational(-1, 2), lemmas),
+        "form": _block_limit(asymptotic_form(), lemmas),
+        "far": _block_limit(sp.exp(-_A / (2 * S)), lemmas),
+        "form_over_power": _block_limit(asymptotic_form() / S**_Q, lemmas),
     }
     assert blocks["root"] == sp.oo and blocks["form"] == 0 == blocks["far"]
     at_form = {_FORM: blocks["form"], _FAR: blocks["far"]}
     out = {
-        **blocks,
+        **lemmas, **blocks,
         "gamma_xn": sp.limit(_responsibility(_ROOT, 1), _ROOT, sp.oo),
-        "nearest": _share(_EXPO).subs(at_form),
-        "beyond": _share(_EXPO * _FAR).subs(at_form),
+        "share_nearest": _share(_EXPO), "share_beyond": _share(_EXPO * _FAR),
         "share_d": _share(_EXPO, D_SYM).subs(at_form),
         # log is continuous on [0, oo]: the limit of log(p) is log of the limit of p; sigma^2 = s
         "log_xn": sp.log(sp.limit(_P * _ROOT / sp.sqrt(2 * sp.pi) + _G, _ROOT, sp.oo)),
         "log_far": sp.log((_P * _FORM / sp.sqrt(2 * sp.pi) + _G).subs(at_form)),
     }
+    out["nearest"], out["beyond"] = out["share_nearest"].subs(at_form), out["share_beyond"].subs(at_form)
     # every d > 0 is delta or beyond it: gamma = (gamma / form) * form, a product of finite limits
     out["gamma_far"] = sp.Max(out["nearest"] * out["form"], out["beyond"] * out["form"])
     return out
@@ -202,14 +257,14 @@ def _update_steps(model: CollapseModel, u: dict) -> list[Step]:
     n1 = u["n1"]
     return [
         Step("E-step", f"Bayes' rule: the responsibility of component 1 (variance s) for x_m, among K = {kk} "
-             "components; mu_1 = mu[1], s = s[1].", (sp.Eq(GAMMA[m], gamma_def),)),
+             "components; mu_1 = mu[1], s = s[1].", (eq(GAMMA[m], gamma_def),)),
         Step("Q, component 1", "The expected complete-data log-likelihood, the part that involves pi_1, mu_1, s.",
-             (sp.Eq(sp.Symbol("Q_1"), u["q1"]),)),
+             (eq(sp.Symbol("Q_1"), u["q1"]),)),
         Step("M-step", "Stationarity of Q in mu_1 and s, solved by SymPy (the variance uses the new mean); "
              "the weights maximise sum_k N_k log pi_k under sum_k pi_k = 1 (Lagrange), N_1 = sum_m gamma[m].",
-             (sp.Eq(u["dq_mu"], 0), sp.Eq(u["dq_s"], 0), sp.Eq(sp.Symbol("mu_1'"), u["mu"]),
-              sp.Eq(sp.Symbol("s'"), u["s"].subs(MU1, sp.Symbol("mu_1'"))),
-              sp.Eq(sp.Symbol("pi_1'"), u["pi"]), sp.Eq(n1, sp.Sum(GAMMA[m], (m, 1, N_SYM))))),
+             (eq(u["dq_mu"], 0), eq(u["dq_s"], 0), eq(sp.Symbol("mu_1'"), u["mu"]),
+              eq(sp.Symbol("s'"), u["s"].subs(MU1, sp.Symbol("mu_1'"))),
+              eq(sp.Symbol("pi_1'"), u["pi"]), eq(n1, sp.Sum(GAMMA[m], (m, 1, N_SYM))))),
     ]
 
 
@@ -229,16 +284,16 @@ def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
     steps = []
     map_text = ("Hold mu_1 = x_n, pi_1 and components 2..K: one EM step maps s to f(s), a responsibility-"
                 "weighted mean of the squared distances to x_n.")
-    exprs = [sp.Eq(F(S), f_general)]
+    exprs = [eq(F(S), f_general)]
     if len(points) <= SHOWN_POINTS:
         # gamma_j, g_j: the responsibility and the density of components 2..K at the j-th distinct point
         gam = [sp.Symbol(f"gamma_{j}") for j in range(1, len(points) + 1)]
         dens = [sp.Symbol(f"g_{j}", positive=True) for j in range(1, len(points) + 1)]
         num = sp.Add(*(c * sp.Rational(d) ** 2 * gm for (_, c, d), gm in zip(points, gam) if d != 0))
         den = sp.Add(*(c * gm for (_, c, _), gm in zip(points, gam)))
-        exprs.append(sp.Eq(F(S), num / den, evaluate=False))
-        exprs += [sp.Eq(gm, _gamma_symbolic(model, d, g)) for gm, g, (_, _, d) in zip(gam, dens, points)]
-        exprs += [sp.Eq(g, _others(model, x)) for g, (x, _, _) in zip(dens, points)]
+        exprs.append(eq(F(S), num / den))
+        exprs += [eq(gm, _gamma_symbolic(model, d, g)) for gm, g, (_, _, d) in zip(gam, dens, points)]
+        exprs += [eq(g, _others(model, x)) for g, (x, _, _) in zip(dens, points)]
         map_text += (f" For the data (x_n = {x_n}; distinct points " + ", ".join(str(x) for x, _, _ in points)
                      + " with responsibilities gamma_j, where components 2..K have density g_j), exactly:")
     steps.append(Step("The variance map", map_text, tuple(exprs)))
@@ -253,23 +308,27 @@ def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
     form = asymptotic_form()
     steps.append(Step(
         "Limits for one point",
-        "As s -> 0+, for a point at distance d from x_n where components 2..K have density g > 0. SymPy takes "
-        "the limits of the building blocks y = s^(-1/2), Y = s^(-1/2) exp(-delta^2/(2 s)) and "
-        "Z = exp(-a/(2 s)); the responsibility at x_n is rational in y, and relative to Y a responsibility at "
-        "the nearest distance delta (or beyond it, d^2 = delta^2 + a) is continuous in Y and Z at 0 (its "
-        "denominator tends to g). So gamma at x_n -> 1, a point at delta keeps a finite share of Y, a farther "
-        "one vanishes against it, and every responsibility at d > 0 tends to 0.",
-        (sp.Eq(sp.Limit(S ** sp.Rational(-1, 2), S, 0, "+"), lim["root"]),
-         sp.Eq(sp.Limit(form, S, 0, "+"), lim["form"]),
-         sp.Eq(sp.Limit(sp.exp(-_A / (2 * S)), S, 0, "+"), lim["far"]),
-         sp.Eq(sp.Limit(_responsibility(_ROOT, 1), _ROOT, sp.oo), lim["gamma_xn"]),
-         sp.Eq(sp.Symbol("gamma_delta") / _FORM, _share(_EXPO)),
-         sp.Eq(sp.Limit(_P * _density(DELTA**2) / ((_P * _density(DELTA**2) + _G) * form), S, 0, "+"),
+        "As s -> 0+, for a point at distance d from x_n where components 2..K have density g > 0. With t = 1/s, "
+        "which grows without bound, each building block y = s^(-1/2), Y = s^(-1/2) exp(-delta^2/(2 s)) and Z = "
+        "exp(-a/(2 s)) (and Y/s^q below) is k t^p exp(-c t), k > 0: SymPy takes the two limits of such products "
+        "once, for symbols (first two lines), and each block is an instance of one. The responsibility at x_n is "
+        "rational in y, and relative to Y a responsibility at the nearest distance delta (or beyond it, d^2 = "
+        "delta^2 + a) is continuous in Y and Z at 0 (its denominator tends to g). So gamma at x_n -> 1, a point "
+        "at delta keeps a finite share of Y, a farther one vanishes against it, and every responsibility at "
+        "d > 0 tends to 0.",
+        (eq(sp.Limit(_T**_C_POS, _T, sp.oo), lim["grow"]),
+         eq(sp.Limit(_T**_P_ANY * sp.exp(-_C_POS * _T), _T, sp.oo), lim["decay"]),
+         eq(sp.Limit(S ** sp.Rational(-1, 2), S, 0, "+"), lim["root"]),
+         eq(sp.Limit(form, S, 0, "+"), lim["form"]),
+         eq(sp.Limit(sp.exp(-_A / (2 * S)), S, 0, "+"), lim["far"]),
+         eq(sp.Limit(_responsibility(_ROOT, 1), _ROOT, sp.oo), lim["gamma_xn"]),
+         eq(sp.Symbol("gamma_delta") / _FORM, lim["share_nearest"]),
+         eq(sp.Limit(_P * _density(DELTA**2) / ((_P * _density(DELTA**2) + _G) * form), S, 0, "+"),
                lim["nearest"]),
-         sp.Eq(sp.Symbol("gamma_beyond") / _FORM, _share(_EXPO * _FAR)),
-         sp.Eq(sp.Limit(_P * _density(DELTA**2 + _A) / ((_P * _density(DELTA**2 + _A) + _G) * form), S, 0, "+"),
+         eq(sp.Symbol("gamma_beyond") / _FORM, lim["share_beyond"]),
+         eq(sp.Limit(_P * _density(DELTA**2 + _A) / ((_P * _density(DELTA**2 + _A) + _G) * form), S, 0, "+"),
                lim["beyond"]),
-         sp.Eq(sp.Limit(_P * _density(_D**2) / (_P * _density(_D**2) + _G), S, 0, "+"), lim["gamma_far"])),
+         eq(sp.Limit(_P * _density(_D**2) / (_P * _density(_D**2) + _G), S, 0, "+"), lim["gamma_far"])),
     ))
     near_text = ", ".join(str(x) for x, _, _ in nearest)
     steps.append(Step(
@@ -277,16 +336,16 @@ def _map_steps(model: CollapseModel, points, u: dict, lim: dict) -> list[Step]:
         f"delta is the distance from x_n to its nearest other data point ({near_text}); with r = {r} point(s) "
         "at x_n the denominator of f tends to r, the numerator is led by the nearest point(s). By the limits "
         "above:",
-        (sp.Eq(DELTA, sp.Rational(delta)), sp.Eq(sp.Limit(F(S) / form, S, 0, "+"), C_SYM),
-         sp.Eq(C_SYM, c_general.subs(_P, PI[1])), sp.Eq(C_SYM, c_value), sp.Eq(C_SYM, c_value.evalf(20))),
+        (eq(DELTA, sp.Rational(delta)), eq(sp.Limit(F(S) / form, S, 0, "+"), C_SYM),
+         eq(C_SYM, c_general.subs(_P, PI[1])), eq(C_SYM, c_value), eq(C_SYM, c_value.evalf(20))),
     ))
     steps.append(Step(
         "The collapse attracts",
         "f(s)/s -> 0, and f(s)/s^q -> 0 for every power q > 0: s = 0 is an attracting fixed point of EM, "
         "reached faster than any geometric rate: by the asymptotics log(1/s_{t+1}) = delta^2/(2 s_t) "
         "+ O(log(1/s_t)), so each step exponentiates the exponent.",
-        (sp.Eq(sp.Limit(C_SYM * form / S, S, 0, "+"), C_SYM * lim["form_over_power"].subs(_Q, 1)),
-         sp.Eq(sp.Limit(form / S**_Q, S, 0, "+"), lim["form_over_power"])),
+        (eq(sp.Limit(C_SYM * form / S, S, 0, "+"), C_SYM * lim["form_over_power"].subs(_Q, 1)),
+         eq(sp.Limit(form / S**_Q, S, 0, "+"), lim["form_over_power"])),
     ))
     steps += _freed_steps(model, u, lim, c_general, c_mu_general, c_mu_value, values, r)
     steps.append(_higher_dimensions(lim))
@@ -316,26 +375,26 @@ def _freed_steps(model, u, lim, c_general, c_mu_general, c_mu_value, values, r) 
             "point(s) (C_mu = 0 when they sit symmetrically), and computes the variance about the new mean: "
             "it differs from f(s) by (mu_1' - x_n)^2, of order s^(-1) exp(-delta^2/s), so relative to f(s) the "
             "change vanishes (and so does the shift of the next E-step, (mu_1' - x_n)^2/s').",
-            (sp.Eq(mu_new - x_n, shift), sp.Eq(sp.Limit((mu_new - x_n) / form, S, 0, "+"), C_MU),
-             sp.Eq(C_MU, c_mu_general.subs(_P, PI[1])), sp.Eq(C_MU, c_mu_value),
-             sp.Eq(sp.Symbol("s'") - F(S), difference),
-             sp.Eq(sp.Limit((C_MU**2 * form**2) / (C_SYM * form), S, 0, "+"), ratio_limit)),
+            (eq(mu_new - x_n, shift), eq(sp.Limit((mu_new - x_n) / form, S, 0, "+"), C_MU),
+             eq(C_MU, c_mu_general.subs(_P, PI[1])), eq(C_MU, c_mu_value),
+             eq(sp.Symbol("s'") - F(S), difference),
+             eq(sp.Limit((C_MU**2 * form**2) / (C_SYM * form), S, 0, "+"), ratio_limit)),
         ),
         Step(
             "Freeing pi_1",
             f"pi_1' = N_1/N tends to r/N (N = {n_points}): the responsibilities at x_n tend to 1, all others "
             "to 0. C is proportional to pi_1 (components 2..K held), so one step later C has pi_1 = r/N:",
-            (sp.Eq(sp.Limit(sp.Symbol("pi_1'"), S, 0, "+"), pi_free),
-             sp.Eq(sp.Symbol("C_free"), c_free),
-             sp.Eq(sp.Symbol("C_free"), c_free.subs({**values, N_SYM: n_points})),
-             sp.Eq(sp.Symbol("C_free"), c_free.subs({**values, N_SYM: n_points}).evalf(20))),
+            (eq(sp.Limit(sp.Symbol("pi_1'"), S, 0, "+"), pi_free),
+             eq(sp.Symbol("C_free"), c_free),
+             eq(sp.Symbol("C_free"), c_free.subs({**values, N_SYM: n_points})),
+             eq(sp.Symbol("C_free"), c_free.subs({**values, N_SYM: n_points}).evalf(20))),
         ),
         Step(
             "r coincident points at x_n",
             f"Here r = {r}. With r points at x_n the denominator of f tends to r, so C carries 1/r (the "
             "neighbours' pull is shared by r points), pi_1' -> r/N, and log L grows like r log(1/sigma): the "
             "collapse is still attracting and super-geometric; only the constant changes.",
-            (sp.Eq(C_SYM, c_general.subs({_P: PI[1], DELTA: values[DELTA]})),),
+            (eq(C_SYM, c_general.subs({_P: PI[1], DELTA: values[DELTA]})),),
         ),
     ]
 
@@ -353,7 +412,7 @@ def _higher_dimensions(lim) -> Step:
         "With Sigma_1 = s I in D dimensions Q_1 has -D N_1/2 log(2 pi s) - W/(2 s), W = sum_m gamma_m "
         "|x_m - mu_1|^2; the same limits give f(s) ~ C_D s^(-D/2) exp(-delta^2/(2 s)), each nearest point "
         "contributing delta^2/(D r) times the share below (g: the other components' density there).",
-        (sp.Eq(sp.Symbol("s'"), s_d), sp.Eq(sp.Limit(gamma / form, S, 0, "+"), share)),
+        (eq(sp.Symbol("s'"), s_d), eq(sp.Limit(gamma / form, S, 0, "+"), share)),
     )
 
 
@@ -371,9 +430,9 @@ def _result(model: CollapseModel, points, lim: dict, steps: list[Step]) -> Deriv
         "What EM climbs",
         "Each EM step does not decrease log L; along the collapse (sigma = sqrt(s)) log L diverges, led by "
         "the r points at x_n.",
-        (sp.Eq(sp.Limit(sp.log(_P * _density(0, sigma**2) + _G), sigma, 0, "+"), lim["log_xn"]),
-         sp.Eq(sp.Limit(sp.log(_P * _density(_D**2, sigma**2) + _G), sigma, 0, "+"), lim["log_far"]),
-         sp.Eq(sp.Limit(sp.Symbol("log(L)"), sigma, 0, "+"), limit_log)),
+        (eq(sp.Limit(sp.log(_P * _density(0, sigma**2) + _G), sigma, 0, "+"), lim["log_xn"]),
+         eq(sp.Limit(sp.log(_P * _density(_D**2, sigma**2) + _G), sigma, 0, "+"), lim["log_far"]),
+         eq(sp.Limit(sp.Symbol("log(L)"), sigma, 0, "+"), limit_log)),
     ))
     assumptions = (
         "1-D; component 1 has weight pi_1 > 0, mean mu_1 and variance s = sigma_1^2 > 0",

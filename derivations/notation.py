@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
+
+from gmm_math.derivations.latex_mul import FastMulLatex
 
 GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ",
@@ -100,7 +101,7 @@ class _Order:
         return _ordered(list(super()._as_ordered_terms(expr, order=order)))
 
 
-class TextbookLatex(_Order, LatexPrinter):
+class TextbookLatex(_Order, FastMulLatex):
     """LaTeX in PRML's notation, for ``article`` + ``amsmath`` (the identity is I, not \\mathbb{I})."""
 
     def _print_Symbol(self, expr, style="plain"):

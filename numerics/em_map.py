@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import math
+
 import mpmath
 from mpmath import mp
 
@@ -72,9 +74,10 @@ class EmMap:
     def from_model(cls, model: CollapseModel, dps: int = 50) -> "EmMap":
         if model.data.dim != 1:
             raise GmmMathError("the EM variance map is 1-D", parameter="data")
-        if all(q == 0 for q in CollapseTerms.from_model(model, dps).quad):
+        terms = CollapseTerms.from_model(model, dps)
+        if all(q == 0 for q in terms.quad):
             raise GmmMathError("every data point equals x_n: the EM variance map is 0", parameter="data")
-        return cls(CollapseTerms.from_model(model, dps), dps)
+        return cls(terms, dps)
 
     @property
     def max_d2(self):
@@ -174,10 +177,61 @@ def _small_s_bound(em: EmMap, log_s):
     return mpmath.exp(top - _logsumexp(at_xn) - log_s)
 
 
+FLOAT_SURE = 1e-6  # a float64 value of log(f/s) this far from 0 (or from the largest) has the mpmath one's order
+
+
+def _float_log_ratios(terms: CollapseTerms, grid_l) -> list[float] | None:
+    """log(f(s)/s) in float64 at each log s of ``grid_l`` (the same formula as :meth:`EmMap.log_f`); None when a
+    value is not finite (the data's scale is beyond float64: the caller scans in mpmath).
+    """
+    head, quad = float(terms.head), [float(q) for q in terms.quad]
+    rest = [None if r is None else float(r) for r in terms.rest]
+    log_count = [math.log(c) for c in terms.count]
+    log_d2 = [math.log(2 * q) if q > 0 else None for q in quad]
+
+    def log_share(own, other):
+        if other is None:
+            return 0.0
+        z = other - own
+        return -(z + math.log1p(math.exp(-z))) if z > 0 else -math.log1p(math.exp(z))
+
+    def logsumexp(values):
+        top = max(values)
+        return top + math.log(math.fsum(math.exp(v - top) for v in values))
+
+    out = []
+    try:
+        for log_s in map(float, grid_l):
+            inv_s = math.exp(-log_s)
+            log_g = [log_share(head - log_s / 2 - q * inv_s, r) for q, r in zip(quad, rest)]
+            top = logsumexp([c + d + g for c, d, g in zip(log_count, log_d2, log_g) if d is not None])
+            bottom = logsumexp([c + g for c, g in zip(log_count, log_g)])
+            out.append(top - bottom - log_s)
+    except (OverflowError, ValueError):
+        return None
+    return out if all(math.isfinite(v) for v in out) else None
+
+
+def _scan(coarse: EmMap, grid_l) -> tuple[list, object]:
+    """The signs of log(f(s)/s) on the grid and its largest value, as the mpmath scan at ``coarse.dps`` gives them.
+
+    float64 first; every value it leaves in doubt (within FLOAT_SURE of 0, or of the largest) is computed in
+    mpmath. Returns the values (float or mpf: only their signs are used) and the largest, an mpf.
+    """
+    fast = _float_log_ratios(coarse.terms, grid_l)
+    if fast is None:
+        values = [coarse.log_ratio(v) for v in grid_l]
+        return values, max(values)
+    values = [coarse.log_ratio(v) if abs(f) < FLOAT_SURE else f for v, f in zip(grid_l, fast)]
+    top = max(fast)
+    return values, max(coarse.log_ratio(v) for v, f in zip(grid_l, fast) if f >= top - FLOAT_SURE)
+
+
 def fixed_points(em: EmMap, grid: int = SCAN_POINTS) -> FixedPoints:
     """The positive fixed points of f: sign changes of log(f(s)/s) on a grid in log s, refined by findroot.
 
-    The grid is scanned at SCAN_DPS digits (a sign is all it needs); the roots are found at ``dps``.
+    The grid is scanned for signs at SCAN_DPS digits (float64 where that settles them, see :func:`_scan`);
+    the roots are found at ``dps``.
     """
     coarse = EmMap(em.terms, min(em.dps, SCAN_DPS))
     with mp.workdps(coarse.dps):
@@ -186,9 +240,9 @@ def fixed_points(em: EmMap, grid: int = SCAN_POINTS) -> FixedPoints:
             log_lo -= 1
         log_hi = mpmath.log(em.max_d2)
         grid_l = [log_lo + (log_hi - log_lo) * i / (grid - 1) for i in range(grid)]
-        values = [coarse.log_ratio(v) for v in grid_l]
+        values, top = _scan(coarse, grid_l)
         brackets = [(a, b) for a, b, fa, fb in zip(grid_l, grid_l[1:], values, values[1:]) if fa * fb <= 0]
-        peak = mpmath.exp(max(values))
+        peak = mpmath.exp(top)
     with mp.workdps(em.dps + 10):
         found = [_bracketed_root(em.log_ratio, a, b) for a, b in brackets]
         points = tuple(FixedPoint(root, 1 + mpmath.diff(em.log_ratio, root)) for root in found)

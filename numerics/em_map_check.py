@@ -13,7 +13,7 @@ import sympy as sp
 from mpmath import mp
 
 from gmm_math.derivations.core.model import CollapseModel
-from gmm_math.derivations.em_step import F, S
+from gmm_math.derivations.em_step import F, S, eq
 from gmm_math.derivations.result import Derivation, Step
 from gmm_math.numerics.confirm import NumericCheck, confirm
 from gmm_math.numerics.em_map import EmMap, FixedPoints, Orbit, fixed_points, orbit
@@ -141,9 +141,9 @@ def report_steps(report: EmMapReport, s0_text: str, below_text: str, dps: int) -
 
 
 def _fixed_step(fixed: FixedPoints, dps: int) -> Step:
-    bounds = (sp.Eq(sp.Symbol("s_lo"), _float(mpmath.exp(fixed.log_s_lo), 15)),
-              sp.Eq(sp.Function("B")(sp.Symbol("s_lo")), _float(fixed.bound, 15)),
-              sp.Eq(sp.Symbol("s_hi"), _float(mpmath.exp(fixed.log_s_hi), 15)))
+    bounds = (eq(sp.Symbol("s_lo"), _float(mpmath.exp(fixed.log_s_lo), 15)),
+              eq(sp.Function("B")(sp.Symbol("s_lo")), _float(fixed.bound, 15)),
+              eq(sp.Symbol("s_hi"), _float(mpmath.exp(fixed.log_s_hi), 15)))
     ranges = (f"for s <= s_lo, f(s)/s <= B(s_lo) < 1 (a bound: the numerator's responsibilities by pi_1 N/g, "
               f"the denominator's by their value at s_lo); for s >= s_hi = max d^2, f(s) < max d^2 <= s; "
               f"in between, {fixed.grid} points evenly spaced in log s, refined by mpmath findroot")
@@ -151,11 +151,11 @@ def _fixed_step(fixed: FixedPoints, dps: int) -> Step:
         return Step("Positive fixed points (mpmath)",
                     f"None: f(s) < s for every s > 0, so EM started on x_n collapses from any s_0 — {ranges}; "
                     "the largest f(s)/s on the grid:",
-                    bounds + (sp.Eq(sp.Symbol("max_grid f(s)/s"), _float(fixed.peak_ratio, 15)),))
+                    bounds + (eq(sp.Symbol("max_grid f(s)/s"), _float(fixed.peak_ratio, 15)),))
     lines = []
     for i, p in enumerate(fixed.points, 1):
         star = sp.Symbol(f"s*_{i}")
-        lines += [sp.Eq(star, _float(p.s, dps)), sp.Eq(sp.Subs(sp.Derivative(F(S), S), S, star), _float(p.slope, 15))]
+        lines += [eq(star, _float(p.s, dps)), eq(sp.Subs(sp.Derivative(F(S), S), S, star), _float(p.slope, 15))]
     boundary = fixed.boundary
     text = f"f(s) = s at {len(fixed.points)} point(s) ({ranges}). "
     if boundary is not None:
@@ -169,7 +169,7 @@ def _orbit_step(report: EmMapReport, s0_text: str, below_text: str, dps: int) ->
     shown = list(enumerate(path.log_s))
     if len(shown) > SHOWN_ITERATES:
         shown = shown[:2] + shown[-(SHOWN_ITERATES - 2):]
-    lines = tuple(sp.Eq(sp.Function("log10")(sp.Symbol(f"s_{t}")), _float(_log10(v), 15)) for t, v in shown)
+    lines = tuple(eq(sp.Function("log10")(sp.Symbol(f"s_{t}")), _float(_log10(v), 15)) for t, v in shown)
     fates = {  # lazy: exp(log s) of a collapsed orbit's last iterate is no number to compute
         "below": lambda: f"s falls below {below_text} after {path.steps} EM iteration(s):",
         "converged": lambda: f"s does not fall below {below_text}: EM converges to the fixed point s = "
@@ -178,7 +178,7 @@ def _orbit_step(report: EmMapReport, s0_text: str, below_text: str, dps: int) ->
         "out of range": lambda: f"s is still above {below_text} after {path.steps} iteration(s) and the next "
                                 "step is beyond the evaluated range:",
     }
-    count = (sp.Eq(sp.Symbol("t_below"), report.below_steps),) if report.below_steps is not None else ()
+    count = (eq(sp.Symbol("t_below"), report.below_steps),) if report.below_steps is not None else ()
     return Step(f"EM from s_0 = {s0_text}", fates[path.fate]() + " (mpmath, in log s)", count + lines)
 
 
@@ -198,8 +198,8 @@ def _code_step(report: EmMapReport) -> Step:
         f"{report.frozen_steps} iterate(s) 1e-300 <= s_t <= 1e300 of f: err_step is the largest relative "
         f"difference of one step, err_path that of the EM code's own iterates (errors grow with the map's "
         f"slope). {free}",
-        (sp.Eq(sp.Symbol("err_step"), sp.Float(report.step_error, 3)),
-         sp.Eq(sp.Symbol("err_path"), sp.Float(report.path_error, 3)))
-        + tuple(sp.Eq(sp.Symbol(name), value) for name, value in
+        (eq(sp.Symbol("err_step"), sp.Float(report.step_error, 3)),
+         eq(sp.Symbol("err_path"), sp.Float(report.path_error, 3)))
+        + tuple(eq(sp.Symbol(name), value) for name, value in
                 (("t_fit", report.fit_iteration), ("t_predicted", report.predicted)) if value is not None),
     )

@@ -303,3 +303,92 @@ def test_docstring_examples(name):
 
     failures, tried = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert tried > 0 and failures == 0
+
+
+# --- the limits as instances of two lemmas (derivations/em_step._block_limit) -------------------------------
+
+from gmm_math.derivations.em_step import _block_limit, _generic_limits, _lemmas  # noqa: E402
+
+rationals = st.fractions(min_value=-5, max_value=5, max_denominator=6).map(sp.Rational)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.fractions(min_value=Fraction(1, 6), max_value=9, max_denominator=6).map(sp.Rational), rationals,
+       st.fractions(min_value=0, max_value=5, max_denominator=6).map(sp.Rational))
+def test_block_limit_is_sympys_limit(k, p, c):
+    """k s^(-p) exp(-c/s): the lemma instance gives what SymPy's own limit at s -> 0+ gives."""
+    block = k * S ** (-p) * sp.exp(-c / S)
+    if c == 0 and p <= 0:
+        with pytest.raises(ValueError):
+            _block_limit(block, _lemmas())
+        return
+    assert _block_limit(block, _lemmas()) == sp.limit(block, S, 0, "+")
+
+
+@pytest.mark.parametrize("block", [sp.exp(1 / S), S, sp.sin(S), -S ** -1, S ** -1 + 1, sp.exp(-1 / S) * sp.log(S)])
+def test_block_limit_refuses_what_no_lemma_covers(block):
+    with pytest.raises(ValueError):
+        _block_limit(block, _lemmas())
+
+
+def test_generic_limits_agree_with_sympys_limits():
+    """The four building blocks, each as SymPy's limit would give it (q > 0 any power)."""
+    lim = _generic_limits()
+    a, q = sp.Symbol("a", positive=True), sp.Symbol("q", positive=True)
+    form = S ** sp.Rational(-1, 2) * sp.exp(-sp.Symbol("delta", positive=True) ** 2 / (2 * S))
+    for key, block in {"root": S ** sp.Rational(-1, 2), "form": form, "far": sp.exp(-a / (2 * S)),
+                       "form_over_power": form / S**q}.items():
+        assert lim[key] == sp.limit(block, S, 0, "+"), key
+    assert lim["grow"] == sp.oo and lim["decay"] == 0
+
+
+# --- the fixed-point scan: float64 where it settles the signs, mpmath otherwise (numerics/em_map._scan) ------
+
+from gmm_math.numerics.em_map import SCAN_DPS, _float_log_ratios, _scan  # noqa: E402
+
+
+def _mpmath_scan(em: EmMap, grid_l):
+    coarse = EmMap(em.terms, SCAN_DPS)
+    with mp.workdps(SCAN_DPS):
+        values = [coarse.log_ratio(v) for v in grid_l]
+        return values, max(values)
+
+
+def _grid(lo, hi, n=240):
+    with mp.workdps(SCAN_DPS):
+        return [mp.mpf(lo) + (mp.mpf(hi) - lo) * i / (n - 1) for i in range(n)]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.fractions(-8, 8, max_denominator=4), min_size=2, max_size=6, unique=True),
+       st.sampled_from(["0.5,0.5", "0.1,0.9", "0.9,0.1"]))
+def test_scan_gives_the_mpmath_signs_and_peak(values, weights):
+    data = Dataset.from_text(",".join(str(float(v)) for v in [0] + [v for v in values if v != 0]))
+    model = CollapseModel.mixture(data, 0, weights=tuple(Fraction(w) for w in weights.split(",")))
+    em = EmMap.from_model(model, 30)
+    grid_l = _grid(mpmath.log(em.delta2 / 30), mpmath.log(em.max_d2))
+    coarse = EmMap(em.terms, SCAN_DPS)
+    with mp.workdps(SCAN_DPS):
+        fast, top = _scan(coarse, grid_l)
+    exact, exact_top = _mpmath_scan(em, grid_l)
+    assert [v > 0 for v in fast] == [v > 0 for v in exact] and [v == 0 for v in fast] == [v == 0 for v in exact]
+    assert top == exact_top
+
+
+def test_scan_falls_back_to_mpmath_beyond_float64():
+    """s far below float64 (log s = -1000: 1/s overflows): the float pass gives up, mpmath scans."""
+    em = EmMap.from_model(CollapseModel.mixture(example_data(), 0), 30)
+    grid_l = _grid(-1000, -990, 5)
+    assert _float_log_ratios(em.terms, grid_l) is None
+    coarse = EmMap(em.terms, SCAN_DPS)
+    with mp.workdps(SCAN_DPS):
+        assert _scan(coarse, grid_l) == _mpmath_scan(em, grid_l)
+
+
+def test_fixed_points_unchanged_on_the_basin_data():
+    """The reference data's basin boundary and regular fixed point, as the mpmath-only scan found them."""
+    fixed = fixed_points(EmMap.from_model(CollapseModel.mixture(Dataset.from_text(BASIN), 0), 40))
+    with mp.workdps(40):
+        assert mpmath.nstr(fixed.boundary.s, 30) == "0.108328369128485014148278895164"
+        assert mpmath.nstr(fixed.regular.s, 30) == "2.16287896167567047965673955578"
+        assert mpmath.nstr(fixed.peak_ratio, 15) == "1.63755032306089"
