@@ -149,3 +149,18 @@ def test_assumed_relations_are_readable(assume):
 
 def test_contradicting_bounds_are_refused():
     assert verdicts("assume: N > 3\nassume: N < -1\nx + x = 2*x\n")[1] == "unreadable"
+
+
+# ----------------------------------------------------------------------------------------------
+# a limit through a general-N sum: the sum is one quantity with the sign of its terms
+
+
+def test_a_sum_of_squares_in_a_limit_is_split_into_zero_and_positive(cli):
+    expr = "-N*log(sigma) - sum((x_n - mu)^2, n=1..N)/(2*sigma^2)"
+    found = _json(cli, "check", "limit", expr, "--var", "sigma", "--to", "0+", "--claim", "-oo")
+    assert found["verdict"] == "fails"  # every x_n = mu gives +oo
+    assert [case["limit"] for case in found["cases"]] == ["oo", "-oo"]
+    assert "= 0" in found["counterexample"]["condition"] and "sum(" in found["counterexample"]["condition"]
+    held = _json(cli, "check", "limit", "-N*log(sigma) - sum(exp(x_n), n=1..N)/(2*sigma^2)", "--var", "sigma",
+                 "--to", "0+", "--claim", "-oo")
+    assert held["verdict"] == "holds"  # a sum of positive terms is positive

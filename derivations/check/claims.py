@@ -162,9 +162,10 @@ def limit_by_cases(expr: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str
     if direction not in DIRECTIONS:
         raise GmmMathError(f"direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
     sides = ("+", "-") if direction == "+-" and point.is_finite is not False else (direction[0],)
+    expr, restore = _named_sums(expr, var)
     cases: list[LimitCase] = []
     for side in sides:
-        base = LimitCase((), side, expr, var, point, None)
+        base = LimitCase((), side, expr, var, point, None, restore)
         cases.extend(_split(base, 0, cases))
     limits = {case.shown_limit for case in cases}
     if len(sides) == 2 and len(cases) == 2 and None not in limits and len(limits) == 1:
@@ -173,6 +174,38 @@ def limit_by_cases(expr: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str
         cases = [_with_side(case) for case in cases]
     note = "SymPy limit" if len(cases) == 1 and not cases[0].conditions else "SymPy limit, by cases"
     return LimitResult(tuple(cases), note)
+
+
+def _named_sums(expr: sp.Expr, var: sp.Symbol) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
+    """Sums and products that do not involve ``var``, each as one symbol with the sign of its terms.
+
+    SymPy cannot take a limit through a general-N sum, but it can through a symbol; a sum of
+    squares is a nonnegative symbol, so the cases "= 0" and "> 0" are split like any other sign.
+    Returns the expression and the map back (symbol -> sum).
+    """
+    found = [node for node in expr.atoms(sp.Sum, sp.Product) if var not in node.free_symbols]
+    outer = [node for node in found if not any(other != node and other.has(node) for other in found)]
+    taken = {symbol.name for symbol in expr.free_symbols}
+    restore: dict[sp.Symbol, sp.Expr] = {}
+    for node in sorted(outer, key=sp.default_sort_key):
+        sign = _term_sign(node)
+        if sign is None:
+            continue
+        symbol = _fresh(show_expr(node), taken, **{sign: True})
+        taken.add(symbol.name)
+        restore[symbol] = node
+    return expr.xreplace({node: symbol for symbol, node in restore.items()}), restore
+
+
+def _term_sign(node: sp.Expr) -> str | None:
+    """"positive" / "nonnegative" for a sum (over a range 1..N) or product of terms of that sign, else None."""
+    term, (_, low, high) = node.function, node.limits[0]
+    if len(node.limits) != 1 or not (low == 1 and (high.is_positive or high.is_integer and high.is_positive)):
+        return None
+    sign = definite_sign(term)
+    if isinstance(node, sp.Product):
+        return "positive" if sign == "positive" else None
+    return sign if sign in ("positive", "nonnegative") else None
 
 
 def _with_side(case: LimitCase) -> LimitCase:
@@ -374,13 +407,13 @@ def _possible(quantity: sp.Expr, relation: str) -> bool:
 def _condition(symbol: sp.Symbol, relation: str, coefficient: sp.Expr, rest: sp.Expr, quantity: sp.Expr,
                case: LimitCase) -> str:
     """Readable condition: 'x_n = mu_j', 'x_n > mu_j', ... (in the original symbols)."""
-    bound = sp.simplify(-rest / coefficient).xreplace(case.restore)
-    shown = symbol.xreplace(case.restore)
+    bound = show_expr(sp.simplify(-rest / coefficient).xreplace(case.restore))
+    shown = show_expr(symbol.xreplace(case.restore))
     if relation == "=" or coefficient.is_positive:
         return f"{shown} {relation} {bound}"
     if coefficient.is_negative:
         return f"{shown} {'<' if relation == '>' else '>'} {bound}"
-    return f"{quantity.xreplace(case.restore)} {relation} 0"
+    return f"{show_expr(quantity.xreplace(case.restore))} {relation} 0"
 
 
 def _substituted(case: LimitCase, symbol: sp.Symbol, solution: sp.Expr, restore: dict,
