@@ -111,17 +111,45 @@ class Float64Model:
     def _block(self, s: np.ndarray) -> dict[str, np.ndarray]:
         dim = self.x.shape[1]
         with np.errstate(all="ignore"):
-            z = (self.x[None, :, :] - self.centre) / s[:, None, None]  # (B, N, D)
-            half_z2 = 0.5 * np.sum(z * z, axis=-1)  # (B, N)
+            half_z2 = 0.5 * _squared_norm((self.x[None, :, :] - self.centre) / s[:, None, None])  # (B, N)
             log_norm = (-dim * np.log(s) - dim / 2 * LOG_2PI)[:, None]  # (B, 1)
             log_single = log_norm - half_z2  # (B, N): log N(x_m | x_n, sigma^2 I)
-            stacked = np.concatenate(
-                [(self.log_weight + log_single)[:, :, None],
-                 np.broadcast_to(self.other_log, (len(s), *self.other_log.shape))], axis=-1)
+            mixture = _log_mixture_terms(self.log_weight + log_single, self.other_log)  # (B, N)
             density = np.exp(-half_z2) / ((np.sqrt(2 * np.pi) * s) ** dim)[:, None]  # (B, N)
             return {
                 "single": np.sum(log_single, axis=1),
-                "mixture": np.sum(logsumexp(stacked, axis=-1), axis=1),
+                "mixture": np.sum(mixture, axis=1),
                 "naive_single": np.log(np.prod(density, axis=1)),
                 "naive_mixture": np.log(np.prod(self.weight * density + self.other_density, axis=1)),
             }
+
+
+def _squared_norm(z: np.ndarray) -> np.ndarray:
+    """sum(z * z, axis=-1), shape (..., D) -> (...); for D = 1 without numpy's (slow) reduction over a length-1 axis."""
+    if z.shape[-1] == 1:
+        return np.square(z[..., 0])
+    return np.sum(z * z, axis=-1)
+
+
+def _log_mixture_terms(first: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Per point log(exp(first) + sum_k exp(others[:, k])): the max-shifted log-sum-exp of :func:`logsumexp`.
+
+    Parameters
+    ----------
+    first : ndarray, shape (B, N)
+        log pi_1 + log N(x_m | x_n, sigma^2 I).
+    others : ndarray, shape (N, K - 1)
+
+    Returns
+    -------
+    ndarray, shape (B, N)
+        For K = 2 the same float64 operations as :func:`logsumexp` on the stacked (B, N, 2) array (a sum of
+        two terms does not depend on their order), without numpy's slow reductions over a length-2 axis.
+    """
+    if others.shape[1] != 1:
+        stacked = np.concatenate([first[:, :, None], np.broadcast_to(others, (len(first), *others.shape))], axis=-1)
+        return logsumexp(stacked, axis=-1)
+    other = others[:, 0]
+    top = np.maximum(first, other)
+    top = np.where(np.isfinite(top), top, 0.0)
+    return np.log(np.exp(first - top) + np.exp(other - top)) + top
