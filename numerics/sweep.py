@@ -254,7 +254,7 @@ def evaluate_table(
     rows = []
     for i, ((sigma, log10), stand_in) in enumerate(zip(parsed, [*stand_ins, None])):
         values = {route: routes[route][i] for route in ROUTES}
-        row = _float64_row(terms, sigma, log10, values, sigma_floats[i], dps, stand_in) if stand_in else None
+        row = _row(terms, sigma, log10, values, sigma_floats[i], dps, stand_in) if stand_in else None
         rows.append(row or _row(terms, sigma, log10, values, sigma_floats[i], dps))
         if progress is not None:
             progress(i + 1, len(parsed))
@@ -262,21 +262,32 @@ def evaluate_table(
     return _table(model, terms, tuple(rows), dps, options if symbolic else None)
 
 
-def _row(terms: CollapseTerms, sigma, log10, values: dict, sigma_float: float, dps: int) -> EvaluationRow:
+def _row(terms: CollapseTerms, sigma, log10, values: dict, sigma_float: float, dps: int,
+         stand_in: tuple | None = None) -> EvaluationRow | None:
+    """One row; the mixture from mpmath, or from float64 ``(log L, slope, bound)`` when ``stand_in`` is given.
+
+    Returns None when a float64 stand-in cannot decide a flag (then the row needs mpmath).
+    """
     with mp.workdps(dps + 10):
         single = terms.single(sigma)
-        mixture, slope = terms.mixture_and_slope(sigma)
         scaled = sigma**2 * single
+        mixture, slope = terms.mixture_and_slope(sigma) if stand_in is None else stand_in[:2]
     with mp.workdps(dps):
-        single, mixture = +single, +mixture
-        exact = {"single": single, "mixture": mixture, "naive_single": single, "naive_mixture": mixture}
+        single = +single
+        if stand_in is None:
+            mixture, slope = +mixture, +slope
+        reference = mixture if stand_in is None else Bounded(mixture, stand_in[2])
+        flags = float64_flags(values, {"single": single, "mixture": reference, "naive_single": single,
+                                       "naive_mixture": reference}, sigma_float)
+        if any(flag.endswith(":" + UNCERTAIN) for flag in flags):
+            return None
         return EvaluationRow(
             sigma=+sigma, log10_sigma=+log10, log_likelihood_single=single, log_likelihood_mixture=mixture,
             float64_single=_finite(values["single"]), float64_mixture=_finite(values["mixture"]),
             float64_naive_single=_finite(values["naive_single"]),
             float64_naive_mixture=_finite(values["naive_mixture"]),
-            float64_flags=float64_flags(values, exact, sigma_float),
-            slope_mixture=+slope, sigma2_loglik_single=+scaled,
+            float64_flags=flags, slope_mixture=slope, sigma2_loglik_single=+scaled,
+            mixture_route="mpmath" if stand_in is None else "float64",
         )
 
 
@@ -291,29 +302,6 @@ def _curve(terms: CollapseTerms, parsed: list, dps: int) -> list:
         good = np.isfinite(value) and np.isfinite(bound) and bound <= CURVE_RELATIVE * abs(value)
         out.append((float(value), float(slope), float(bound)) if good else None)
     return out
-
-
-def _float64_row(terms: CollapseTerms, sigma, log10, values: dict, sigma_float: float, dps: int,
-                 stand_in: tuple) -> EvaluationRow | None:
-    """A curve's row with the mixture from float64 (``stand_in``), or None where a flag needs mpmath."""
-    mixture, slope, bound = stand_in
-    with mp.workdps(dps + 10):
-        single = terms.single(sigma)
-        scaled = sigma**2 * single
-    with mp.workdps(dps):
-        single = +single
-        reference = Bounded(mixture, bound)
-        flags = float64_flags(values, {"single": single, "mixture": reference, "naive_single": single,
-                                       "naive_mixture": reference}, sigma_float)
-        if any(flag.endswith(":" + UNCERTAIN) for flag in flags):
-            return None
-        return EvaluationRow(
-            sigma=+sigma, log10_sigma=+log10, log_likelihood_single=single, log_likelihood_mixture=mixture,
-            float64_single=_finite(values["single"]), float64_mixture=_finite(values["mixture"]),
-            float64_naive_single=_finite(values["naive_single"]),
-            float64_naive_mixture=_finite(values["naive_mixture"]),
-            float64_flags=flags, slope_mixture=slope, sigma2_loglik_single=+scaled, mixture_route="float64",
-        )
 
 
 def _table(model: CollapseModel, terms: CollapseTerms, rows: tuple, dps: int, options: dict | None) -> EvaluationTable:
