@@ -11,6 +11,12 @@ For every sigma (any size: ``1e-1000000`` costs what ``0.1`` costs) one :class:`
 
 Sigma values are text (see :mod:`gmm_math.numerics.sigma_text`), parsed straight into mpmath.
 
+A table for a picture (``curve=True``, as ``plot-limit`` draws it) prints only its last row's numbers: there
+the mixture's log L of every other row comes from :class:`~gmm_math.numerics.float64_loglik.MixtureCurve`
+(float64 in log space with an error bound) wherever that bound is far below what a pixel shows and
+decides every float64 flag of the row for certain, and from mpmath otherwise. The flags are the same either
+way; mpmath's cost per row grows with the points near x_n, float64's is one vectorised pass.
+
 Float64 flags (``EvaluationRow.float64_flags``), one string ``"<route>:<what>"`` per problem, with
 route ``single``, ``mixture`` (log space) or ``naive_single``, ``naive_mixture`` (product, then log),
 matching the columns ``float64_<route>``:
@@ -39,7 +45,7 @@ from mpmath import mp
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel
-from gmm_math.numerics.float64_loglik import ROUTES, Float64Model
+from gmm_math.numerics.float64_loglik import ROUTES, Float64Model, MixtureCurve
 from gmm_math.numerics.loglik import CollapseTerms
 from gmm_math.numerics.sigma_text import MAX_SIGMAS, parse_sweep, sigma_from_text
 
@@ -47,6 +53,9 @@ __all__ = ["EvaluationRow", "EvaluationTable", "evaluate_table", "parse_sweep", 
            "MAX_SIGMAS"]
 
 FLOAT64_RELATIVE = 1e-9  # a finite float64 value further than this (relative) from mpmath is "inexact"
+CURVE_RELATIVE = 1e-10  # a curve's float64 log L stands in for mpmath only with a bound this tight (relative):
+# ten times inside the flags' 1e-9 and, on an axis spanning the values, far below a pixel
+UNCERTAIN = "uncertain"  # a flag a bounded float64 reference cannot decide: the row goes to mpmath
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,9 @@ class EvaluationRow:
         d log L / d log sigma of the mixture (analytic).
     sigma2_loglik_single : mpf
         sigma^2 log L of the single Gaussian.
+    mixture_route : {"mpmath", "float64"}
+        "float64" in a curve's rows (``evaluate_table(curve=True)``) where ``log_likelihood_mixture`` and
+        ``slope_mixture`` are floats from :class:`MixtureCurve`, log L within ``CURVE_RELATIVE`` of mpmath.
     """
 
     sigma: object
@@ -80,6 +92,7 @@ class EvaluationRow:
     float64_flags: tuple[str, ...]
     slope_mixture: object
     sigma2_loglik_single: object
+    mixture_route: str = "mpmath"
 
 
 @dataclass(frozen=True)
@@ -122,11 +135,24 @@ class EvaluationTable:
     rate_limits: dict
 
 
+@dataclass(frozen=True)
+class Bounded:
+    """A float64 stand-in for an exact value: ``|value - exact| <= bound``."""
+
+    value: float
+    bound: float
+
+
 def float64_flags(values: dict, exact: dict, sigma: float) -> tuple[str, ...]:
-    """The flags of one row: ``values`` route -> float64, ``exact`` route -> mpmath value, ``sigma`` as float64."""
+    """The flags of one row: ``values`` route -> float64, ``exact`` route -> mpmath value, ``sigma`` as float64.
+
+    An ``exact`` entry may be a :class:`Bounded` float64 reference; a flag it cannot decide comes out as
+    ``"<route>:uncertain"`` (see :data:`UNCERTAIN`).
+    """
     flags = [f"sigma:{what}" for what, bad in _SIGMA_PROBLEMS.items() if bad(sigma)]
     for route in ROUTES:
-        what = _value_problem(values[route], exact[route])
+        reference = exact[route]
+        what = (_bounded_problem if isinstance(reference, Bounded) else _value_problem)(values[route], reference)
         if what:
             flags.append(f"{route}:{what}")
     return tuple(flags)
@@ -150,6 +176,20 @@ def _value_problem(value: float, exact) -> str | None:
     return None
 
 
+def _bounded_problem(value: float, reference: Bounded) -> str | None:
+    """:func:`_value_problem` against a bounded reference: "inexact" or None only where the bound decides it."""
+    if not np.isfinite(value):
+        return _value_problem(value, None)
+    e, b = reference.value, reference.bound
+    gap = abs(value - e)  # rounded: within EPS relative of the true |value - e|
+    slack = 4 * np.finfo(np.float64).eps * gap + b
+    if gap - slack > FLOAT64_RELATIVE * (abs(e) + b):
+        return "inexact"
+    if gap + slack < FLOAT64_RELATIVE * (abs(e) - b):
+        return None
+    return UNCERTAIN
+
+
 def _finite(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
@@ -166,6 +206,7 @@ def evaluate_table(
     scales=None,
     progress: Callable[[int, int], None] | None = None,
     symbolic: bool = True,
+    curve: bool = False,
 ) -> EvaluationTable:
     """Evaluate the single Gaussian and the collapsing mixture at every sigma in ``sigmas``.
 
@@ -186,6 +227,9 @@ def evaluate_table(
     symbolic : bool
         Also take the limits and leading terms from ``gmm_math.derivations`` (SymPy), derived for this
         model: the data, x_n and the mixture's components.
+    curve : bool
+        The rows are a curve to draw, only the last one printed: the mixture of every other row may come
+        from float64 with an error bound (``EvaluationRow.mixture_route``; see the module docstring).
 
     Returns
     -------
@@ -206,36 +250,63 @@ def evaluate_table(
     with mp.workdps(dps + 10):
         sigma_floats = np.array([float(sigma) for sigma, _ in parsed])
     routes = Float64Model.from_model(model).evaluate(sigma_floats)
+    stand_ins = _curve(terms, parsed[:-1], dps) if curve else [None] * (len(parsed) - 1)
     rows = []
-    for i, (sigma, log10) in enumerate(parsed):
-        rows.append(_row(terms, sigma, log10, {route: routes[route][i] for route in ROUTES}, sigma_floats[i], dps))
+    for i, ((sigma, log10), stand_in) in enumerate(zip(parsed, [*stand_ins, None])):
+        values = {route: routes[route][i] for route in ROUTES}
+        row = _row(terms, sigma, log10, values, sigma_floats[i], dps, stand_in) if stand_in else None
+        rows.append(row or _row(terms, sigma, log10, values, sigma_floats[i], dps))
         if progress is not None:
             progress(i + 1, len(parsed))
     options = {"weights": weights, "means": means, "scales": scales}
     return _table(model, terms, tuple(rows), dps, options if symbolic else None)
 
 
-def _row(terms: CollapseTerms, sigma, log10, values: dict, sigma_float: float, dps: int) -> EvaluationRow:
+def _row(terms: CollapseTerms, sigma, log10, values: dict, sigma_float: float, dps: int,
+         stand_in: tuple | None = None) -> EvaluationRow | None:
+    """One row; the mixture from mpmath, or from float64 ``(log L, slope, bound)`` when ``stand_in`` is given.
+
+    Returns None when a float64 stand-in cannot decide a flag (then the row needs mpmath).
+    """
     with mp.workdps(dps + 10):
         single = terms.single(sigma)
-        mixture, slope = terms.mixture_and_slope(sigma)
         scaled = sigma**2 * single
+        mixture, slope = terms.mixture_and_slope(sigma) if stand_in is None else stand_in[:2]
     with mp.workdps(dps):
-        single, mixture = +single, +mixture
-        exact = {"single": single, "mixture": mixture, "naive_single": single, "naive_mixture": mixture}
+        single = +single
+        if stand_in is None:
+            mixture, slope = +mixture, +slope
+        reference = mixture if stand_in is None else Bounded(mixture, stand_in[2])
+        flags = float64_flags(values, {"single": single, "mixture": reference, "naive_single": single,
+                                       "naive_mixture": reference}, sigma_float)
+        if any(flag.endswith(":" + UNCERTAIN) for flag in flags):
+            return None
         return EvaluationRow(
             sigma=+sigma, log10_sigma=+log10, log_likelihood_single=single, log_likelihood_mixture=mixture,
             float64_single=_finite(values["single"]), float64_mixture=_finite(values["mixture"]),
             float64_naive_single=_finite(values["naive_single"]),
             float64_naive_mixture=_finite(values["naive_mixture"]),
-            float64_flags=float64_flags(values, exact, sigma_float),
-            slope_mixture=+slope, sigma2_loglik_single=+scaled,
+            float64_flags=flags, slope_mixture=slope, sigma2_loglik_single=+scaled,
+            mixture_route="mpmath" if stand_in is None else "float64",
         )
+
+
+def _curve(terms: CollapseTerms, parsed: list, dps: int) -> list:
+    """The mixture at every parsed sigma from :class:`MixtureCurve`: (log L, slope, bound) or None per sigma."""
+    with mp.workdps(dps + 10):
+        log_sigma = np.array([float(mpmath.log(sigma)) for sigma, _ in parsed])
+        inv_sigma2 = np.array([float(1 / sigma**2) for sigma, _ in parsed])
+    found = MixtureCurve.from_terms(terms).evaluate(log_sigma, inv_sigma2)
+    out = []
+    for value, slope, bound in zip(found["value"], found["slope"], found["bound"]):
+        good = np.isfinite(value) and np.isfinite(bound) and bound <= CURVE_RELATIVE * abs(value)
+        out.append((float(value), float(slope), float(bound)) if good else None)
+    return out
 
 
 def _table(model: CollapseModel, terms: CollapseTerms, rows: tuple, dps: int, options: dict | None) -> EvaluationTable:
     data = model.data
-    total = sum(data.squared_distances(model.point))
+    total = data.total_squared_distance(data.rows[model.point])
     r = data.multiplicity(model.point)
     with mp.workdps(dps + 10):
         if total:

@@ -100,7 +100,7 @@ def limit_figure_data(dataset, point: int, components: int, params: dict, sigmas
     from gmm_math.numerics.sweep import evaluate_table
 
     table = evaluate_table(dataset or example_data(), point, sigmas=sigmas, dps=dps,
-                           components=components, progress=progress, **params)
+                           components=components, progress=progress, curve=True, **params)
     return limit_plot_data(table)
 
 
