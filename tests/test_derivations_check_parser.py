@@ -407,7 +407,7 @@ def test_fuzz_the_grammar(text):
         except GmmMathError as err:
             assert str(err) and "\n" not in str(err)
             assert "invalid syntax" not in str(err)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 5.0  # a bound against runaway parsing (ms when idle), not a speed target
 
 
 @pytest.mark.slow
