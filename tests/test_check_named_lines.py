@@ -164,3 +164,11 @@ def test_a_sum_of_squares_in_a_limit_is_split_into_zero_and_positive(cli):
     held = _json(cli, "check", "limit", "-N*log(sigma) - sum(exp(x_n), n=1..N)/(2*sigma^2)", "--var", "sigma",
                  "--to", "0+", "--claim", "-oo")
     assert held["verdict"] == "holds"  # a sum of positive terms is positive
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("log(sigma) -> -oo", "write a limit as limit("),
+    ("sum(x_n, n=1..N, n != 3)", "subtract it"),
+])
+def test_messages_say_the_accepted_form(cli, text, needle):
+    assert_one_line_error(cli("check", "equal", text, "1"), needle)

@@ -285,6 +285,9 @@ def _explain(err: Any, text: str) -> str:
         return f"{words}{at} is not expected here; {_CHARACTER_HINTS[value]}"
     if kind == "RPAR":
         return f"{words}{at} closes nothing or comes too early; expected {EXPECTED}"
+    if kind == "REL" and value == ">" and before.endswith("-"):
+        return (f"'->'{at} is not a relation; write a limit as limit(EXPR, sigma, 0, +) = VALUE "
+                f"(or \\lim_{{\\sigma \\to 0^+}} EXPR = VALUE)")
     if kind == "REL":
         return f"{words}{at} is not allowed here (relations separate whole expressions, e.g. a = b <= c)"
     return f"{words}{at} is not expected here; expected {EXPECTED}"
@@ -1169,7 +1172,9 @@ class _Builder:
         left_name = str(left.children[0]) if is_tree(left, "name") else ""
         if left_name != index or not is_tree(right, "name") or str(right.children[0]) not in INDEX_LETTERS \
                 or str(right.children[0]) == index:
-            raise self.fail(f"the exclusion of {name} reads {index} != n (another index letter)")
+            other_letter = "n" if index != "n" else "m"
+            raise self.fail(f"the exclusion of {name} reads {index} != {other_letter} (another index letter); to "
+                            f"leave out a fixed term, subtract it: {name}(f, {index}=1..N) - (the term at {index} = 3)")
         other = self.context.symbol(str(right.children[0]))
         left_out = self._term_at(term, symbol, other)
         return result - left_out if operator is sp.Sum else result / left_out
