@@ -258,8 +258,14 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
     result = {"verdict": "undecided", "evidence": None, "numeric": numeric, "tried": tried,
               "counterexample": counterexample, "feedback": None, "symbolic": "during symbolic simplification",
               "domains": shown_domains}
-    emit({**result, "verdict": "fails" if counter else "undecided", "evidence": "numeric" if counter else None,
-          "summary": _refuted(counterexample, relation)})
+    holding = _HOLDING[relation]
+    if counter is not None or not agreed:
+        emit({**result, "verdict": "fails" if counter else "undecided", "evidence": "numeric" if counter else None,
+              "summary": _refuted(counterexample, relation)})
+    else:  # what stands if SymPy does not finish in the time limit: the numbers, said to be only that
+        emit({**result, "verdict": holding, "evidence": "numeric",
+              "summary": f"{holding} at all {agreed} numeric instances that could be evaluated ({tried}); SymPy's "
+                         f"check did not finish in the time limit (numeric evidence, not a proof)"})
     if relation == "=":
         facts = [fact for fact in weights if isinstance(fact, WeightSum)]
         found = equivalence(lhs, rhs, facts)
@@ -275,7 +281,6 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
         shown = "RHS - LHS" if relation in ("<=", "<") else "LHS - RHS"
         symbolic = f"{shown} is {sign}" if sign else f"the sign of {shown} is not decided symbolically"
     result["symbolic"] = symbolic
-    holding = _HOLDING[relation]
     if proved and counter is None:
         return {**result, "verdict": holding, "evidence": "symbolic", "summary": f"{holding}: {symbolic}"}
     if domains is not None:
@@ -728,10 +733,12 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
     if not comparisons:
         what = f"names {line.name}" if line.name else "starting expression: nothing to compare with"
         return _line("definition", what, hints=hints, **shape)
-    decisions = []
+    decisions: list[tuple[str, dict]] = []
     for lhs, rhs, relation, label in comparisons:
-        found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built),
-                       emit=lambda partial: emit(_line(partial["verdict"], partial["summary"])),
+        def partial_line(partial: dict, label: str = label) -> None:  # with the comparisons already decided
+            emit(_combine([*decisions, (label, partial)], list(context.hints), shape))
+
+        found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built), emit=partial_line,
                        weights=context.constraints, relations=context.relations)
         decisions.append((label, found))
     return _combine(decisions, hints, shape)
@@ -777,7 +784,7 @@ def _settle_line(outcome: Outcome | None, timeout: float | None) -> dict:
         return _line("undecided", "the total time limit was reached before this line")
     if outcome.status == "timeout":
         partial = outcome.value
-        if partial is not None and partial["verdict"] == "fails":
+        if partial is not None and partial["verdict"] in ("fails", "equal", "implied"):
             return {**partial, "reason": f"{partial['reason']} (time limit of {timeout:g} s reached afterwards)"}
         return _line("undecided", f"time limit of {timeout:g} s reached")
     if outcome.status == "bad_input":
@@ -892,7 +899,7 @@ def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
         found = dict(partial["report"])
         phase = f" {found['symbolic']}" if found["symbolic"] else ""
         found["symbolic"] = f"time limit of {timeout:g} s reached{phase}"
-        if found["verdict"] != "fails":
+        if found["verdict"] != "fails" and not (found["verdict"] == "holds" and found.get("evidence") == "numeric"):
             found["verdict"] = "undecided"
             return _result(found, f"undecided: {found['symbolic']}")
         return _result(found, partial["summary"])
