@@ -12,7 +12,10 @@ import time
 import pytest
 
 from gmm_math.numerics.check import time_limit
+from gmm_math.numerics.check.evidence import EXTREME_INSTANCES, SPOT_POINTS
 from conftest import assert_one_line_error
+
+SPOTS = SPOT_POINTS + len(EXTREME_INSTANCES)  # the numeric instances of an expression without counts
 
 TOP_KEYS = {"schema_version", "verdict", "kind", "symbolic", "numeric", "cases", "counterexample", "lines", "evidence", "tried",
             "hints", "conclusions"}
@@ -198,5 +201,5 @@ def test_refutation_found_before_the_time_limit_is_kept():
     assert found["verdict"] == "fails" and found["counterexample"]["point"]
     assert "time limit of 0.5 s reached during symbolic simplification" == found["symbolic"]
     assert fine["verdict"] == "holds"  # identical after parsing: no simplification needed
-    assert slow["verdict"] == "undecided" and [entry["agrees"] for entry in slow["numeric"]] == [True] * 8
+    assert slow["verdict"] == "undecided" and [entry["agrees"] for entry in slow["numeric"]] == [True] * SPOTS
     assert out["children"] == 0
