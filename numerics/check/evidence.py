@@ -256,22 +256,26 @@ class Sample(dict):
     Keys are SymPy symbols or data names (see :func:`data_key`); ``generate`` draws a value that
     respects what the name means (see :func:`sample_value`): sigma_k > 0, weights pi_k in (0, 1),
     responsibilities r_nk in [0, 1] summing to 1 over k = 1..``components``, other data in (-3, 3)
-    or from ``pool``. ``scale`` is the scale of positive names (see :func:`magnitude`).
+    or all one shared value when ``coincide``. ``scale`` is the scale of positive names (see :func:`magnitude`).
     ``exact`` keeps the drawn Fractions, to show the point.
     """
 
     def __init__(self, rng: random.Random, fixed: Mapping[Any, Fraction], dps: int, *,
-                 scale: int | str | None = None, pool: Sequence[Fraction] = (),
+                 scale: int | str | None = None, coincide: bool = False,
                  components: int | None = None) -> None:
         super().__init__()
         self.rng, self.dps, self.exact = rng, dps, dict(fixed)
-        self.scale, self.pool, self.components = scale, tuple(pool), components
+        self.scale, self.coincide, self.components = scale, coincide, components
+        self.shared: Fraction | None = None  # the one value of all unsigned data when they coincide
         for key, number in fixed.items():
             self[key] = _to_mpf(number, dps)
 
     def at(self, dps: int) -> Sample:
         """The same instance (every value drawn so far, the same ways to draw more) at ``dps`` digits."""
-        return Sample(self.rng, self.exact, dps, scale=self.scale, pool=self.pool, components=self.components)
+        again = Sample(self.rng, self.exact, dps, scale=self.scale, coincide=self.coincide,
+                       components=self.components)
+        again.shared = self.shared
+        return again
 
     def generate(self, key: Any, node: sp.Expr) -> Value:
         from gmm_math.derivations.check.parser import is_weight
@@ -283,7 +287,9 @@ class Sample(dict):
         elif name in RESPONSIBILITY_BASES and isinstance(key, str) and key.count(",") == 1:
             return self._responsibilities(key)
         else:
-            number = sample_value(symbol, self.rng, self.scale, self.pool)
+            if self.coincide and self.shared is None:
+                self.shared = magnitude(self.rng) * self.rng.choice((1, -1))
+            number = sample_value(symbol, self.rng, self.scale, () if self.shared is None else (self.shared,))
         self.exact[key] = number
         self[key] = _to_mpf(number, self.dps)
         return self[key]
@@ -545,8 +551,7 @@ def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS)
         top = {"N": named.get("N", tops["N"]), "K": named.get("K", tops["K"])}
         for symbol in indices:
             fixed[symbol] = Fraction(rng.randint(1, top["N" if symbol.name in DATA_LETTERS else "K"]))
-        shared = (Fraction(rng.randint(100, 3000), 1000) * rng.choice((1, -1)),) if pool else ()
-        samples.append(Sample(rng, fixed, dps, scale=scale, pool=shared, components=top["K"]))
+        samples.append(Sample(rng, fixed, dps, scale=scale, coincide=pool, components=top["K"]))
     extra = f"{len(EXTREME_INSTANCES)} at extremes (positive names 1e-6 .. 1e3, some with all data equal)"
     if not general:
         return samples, f"{SPOT_POINTS} random points + {extra}, {dps} digits (mpmath)"
