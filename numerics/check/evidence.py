@@ -108,14 +108,13 @@ def data_key(node: sp.Expr, values: Mapping) -> str | None:
     """
     if isinstance(node, sp.Indexed):
         base = str(node.base.label)
-        numbers = [index if index.is_Integer else values.get(index, _index_value(str(index), values))
-                   for index in node.indices]
+        numbers = [index if index.is_Integer else _index_value(index, values) for index in node.indices]
     elif node.is_Symbol and "_" in node.name:
         base, _, sub = node.name.partition("_")
         parts = subscript_parts(sub)
         if parts is None:
             return None
-        numbers = [int(part) if part.isdigit() else _index_value(part, values) for part in parts]
+        numbers = [int(part) if part.isdigit() else _index_value(sp.Symbol(part), values) for part in parts]
     else:
         return None
     if any(number is None for number in numbers):
@@ -133,9 +132,12 @@ def subscript_parts(sub: str) -> list[str] | None:
 _SUBSCRIPT = re.compile(r"[A-Za-z0-9_]+")
 
 
-def _index_value(letter: str, values: Mapping) -> Any:
+def _index_value(index: sp.Expr, values: Mapping) -> Any:
+    """The value of an index: its own entry, or that of the integer symbol of the same name."""
+    if index in values:
+        return values[index]
     for symbol, number in list(values.items()):
-        if isinstance(symbol, sp.Symbol) and symbol.name == letter and symbol.is_integer:
+        if isinstance(symbol, sp.Symbol) and symbol.name == str(index) and symbol.is_integer:
             return number
     return None
 
@@ -576,11 +578,11 @@ def _free_indices(exprs: Sequence[sp.Expr]) -> tuple[set[str], dict[str, int]]:
     def visit(node: sp.Basic, bound: frozenset[str]) -> None:
         if isinstance(node, sp.Sum | sp.Product):
             inner = bound | {str(limit[0]) for limit in node.limits}
-            for index, _, high in node.limits:
+            for index, low, high in node.limits:
                 if high.is_Integer and str(index) in INDEX_LETTERS:
                     tops[kind(str(index))].add(int(high))
-                for edge in node.limits[0][1:]:
-                    visit(edge, bound)
+                visit(low, bound)
+                visit(high, bound)
             visit(node.function, inner)
             return
         if isinstance(node, sp.Indexed):
