@@ -178,4 +178,31 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
      r"\sum_{k=1}^{K} \pi_k c" "\n"
      r"= c" "\n",
      "ade", 3, r"= K \cdot c"),
+    # the numeric route (issue 11): free indices tied to the data, relative tolerance, small scales
+    ("free index: a sum bounds one of its terms",
+     "sum(x_m^2, m=1..N)\n>= x_n^2\n",
+     "di", 2, ">= x_n^2 + 1"),
+    ("free index: the PRML lower bound, general N",
+     "assume: sigma > 0\n"
+     "sum(log(pi_1*N(x_m | x_n, sigma^2) + pi_2*N(x_m | mu_2, 1)), m=1..N)\n"
+     ">= log(pi_1*N(x_n | x_n, sigma^2)) + sum(log(pi_2*N(x_m | mu_2, 1)), m=1..N, m != n)\n",
+     "adi", 3, ">= log(N(x_n | x_n, sigma^2)) + sum(log(pi_2*N(x_m | mu_2, 1)), m=1..N, m != n)"),
+    ("free index: one component of K",
+     "log(sum(pi_k*N(x_n | mu_k, sigma_k^2), k=1..K))\n>= log(pi_j*N(x_n | mu_j, sigma_j^2))\n",
+     "di", 2, ">= log(N(x_n | mu_j, sigma_j^2))"),
+    ("responsibilities: split off n = 1",
+     "sum(r_nk, n=1..N)\n= r_1k + sum(r_nk, n=2..N)\n",
+     "de", 2, "= r_1k + sum(r_nk, n=1..N)"),
+    ("a density is bounded by its peak, not by 1",
+     "assume: sigma > 0\nN(x_n | mu, sigma^2)\n<= 1/sqrt(2*pi*sigma^2)\n",
+     "adi", 3, "<= 1"),
+    ("the ridge bound keeps eps",
+     "assume: eps > 0\nassume: v >= 0\nN(x | mu, (v + eps)*I_D)\n<= (2*pi*eps)^(-D/2)\n",
+     "aadi", 4, "<= (2*pi)^(-D/2)"),
+    ("a far point's density is tiny, not zero",
+     "assume: sigma > 0\nassume: x = mu + 20*sigma\nN(x | mu, sigma^2)\n= exp(-200)/(sqrt(2*pi)*sigma)\n",
+     "aade", 4, "= 0"),
+    ("tiny constants are compared relatively",
+     "sigma*10^(-35)\n= sigma/10^35\n",
+     "de", 2, "= sigma*10^(-36)"),
 ]

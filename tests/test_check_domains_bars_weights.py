@@ -8,6 +8,7 @@ import sympy as sp
 from gmm_math.derivations.check.latex import latex_to_ascii
 from gmm_math.derivations.check.parser import parse_assumptions, parse_expression
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.numerics.check.evidence import EXTREME_INSTANCES, PROBE_POINTS, SPOT_POINTS
 from gmm_math.numerics.check.runner import check_equal, check_limit, check_steps
 
 
@@ -44,7 +45,7 @@ def test_never_both_defined_is_said_not_shown_as_a_point():
     assert "never both defined over the reals" in summary
     assert "left needs x > 0" in summary and "right needs x < 0" in summary
     assert found["domains"] == {"symbols": ["x"], "left": "needs x > 0", "right": "needs x < 0",
-                                "both_defined": 0, "points": 16}
+                                "both_defined": 0, "points": SPOT_POINTS + len(EXTREME_INSTANCES) + 2 * PROBE_POINTS}
     assert _equal("x + 1", "1 + x")["domains"] is None  # only where a side was undefined somewhere
 
 

@@ -12,7 +12,10 @@ import time
 import pytest
 
 from gmm_math.numerics.check import time_limit
+from gmm_math.numerics.check.evidence import EXTREME_INSTANCES, SPOT_POINTS
 from conftest import assert_one_line_error
+
+SPOTS = SPOT_POINTS + len(EXTREME_INSTANCES)  # the numeric instances of an expression without counts
 
 TOP_KEYS = {"schema_version", "verdict", "kind", "symbolic", "numeric", "cases", "counterexample", "lines", "evidence", "tried",
             "hints", "conclusions", "domains"}
@@ -203,6 +206,6 @@ def test_refutation_found_before_the_time_limit_is_kept():
     assert fine["verdict"] == "holds"  # identical after parsing: no simplification needed
     # every numeric instance agrees and SymPy did not finish: it holds on numeric evidence, and says so
     assert slow["verdict"] == "holds" and slow["evidence"] == "numeric"
-    assert [entry["agrees"] for entry in slow["numeric"]] == [True] * 8
+    assert [entry["agrees"] for entry in slow["numeric"]] == [True] * SPOTS
     assert slow["symbolic"].startswith("time limit of 0.5 s reached")
     assert out["children"] == 0

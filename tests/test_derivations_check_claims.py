@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from gmm_math.derivations.check.claims import equivalence, example_names, example_path, limit_by_cases, plan_steps
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.parser import parse_expression
-from gmm_math.numerics.check.evidence import settle
+from gmm_math.numerics.check.evidence import EXTREME_INSTANCES, SPOT_POINTS, settle
 from gmm_math.numerics.check.runner import check_equal, check_limit, check_steps
 
 LOG_DENSITY = "-log(sigma) - log(2*pi)/2 - (x-mu)**2/(2*sigma**2)"
+SPOTS = SPOT_POINTS + len(EXTREME_INSTANCES)  # the numeric instances of an expression without counts
 MIXTURE = ("log(w*N(x_1, x_1, sigma_1) + (1-w)*N(x_1, mu_2, sigma_2))"
            " + log(w*N(x_2, x_1, sigma_1) + (1-w)*N(x_2, mu_2, sigma_2))")
 
@@ -61,7 +62,7 @@ def test_log_density_identity_holds():
     found = equal("log(N(x, mu, sigma))", LOG_DENSITY)
     assert found["verdict"] == "holds" and found["counterexample"] is None
     assert found["symbolic"].endswith("(LHS - RHS) = 0")
-    assert [entry["agrees"] for entry in found["numeric"]] == [True] * 8
+    assert [entry["agrees"] for entry in found["numeric"]] == [True] * SPOTS
 
 
 def test_planted_algebra_error_is_caught_with_a_checkable_counterexample():

@@ -8,6 +8,7 @@ point "undefined" rather than guessing.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -98,19 +99,46 @@ _UNSET = object()
 
 
 def data_key(node: sp.Expr, values: Mapping) -> str | None:
-    """The name of a data value: ``x[3]``, ``x_3`` and ``x_n`` with n = 3 are all ``"x_3"``."""
+    """The name of a data value: ``x[3]``, ``x_3`` and ``x_n`` with n = 3 are all ``"x_3"``.
+
+    A subscript of digits and index letters names one value per index: ``r_nk`` with n = 2, k = 1,
+    ``r_2k`` with k = 1 and ``r[n, k]`` are all ``"r_2,1"``. An index letter is read from the
+    integer symbol of that name in ``values`` (a sum's index while its terms are evaluated, or a
+    free index drawn by :func:`instances`); None when some index has no value.
+    """
     if isinstance(node, sp.Indexed):
-        numbers = [index if index.is_Integer else values.get(index) for index in node.indices]
-        if any(number is None for number in numbers):
-            return None
-        return "_".join([str(node.base.label), *(str(int(number)) for number in numbers)])
-    if node.is_Symbol and "_" in node.name:
+        base = str(node.base.label)
+        numbers = [index if index.is_Integer else _index_value(index, values) for index in node.indices]
+    elif node.is_Symbol and "_" in node.name:
         base, _, sub = node.name.partition("_")
-        if sub.isdigit():
-            return f"{base}_{int(sub)}"
-        for symbol, number in list(values.items()):
-            if isinstance(symbol, sp.Symbol) and symbol.name == sub and symbol.is_integer:
-                return f"{base}_{int(number)}"
+        parts = subscript_parts(sub)
+        if parts is None:
+            return None
+        numbers = [int(part) if part.isdigit() else _index_value(sp.Symbol(part), values) for part in parts]
+    else:
+        return None
+    if any(number is None for number in numbers):
+        return None
+    return f"{base}_{','.join(str(int(number)) for number in numbers)}"
+
+
+def subscript_parts(sub: str) -> list[str] | None:
+    """``"3"`` -> ["3"], ``"n"`` -> ["n"], ``"nk"`` -> ["n", "k"], ``"1k"`` -> ["1", "k"]: one part per index."""
+    if not sub or not _SUBSCRIPT.fullmatch(sub):
+        return None
+    return re.findall(r"\d+|[A-Za-z]", sub)
+
+
+_SUBSCRIPT = re.compile(r"[A-Za-z0-9_]+")
+
+
+def _index_value(index: sp.Expr, values: Mapping) -> Any:
+    """The value of an index: its own entry, or that of the integer symbol of the same name."""
+    if index in values:
+        return values[index]
+    for symbol, number in list(values.items()):
+        if isinstance(symbol, sp.Symbol) and symbol.name == str(index) and symbol.is_integer:
+            return number
     return None
 
 
@@ -171,16 +199,52 @@ def show(value: Value | Fraction | None) -> str | None:
     return mp.nstr(value, 15)
 
 
-def sample_value(symbol: sp.Symbol, rng: random.Random) -> Fraction:
-    """A random nonzero value with three decimals in (-3, 3), respecting the symbol's sign assumptions."""
+SCALE_EXPONENTS = (-6, 2)  # "log" scales draw mantissa * 10^e with e uniform in this range: 1e-6 .. 1e3
+_VARIANCE_BASES = frozenset({"Sigma"})  # covariances: positive like sigma, though unsigned in the parser
+RESPONSIBILITY_BASES = frozenset({"r", "gamma"})  # r_nk, gamma_nk: in [0, 1], summing to 1 over k
+
+
+def _base_name(symbol: Any) -> str:
+    name = str(getattr(symbol, "name", None) or getattr(symbol, "label", symbol))
+    return name.partition("_")[0]
+
+
+def magnitude(rng: random.Random, scale: int | str | None = None) -> Fraction:
+    """A positive value: three decimals in (0.1, 3) (``scale`` None), mantissa * 10^scale
+    (an integer ``scale``), or at a random decade of 1e-6 .. 1e3 (``scale`` "log")."""
+    if scale is None:
+        return Fraction(rng.randint(100, 3000), 1000)
+    exponent = rng.randint(*SCALE_EXPONENTS) if scale == "log" else int(scale)
+    return Fraction(rng.randint(1000, 9999), 1000) * Fraction(10) ** exponent
+
+
+def sample_value(symbol: sp.Symbol, rng: random.Random, scale: int | str | None = None,
+                 pool: Sequence[Fraction] = ()) -> Fraction:
+    """A random nonzero value respecting what the symbol means.
+
+    Counts and indices: an integer 1..8. Weights (pi_k): in (0, 1). Positive names (sigma, s, any
+    symbol assumed > 0, covariances Sigma_k): :func:`magnitude` at ``scale``; likewise with a sign
+    for symbols assumed <= 0, >= 0 or != 0. Other names (data, means): three decimals in (-3, 3),
+    or one of ``pool`` when given (so that x = mu occurs).
+    """
+    from gmm_math.derivations.check.parser import is_weight
+
     if symbol.is_integer and symbol.is_positive:  # a count or an index
         return Fraction(rng.randint(1, 8))
-    magnitude = Fraction(rng.randint(100, 3000), 1000)
-    if symbol.is_nonnegative:
-        return magnitude
+    base = _base_name(symbol)
+    if is_weight(base):
+        return weight_value(rng)
+    if symbol.is_nonnegative or base in _VARIANCE_BASES:
+        return magnitude(rng, scale)
     if symbol.is_nonpositive:
-        return -magnitude
-    return magnitude if rng.random() < 0.5 else -magnitude
+        return -magnitude(rng, scale)
+    if symbol.is_nonzero:
+        value = magnitude(rng, scale)
+        return value if rng.random() < 0.5 else -value
+    if pool:
+        return rng.choice(list(pool))
+    value = magnitude(rng)
+    return value if rng.random() < 0.5 else -value
 
 
 def weight_value(rng: random.Random) -> Fraction:
@@ -208,30 +272,44 @@ class Sample(dict):
     """Values of one numeric instance; data values (``x_3``, ``sigma_2``) are drawn when first needed.
 
     Keys are SymPy symbols or data names (see :func:`data_key`); ``generate`` draws a value that
-    respects what the name means: sigma_k > 0, weights pi_k in (0, 1), other data in (-3, 3).
+    respects what the name means (see :func:`sample_value`): sigma_k > 0, weights pi_k in (0, 1),
+    responsibilities r_nk in [0, 1] summing to 1 over k = 1..``components``, other data in (-3, 3)
+    or all one shared value when ``coincide``. ``scale`` is the scale of positive names (see :func:`magnitude`).
     ``exact`` keeps the drawn Fractions, to show the point.
     """
 
-    def __init__(self, rng: random.Random, fixed: Mapping[Any, Fraction], dps: int,
-                 weights: Sequence[Any] = ()) -> None:
+    def __init__(self, rng: random.Random, fixed: Mapping[Any, Fraction], dps: int, *,
+                 scale: int | str | None = None, coincide: bool = False,
+                 components: int | None = None, weights: Sequence[Any] = ()) -> None:
         super().__init__()
         self.rng, self.dps, self.exact, self.weights = rng, dps, dict(fixed), tuple(weights)
+        self.scale, self.coincide, self.components = scale, coincide, components
+        self.shared: Fraction | None = None  # the one value of all unsigned data when they coincide
         for key, number in fixed.items():
             self[key] = _to_mpf(number, dps)
 
-    def generate(self, key: Any, node: sp.Expr) -> Value:
-        from gmm_math.derivations.check.parser import is_weight, split_subscript
+    def at(self, dps: int) -> Sample:
+        """The same instance (every value drawn so far, the same ways to draw more) at ``dps`` digits."""
+        again = Sample(self.rng, self.exact, dps, scale=self.scale, coincide=self.coincide,
+                       components=self.components, weights=self.weights)
+        again.shared = self.shared
+        return again
 
-        name = node.base.label if isinstance(node, sp.Indexed) else split_subscript(node.name)[0]
+    def generate(self, key: Any, node: sp.Expr) -> Value:
+        from gmm_math.derivations.check.parser import is_weight
+
         if self._draw_constrained(key, node):
             return self[key]
-        if is_weight(str(name)):
+        symbol = node.base if isinstance(node, sp.Indexed) else node
+        name = _base_name(symbol)
+        if is_weight(name):
             number = weight_value(self.rng)
-        elif isinstance(node, sp.Indexed):
-            number = sample_value(node.base, self.rng) if node.base.is_positive is None \
-                else Fraction(self.rng.randint(100, 3000), 1000)
+        elif name in RESPONSIBILITY_BASES and isinstance(key, str) and key.count(",") == 1:
+            return self._responsibilities(key)
         else:
-            number = sample_value(node, self.rng)
+            if self.coincide and self.shared is None:
+                self.shared = magnitude(self.rng) * self.rng.choice((1, -1))
+            number = sample_value(symbol, self.rng, self.scale, () if self.shared is None else (self.shared,))
         self.exact[key] = number
         self[key] = _to_mpf(number, self.dps)
         return self[key]
@@ -265,6 +343,22 @@ class Sample(dict):
         found = data_key(symbol, self)
         return symbol if found is None else found
 
+    def _responsibilities(self, key: str) -> Value:
+        """r_{n,1..K} drawn together: positive and summing to 1 (one value in (0, 1) when K is unknown)."""
+        base, _, indices = key.partition("_")
+        row, column = (int(part) for part in indices.split(","))
+        count = self.components if self.components and column <= self.components else None
+        if count is None:
+            numbers = {key: weight_value(self.rng)}
+        else:
+            raw = [self.rng.randint(50, 950) for _ in range(count)]
+            numbers = {f"{base}_{row},{k}": Fraction(weight, sum(raw)) for k, weight in enumerate(raw, 1)}
+        for name, number in numbers.items():
+            if name not in self.exact:
+                self.exact[name] = number
+                self[name] = _to_mpf(number, self.dps)
+        return self[key]
+
     def shown(self) -> dict[str, str | None]:
         """The point in the student's names, sorted."""
         return {str(getattr(key, "name", key)): show(number) for key, number in
@@ -285,13 +379,28 @@ def to_mp(point: Mapping[sp.Symbol, Fraction], dps: int) -> dict[sp.Symbol, mp.m
         return {symbol: mp.mpf(value.numerator) / value.denominator for symbol, value in point.items()}
 
 
-def close(a: Value, b: Value, dps: int) -> bool:
-    """Equal up to half the working digits (relative to the larger magnitude); infinities must match."""
+def close(a: Value, b: Value, dps: int, precise: tuple[Value, Value] | None = None) -> bool:
+    """Equal up to half the working digits, relative to the larger magnitude; infinities must match.
+
+    The comparison is relative, so 1e-35 and 1e-36 differ and so do 1e-40 and 0. A rounding
+    residue (``(x+1)^2 - x^2 - 2x - 1`` is about 1e-30 at 30 digits) is told from a true small
+    difference by ``precise``, the two values again at twice the digits: a residue shrinks by
+    about 10^dps there, a true difference stays.
+    """
     infinite = [isinstance(v, mp.mpf) and mp.isinf(v) for v in (a, b)]
     if any(infinite):
         return a == b
     with mp.workdps(dps):
-        return abs(a - b) <= mp.mpf(10) ** (-(dps // 2)) * max(1, abs(a), abs(b))
+        gap = abs(a - b)
+        if gap <= mp.mpf(10) ** (-(dps // 2)) * max(abs(a), abs(b)):
+            return True
+        if precise is None:
+            return False
+        (c, d) = precise
+        if any(isinstance(v, mp.mpf) and mp.isinf(v) for v in precise):
+            return False
+    with mp.workdps(2 * dps):
+        return bool(abs(c - d) <= gap * mp.mpf(10) ** (-(2 * dps // 3)))
 
 
 @dataclass(frozen=True)
@@ -324,11 +433,10 @@ def _compare_at(lhs: sp.Expr, rhs: sp.Expr, point: dict[sp.Symbol, Fraction], dp
         return SpotCheck(point, left, right, True)
     try:
         precise = 2 * dps
-        left = mp_value(lhs, to_mp(point, precise), precise)
-        right = mp_value(rhs, to_mp(point, precise), precise)
+        again = mp_value(lhs, to_mp(point, precise), precise), mp_value(rhs, to_mp(point, precise), precise)
     except Undefined:
         return SpotCheck(point, None, None, None)
-    return SpotCheck(point, left, right, close(left, right, precise))
+    return SpotCheck(point, *again, close(left, right, dps, again))
 
 
 @dataclass(frozen=True)
@@ -449,34 +557,58 @@ def is_general(exprs: Iterable[sp.Expr]) -> bool:
                for expr in exprs)
 
 
+# Instances beside the ordinary ones: (scale of the positive names, do the data coincide). Bounds
+# such as N(x | mu, sigma^2) <= 1 fail only where sigma is small and x = mu; these find them at any seed.
+EXTREME_INSTANCES: tuple[tuple[int | str, bool], ...] = (
+    (-6, True), (-3, True), (-1, True), (-6, False), (2, False), ("log", False), ("log", True))
+DEFAULT_INDEX_TOP = 3  # a free index with no count and no numbered name to go by runs over 1..3
+DATA_LETTERS = frozenset("imn")  # free indices over the data, 1..N; the others (j, k, l) over 1..K
+
+
 def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS,
               weights: Sequence[Any] = ()) -> tuple[list[Sample], str]:
     """The numeric instances to compare at, and a sentence saying what they are.
 
-    General expressions: N = 1, 2, 3, 5, 8 (other counts drawn from 1..3, free indices from 1..N)
-    with :data:`DATA_SETS` random data sets each. Otherwise :data:`SPOT_POINTS` random points.
+    General expressions: N = 1, 2, 3, 5, 8 (other counts drawn from 1..3) with :data:`DATA_SETS`
+    random data sets each; otherwise :data:`SPOT_POINTS` random points. Then the
+    :data:`EXTREME_INSTANCES`: positive names (sigma, eps, variances) at 1e-6, 1e-3, 0.1, 100 or at
+    random decades of 1e-6 .. 1e3, some with all unsigned data equal (x = mu).
+
+    A free index (``n`` in ``x_n`` outside a sum, ``j`` in ``mu_j``) is drawn in every instance, so
+    that ``x_n`` is the data value ``x[n]`` a sum uses: i, m, n run over 1..N and j, k, l over
+    1..K when the count is free; otherwise up to the largest number seen with them (``mu_2`` next
+    to ``mu_j``: j in 1..2; a sum ``k=1..2``: 2), or 1..3 when none is.
     """
-    from gmm_math.derivations.check.parser import COUNTS, INDEX_LETTERS
+    from gmm_math.derivations.check.parser import COUNTS
 
     free = sorted(set().union(*(expr.free_symbols for expr in exprs)), key=sp.default_sort_key)
-    if not is_general(exprs):
-        return ([Sample(rng, {}, dps, weights) for _ in range(SPOT_POINTS)],
-                f"{SPOT_POINTS} random points, {dps} digits (mpmath){_weights_said(weights)}")
+    general = is_general(exprs)
     counts = [symbol for symbol in free if symbol.name in COUNTS]
-    indices = [symbol for symbol in free if symbol.name in INDEX_LETTERS]
+    letters, tops = _free_indices(exprs)
+    indices = [next((symbol for symbol in free if symbol.name == letter), None)
+               or sp.Symbol(letter, integer=True, positive=True) for letter in sorted(letters)]
+    plan: list[tuple[int, int | str | None, bool]] = (
+        [(count, None, False) for count in COUNT_VALUES for _ in range(DATA_SETS)] if general
+        else [(COUNT_VALUES[0], None, False)] * SPOT_POINTS)
+    plan += [(COUNT_VALUES[number % len(COUNT_VALUES)], scale, pool)
+             for number, (scale, pool) in enumerate(EXTREME_INSTANCES)]
     samples = []
-    for count in COUNT_VALUES:
-        for _ in range(DATA_SETS):
-            fixed: dict[Any, Fraction] = {}
-            for symbol in counts:
-                fixed[symbol] = Fraction(count if symbol.name == "N" else rng.choice(OTHER_COUNTS))
-            top = next((value for symbol, value in fixed.items() if symbol.name == "N"), Fraction(count))
-            for symbol in indices:
-                fixed[symbol] = Fraction(rng.randint(1, int(top)))
-            samples.append(Sample(rng, fixed, dps, weights))
+    for count, scale, pool in plan:
+        fixed: dict[Any, Fraction] = {}
+        for symbol in counts:
+            fixed[symbol] = Fraction(count if symbol.name == "N" else rng.choice(OTHER_COUNTS))
+        named = {symbol.name: int(value) for symbol, value in fixed.items()}
+        top = {"N": named.get("N", tops["N"]), "K": named.get("K", tops["K"])}
+        for symbol in indices:
+            fixed[symbol] = Fraction(rng.randint(1, top["N" if symbol.name in DATA_LETTERS else "K"]))
+        samples.append(Sample(rng, fixed, dps, scale=scale, coincide=pool, components=top["K"], weights=weights))
+    extra = f"{len(EXTREME_INSTANCES)} at extremes (positive names 1e-6 .. 1e3, some with all data equal)"
+    said = _weights_said(weights)
+    if not general:
+        return samples, f"{SPOT_POINTS} random points + {extra}, {dps} digits (mpmath){said}"
     shown = "N = " + ", ".join(str(value) for value in COUNT_VALUES) if any(
         symbol.name == "N" for symbol in counts) else f"{len(COUNT_VALUES)} instances"
-    return samples, f"{shown}, {DATA_SETS} random data sets each, {dps} digits (mpmath){_weights_said(weights)}"
+    return samples, f"{shown}, {DATA_SETS} random data sets each + {extra}, {dps} digits (mpmath){said}"
 
 
 def _weights_said(weights: Sequence[Any]) -> str:
@@ -484,6 +616,58 @@ def _weights_said(weights: Sequence[Any]) -> str:
 
     return "".join(f"; weights {fact.base}_k drawn in (0, 1) summing to 1" if isinstance(fact, WeightSum) else
                    f"; {len(fact.rows)} x {len(fact.rows)} covariance drawn positive definite" for fact in weights)
+
+
+def _free_indices(exprs: Sequence[sp.Expr]) -> tuple[set[str], dict[str, int]]:
+    """The index letters left free (not bound by a sum around them), and the top of each range
+    ("N" for i, m, n; "K" for j, k, l) when its count is not free: see :func:`instances`."""
+    from gmm_math.derivations.check.parser import INDEX_LETTERS
+
+    letters: set[str] = set()
+    bases: dict[str, set[str]] = {"N": set(), "K": set()}
+    numbered: dict[str, int] = {}
+    tops: dict[str, set[int]] = {"N": set(), "K": set()}
+
+    def kind(letter: str) -> str:
+        return "N" if letter in DATA_LETTERS else "K"
+
+    def visit(node: sp.Basic, bound: frozenset[str]) -> None:
+        if isinstance(node, sp.Sum | sp.Product):
+            inner = bound | {str(limit[0]) for limit in node.limits}
+            for index, low, high in node.limits:
+                if high.is_Integer and str(index) in INDEX_LETTERS:
+                    tops[kind(str(index))].add(int(high))
+                visit(low, bound)
+                visit(high, bound)
+            visit(node.function, inner)
+            return
+        if isinstance(node, sp.Indexed):
+            for index in node.indices:
+                if index.is_Symbol and str(index) in INDEX_LETTERS:
+                    bases[kind(str(index))].add(str(node.base.label))
+                visit(index, bound)
+            return
+        if isinstance(node, sp.Symbol):
+            if node.name in INDEX_LETTERS and node.name not in bound:
+                letters.add(node.name)
+            base, _, sub = node.name.partition("_")
+            parts = subscript_parts(sub) or []
+            if parts and all(part.isdigit() for part in parts):
+                numbered[base] = max(numbered.get(base, 0), *(int(part) for part in parts))
+            for part in parts:
+                if part in INDEX_LETTERS:
+                    bases[kind(part)].add(base)
+                    if part not in bound:
+                        letters.add(part)
+            return
+        for arg in node.args:
+            visit(arg, bound)
+
+    for expr in exprs:
+        visit(expr, frozenset())
+    found = {which: max(tops[which] | {numbered[base] for base in bases[which] if base in numbered}, default=0)
+             for which in ("N", "K")}
+    return letters, {which: top or DEFAULT_INDEX_TOP for which, top in found.items()}
 
 
 @dataclass(frozen=True)
@@ -510,7 +694,8 @@ def _one_side(expr: sp.Expr, sample: Sample) -> tuple[Value | None, str | None]:
 
 
 def relation_check(lhs: sp.Expr, rhs: sp.Expr, relation: str, sample: Sample) -> RelationCheck:
-    """Does ``lhs RELATION rhs`` hold at this instance? A failure is confirmed at twice the precision.
+    """Does ``lhs RELATION rhs`` hold at this instance? A failure is confirmed at twice the precision
+    (which also tells a rounding residue from a true difference, see :func:`close`).
 
     Only a point where both sides are real can refute: where a side is undefined over the
     reals, ``holds`` is None (the sides' domains are compared by :func:`domain_probe`).
@@ -519,13 +704,13 @@ def relation_check(lhs: sp.Expr, rhs: sp.Expr, relation: str, sample: Sample) ->
     if left_error or right_error:
         return RelationCheck(sample.shown(), left, right, None, (left_error is None, right_error is None))
     holds = _holds(left, right, relation, sample.dps)
-    if holds is False:
-        precise = Sample(sample.rng, sample.exact, 2 * sample.dps, sample.weights)
+    if holds is not True:
         try:
-            left, right = _both(lhs, rhs, precise)
+            again = _both(lhs, rhs, sample.at(2 * sample.dps))
         except Undefined:
             return RelationCheck(sample.shown(), None, None, None, (False, False))
-        holds = _holds(left, right, relation, precise.dps)
+        holds = _holds(left, right, relation, sample.dps, again)
+        left, right = again
     return RelationCheck(sample.shown(), left, right, holds)
 
 
@@ -596,7 +781,7 @@ def domain_probe(lhs: sp.Expr, rhs: sp.Expr, relation: str, base: Sample) -> Dom
             point = dict(fixed)
             for symbol, sign in zip(varied, pattern, strict=True):
                 point[symbol] = sign * Fraction(base.rng.randint(100, 3000), 1000)
-            found.append(relation_check(lhs, rhs, relation, Sample(base.rng, point, base.dps, base.weights)))
+            found.append(relation_check(lhs, rhs, relation, Sample(base.rng, point, base.dps, weights=base.weights)))
         checks.extend(found)
         if all(check.defined[0] for check in found):
             left.add(pattern)
@@ -606,12 +791,14 @@ def domain_probe(lhs: sp.Expr, rhs: sp.Expr, relation: str, base: Sample) -> Dom
                        len(checks))
 
 
-def _holds(left: Value, right: Value, relation: str, dps: int) -> bool | None:
-    equal = close(left, right, dps)
+def _holds(left: Value, right: Value, relation: str, dps: int,
+           precise: tuple[Value, Value] | None = None) -> bool | None:
+    equal = close(left, right, dps, precise)
     if relation == "=":
         return equal
     if equal:
         return None if relation in ("<", ">") else True
+    left, right = precise or (left, right)
     return bool(_COMPARE[relation](left, right))
 
 
