@@ -24,6 +24,10 @@ from functools import cached_property
 
 import mpmath
 from mpmath import mp
+from mpmath.libmp import (
+    fone, from_int, fzero, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul, mpf_mul_int, mpf_neg, mpf_pow_int,
+    mpf_shift, mpf_sub, round_nearest as NEAREST, to_float,
+)
 
 from gmm_math.derivations.core.arithmetic import Arithmetic
 from gmm_math.derivations.core.errors import GmmMathError
@@ -156,7 +160,9 @@ class CollapseTerms:
 
     def mixture(self, sigma):
         """log L of the mixture whose component 1 collapses on x_n; ``sigma`` an mpf > 0."""
-        return self.mixture_and_slope(sigma)[0]
+        with mp.workdps(self.dps + 10):
+            value = self._bands.evaluate(self, sigma, slope=False)[0]
+        return +value
 
     def mixture_and_slope(self, sigma):
         """log L of the mixture and its slope d log L / d log sigma, both at ``sigma`` (an mpf > 0).
@@ -237,8 +243,11 @@ class _Bands:
             a_min=min(a_values), a_max=max(a_values), denominator=exact.denominator,
         )
 
-    def evaluate(self, terms: CollapseTerms, sigma):
-        """``(log L, d log L / d log sigma)`` of the mixture at ``sigma``; call at the working precision."""
+    def evaluate(self, terms: CollapseTerms, sigma, slope: bool = True):
+        """``(log L, d log L / d log sigma)`` of the mixture at ``sigma``; call at the working precision.
+
+        With ``slope=False`` the slope is not computed (returned as None): the shares are what cost.
+        """
         cut = terms.cut
         head = terms.head - terms.rate * mpmath.log(sigma)
         sigma2 = sigma * sigma
@@ -248,16 +257,23 @@ class _Bands:
         prefix_quad = mp.mpf(self.prefix_quad[lo]) / self.denominator
         prefix_lin = mp.mpf(self.prefix_lin[lo]) / self.denominator
         value = self.prefix_count[lo] * head - prefix_quad * inv2 - prefix_lin + self.suffix_rest[hi]
-        slope = 2 * prefix_quad * inv2 - terms.rate * self.prefix_count[lo]
-        for i in range(lo, hi):
-            quad, count = self.quad[i], self.count[i]
-            total, share = logaddexp_share(head - quad * inv2 - self.lin[i], self.rest[i], cut)
-            value += count * total
-            if share:
-                slope += count * share * (2 * quad * inv2 - terms.rate)
+        if lo < hi:
+            value += mp.make_mpf(_band_sum(self._raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_, mp.prec))
+        if not slope:
+            return value, None
         if hi == 0:  # large sigma: component 1 is negligible at every point, the slope is all tiny shares
-            slope = self._faint_slope(terms.rate, head, inv2)
-        return value, slope
+            return value, self._faint_slope(terms.rate, head, inv2)
+        gradient = 2 * prefix_quad * inv2 - terms.rate * self.prefix_count[lo]
+        if lo < hi:
+            gradient += mp.make_mpf(_band_slope(self._raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_,
+                                                from_int(terms.rate), mp.prec))
+        return value, gradient
+
+    @cached_property
+    def _raw(self) -> tuple:
+        """Per distinct point (sorted by quad): ``(count, quad, lin, rest, lin + rest)`` as raw mpmath values."""
+        return tuple((c, q._mpf_, l._mpf_, r._mpf_, (l + r if l else r)._mpf_)
+                     for c, q, l, r in zip(self.count, self.quad, self.lin, self.rest))
 
     def _faint_slope(self, rate, head, inv2):
         """The slope from every point's (tiny) share; the exponents stay moderate when sigma is large."""
@@ -273,6 +289,55 @@ def _prefix(values, start=None) -> list:
     for v in values:
         sums.append(sums[-1] + v)
     return sums
+
+
+LOG2_E = 1.4426950408889634  # 1 / ln 2
+
+
+def _band_sum(raw, lo: int, hi: int, head, inv2, cut, prec: int):
+    """sum over the band's points of count * log(e^t1 + e^rest), t1 = head - quad * inv2 - lin, as a raw mpf.
+
+    Works on mpmath's raw values (libmp tuples) at ``prec`` bits, rounding to nearest. Each term is
+    split as ``top + log(1 + e)``, e = e^(low - top) <= 1: the tops are summed, the factors 1 + e are
+    multiplied and one logarithm is taken at the end, so a point costs one exponential (none when e is
+    below the cut) and a few additions and multiplications. The product of M factors in [1, 2] carries
+    at most M rounding errors of one part in 2^prec: far below the digits kept (prec has 10 digits more).
+    """
+    tops, product, neg_cut = fzero, fone, mpf_neg(cut)
+    for count, quad, lin, rest, _ in raw[lo:hi]:
+        t1 = mpf_sub(mpf_sub(head, mpf_mul(quad, inv2, prec, NEAREST), prec, NEAREST), lin, prec, NEAREST)
+        gap = mpf_sub(rest, t1, prec, NEAREST)
+        t1_on_top = gap[0] or not gap[1]  # rest - t1 <= 0
+        top, lowest = (t1, gap) if t1_on_top else (rest, mpf_neg(gap))
+        tops = mpf_add(tops, top if count == 1 else mpf_mul_int(top, count, prec, NEAREST), prec, NEAREST)
+        if mpf_lt(neg_cut, lowest):
+            # e = 2^-k needs only prec - k bits for 1 + e to be right to prec bits
+            bits = max(prec + 8 + int(to_float(lowest) * LOG2_E), 24)
+            factor = mpf_add(fone, mpf_exp(lowest, bits, NEAREST), prec, NEAREST)
+            if count != 1:
+                factor = mpf_pow_int(factor, count, prec, NEAREST)
+            product = mpf_mul(product, factor, prec, NEAREST)
+    return mpf_add(tops, mpf_log(product, prec, NEAREST), prec, NEAREST)
+
+
+def _band_slope(raw, lo: int, hi: int, head, inv2, cut, rate, prec: int):
+    """sum over the band's points of count * share * (2 quad * inv2 - rate), share = component 1's, raw mpf."""
+    total, neg_cut = fzero, mpf_neg(cut)
+    for count, quad, _, _, a in raw[lo:hi]:
+        scaled = mpf_mul(quad, inv2, prec, NEAREST)
+        gap = mpf_sub(mpf_sub(head, scaled, prec, NEAREST), a, prec, NEAREST)  # t1 - rest
+        if mpf_lt(gap, neg_cut):
+            continue  # share 0
+        if mpf_lt(cut, gap):
+            share = fone
+        elif gap[0]:  # t1 < rest: e / (1 + e)
+            e = mpf_exp(gap, prec, NEAREST)
+            share = mpf_div(e, mpf_add(fone, e, prec, NEAREST), prec, NEAREST)
+        else:  # 1 / (1 + e)
+            share = mpf_div(fone, mpf_add(fone, mpf_exp(mpf_neg(gap), prec, NEAREST), prec, NEAREST), prec, NEAREST)
+        term = mpf_mul(share, mpf_sub(mpf_shift(scaled, 1), rate, prec, NEAREST), prec, NEAREST)
+        total = mpf_add(total, term if count == 1 else mpf_mul_int(term, count, prec, NEAREST), prec, NEAREST)
+    return total
 
 
 def log_likelihood(model: CollapseModel, sigma, dps: int = 50):
