@@ -25,7 +25,7 @@ from functools import cached_property
 import mpmath
 from mpmath import mp
 from mpmath.libmp import (
-    fone, from_int, fzero, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul, mpf_mul_int, mpf_neg, mpf_pow_int,
+    fninf, fone, from_int, from_rational, fzero, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul, mpf_mul_int, mpf_neg, mpf_pow_int,
     mpf_shift, mpf_sub, round_nearest as NEAREST, to_float,
 )
 
@@ -33,8 +33,23 @@ from gmm_math.derivations.core.arithmetic import Arithmetic
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, OtherComponents
 
+
+
+def _ratios(numerators, denominator: int) -> list:
+    """Each p / denominator as an mpf, correctly rounded to the current precision (raw libmp: no per-item overhead)."""
+    prec, make = mp.prec, mp.make_mpf
+    return [make(from_rational(p, denominator, prec, NEAREST)) if p else mp.zero for p in numerators]
+
+
+def _affine(const, coefficient, values) -> list:
+    """``const - coefficient * v`` for each int v, as mpf, rounded as the mpf operators round."""
+    prec, make = mp.prec, mp.make_mpf
+    c, k = const._mpf_, mpf_neg(coefficient._mpf_)
+    return [make(mpf_add(c, mpf_mul_int(k, v, prec, NEAREST), prec, NEAREST)) for v in values]
+
+
 MPMATH = Arithmetic(ratio=lambda p, q: mp.mpf(p) / q, log=mpmath.log, exp=mpmath.exp, log1p=mpmath.log1p,
-                    fsum=mpmath.fsum, pi=lambda: mp.pi)  # the derivations' bulk code, in mpmath
+                    fsum=mpmath.fsum, pi=lambda: mp.pi, affine=_affine)  # the derivations' bulk code, in mpmath
 
 
 def to_mpf(value: Fraction | int | str):
@@ -139,8 +154,8 @@ class CollapseTerms:
             den = lemma.denominator
             return cls(
                 n=data.n, dim=data.dim, rate=lemma.p, head=mpmath.log(to_mpf(model.weights[0]))
-                - mp.mpf(data.dim) / 2 * mpmath.log(2 * mp.pi), quad=tuple(mp.mpf(a) / den for a in lemma.along_int),
-                lin=tuple(mp.mpf(a) / den if a else mp.zero for a in lemma.across_int),
+                - mp.mpf(data.dim) / 2 * mpmath.log(2 * mp.pi), quad=tuple(_ratios(lemma.along_int, den)),
+                lin=tuple(_ratios(lemma.across_int, den)),
                 rest=others.log_densities(model), count=lemma.count,
                 half_s=to_mpf(data.total_squared_distance(model.centre) / 2), dps=dps, exact=lemma,
             )
@@ -201,9 +216,12 @@ class _Bands:
         sum over the first i points of count, count * quad, count * lin (the last two as exact
         numerators over ``denominator``).
     suffix_rest : tuple, shape (M + 1,)
-        sum over the points from i on of count * rest.
+        sum over the points from i on of count * rest (raw mpmath values).
     a_min, a_max : mpf
         the extremes of lin + rest (-inf when the other components carry no weight).
+    denominator : int
+    raw : tuple, shape (M,)
+        per point ``(count, quad, lin, rest, lin + rest)``, the last four as raw mpmath values (libmp tuples).
     """
 
     quad: tuple
@@ -217,30 +235,35 @@ class _Bands:
     a_min: object
     a_max: object
     denominator: int
+    raw: tuple
 
     @classmethod
     def from_terms(cls, terms: CollapseTerms) -> "_Bands":
         exact = terms.exact
         order = sorted(range(len(terms.quad)), key=exact.along_int.__getitem__)
         quad, lin, rest, count = ([seq[i] for i in order] for seq in (terms.quad, terms.lin, terms.rest, terms.count))
+        prec = mp.prec
         if any(r is None for r in rest):  # no weight on components 2..K: component 1 alone, everywhere
             a_values = [mp.ninf]
             rest = [mp.ninf] * len(rest)
-            rest_terms = [mp.zero] * len(rest)
+            raw = tuple((c, q._mpf_, l._mpf_, fninf, fninf) for c, q, l in zip(count, quad, lin))
+            suffix = [fzero] * (len(rest) + 1)
         else:
-            a_values = [l + r if l else r for l, r in zip(lin, rest)]
-            rest_terms = [r if c == 1 else c * r for c, r in zip(count, rest)]
-        suffix = [mp.zero]
-        for term in reversed(rest_terms):
-            suffix.append(suffix[-1] + term)
+            raw = tuple((c, q._mpf_, l._mpf_, r._mpf_, mpf_add(l._mpf_, r._mpf_, prec, NEAREST) if l else r._mpf_)
+                        for c, q, l, r in zip(count, quad, lin, rest))
+            a_values = _extremes([row[4] for row in raw])
+            suffix = [fzero]
+            for c, _, _, r, _ in reversed(raw):
+                suffix.append(mpf_add(suffix[-1], r if c == 1 else mpf_mul_int(r, c, prec, NEAREST), prec, NEAREST))
         # prefix sums of count * a and count * lin are exact integers over one denominator: no mpf additions
         along = [exact.along_int[i] for i in order]
         across = [exact.across_int[i] for i in order]
         return cls(
             quad=tuple(quad), lin=tuple(lin), rest=tuple(rest), count=tuple(count),
             prefix_count=tuple(_prefix(count, 0)), prefix_quad=tuple(_prefix((c * q for c, q in zip(count, along)), 0)),
-            prefix_lin=tuple(_prefix((c * q for c, q in zip(count, across)), 0)), suffix_rest=tuple(reversed(suffix)),
-            a_min=min(a_values), a_max=max(a_values), denominator=exact.denominator,
+            prefix_lin=tuple(_prefix((c * q for c, q in zip(count, across)), 0)),
+            suffix_rest=tuple(reversed(suffix)), a_min=min(a_values), a_max=max(a_values),
+            denominator=exact.denominator, raw=raw,
         )
 
     def evaluate(self, terms: CollapseTerms, sigma, slope: bool = True):
@@ -256,24 +279,18 @@ class _Bands:
         hi = max(lo, bisect_right(self.quad, sigma2 * (head - self.a_min + cut)))
         prefix_quad = mp.mpf(self.prefix_quad[lo]) / self.denominator
         prefix_lin = mp.mpf(self.prefix_lin[lo]) / self.denominator
-        value = self.prefix_count[lo] * head - prefix_quad * inv2 - prefix_lin + self.suffix_rest[hi]
+        value = self.prefix_count[lo] * head - prefix_quad * inv2 - prefix_lin + mp.make_mpf(self.suffix_rest[hi])
         if lo < hi:
-            value += mp.make_mpf(_band_sum(self._raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_, mp.prec))
+            value += mp.make_mpf(_band_sum(self.raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_, mp.prec))
         if not slope:
             return value, None
         if hi == 0:  # large sigma: component 1 is negligible at every point, the slope is all tiny shares
             return value, self._faint_slope(terms.rate, head, inv2)
         gradient = 2 * prefix_quad * inv2 - terms.rate * self.prefix_count[lo]
         if lo < hi:
-            gradient += mp.make_mpf(_band_slope(self._raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_,
+            gradient += mp.make_mpf(_band_slope(self.raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_,
                                                 from_int(terms.rate), mp.prec))
         return value, gradient
-
-    @cached_property
-    def _raw(self) -> tuple:
-        """Per distinct point (sorted by quad): ``(count, quad, lin, rest, lin + rest)`` as raw mpmath values."""
-        return tuple((c, q._mpf_, l._mpf_, r._mpf_, (l + r if l else r)._mpf_)
-                     for c, q, l, r in zip(self.count, self.quad, self.lin, self.rest))
 
     def _faint_slope(self, rate, head, inv2):
         """The slope from every point's (tiny) share; the exponents stay moderate when sigma is large."""
@@ -282,6 +299,17 @@ class _Bands:
             e = mpmath.exp(head - quad * inv2 - lin - rest)
             slope += count * e / (1 + e) * (2 * quad * inv2 - rate)
         return slope
+
+
+def _extremes(values) -> list:
+    """The smallest and the largest of raw mpf ``values``, as mpf."""
+    low = high = values[0]
+    for v in values:
+        if mpf_lt(v, low):
+            low = v
+        elif mpf_lt(high, v):
+            high = v
+    return [mp.make_mpf(low), mp.make_mpf(high)]
 
 
 def _prefix(values, start=None) -> list:

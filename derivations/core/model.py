@@ -298,7 +298,7 @@ class OtherComponents:
                                                                  if w > 0]):
             distances, den = data.distinct_squared_distances(mean)
             coefficient = half_precision / ops.ratio(den, 1)
-            columns.append([const - coefficient * d for d in distances])
+            columns.append(ops.affine(const, coefficient, distances))
         if len(columns) == 1:
             return tuple(columns[0])
         out = []
