@@ -25,8 +25,8 @@ from functools import cached_property
 import mpmath
 from mpmath import mp
 from mpmath.libmp import (
-    fninf, fone, from_int, from_rational, fzero, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul, mpf_mul_int, mpf_neg, mpf_pow_int,
-    mpf_shift, mpf_sub, round_nearest as NEAREST, to_float,
+    fninf, fone, from_int, from_man_exp, from_rational, fzero, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul,
+    mpf_mul_int, mpf_neg, mpf_pow_int, mpf_shift, mpf_sub, round_nearest as NEAREST, to_fixed,
 )
 
 from gmm_math.derivations.core.arithmetic import Arithmetic
@@ -215,13 +215,17 @@ class _Bands:
     prefix_count, prefix_quad, prefix_lin : tuple of int, shape (M + 1,)
         sum over the first i points of count, count * quad, count * lin (the last two as exact
         numerators over ``denominator``).
-    suffix_rest : tuple, shape (M + 1,)
-        sum over the points from i on of count * rest (raw mpmath values).
+    suffix_rest : tuple of int, shape (M + 1,)
+        sum over the points from i on of count * rest, in fixed point (times 2^bits).
     a_min, a_max : mpf
         the extremes of lin + rest (-inf when the other components carry no weight).
     denominator : int
     raw : tuple, shape (M,)
         per point ``(count, quad, lin, rest, lin + rest)``, the last four as raw mpmath values (libmp tuples).
+    fixed : tuple, shape (M,)
+        per point ``(count, quad, lin numerators over denominator, rest, lin + rest)``, the last two in fixed point.
+    bits : int
+        the fixed point's fraction bits: the working precision plus FIXED_GUARD.
     """
 
     quad: tuple
@@ -236,6 +240,8 @@ class _Bands:
     a_max: object
     denominator: int
     raw: tuple
+    fixed: tuple
+    bits: int
 
     @classmethod
     def from_terms(cls, terms: CollapseTerms) -> "_Bands":
@@ -243,27 +249,30 @@ class _Bands:
         order = sorted(range(len(terms.quad)), key=exact.along_int.__getitem__)
         quad, lin, rest, count = ([seq[i] for i in order] for seq in (terms.quad, terms.lin, terms.rest, terms.count))
         prec = mp.prec
+        bits = prec + FIXED_GUARD
+        along = [exact.along_int[i] for i in order]
+        across = [exact.across_int[i] for i in order]
         if any(r is None for r in rest):  # no weight on components 2..K: component 1 alone, everywhere
             a_values = [mp.ninf]
             rest = [mp.ninf] * len(rest)
-            raw = tuple((c, q._mpf_, l._mpf_, fninf, fninf) for c, q, l in zip(count, quad, lin))
-            suffix = [fzero] * (len(rest) + 1)
+            raw = fixed = ()  # never read: the band is empty
+            suffix = [0] * (len(rest) + 1)
         else:
             raw = tuple((c, q._mpf_, l._mpf_, r._mpf_, mpf_add(l._mpf_, r._mpf_, prec, NEAREST) if l else r._mpf_)
                         for c, q, l, r in zip(count, quad, lin, rest))
             a_values = _extremes([row[4] for row in raw])
-            suffix = [fzero]
-            for c, _, _, r, _ in reversed(raw):
-                suffix.append(mpf_add(suffix[-1], r if c == 1 else mpf_mul_int(r, c, prec, NEAREST), prec, NEAREST))
+            fixed = tuple((c, q, x, to_fixed(row[3], bits), to_fixed(row[4], bits))
+                          for c, q, x, row in zip(count, along, across, raw))
+            suffix = [0]
+            for c, _, _, r, _ in reversed(fixed):
+                suffix.append(suffix[-1] + (r if c == 1 else c * r))
         # prefix sums of count * a and count * lin are exact integers over one denominator: no mpf additions
-        along = [exact.along_int[i] for i in order]
-        across = [exact.across_int[i] for i in order]
         return cls(
             quad=tuple(quad), lin=tuple(lin), rest=tuple(rest), count=tuple(count),
             prefix_count=tuple(_prefix(count, 0)), prefix_quad=tuple(_prefix((c * q for c, q in zip(count, along)), 0)),
             prefix_lin=tuple(_prefix((c * q for c, q in zip(count, across)), 0)),
             suffix_rest=tuple(reversed(suffix)), a_min=min(a_values), a_max=max(a_values),
-            denominator=exact.denominator, raw=raw,
+            denominator=exact.denominator, raw=raw, fixed=fixed, bits=bits,
         )
 
     def evaluate(self, terms: CollapseTerms, sigma, slope: bool = True):
@@ -277,16 +286,17 @@ class _Bands:
         inv2 = 1 / sigma2
         lo = bisect_left(self.quad, sigma2 * (head - self.a_max - cut))
         hi = max(lo, bisect_right(self.quad, sigma2 * (head - self.a_min + cut)))
-        prefix_quad = mp.mpf(self.prefix_quad[lo]) / self.denominator
-        prefix_lin = mp.mpf(self.prefix_lin[lo]) / self.denominator
-        value = self.prefix_count[lo] * head - prefix_quad * inv2 - prefix_lin + mp.make_mpf(self.suffix_rest[hi])
+        count, along, across, rest, product = self.prefix_count[lo], self.prefix_quad[lo], self.prefix_lin[lo], 0, fone
         if lo < hi:
-            value += mp.make_mpf(_band_sum(self.raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_, mp.prec))
+            count, along, across, rest, product = _band_sum(self, lo, hi, head, inv2, cut, count, along, across)
+        value = (count * head - mp.mpf(along) / self.denominator * inv2 - mp.mpf(across) / self.denominator
+                 + mp.make_mpf(from_man_exp(self.suffix_rest[hi] + rest, -self.bits, mp.prec, NEAREST))
+                 + mp.make_mpf(mpf_log(product, mp.prec, NEAREST)))
         if not slope:
             return value, None
         if hi == 0:  # large sigma: component 1 is negligible at every point, the slope is all tiny shares
             return value, self._faint_slope(terms.rate, head, inv2)
-        gradient = 2 * prefix_quad * inv2 - terms.rate * self.prefix_count[lo]
+        gradient = 2 * mp.mpf(self.prefix_quad[lo]) / self.denominator * inv2 - terms.rate * self.prefix_count[lo]
         if lo < hi:
             gradient += mp.make_mpf(_band_slope(self.raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_,
                                                 from_int(terms.rate), mp.prec))
@@ -320,32 +330,42 @@ def _prefix(values, start=None) -> list:
 
 
 LOG2_E = 1.4426950408889634  # 1 / ln 2
+FIXED_GUARD = 64  # fraction bits of the band's fixed-point sums beyond the working precision
 
 
-def _band_sum(raw, lo: int, hi: int, head, inv2, cut, prec: int):
-    """sum over the band's points of count * log(e^t1 + e^rest), t1 = head - quad * inv2 - lin, as a raw mpf.
+def _band_sum(bands: _Bands, lo: int, hi: int, head, inv2, cut, count: int, along: int, across: int) -> tuple:
+    """The band's points added to the exact prefix sums, and the product of their ``1 + e`` factors.
 
-    Works on mpmath's raw values (libmp tuples) at ``prec`` bits, rounding to nearest. Each term is
-    split as ``top + log(1 + e)``, e = e^(low - top) <= 1: the tops are summed, the factors 1 + e are
-    multiplied and one logarithm is taken at the end, so a point costs one exponential (none when e is
-    below the cut) and a few additions and multiplications. The product of M factors in [1, 2] carries
-    at most M rounding errors of one part in 2^prec: far below the digits kept (prec has 10 digits more).
+    Point m's term is count * log(e^t1 + e^rest), t1 = head - quad * inv2 - lin, split as
+    ``top + log(1 + e)`` with e = e^(low - top) <= 1. A top t1 is added to the exact integer sums
+    (``count``, ``along``, ``across``: count, count * quad and count * lin numerators), a top rest to a
+    fixed-point integer sum (``bands.bits`` fraction bits), and the factors 1 + e are multiplied (one
+    logarithm at the end). The exponents come from fixed-point integers too, so a point costs one
+    exponential (at the few bits its size needs; none below the cut) and a few integer operations.
+    The product of M factors in [1, 2] carries at most M rounding errors of one part in 2^prec:
+    far below the digits kept (prec has 10 digits more).
+
+    Returns
+    -------
+    (count, along, across, rest, product) : int, int, int, int (fixed point), raw mpf
     """
-    tops, product, neg_cut = fzero, fone, mpf_neg(cut)
-    for count, quad, lin, rest, _ in raw[lo:hi]:
-        t1 = mpf_sub(mpf_sub(head, mpf_mul(quad, inv2, prec, NEAREST), prec, NEAREST), lin, prec, NEAREST)
-        gap = mpf_sub(rest, t1, prec, NEAREST)
-        t1_on_top = gap[0] or not gap[1]  # rest - t1 <= 0
-        top, lowest = (t1, gap) if t1_on_top else (rest, mpf_neg(gap))
-        tops = mpf_add(tops, top if count == 1 else mpf_mul_int(top, count, prec, NEAREST), prec, NEAREST)
-        if mpf_lt(neg_cut, lowest):
-            # e = 2^-k needs only prec - k bits for 1 + e to be right to prec bits
-            bits = max(prec + 8 + int(to_float(lowest) * LOG2_E), 24)
-            factor = mpf_add(fone, mpf_exp(lowest, bits, NEAREST), prec, NEAREST)
-            if count != 1:
-                factor = mpf_pow_int(factor, count, prec, NEAREST)
-            product = mpf_mul(product, factor, prec, NEAREST)
-    return mpf_add(tops, mpf_log(product, prec, NEAREST), prec, NEAREST)
+    prec, bits = mp.prec, bands.bits
+    guard = FIXED_GUARD
+    head_fixed, cut_fixed = to_fixed(head._mpf_, bits), to_fixed(cut._mpf_, bits)
+    per_quad = to_fixed(mpf_div(inv2._mpf_, from_int(bands.denominator), prec + 2 * guard, NEAREST), bits + guard)
+    rest_sum, product = 0, fone
+    for c, q, x, rest, a in bands.fixed[lo:hi]:
+        gap = head_fixed - a - ((q * per_quad) >> guard)  # t1 - rest
+        if gap >= 0:  # t1 on top
+            count, along, across, lowest = count + c, along + c * q, across + c * x, -gap
+        else:
+            rest_sum, lowest = rest_sum + c * rest, gap
+        if lowest > -cut_fixed:
+            need = max(prec + 8 + int(((lowest >> bits) + 1) * LOG2_E), 24)  # 1 + e is right to prec bits
+            factor = mpf_add(fone, mpf_exp(from_man_exp(lowest, -bits, need + 8, NEAREST), need, NEAREST),
+                             prec, NEAREST)
+            product = mpf_mul(product, factor if c == 1 else mpf_pow_int(factor, c, prec, NEAREST), prec, NEAREST)
+    return count, along, across, rest_sum, product
 
 
 def _band_slope(raw, lo: int, hi: int, head, inv2, cut, rate, prec: int):
