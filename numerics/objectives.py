@@ -225,6 +225,9 @@ OBJECTIVES: dict[str, Callable[[RemedyDerivation, int], Evaluator]] = {
 }
 
 
+WITHOUT_TERMS = frozenset({"remedy-ratio", "degenerate"})  # their evaluators read only the derivation
+
+
 def _sigma(value, dps: int):
     """An mpf as it is; anything else (decimal text, ``10^(p/q)``, a number) through the one sigma parser."""
     return value if isinstance(value, mpmath.mpf) else sigma_from_text(str(value), dps)[0]
@@ -249,7 +252,7 @@ def log_objectives(derivation, sigmas, dps: int = 50) -> tuple:
     ['-7.75682', '-49.3029']
     """
     evaluate = OBJECTIVES[derivation.case](derivation, dps)
-    terms = CollapseTerms.from_model(derivation.model, dps)
+    terms = None if derivation.case in WITHOUT_TERMS else CollapseTerms.from_model(derivation.model, dps)
     with mp.workdps(dps + 10):
         raw = [evaluate(terms, _sigma(s, dps)) for s in sigmas]
     with mp.workdps(dps):
