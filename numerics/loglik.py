@@ -350,9 +350,10 @@ def _band_sum(bands: _Bands, lo: int, hi: int, head, inv2, cut, count: int, alon
     (count, along, across, rest, product) : int, int, int, int (fixed point), raw mpf
     """
     prec, bits = mp.prec, bands.bits
-    guard = FIXED_GUARD
+    guard = FIXED_GUARD + bands.denominator.bit_length()  # quad * inv2 = numerator * per_quad, to guard bits more
     head_fixed, cut_fixed = to_fixed(head._mpf_, bits), to_fixed(cut._mpf_, bits)
-    per_quad = to_fixed(mpf_div(inv2._mpf_, from_int(bands.denominator), prec + 2 * guard, NEAREST), bits + guard)
+    per_quad = to_fixed(mpf_div(inv2._mpf_, from_int(bands.denominator), prec + 2 * FIXED_GUARD, NEAREST),
+                        bits + guard)
     rest_sum, product = 0, fone
     for c, q, x, rest, a in bands.fixed[lo:hi]:
         gap = head_fixed - a - ((q * per_quad) >> guard)  # t1 - rest
