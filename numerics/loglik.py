@@ -24,13 +24,32 @@ from functools import cached_property
 
 import mpmath
 from mpmath import mp
+from mpmath.libmp import (
+    fninf, fone, from_int, from_man_exp, from_rational, fzero, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul,
+    mpf_mul_int, mpf_neg, mpf_pow_int, mpf_shift, mpf_sub, round_nearest as NEAREST, to_fixed,
+)
 
 from gmm_math.derivations.core.arithmetic import Arithmetic
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, OtherComponents
 
+
+
+def _ratios(numerators, denominator: int) -> list:
+    """Each p / denominator as an mpf, correctly rounded to the current precision (raw libmp: no per-item overhead)."""
+    prec, make = mp.prec, mp.make_mpf
+    return [make(from_rational(p, denominator, prec, NEAREST)) if p else mp.zero for p in numerators]
+
+
+def _affine(const, coefficient, values) -> list:
+    """``const - coefficient * v`` for each int v, as mpf, rounded as the mpf operators round."""
+    prec, make = mp.prec, mp.make_mpf
+    c, k = const._mpf_, mpf_neg(coefficient._mpf_)
+    return [make(mpf_add(c, mpf_mul_int(k, v, prec, NEAREST), prec, NEAREST)) for v in values]
+
+
 MPMATH = Arithmetic(ratio=lambda p, q: mp.mpf(p) / q, log=mpmath.log, exp=mpmath.exp, log1p=mpmath.log1p,
-                    fsum=mpmath.fsum, pi=lambda: mp.pi)  # the derivations' bulk code, in mpmath
+                    fsum=mpmath.fsum, pi=lambda: mp.pi, affine=_affine)  # the derivations' bulk code, in mpmath
 
 
 def to_mpf(value: Fraction | int | str):
@@ -135,8 +154,8 @@ class CollapseTerms:
             den = lemma.denominator
             return cls(
                 n=data.n, dim=data.dim, rate=lemma.p, head=mpmath.log(to_mpf(model.weights[0]))
-                - mp.mpf(data.dim) / 2 * mpmath.log(2 * mp.pi), quad=tuple(mp.mpf(a) / den for a in lemma.along_int),
-                lin=tuple(mp.mpf(a) / den if a else mp.zero for a in lemma.across_int),
+                - mp.mpf(data.dim) / 2 * mpmath.log(2 * mp.pi), quad=tuple(_ratios(lemma.along_int, den)),
+                lin=tuple(_ratios(lemma.across_int, den)),
                 rest=others.log_densities(model), count=lemma.count,
                 half_s=to_mpf(data.total_squared_distance(model.centre) / 2), dps=dps, exact=lemma,
             )
@@ -156,7 +175,9 @@ class CollapseTerms:
 
     def mixture(self, sigma):
         """log L of the mixture whose component 1 collapses on x_n; ``sigma`` an mpf > 0."""
-        return self.mixture_and_slope(sigma)[0]
+        with mp.workdps(self.dps + 10):
+            value = self._bands.evaluate(self, sigma, slope=False)[0]
+        return +value
 
     def mixture_and_slope(self, sigma):
         """log L of the mixture and its slope d log L / d log sigma, both at ``sigma`` (an mpf > 0).
@@ -194,10 +215,17 @@ class _Bands:
     prefix_count, prefix_quad, prefix_lin : tuple of int, shape (M + 1,)
         sum over the first i points of count, count * quad, count * lin (the last two as exact
         numerators over ``denominator``).
-    suffix_rest : tuple, shape (M + 1,)
-        sum over the points from i on of count * rest.
+    suffix_rest : tuple of int, shape (M + 1,)
+        sum over the points from i on of count * rest, in fixed point (times 2^bits).
     a_min, a_max : mpf
         the extremes of lin + rest (-inf when the other components carry no weight).
+    denominator : int
+    raw : tuple, shape (M,)
+        per point ``(count, quad, lin, rest, lin + rest)``, the last four as raw mpmath values (libmp tuples).
+    fixed : tuple, shape (M,)
+        per point ``(count, quad, lin numerators over denominator, rest, lin + rest)``, the last two in fixed point.
+    bits : int
+        the fixed point's fraction bits: the working precision plus FIXED_GUARD.
     """
 
     quad: tuple
@@ -211,53 +239,68 @@ class _Bands:
     a_min: object
     a_max: object
     denominator: int
+    raw: tuple
+    fixed: tuple
+    bits: int
 
     @classmethod
     def from_terms(cls, terms: CollapseTerms) -> "_Bands":
         exact = terms.exact
         order = sorted(range(len(terms.quad)), key=exact.along_int.__getitem__)
         quad, lin, rest, count = ([seq[i] for i in order] for seq in (terms.quad, terms.lin, terms.rest, terms.count))
+        prec = mp.prec
+        bits = prec + FIXED_GUARD
+        along = [exact.along_int[i] for i in order]
+        across = [exact.across_int[i] for i in order]
         if any(r is None for r in rest):  # no weight on components 2..K: component 1 alone, everywhere
             a_values = [mp.ninf]
             rest = [mp.ninf] * len(rest)
-            rest_terms = [mp.zero] * len(rest)
+            raw = fixed = ()  # never read: the band is empty
+            suffix = [0] * (len(rest) + 1)
         else:
-            a_values = [l + r if l else r for l, r in zip(lin, rest)]
-            rest_terms = [r if c == 1 else c * r for c, r in zip(count, rest)]
-        suffix = [mp.zero]
-        for term in reversed(rest_terms):
-            suffix.append(suffix[-1] + term)
+            raw = tuple((c, q._mpf_, l._mpf_, r._mpf_, mpf_add(l._mpf_, r._mpf_, prec, NEAREST) if l else r._mpf_)
+                        for c, q, l, r in zip(count, quad, lin, rest))
+            a_values = _extremes([row[4] for row in raw])
+            fixed = tuple((c, q, x, to_fixed(row[3], bits), to_fixed(row[4], bits))
+                          for c, q, x, row in zip(count, along, across, raw))
+            suffix = [0]
+            for c, _, _, r, _ in reversed(fixed):
+                suffix.append(suffix[-1] + (r if c == 1 else c * r))
         # prefix sums of count * a and count * lin are exact integers over one denominator: no mpf additions
-        along = [exact.along_int[i] for i in order]
-        across = [exact.across_int[i] for i in order]
         return cls(
             quad=tuple(quad), lin=tuple(lin), rest=tuple(rest), count=tuple(count),
             prefix_count=tuple(_prefix(count, 0)), prefix_quad=tuple(_prefix((c * q for c, q in zip(count, along)), 0)),
-            prefix_lin=tuple(_prefix((c * q for c, q in zip(count, across)), 0)), suffix_rest=tuple(reversed(suffix)),
-            a_min=min(a_values), a_max=max(a_values), denominator=exact.denominator,
+            prefix_lin=tuple(_prefix((c * q for c, q in zip(count, across)), 0)),
+            suffix_rest=tuple(reversed(suffix)), a_min=min(a_values), a_max=max(a_values),
+            denominator=exact.denominator, raw=raw, fixed=fixed, bits=bits,
         )
 
-    def evaluate(self, terms: CollapseTerms, sigma):
-        """``(log L, d log L / d log sigma)`` of the mixture at ``sigma``; call at the working precision."""
+    def evaluate(self, terms: CollapseTerms, sigma, slope: bool = True):
+        """``(log L, d log L / d log sigma)`` of the mixture at ``sigma``; call at the working precision.
+
+        With ``slope=False`` the slope is not computed (returned as None): the shares are what cost.
+        """
         cut = terms.cut
         head = terms.head - terms.rate * mpmath.log(sigma)
         sigma2 = sigma * sigma
         inv2 = 1 / sigma2
         lo = bisect_left(self.quad, sigma2 * (head - self.a_max - cut))
         hi = max(lo, bisect_right(self.quad, sigma2 * (head - self.a_min + cut)))
-        prefix_quad = mp.mpf(self.prefix_quad[lo]) / self.denominator
-        prefix_lin = mp.mpf(self.prefix_lin[lo]) / self.denominator
-        value = self.prefix_count[lo] * head - prefix_quad * inv2 - prefix_lin + self.suffix_rest[hi]
-        slope = 2 * prefix_quad * inv2 - terms.rate * self.prefix_count[lo]
-        for i in range(lo, hi):
-            quad, count = self.quad[i], self.count[i]
-            total, share = logaddexp_share(head - quad * inv2 - self.lin[i], self.rest[i], cut)
-            value += count * total
-            if share:
-                slope += count * share * (2 * quad * inv2 - terms.rate)
+        count, along, across, rest, product = self.prefix_count[lo], self.prefix_quad[lo], self.prefix_lin[lo], 0, fone
+        if lo < hi:
+            count, along, across, rest, product = _band_sum(self, lo, hi, head, inv2, cut, count, along, across)
+        value = (count * head - mp.mpf(along) / self.denominator * inv2 - mp.mpf(across) / self.denominator
+                 + mp.make_mpf(from_man_exp(self.suffix_rest[hi] + rest, -self.bits, mp.prec, NEAREST))
+                 + mp.make_mpf(mpf_log(product, mp.prec, NEAREST)))
+        if not slope:
+            return value, None
         if hi == 0:  # large sigma: component 1 is negligible at every point, the slope is all tiny shares
-            slope = self._faint_slope(terms.rate, head, inv2)
-        return value, slope
+            return value, self._faint_slope(terms.rate, head, inv2)
+        gradient = 2 * mp.mpf(self.prefix_quad[lo]) / self.denominator * inv2 - terms.rate * self.prefix_count[lo]
+        if lo < hi:
+            gradient += mp.make_mpf(_band_slope(self.raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_,
+                                                from_int(terms.rate), mp.prec))
+        return value, gradient
 
     def _faint_slope(self, rate, head, inv2):
         """The slope from every point's (tiny) share; the exponents stay moderate when sigma is large."""
@@ -268,11 +311,82 @@ class _Bands:
         return slope
 
 
+def _extremes(values) -> list:
+    """The smallest and the largest of raw mpf ``values``, as mpf."""
+    low = high = values[0]
+    for v in values:
+        if mpf_lt(v, low):
+            low = v
+        elif mpf_lt(high, v):
+            high = v
+    return [mp.make_mpf(low), mp.make_mpf(high)]
+
+
 def _prefix(values, start=None) -> list:
     sums = [mp.zero if start is None else start]
     for v in values:
         sums.append(sums[-1] + v)
     return sums
+
+
+LOG2_E = 1.4426950408889634  # 1 / ln 2
+FIXED_GUARD = 64  # fraction bits of the band's fixed-point sums beyond the working precision
+
+
+def _band_sum(bands: _Bands, lo: int, hi: int, head, inv2, cut, count: int, along: int, across: int) -> tuple:
+    """The band's points added to the exact prefix sums, and the product of their ``1 + e`` factors.
+
+    Point m's term is count * log(e^t1 + e^rest), t1 = head - quad * inv2 - lin, split as
+    ``top + log(1 + e)`` with e = e^(low - top) <= 1. A top t1 is added to the exact integer sums
+    (``count``, ``along``, ``across``: count, count * quad and count * lin numerators), a top rest to a
+    fixed-point integer sum (``bands.bits`` fraction bits), and the factors 1 + e are multiplied (one
+    logarithm at the end). The exponents come from fixed-point integers too, so a point costs one
+    exponential (at the few bits its size needs; none below the cut) and a few integer operations.
+    The product of M factors in [1, 2] carries at most M rounding errors of one part in 2^prec:
+    far below the digits kept (prec has 10 digits more).
+
+    Returns
+    -------
+    (count, along, across, rest, product) : int, int, int, int (fixed point), raw mpf
+    """
+    prec, bits = mp.prec, bands.bits
+    guard = FIXED_GUARD + bands.denominator.bit_length()  # quad * inv2 = numerator * per_quad, to guard bits more
+    head_fixed, cut_fixed = to_fixed(head._mpf_, bits), to_fixed(cut._mpf_, bits)
+    per_quad = to_fixed(mpf_div(inv2._mpf_, from_int(bands.denominator), prec + 2 * FIXED_GUARD, NEAREST),
+                        bits + guard)
+    rest_sum, product = 0, fone
+    for c, q, x, rest, a in bands.fixed[lo:hi]:
+        gap = head_fixed - a - ((q * per_quad) >> guard)  # t1 - rest
+        if gap >= 0:  # t1 on top
+            count, along, across, lowest = count + c, along + c * q, across + c * x, -gap
+        else:
+            rest_sum, lowest = rest_sum + c * rest, gap
+        if lowest > -cut_fixed:
+            need = max(prec + 8 + int(((lowest >> bits) + 1) * LOG2_E), 24)  # 1 + e is right to prec bits
+            factor = mpf_add(fone, mpf_exp(from_man_exp(lowest, -bits, need + 8, NEAREST), need, NEAREST),
+                             prec, NEAREST)
+            product = mpf_mul(product, factor if c == 1 else mpf_pow_int(factor, c, prec, NEAREST), prec, NEAREST)
+    return count, along, across, rest_sum, product
+
+
+def _band_slope(raw, lo: int, hi: int, head, inv2, cut, rate, prec: int):
+    """sum over the band's points of count * share * (2 quad * inv2 - rate), share = component 1's, raw mpf."""
+    total, neg_cut = fzero, mpf_neg(cut)
+    for count, quad, _, _, a in raw[lo:hi]:
+        scaled = mpf_mul(quad, inv2, prec, NEAREST)
+        gap = mpf_sub(mpf_sub(head, scaled, prec, NEAREST), a, prec, NEAREST)  # t1 - rest
+        if mpf_lt(gap, neg_cut):
+            continue  # share 0
+        if mpf_lt(cut, gap):
+            share = fone
+        elif gap[0]:  # t1 < rest: e / (1 + e)
+            e = mpf_exp(gap, prec, NEAREST)
+            share = mpf_div(e, mpf_add(fone, e, prec, NEAREST), prec, NEAREST)
+        else:  # 1 / (1 + e)
+            share = mpf_div(fone, mpf_add(fone, mpf_exp(mpf_neg(gap), prec, NEAREST), prec, NEAREST), prec, NEAREST)
+        term = mpf_mul(share, mpf_sub(mpf_shift(scaled, 1), rate, prec, NEAREST), prec, NEAREST)
+        total = mpf_add(total, term if count == 1 else mpf_mul_int(term, count, prec, NEAREST), prec, NEAREST)
+    return total
 
 
 def log_likelihood(model: CollapseModel, sigma, dps: int = 50):

@@ -10,16 +10,22 @@ confirmations, the remedy checks and the plot overlay all use it.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
 import sympy as sp
 from mpmath import mp
+from mpmath.libmp import (
+    fone, mpf_add, mpf_exp, mpf_log, mpf_lt, mpf_mul, mpf_mul_int, mpf_neg, mpf_pow_int, mpf_sum,
+    round_nearest as NEAREST, to_float,
+)
 
-from gmm_math.derivations.core.data import distinct_rows
 from gmm_math.derivations.remedies.common import RemedyDerivation
-from gmm_math.numerics.loglik import CollapseTerms, to_mpf
+from gmm_math.numerics.loglik import LOG2_E, CollapseTerms, to_mpf
 from gmm_math.numerics.sigma_text import sigma_from_text
 
 Evaluator = Callable[[CollapseTerms, object], object]
@@ -68,31 +74,116 @@ def reset_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
     return lambda terms, sigma: terms.mixture(sigma)
 
 
-def _logsumexp(values, cut):
-    top = max(values)
-    return top + mpmath.log(mpmath.fsum(mpmath.exp(v - top) for v in values if v - top > -cut))
-
-
 def ratio_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
     """log L with every component at scale sigma: sum_m log sum_k pi_k N(x_m | mu_k, sigma^2 I)."""
     model = derivation.model
-    dim = model.data.dim
-    means = (model.centre, *model.means)
+    dim, n = model.data.dim, model.data.n
     with mp.workdps(dps + 10):
-        log_w = [mpmath.log(to_mpf(w)) for w in model.weights]
-        table = [(count, [to_mpf(sum((a - b) ** 2 for a, b in zip(row, mu)) / 2) for mu in means])
-                 for row, count in distinct_rows(model.data).items()]
+        table = _NearestMeans.from_model(model)
         head = -mp.mpf(dim) / 2 * mpmath.log(2 * mp.pi)
 
     def evaluate(terms, sigma):
         with mp.workdps(dps + 10):
-            cut = (dps + 20) * mpmath.log(10)
-            inv2, log_s = 1 / sigma**2, mpmath.log(sigma)
-            return mpmath.fsum(
-                count * (head - dim * log_s + _logsumexp([w - h * inv2 for w, h in zip(log_w, half)], cut))
-                for count, half in table)
+            return n * (head - dim * mpmath.log(sigma)) + table.log_sum(sigma, (dps + 20) * mpmath.log(10))
 
     return evaluate
+
+
+@dataclass(frozen=True)
+class _NearestMeans:
+    """The ratio model's distinct points, sorted by how far their nearest mean is ahead of the next one.
+
+    With ``h[k]`` half the squared distance of point m to mean k (exact integers over ``denominator``),
+    ``h_min`` the nearest and ``ref`` its component, point m's term is
+    ``count * (log pi_ref - h_min / sigma^2 + log s)``, ``s = sum_k exp(log pi_k - log pi_ref - (h[k] -
+    h_min) / sigma^2)``. The first two parts are summed over all points once (exact integers). ``s`` is
+    ``ties`` (the terms with ``h[k] = h_min``) plus terms that fall below the cut once ``gap / sigma^2``
+    exceeds ``cut + margin`` (``gap`` the lead of the nearest mean over the next): such points are
+    summed from suffix sums of ``log ties``, so a small sigma costs O(log M), and only the points with
+    a smaller gap are evaluated one by one, on raw mpmath values.
+
+    Attributes
+    ----------
+    gaps : tuple of int, shape (M,)
+        ascending (numerators over ``denominator``; math.inf where every mean is as near).
+    rows : tuple, shape (M,)
+        per point (same order): ``(count, ties, ((log pi_k - log pi_ref, h[k] - h_min), ...))`` with
+        ``ties`` and the log weight ratios raw mpf, only the k with ``h[k] > h_min``.
+    suffix_ties : tuple of mpf, shape (M + 1,)
+        sums from index i on of count * log(ties).
+    fixed_weights : mpf
+        sum of count * log pi_ref.
+    nearest : int
+        sum of count * h_min (numerator over ``denominator``).
+    margin : mpf
+        the largest log pi_j - log pi_k (0 for the ratio model's equal weights).
+    """
+
+    gaps: tuple
+    rows: tuple
+    suffix_ties: tuple
+    fixed_weights: object
+    nearest: int
+    margin: object
+    denominator: int
+
+    @classmethod
+    def from_model(cls, model) -> "_NearestMeans":
+        """Build at the current precision."""
+        prec, data = mp.prec, model.data
+        columns, dens = zip(*(data.distinct_squared_distances(mu) for mu in (model.centre, *model.means)))
+        den = 2 * math.lcm(*dens)
+        scales = [den // (2 * q) for q in dens]
+        log_w = [mpmath.log(to_mpf(w)) for w in model.weights]
+        pairs = [(j, k) for j in range(len(log_w)) for k in range(len(log_w))]
+        ratios = {(j, k): (log_w[j] - log_w[k])._mpf_ for j, k in pairs}
+        shares = {(j, k): mpf_exp(ratios[j, k], prec, NEAREST) for j, k in pairs}  # pi_j / pi_k
+        keyed, refs, nearest, same = [], [0] * len(log_w), 0, all(f == 1 for f in scales)
+        for (_, count), *halves in zip(data.group_index.values(), *columns):
+            h = halves if same else [v * f for v, f in zip(halves, scales)]
+            low = min(h)
+            ref = h.index(low)
+            tied = [shares[k, ref] for k, v in enumerate(h) if v == low]
+            ties = tied[0] if len(tied) == 1 else mpf_sum(tied, prec, NEAREST)
+            far = tuple((ratios[k, ref], v - low) for k, v in enumerate(h) if v > low)
+            keyed.append((min(d for _, d in far) if far else math.inf, count, ties, far))
+            refs[ref] += count
+            nearest += count * low
+        fixed = mpmath.fsum(c * w for c, w in zip(refs, log_w))
+        keyed.sort(key=lambda row: row[0])
+        suffix = [mp.zero]
+        for _, count, ties, _ in reversed(keyed):
+            suffix.append(suffix[-1] if ties == fone else suffix[-1] + count * mpmath.log(mp.make_mpf(ties)))
+        return cls(gaps=tuple(row[0] for row in keyed), rows=tuple(row[1:] for row in keyed),
+                   suffix_ties=tuple(reversed(suffix)), fixed_weights=fixed, nearest=nearest,
+                   margin=max(log_w) - min(log_w), denominator=den)
+
+    def log_sum(self, sigma, cut):
+        """sum_m count * log sum_k pi_k exp(-h[m][k] / sigma^2) at the current precision (``cut`` as in loglik)."""
+        per_unit = 1 / (sigma * sigma * self.denominator)  # h / sigma^2 = integer numerator * per_unit
+        first = bisect_left(self.gaps, int(mpmath.ceil((cut + self.margin) / per_unit)))  # the first settled point
+        value = self.fixed_weights - self.nearest * per_unit + self.suffix_ties[first]
+        if first:
+            value += mp.make_mpf(_log_sum_exp_rows(self.rows[:first], per_unit._mpf_, cut._mpf_, mp.prec))
+        return value
+
+
+def _log_sum_exp_rows(rows, per_unit, cut, prec: int):
+    """sum over ``rows`` (see :class:`_NearestMeans`) of count * log s, as a raw mpf (``prec`` bits).
+
+    The s (each in [1, sum pi_k / pi_ref]) are multiplied and one logarithm is taken at the end, as in
+    :func:`gmm_math.numerics.loglik._band_sum`.
+    """
+    product, neg_cut, neg_unit = fone, mpf_neg(cut), mpf_neg(per_unit)
+    for count, ties, far in rows:
+        total = ties
+        for ratio, distance in far:
+            low = mpf_add(ratio, mpf_mul_int(neg_unit, distance, prec, NEAREST), prec, NEAREST)
+            if mpf_lt(neg_cut, low):
+                bits = max(prec + 8 + int(to_float(low) * LOG2_E), 24)  # e^low is needed to prec bits of s only
+                total = mpf_add(total, mpf_exp(low, bits, NEAREST), prec, NEAREST)
+        product = mpf_mul(product, total if count == 1 else mpf_pow_int(total, count, prec, NEAREST), prec, NEAREST)
+    return mpf_log(product, prec, NEAREST)
 
 
 def degenerate_objective(derivation: RemedyDerivation, dps: int) -> Evaluator:
@@ -134,6 +225,9 @@ OBJECTIVES: dict[str, Callable[[RemedyDerivation, int], Evaluator]] = {
 }
 
 
+WITHOUT_TERMS = frozenset({"remedy-ratio", "degenerate"})  # their evaluators read only the derivation
+
+
 def _sigma(value, dps: int):
     """An mpf as it is; anything else (decimal text, ``10^(p/q)``, a number) through the one sigma parser."""
     return value if isinstance(value, mpmath.mpf) else sigma_from_text(str(value), dps)[0]
@@ -158,7 +252,7 @@ def log_objectives(derivation, sigmas, dps: int = 50) -> tuple:
     ['-7.75682', '-49.3029']
     """
     evaluate = OBJECTIVES[derivation.case](derivation, dps)
-    terms = CollapseTerms.from_model(derivation.model, dps)
+    terms = None if derivation.case in WITHOUT_TERMS else CollapseTerms.from_model(derivation.model, dps)
     with mp.workdps(dps + 10):
         raw = [evaluate(terms, _sigma(s, dps)) for s in sigmas]
     with mp.workdps(dps):

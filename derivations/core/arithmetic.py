@@ -28,6 +28,9 @@ class Arithmetic:
         sum of an iterable of numbers.
     pi : callable
         () -> pi.
+    affine : callable
+        (const, coefficient, ints) -> ``[const - coefficient * v for v in ints]``, the bulk step of
+        :meth:`~gmm_math.derivations.core.model.OtherComponents.log_densities` (an arithmetic may do it faster).
     """
 
     ratio: Callable
@@ -36,6 +39,7 @@ class Arithmetic:
     log1p: Callable
     fsum: Callable
     pi: Callable
+    affine: Callable = lambda const, coefficient, values: [const - coefficient * v for v in values]  # noqa: E731
 
 
 def decimal_digits(digits: int) -> decimal.localcontext:

@@ -221,6 +221,23 @@ class Dataset:
         c_int = [c.numerator * (big // c.denominator) for c in centre]
         return Fraction(sum(sum((a * factor - c) ** 2 for a, c in zip(row, c_int)) for row in rows), big * big)
 
+    def distinct_squared_distances(self, centre: tuple[Fraction, ...]) -> tuple[tuple[int, ...], int]:
+        """||x_m - centre||^2 for every distinct row (the order of :attr:`group_index`), exactly.
+
+        Returns the integer numerators, shape (M,), and their common denominator.
+
+        >>> Dataset.from_text("0,1,0,3").distinct_squared_distances((Fraction(1, 2),))
+        ((1, 1, 25), 4)
+        """
+        _, scale = self.scaled
+        big = lcm(scale, *(c.denominator for c in centre))
+        factor = big // scale
+        c_int = [c.numerator * (big // c.denominator) for c in centre]
+        if len(c_int) == 1:  # 1-D: no generator per row
+            (c,) = c_int
+            return tuple((row[0] * factor - c) ** 2 for row in self.group_index), big * big
+        return tuple(sum((a * factor - c) ** 2 for a, c in zip(row, c_int)) for row in self.group_index), big * big
+
     def multiplicity(self, point: int) -> int:
         """How many points coincide with point ``point`` (itself included)."""
         return self.group_index[self.scaled[0][point]][1]

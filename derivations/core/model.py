@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from math import lcm
 
 from gmm_math.derivations.core.arithmetic import DECIMAL, Arithmetic
 from gmm_math.derivations.core.data import Dataset
@@ -291,18 +290,15 @@ class OtherComponents:
         The squared distances to each mean are exact integers over a common denominator, so each point
         costs one conversion to a number per component instead of one per coordinate.
         """
-        ops, groups = self.arithmetic, tuple(model.data.group_index)
+        ops, data = self.arithmetic, model.data
         if not self.parts:
-            return (None,) * len(groups)
-        _, scale = model.data.scaled
+            return (None,) * len(data.group_index)
         columns = []
-        for (const, _, half_precision), w, mean in zip(
-                self.parts, *zip(*[(w, m) for w, m in zip(model.weights[1:], model.means) if w > 0])):
-            big = lcm(scale, *(c.denominator for c in mean))
-            factor, centre = big // scale, [c.numerator * (big // c.denominator) for c in mean]
-            coefficient = half_precision / (ops.ratio(big, 1) * big)
-            columns.append([const - coefficient * sum((a * factor - c) ** 2 for a, c in zip(row, centre))
-                            for row in groups])
+        for (const, _, half_precision), mean in zip(self.parts, [m for w, m in zip(model.weights[1:], model.means)
+                                                                 if w > 0]):
+            distances, den = data.distinct_squared_distances(mean)
+            coefficient = half_precision / ops.ratio(den, 1)
+            columns.append(ops.affine(const, coefficient, distances))
         if len(columns) == 1:
             return tuple(columns[0])
         out = []

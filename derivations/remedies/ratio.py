@@ -10,7 +10,7 @@ from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import MAX_COMPONENTS, CollapseModel, example_data
 from gmm_math.derivations.remedies.common import (
-    A_SYM, Q_SYM, S_VAR, RemedyDerivation, check_example_point, conclude, distinct_rows, positive,
+    A_SYM, Q_SYM, S_VAR, RemedyDerivation, check_example_point, conclude, positive,
     stationary_point,
 )
 from gmm_math.derivations.mixture import Normal
@@ -34,7 +34,12 @@ def ratio_model(data: Dataset, point: int, components: int) -> CollapseModel:
                            parameter="components")
     data.check_point(point)
     centre = data.rows[point]
-    others = [row for row in distinct_rows(data) if row != centre]
+    others = []
+    for first, _ in data.group_index.values():  # the first K - 1 distinct rows other than x_n: no full pass
+        if len(others) == components - 1:
+            break
+        if data.rows[first] != centre:
+            others.append(data.rows[first])
     means = tuple((others + [centre] * components)[: components - 1])
     return CollapseModel(data, point, (Fraction(1, components),) * components, means, (Fraction(1),) * (components - 1))
 
@@ -93,7 +98,7 @@ def ratio_collapse(dim: int | None = None, data: Dataset | None = None, point: i
              (sp.Eq(sp.Limit(remainder, sigma, 0, "+"), sp.limit(remainder, sigma, 0, "+")),
               sp.Eq(DELTA, delta), sp.Eq(sp.log(L), growing))),
     ]
-    m_distinct = len(model.data.counts)
+    m_distinct = len(model.data.group_index)
     after = [_condition_step(m_distinct, k, delta)]
     if m_distinct > k:
         dmin = closest_pair(model.data)
@@ -129,19 +134,21 @@ def _nearest_means(model: CollapseModel, means) -> tuple[sp.Rational, sp.Expr, s
     common denominator); equal points are counted once with their multiplicity.
     """
     data, sigma, dim = model.data, SIGMA, model.data.dim
-    ints, scale = data.scaled
-    mean_ints = [tuple(v.numerator * (scale // v.denominator) for v in mu) for mu in means]
-    delta, by_weight = 0, {}
-    for first, count in data.group_index.values():
-        row = ints[first]
-        d2 = [sum((a - b) ** 2 for a, b in zip(row, mu)) for mu in mean_ints]
+    _, scale = data.scaled
+    columns = [data.distinct_squared_distances(mu)[0] for mu in means]  # over scale^2: the means are data rows
+    delta, by_nearest = 0, {}
+    for (_, count), *d2 in zip(data.group_index.values(), *columns):
         near = min(d2)
-        w = sum(wk for wk, dk in zip(model.weights, d2) if dk == near)
         delta += count * near
+        key = tuple(k for k, dk in enumerate(d2) if dk == near)  # which means are nearest
+        by_nearest[key] = by_nearest.get(key, 0) + count
+    by_weight = {}
+    for key, count in by_nearest.items():
+        w = sum(model.weights[k] for k in key)
         by_weight[w] = by_weight.get(w, 0) + count
     logs = sp.Add(*[count * sp.log(sp.Rational(w)) for w, count in by_weight.items()])
     weights = [sp.Rational(w) for w in model.weights]
-    if len(data.counts) <= SHOWN_POINTS:
+    if len(data.group_index) <= SHOWN_POINTS:
         exact = sp.Add(*[count * sp.log(sp.Add(*[wk * (2 * sp.pi * sigma**2) ** sp.Rational(-dim, 2)
                                                  * sp.exp(-_sq(row, mu) / (2 * sigma**2))
                                                  for wk, mu in zip(weights, means)]))
@@ -161,11 +168,15 @@ def closest_pair(data: Dataset) -> sp.Rational:
     >>> closest_pair(Dataset.from_text("0,3,3,7,5"))
     4
     """
-    ints, scale = data.scaled
+    _, scale = data.scaled
     points = sorted(data.group_index)
+    if len(points[0]) == 1:  # on a line the closest pair is a pair of neighbours
+        best = min((q[0] - p[0]) ** 2 for p, q in zip(points, points[1:]))
+        return sp.Rational(best, scale * scale)
     best = None
     for i, p in enumerate(points):
-        for q in points[i + 1:]:
+        for j in range(i + 1, len(points)):
+            q = points[j]
             gap = (q[0] - p[0]) ** 2
             if best is not None and gap >= best:
                 break

@@ -56,20 +56,27 @@ def _at_zero(model, eps) -> tuple[sp.Float, sp.Float]:
     One pass over the distinct points in log space, in stdlib decimal. A point's term is
     count * log(A(s) + rest) with A component 1's density; its derivative is count * share * d log A / ds,
     share = A / (A + rest), with d log A / ds at s = 0 exact (:func:`_rate`) at the point's exact q.
+    A point where A / rest is below the working precision contributes count * rest (exactly what
+    log(rest * (1 + A / rest)) rounds to) and no slope: eps is small, so that is almost every point.
     """
     coefficients, lemma = _rate(model, eps), model.lemma_constants()
     eps = Fraction(int(eps.p), int(eps.q))
     w, dim = model.weights[0], model.data.dim
-    with decimal_digits(LIMIT_DIGITS + 15):
+    digits = LIMIT_DIGITS + 15
+    own_den = lemma.denominator * eps.numerator  # a_m / eps = a_m * eps.denominator / own_den
+    with decimal_digits(digits):
         head = (Decimal(w.numerator) / w.denominator).ln() \
             - Decimal(dim) / 2 * (2 * decimal_pi() * Decimal(eps.numerator) / eps.denominator).ln()
+        cut = -(digits + 1) * Decimal(10).ln()  # e^(-cut) < 10^-(digits+1): 1 + it rounds to 1
         limit, slope = [], []
         for count, a, log_rest in zip(lemma.count, lemma.along_int,
                                       OtherComponents.from_model(model).log_densities(model)):
-            q = Fraction(2 * a, lemma.denominator)
-            own = head - Decimal((q / (2 * eps)).numerator) / (q / (2 * eps)).denominator
+            own = head - Decimal(a * eps.denominator) / own_den
+            if log_rest is not None and own - log_rest < cut:  # component 1 is too far: its share is below rounding
+                limit.append(count * log_rest)
+                continue
             total, share = _logaddexp_share(own, log_rest)
-            rate = _horner(coefficients, q)
+            rate = _horner(coefficients, Fraction(2 * a, lemma.denominator))
             limit.append(count * total)
             slope.append(count * share * Decimal(rate.numerator) / rate.denominator)
         return (sp.Float(significant(sum(limit, Decimal(0)), LIMIT_DIGITS + 5), LIMIT_DIGITS),
