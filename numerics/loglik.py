@@ -25,8 +25,8 @@ from functools import cached_property
 import mpmath
 from mpmath import mp
 from mpmath.libmp import (
-    fninf, fone, from_int, from_man_exp, from_rational, fzero, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul,
-    mpf_mul_int, mpf_neg, mpf_pow_int, mpf_shift, mpf_sub, round_nearest as NEAREST, to_fixed,
+    fninf, fone, from_int, from_man_exp, from_rational, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul,
+    mpf_mul_int, mpf_neg, mpf_pow_int, round_nearest as NEAREST, to_fixed,
 )
 
 from gmm_math.derivations.core.arithmetic import Arithmetic
@@ -286,9 +286,11 @@ class _Bands:
         inv2 = 1 / sigma2
         lo = bisect_left(self.quad, sigma2 * (head - self.a_max - cut))
         hi = max(lo, bisect_right(self.quad, sigma2 * (head - self.a_min + cut)))
-        count, along, across, rest, product = self.prefix_count[lo], self.prefix_quad[lo], self.prefix_lin[lo], 0, fone
+        count, along, across, rest, product, band_slope = (self.prefix_count[lo], self.prefix_quad[lo],
+                                                           self.prefix_lin[lo], 0, fone, 0)
         if lo < hi:
-            count, along, across, rest, product = _band_sum(self, lo, hi, head, inv2, cut, count, along, across)
+            count, along, across, rest, product, band_slope = _band_sum(
+                self, lo, hi, head, inv2, cut, count, along, across, terms.rate if slope else None)
         value = (count * head - mp.mpf(along) / self.denominator * inv2 - mp.mpf(across) / self.denominator
                  + mp.make_mpf(from_man_exp(self.suffix_rest[hi] + rest, -self.bits, mp.prec, NEAREST))
                  + mp.make_mpf(mpf_log(product, mp.prec, NEAREST)))
@@ -298,8 +300,7 @@ class _Bands:
             return value, self._faint_slope(terms.rate, head, inv2)
         gradient = 2 * mp.mpf(self.prefix_quad[lo]) / self.denominator * inv2 - terms.rate * self.prefix_count[lo]
         if lo < hi:
-            gradient += mp.make_mpf(_band_slope(self.raw, lo, hi, head._mpf_, inv2._mpf_, cut._mpf_,
-                                                from_int(terms.rate), mp.prec))
+            gradient += mp.make_mpf(from_man_exp(band_slope, -self.bits, mp.prec, NEAREST))
         return value, gradient
 
     def _faint_slope(self, rate, head, inv2):
@@ -333,7 +334,8 @@ LOG2_E = 1.4426950408889634  # 1 / ln 2
 FIXED_GUARD = 64  # fraction bits of the band's fixed-point sums beyond the working precision
 
 
-def _band_sum(bands: _Bands, lo: int, hi: int, head, inv2, cut, count: int, along: int, across: int) -> tuple:
+def _band_sum(bands: _Bands, lo: int, hi: int, head, inv2, cut, count: int, along: int, across: int,
+              rate: int | None = None) -> tuple:
     """The band's points added to the exact prefix sums, and the product of their ``1 + e`` factors.
 
     Point m's term is count * log(e^t1 + e^rest), t1 = head - quad * inv2 - lin, split as
@@ -345,48 +347,42 @@ def _band_sum(bands: _Bands, lo: int, hi: int, head, inv2, cut, count: int, alon
     The product of M factors in [1, 2] carries at most M rounding errors of one part in 2^prec:
     far below the digits kept (prec has 10 digits more).
 
+    With ``rate`` given, the same loop also sums the slope's band part, count * share *
+    (2 quad * inv2 - rate) with share = component 1's, in fixed point: the share is 1/(1 + e) when t1
+    is on top and e/(1 + e) otherwise, from the same exponential.
+
     Returns
     -------
-    (count, along, across, rest, product) : int, int, int, int (fixed point), raw mpf
+    (count, along, across, rest, product, slope) : int, int, int, int (fixed point), raw mpf,
+    int (fixed point, ``bands.bits`` fraction bits; 0 without ``rate``)
     """
     prec, bits = mp.prec, bands.bits
     guard = FIXED_GUARD + bands.denominator.bit_length()  # quad * inv2 = numerator * per_quad, to guard bits more
     head_fixed, cut_fixed = to_fixed(head._mpf_, bits), to_fixed(cut._mpf_, bits)
     per_quad = to_fixed(mpf_div(inv2._mpf_, from_int(bands.denominator), prec + 2 * FIXED_GUARD, NEAREST),
                         bits + guard)
-    rest_sum, product = 0, fone
+    rest_sum, product, slope, one = 0, fone, 0, 1 << bits
+    rate_fixed = 0 if rate is None else rate << bits
     for c, q, x, rest, a in bands.fixed[lo:hi]:
-        gap = head_fixed - a - ((q * per_quad) >> guard)  # t1 - rest
-        if gap >= 0:  # t1 on top
+        scaled = (q * per_quad) >> guard  # quad * inv2
+        gap = head_fixed - a - scaled  # t1 - rest
+        on_top = gap >= 0
+        if on_top:
             count, along, across, lowest = count + c, along + c * q, across + c * x, -gap
         else:
             rest_sum, lowest = rest_sum + c * rest, gap
+        share = one if on_top else 0
         if lowest > -cut_fixed:
             need = max(prec + 8 + int(((lowest >> bits) + 1) * LOG2_E), 24)  # 1 + e is right to prec bits
-            factor = mpf_add(fone, mpf_exp(from_man_exp(lowest, -bits, need + 8, NEAREST), need, NEAREST),
-                             prec, NEAREST)
+            e = mpf_exp(from_man_exp(lowest, -bits, need + 8, NEAREST), need, NEAREST)
+            factor = mpf_add(fone, e, prec, NEAREST)
             product = mpf_mul(product, factor if c == 1 else mpf_pow_int(factor, c, prec, NEAREST), prec, NEAREST)
-    return count, along, across, rest_sum, product
-
-
-def _band_slope(raw, lo: int, hi: int, head, inv2, cut, rate, prec: int):
-    """sum over the band's points of count * share * (2 quad * inv2 - rate), share = component 1's, raw mpf."""
-    total, neg_cut = fzero, mpf_neg(cut)
-    for count, quad, _, _, a in raw[lo:hi]:
-        scaled = mpf_mul(quad, inv2, prec, NEAREST)
-        gap = mpf_sub(mpf_sub(head, scaled, prec, NEAREST), a, prec, NEAREST)  # t1 - rest
-        if mpf_lt(gap, neg_cut):
-            continue  # share 0
-        if mpf_lt(cut, gap):
-            share = fone
-        elif gap[0]:  # t1 < rest: e / (1 + e)
-            e = mpf_exp(gap, prec, NEAREST)
-            share = mpf_div(e, mpf_add(fone, e, prec, NEAREST), prec, NEAREST)
-        else:  # 1 / (1 + e)
-            share = mpf_div(fone, mpf_add(fone, mpf_exp(mpf_neg(gap), prec, NEAREST), prec, NEAREST), prec, NEAREST)
-        term = mpf_mul(share, mpf_sub(mpf_shift(scaled, 1), rate, prec, NEAREST), prec, NEAREST)
-        total = mpf_add(total, term if count == 1 else mpf_mul_int(term, count, prec, NEAREST), prec, NEAREST)
-    return total
+            if rate is not None:
+                e_fixed = to_fixed(e, bits)
+                share = ((one if on_top else e_fixed) << bits) // (one + e_fixed)
+        if rate is not None and share:
+            slope += c * ((share * (2 * scaled - rate_fixed)) >> bits)
+    return count, along, across, rest_sum, product, slope
 
 
 def log_likelihood(model: CollapseModel, sigma, dps: int = 50):
