@@ -37,7 +37,7 @@ def _lark() -> Any:
     import lark
 
     grammar = resources.files("gmm_math.derivations.check").joinpath("latex.lark").read_text()
-    return lark.Lark(grammar, parser="lalr", maybe_placeholders=False)
+    return lark.Lark(grammar, parser="lalr", maybe_placeholders=False, propagate_positions=True)
 
 
 def _check_commands(text: str) -> None:
@@ -87,7 +87,21 @@ def latex_to_ascii(text: str) -> str:
     except lark.exceptions.UnexpectedInput as err:
         raise _unreadable(err, body) from None
     _bounded(tree)
-    return _Ascii().visit(tree)
+    return Reading(_Ascii(body).visit(tree), text)
+
+
+class Reading(str):
+    """The ASCII reading of a LaTeX text; ``typed`` keeps the LaTeX, so that messages quote what was typed."""
+
+    typed: str
+
+    def __new__(cls, ascii_text: str, typed: str) -> Reading:
+        reading = super().__new__(cls, ascii_text)
+        reading.typed = typed
+        return reading
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.typed
 
 
 def _unreadable(err: Any, body: str) -> Unreadable:
@@ -237,6 +251,16 @@ _LATEX_MARK = re.compile(r"[\\$&]|\^\{|\ufeff")
 class _Ascii:
     """Rewrites a LaTeX tree as ASCII text, bottom-up (the tree is bounded, so recursion is too)."""
 
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+    def typed(self, node: Any) -> str:
+        """The LaTeX a subtree was parsed from, as typed (for messages)."""
+        meta = getattr(node, "meta", None)
+        if meta is not None and not getattr(meta, "empty", True):
+            return self.body[meta.start_pos:meta.end_pos].strip()
+        return str(node)
+
     def visit(self, node: Any) -> str:
         if not hasattr(node, "data"):
             return _greek(str(node)) if getattr(node, "type", "") == "GREEK" else str(node)
@@ -278,7 +302,7 @@ def _tokens(node: Any) -> list[str]:
 def _subscript(self: _Ascii, node: Any) -> str:
     base, script = (_letter_as_typed(self, child).strip("()") for child in node.children)
     if not _SIMPLE_SUBSCRIPT.fullmatch(script) or not _SIMPLE_SUBSCRIPT.fullmatch(base):
-        raise Unreadable(f"the subscript '{_typed(node.children[1])}' of '{_typed(node.children[0])}' must be "
+        raise Unreadable(f"the subscript '{self.typed(node.children[1])}' of '{self.typed(node.children[0])}' must be "
                          f"letters or digits, e.g. x_{{n}} or \\sigma_{{k}}")
     return f"{base}_{script}"
 
@@ -286,11 +310,6 @@ def _subscript(self: _Ascii, node: Any) -> str:
 def _letter_as_typed(self: _Ascii, node: Any) -> str:
     """A name part: the letter ``e`` stays ``e`` in ``x_e`` (elsewhere a bare ``e`` is Euler's number)."""
     return str(node.children[0]) if _is(node, "letter") else self.visit(node)
-
-
-def _typed(node: Any) -> str:
-    """The LaTeX tokens of a subtree, as typed (for messages)."""
-    return "".join(_tokens(node)) if hasattr(node, "data") else str(node)
 
 
 def _is(node: Any, *kinds: str) -> bool:
