@@ -35,6 +35,7 @@ def _same(latex: str, ascii_: str) -> bool:
     (r"\ln x / 2", "log(x)/2"),
     (r"\log(2)\pi", "log(2)*pi"),
     (r"\log\left(2\right)\pi", "log(2)*pi"),
+    (r"\ln\left|\Sigma\right| x", "log(Abs(Sigma))*x"),
     (r"\log x \log y", "log(x)*log(y)"),
     (r"\ln 2 \sum_{n=1}^{N} x_n", "log(2)*sum(x_n, n=1..N)"),
     (r"\exp x y", "exp(x*y)"),

@@ -348,8 +348,8 @@ def _product(self: _Ascii, node: Any) -> str:
     ``\\log 2\\pi`` is log(2 pi) and ``\\frac{N}{2}\\log 2\\pi \\sigma`` is N/2 log(2 pi sigma): the argument
     of ``\\log``, ``\\ln``, ``\\exp``, ``\\det`` written without parentheses extends over the factors written
     next to it, up to an explicit ``\\cdot``, ``\\times``, ``*`` or ``/``, the next function or ``\\sum``/``\\prod``,
-    or the end of the product (``+``, ``-``, a relation, a closing brace). A parenthesised argument,
-    ``\\log(2)\\pi``, ends at its parenthesis.
+    or the end of the product (``+``, ``-``, a relation, a closing brace). An argument in parentheses or
+    bars, ``\\log(2)\\pi`` or ``\\ln\\left|\\Sigma\\right| x``, ends at its closing delimiter.
     """
     factors, operators = _flat_product(node)
     pieces: list[str] = []
@@ -386,7 +386,7 @@ def _flat_product(node: Any) -> tuple[list[Any], list[str]]:
 def _open_argument(argument: Any) -> bool:
     """Is a function argument written without parentheses (so that it extends over juxtaposed factors)?"""
     base = argument.children[0] if _is(argument, "pow") else argument
-    return not _is(base, "group", "big_range", "big_except", "big_all")
+    return not _is(base, "group", "abs", "norm", "big_range", "big_except", "big_all")
 
 
 def _density(self: _Ascii, node: Any) -> str:
