@@ -335,7 +335,7 @@ def _pow(self: _Ascii, node: Any) -> str:
     base, exponent = node.children
     if _is(base, "letter") and str(base.children[0]) == "e":
         return f"exp({self.visit(exponent)})"
-    return "^".join(_w(self.visit(child)) for child in node.children)
+    return "^".join(_w(self.visit(child), powers=False) for child in node.children)
 
 
 _PRODUCT = {"juxt": "*", "mul": "*", "div": "/"}
@@ -451,23 +451,35 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
 
 
 def _closes_at_end(text: str, start: int) -> bool:
+    return _closing_parenthesis(text, start) == len(text) - 1
+
+
+def _closing_parenthesis(text: str, start: int) -> int | None:
     depth = 0
     for position in range(start, len(text)):
         depth += {"(": 1, ")": -1}.get(text[position], 0)
         if depth == 0:
-            return position == len(text) - 1
-    return False
+            return position
+    return None
 
 
-def _w(text: str) -> str:
-    """Parenthesize unless the text is one atom (a name, a number, a call or a group)."""
-    if _ATOM.fullmatch(text):
+def _w(text: str, powers: bool = True) -> str:
+    """Parenthesize unless the text is one atom (a name, a number, a call or a group).
+
+    With ``powers``, a power of two atoms (``sigma^2``) counts as one too: it is an operand of a
+    product, quotient or negation, where ``^`` binds tighter; never as a base or an exponent.
+    """
+    if _ATOM.fullmatch(text) or powers and _POWER.fullmatch(text):
         return text
     call = _CALL.match(text)
-    if call and _closes_at_end(text, call.end() - 1):
-        return text
+    if call:
+        close = _closing_parenthesis(text, call.end() - 1)
+        if close == len(text) - 1 or powers and close is not None and _EXPONENT.fullmatch(text[close + 1:]):
+            return text
     return f"({text})"
 
 
 _ATOM = re.compile(r"[A-Za-z0-9_.]+|\|[^|]*\|")
+_POWER = re.compile(r"[A-Za-z0-9_.]+\^[A-Za-z0-9_.]+")
+_EXPONENT = re.compile(r"\^[A-Za-z0-9_.]+")
 _CALL = re.compile(r"[A-Za-z][A-Za-z0-9_]*\(|\(")
