@@ -147,7 +147,8 @@ _COMMAND_HINTS["rightarrow"] = _COMMAND_HINTS["longrightarrow"] = _COMMAND_HINTS
 
 _ENVIRONMENTS = r"(?:align|aligned|alignat|alignedat|eqnarray|gather|gathered|equation|split|multline)\*?"
 _ROW_END = re.compile(r"(\\\\(\[[^\]\\]{0,20}\])?|(?<!\\)%.*)\s*$")
-_FRAME = re.compile(r"\\(?:begin|end)\{" + _ENVIRONMENTS + r"\}(?:\{[0-9]{1,2}\})?|\$\$?|\\\[|\\\]|\ufeff")
+_FRAME = re.compile(r"\\(?:begin|end)\{" + _ENVIRONMENTS + r"\}(?:\{[0-9]{1,2}\})?|^\s*\$\$?|\$\$?(?=[\s,.]*$)|\\\[|\\\]"
+                    r"|\ufeff")
 _WORD = re.compile(r"\\(?:nonumber|notag|limits|displaystyle|textstyle|[Bb]igg?[lrm]?)(?![A-Za-z])")
 _ANNOTATION = re.compile(r"(?<!\\)(,\s*)?\\q?quad\s*\\(?:text|textrm|mbox)\s*\{.*$")
 _DROPPED = re.compile(r"\\(?:label|tag|text|textrm|textnormal|mbox|intertext)(?![A-Za-z])\s*\{")
@@ -161,7 +162,7 @@ def unframe(text: str) -> str:
 
     Blanked: a trailing ``\\\\`` (and ``\\\\[2pt]``), a ``%`` comment, an annotation ending the row
     (``\\quad \\text{for } n = 1, \\dots, N``: ``\\quad`` or ``\\qquad`` then ``\\text{``, to the end),
-    ``$``, ``$$``, ``\\[``, ``\\]``,
+    ``$`` and ``$$`` opening or closing the line (a ``$`` inside it is refused), ``\\[``, ``\\]``,
     ``\\begin{...}``/``\\end{...}`` of align(ed), alignat, eqnarray, gather(ed), equation, split and
     multline (starred too), ``\\nonumber``, ``\\notag``, ``\\limits``, ``\\big(`` sizes, ``\\label{...}``,
     ``\\tag{...}``, ``\\text{...}`` (with its content), the second ``&`` of eqnarray's ``&=&``, a BOM,
