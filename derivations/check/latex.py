@@ -71,7 +71,7 @@ def latex_to_ascii(text: str) -> str:
     >>> latex_to_ascii(r"&\\le \\log \\mathcal{N}(x_n \\mid \\mu, \\sigma^2)")
     '<= log(N(x_n | mu, sigma^2))'
     >>> latex_to_ascii(r"$\\frac{N}{2}\\ln 2\\pi$.")
-    'N/2*log(2*pi)'
+    '(N/2)*log(2*pi)'
     """
     import lark
 
