@@ -98,6 +98,12 @@ def test_relations_limits_and_names(latex, ascii_):
     assert latex_to_ascii(latex) == ascii_
 
 
+@pytest.mark.parametrize("latex", [r"&= \ln p(X \mid \pi)", r"a = \ln p(X|\pi)", r"2\ln p(X|\pi) = 1"])
+def test_a_conditional_only_names_a_left_side(latex):
+    with pytest.raises(GmmMathError, match="only name a left side"):
+        latex_to_ascii(latex)
+
+
 def test_left_brace_is_not_read_as_le():
     assert latex_to_ascii(r"\left\{ x \right\} \le \left( y \right)") == "(x) <= (y)"
 
@@ -126,6 +132,7 @@ def test_a_longer_command_is_never_split():
     (r"$$ \foo $$", [r"\foo at column 4"]),
     (r"\frac{1}{2", ["ends too early"]),
     (r"\begin{aligned}", ["nothing to check"]),
+    (r"p(X \mid \pi)", [r"p(X \mid \pi) (a quantity given others)", r"\ln p(X \mid \pi, \mu, \Sigma) = EXPR"]),
 ])
 def test_refusals_name_the_construct_as_typed(latex, needles):
     with pytest.raises(GmmMathError) as info:
@@ -140,7 +147,6 @@ def test_refusals_name_the_construct_as_typed(latex, needles):
     (r"x_{n}^{\infty}", r"'x_{n}^{\infty}'"),
     (r"\sqrt{-1} + \sigma", r"'\sqrt{-1} + \sigma'"),
     (r"Q(\theta)", r"'Q(\theta)'"),
-    (r"p(X \mid \pi)", r"'p(X \mid \pi)'"),
 ])
 def test_messages_quote_the_latex_not_its_ascii_reading(latex, typed):
     with pytest.raises(GmmMathError) as info:

@@ -254,6 +254,7 @@ class _Ascii:
 
     def __init__(self, body: str) -> None:
         self.body = body
+        self.naming: Any = None  # the left side of a line "NAME = ...", which p(X \\mid ...) may name
 
     def typed(self, node: Any) -> str:
         """The LaTeX a subtree was parsed from, as typed (for messages)."""
@@ -284,6 +285,9 @@ def _greek(token: str) -> str:
 
 
 def _line(self: _Ascii, node: Any) -> str:
+    children = node.children
+    if len(children) >= 2 and not _is(children[0], "rel") and "".join(_tokens(children[1])).lstrip("&") == "=":
+        self.naming = children[0]
     out = []
     for child in node.children:
         if hasattr(child, "data") and str(child.data) == "rel":
@@ -326,6 +330,16 @@ def _applied(function: Any, argument: str) -> str:
     if argument.startswith("(") and _closes_at_end(argument, 0):
         argument = argument[1:-1]
     return f"{name}({argument})"
+
+
+def _call_given(self: _Ascii, node: Any) -> str:
+    """``p(X \\mid \\pi, \\mu)``: only as a named left side (``\\ln p(X \\mid \\pi) = ...``), else refused."""
+    naming = self.naming
+    if node is not naming and not (_is(naming, "func") and naming.children[1] is node):
+        raise Unreadable(f"{self.typed(node)[:40]} (a quantity given others) has no value of its own here; it may "
+                         f"only name a left side, as in \\ln p(X \\mid \\pi, \\mu, \\Sigma) = EXPR")
+    parts = self.parts(node)
+    return f"{node.children[0]}({parts[1]} | {', '.join(parts[2:])})"
 
 
 def _letter(self: _Ascii, node: Any) -> str:
@@ -440,8 +454,7 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "func": _func,
     "density": _density,
     "call": lambda self, node: f"{node.children[0]}({', '.join(self.parts(node)[1:])})",
-    "call_given": lambda self, node: "{}({} | {})".format(node.children[0], self.parts(node)[1],
-                                                         ", ".join(self.parts(node)[2:])),
+    "call_given": _call_given,
     "abs": lambda self, node: "|{}|".format(*self.parts(node)),
     "norm": lambda self, node: "||{}||".format(*self.parts(node)),
     "big_range": _big,
