@@ -45,6 +45,15 @@ HOSTILE_LATEX = {
     "huge exponent": (r"x^{99999999}", "too large"),
     "unbalanced": (r"\frac{1}{2", "cannot be read"),
     "begin": (r"\begin{verbatim} x", r"\begin"),
+    "text never closed": ("\\text{" + "{" * 1900, "never closed"),
+    "deep braces": ("\\left\\{" * 120 + "x" + "\\right\\}" * 120, "nested"),
+    "label smuggles input": (r"\label{\input{/etc/passwd}}\input{x}", r"\input"),
+    "frame smuggles def": (r"$$\def\x{1}$$", r"\def"),
+    "aligned smuggles csname": (r"\begin{aligned}\csname x\endcsname", r"\csname"),
+    "bold smuggles write18": (r"\mathbf{\immediate\write18{touch canary}}", r"\immediate"),
+    "frac12 chain": ("\\frac1" * 300 + "2", "cannot be read"),
+    "e tower exponent": ("e^{" + "2^{" * 40 + "2" + "}" * 41, "too large"),
+    "dots": ("x_1 + " + "\\cdots + " * 150 + "x_N", r"\sum_{n=1}^{N}"),
 }
 
 
@@ -65,7 +74,10 @@ _LATEX_TOKENS = st.sampled_from([
     "\\sqrt", "\\log", "\\exp", "\\sum", "\\prod", "_{n=1}^{N}", "\\mathcal{N}", "\\mid", ",", "\\left(",
     "\\right)", "\\cdot", "\\le", "&=", "\\lim", "\\to", "\\infty", "\\input", "\\def", "\\\\", " ", "|",
     "\\|", "||", "\\lvert", "\\rvert", "\\lVert", "\\rVert", "\\left|", "\\right|", "\\left\\|", "\\right\\|",
-    "|x|", "\\Sigma"])
+    "|x|", "\\Sigma",
+    "\\left\\{", "\\right\\}", "\\{", "\\}", "\\left", "\\leq", "\\tfrac", "\\frac12", "e^{", "\\text{a}",
+    "\\text{", "\\mathbf{x}", "\\boldsymbol", "$", "$$", "\\[", "\\]", "\\begin{aligned}", "\\end{aligned}",
+    "\\nonumber", "\\label{a}", "\\cdots", "\\rightarrow", "&=&", "p(", "\\quad", ".", ",", "\\bigl(", "%"])
 
 
 @pytest.mark.slow
@@ -76,3 +88,10 @@ def test_fuzz_the_latex_grammar(text):
         latex_to_ascii(text)
     except GmmMathError as err:
         assert "\n" not in str(err)
+
+
+def test_an_exp_tower_stays_under_the_time_limit(cli):
+    tower = "e^{" * 40 + "2" + "}" * 40
+    start = time.perf_counter()
+    result = cli("check", "equal", tower, "1", "--timeout", "5")
+    assert result.exit_code in (1, 3) and time.perf_counter() - start < 30

@@ -18,14 +18,15 @@ from typing import Any
 from gmm_math.derivations.check.parser import MAX_DEPTH, MAX_LENGTH, MAX_NODES, Unreadable
 
 COMMANDS = frozenset({
-    "frac", "dfrac", "sqrt", "exp", "log", "ln", "det", "left", "right", "cdot", "times", "mathcal", "sum",
-    "prod", "lim", "to", "infty", "le", "leq", "ge", "geq", "leqslant", "geqslant", "ne", "neq", "mid",
+    "frac", "dfrac", "tfrac", "sqrt", "exp", "log", "ln", "det", "left", "right", "cdot", "times", "mathcal", "sum",
+    "prod", "lim", "to", "rightarrow", "longrightarrow", "cdots", "dots", "ldots", "infty",
+    "le", "leq", "ge", "geq", "leqslant", "geqslant", "ne", "neq", "mid",
     "lvert", "rvert", "lVert", "rVert", "quad", "qquad", "displaystyle", "textstyle",
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu", "nu", "xi", "pi",
     "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega", "Sigma", "Pi", "Lambda", "Gamma", "Delta",
     "Omega", "operatorname", "mathrm", "text", "dots", "ldots", "cdots", "top",
 })
-_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
+_MATRIX_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
 _WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}
@@ -39,7 +40,7 @@ def _lark() -> Any:
     import lark
 
     grammar = resources.files("gmm_math.derivations.check").joinpath("latex.lark").read_text()
-    return lark.Lark(grammar, parser="lalr", maybe_placeholders=False)
+    return lark.Lark(grammar, parser="lalr", maybe_placeholders=False, propagate_positions=True)
 
 
 def _check_commands(text: str) -> None:
@@ -48,7 +49,7 @@ def _check_commands(text: str) -> None:
         raise Unreadable(f"\\{words.group(1)}{{...}} at column {words.start() + 1} is accepted only as "
                          f"\\{words.group(1)}{{diag}}", words.start() + 1)
     for match in _COMMAND.finditer(text):
-        if match.group(1) in ("begin", "end") and _ENVIRONMENTS.match(text, match.start()):
+        if match.group(1) in ("begin", "end") and _MATRIX_ENVIRONMENTS.match(text, match.start()):
             continue
         if match.group(1) not in COMMANDS:
             raise Unreadable(f"the LaTeX command \\{match.group(1)[:20]} at column {match.start() + 1} is not "
@@ -71,32 +72,191 @@ def _bounded(tree: Any) -> None:
 def latex_to_ascii(text: str) -> str:
     """Translate one LaTeX line (a relation chain or an expression) into the ASCII language.
 
+    Frames and decorations are blanked first (:func:`unframe`), so columns in messages are
+    those of the line as typed.
+
     >>> latex_to_ascii(r"\\frac{1}{\\sqrt{2\\pi}\\sigma}")
     '1/(sqrt(2*pi)*sigma)'
     >>> latex_to_ascii(r"&\\le \\log \\mathcal{N}(x_n \\mid \\mu, \\sigma^2)")
     '<= log(N(x_n | mu, sigma^2))'
+    >>> latex_to_ascii(r"$\\frac{N}{2}\\ln 2\\pi$.")
+    '(N/2)*log(2*pi)'
     """
     import lark
 
     if len(text) > MAX_LENGTH:
         raise Unreadable(f"the LaTeX text has {len(text)} characters; at most {MAX_LENGTH} are accepted")
-    body = text.strip().removesuffix("\\\\").strip()
+    body = unframe(text)
+    if not body.strip():
+        raise Unreadable("the LaTeX line holds only frames or labels ($, \\[, \\begin{aligned}, \\label{...}); "
+                         "there is nothing to check")
     _check_commands(body)
     body = read_bars(body)
     try:
         tree = _lark().parse(body)
     except lark.exceptions.UnexpectedInput as err:
-        column = getattr(err, "column", None)
-        at = f" at column {column}" if isinstance(column, int) and column > 0 else ""
-        if isinstance(err, lark.exceptions.UnexpectedCharacters):
-            char = body[err.pos_in_stream] if 0 <= err.pos_in_stream < len(body) else "?"
-            raise Unreadable(f"the LaTeX character {char!r}{at} is not accepted here", column) from None
-        token = getattr(err, "token", None)
-        shown = "the end" if getattr(token, "type", "$END") == "$END" else repr(str(token))
-        raise Unreadable(f"the LaTeX text cannot be read: {shown}{at} is not expected there "
-                         f"(a missing brace or \\right?)", column) from None
+        raise _unreadable(err, body) from None
     _bounded(tree)
-    return _Ascii().visit(tree)
+    return Reading(_Ascii(body).visit(tree), text)
+
+
+class Reading(str):
+    """The ASCII reading of a LaTeX text; ``typed`` keeps the LaTeX, so that messages quote what was typed."""
+
+    typed: str
+
+    def __new__(cls, ascii_text: str, typed: str) -> Reading:
+        reading = super().__new__(cls, ascii_text)
+        reading.typed = typed
+        return reading
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.typed
+
+
+def _unreadable(err: Any, body: str) -> Unreadable:
+    """A lark error in LaTeX terms: the command or character as typed (never a Python repr)."""
+    import lark
+
+    column = getattr(err, "column", None)
+    at = f" at column {column}" if isinstance(column, int) and column > 0 else ""
+    if isinstance(err, lark.exceptions.UnexpectedCharacters):
+        position = err.pos_in_stream
+        command = _COMMAND.match(body, position) if 0 <= position < len(body) else None
+        if command:
+            return Unreadable(_COMMAND_HINTS.get(command.group(1), "the LaTeX command {command}{at} is not accepted "
+                                                 "here").format(command=command.group(0), at=at), column)
+        char = body[position] if 0 <= position < len(body) else "?"
+        return Unreadable(f"the LaTeX character '{char}'{at} is not accepted here", column)
+    token = getattr(err, "token", None)
+    if getattr(token, "type", "$END") == "$END":
+        return Unreadable(f"the LaTeX text cannot be read: it ends too early{at} (a missing closing brace, "
+                          f"parenthesis or \\right?)",
+                          column)
+    command = _COMMAND.fullmatch(str(token))
+    if command and command.group(1) in _COMMAND_HINTS:
+        return Unreadable(_COMMAND_HINTS[command.group(1)].format(command=command.group(0), at=at), column)
+    return Unreadable(f"the LaTeX text cannot be read: '{token}'{at} is not expected there "
+                      f"(a missing brace or \\right?)", column)
+
+
+_SUM_HINT = ("{command}{at} (the middle of a written-out sum) has no meaning here; write the sum with its "
+             "index, e.g. \\sum_{{n=1}}^{{N}} x_n for x_1 + \\cdots + x_N")
+_COMMAND_HINTS = {
+    "cdots": _SUM_HINT, "dots": _SUM_HINT, "ldots": _SUM_HINT,
+    "to": "{command}{at} is accepted only inside \\lim_{{\\sigma \\to 0^+}}; a row that says 'tends to' cannot be "
+          "checked: write the limit as \\lim_{{\\sigma \\to 0^+}} EXPR = VALUE",
+    "left": "{command}{at} must be followed by (, [, \\{{ or | and closed by the matching \\right",
+    "right": "{command}{at} must be followed by ), ], \\}} or | and match a \\left before it",
+}
+_COMMAND_HINTS["rightarrow"] = _COMMAND_HINTS["longrightarrow"] = _COMMAND_HINTS["to"]
+
+
+# ----------------------------------------------------------------------------------------------
+# frames and decorations, blanked by spaces so that columns stay those of the text as typed
+
+_ENVIRONMENTS = r"(?:align|aligned|alignat|alignedat|eqnarray|gather|gathered|equation|split|multline)\*?"
+_ROW_END = re.compile(r"(\\\\(\[[^\]\\]{0,20}\])?|(?<!\\)%.*)\s*$")
+_FRAME = re.compile(r"\\(?:begin|end)\{" + _ENVIRONMENTS + r"\}(?:\{[0-9]{1,2}\})?|^\s*\$\$?|\$\$?(?=[\s,.]*$)|\\\[|\\\]"
+                    r"|\ufeff")
+_WORD = re.compile(r"\\(?:nonumber|notag|limits|displaystyle|textstyle|[Bb]igg?[lrm]?)(?![A-Za-z])")
+_ANNOTATION = re.compile(r"(?<!\\)(,\s*)?\\q?quad\s*\\(?:text|textrm|mbox)\s*\{.*$")
+_DROPPED = re.compile(r"\\(?:label|tag|text|textrm|textnormal|mbox|intertext)(?![A-Za-z])\s*\{")
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)(?![A-Za-z])\s*")
+_AFTER_RELATION = re.compile(r"(?:=|<|>|\\(?:leqslant|leq|le|geqslant|geq|ge|neq|ne)(?![A-Za-z]))\s*(&)")
+_TRAILING_PUNCTUATION = re.compile(r"(?<!\\)[,.]\s*$")
+
+
+def unframe(text: str) -> str:
+    """The LaTeX line with frames and decorations replaced by spaces (same length, same columns).
+
+    Blanked: a trailing ``\\\\`` (and ``\\\\[2pt]``), a ``%`` comment, an annotation ending the row
+    (``\\quad \\text{for } n = 1, \\dots, N``: ``\\quad`` or ``\\qquad`` then ``\\text{``, to the end),
+    ``$`` and ``$$`` opening or closing the line (a ``$`` inside it is refused), ``\\[``, ``\\]``,
+    ``\\begin{...}``/``\\end{...}`` of align(ed), alignat, eqnarray, gather(ed), equation, split and
+    multline (starred too), ``\\nonumber``, ``\\notag``, ``\\limits``, ``\\big(`` sizes, ``\\label{...}``,
+    ``\\tag{...}``, ``\\text{...}`` (with its content), the second ``&`` of eqnarray's ``&=&``, a BOM,
+    and a ``,`` or ``.`` ending the row. ``\\mathbf{x}``, ``\\boldsymbol{\\mu}``, ``\\bm{x}`` keep their
+    content: PRML's bold vectors are read as the plain name.
+    """
+    chars = list(text)
+
+    def blank(start: int, stop: int) -> None:
+        chars[start:stop] = " " * (stop - start)
+
+    for pattern in (_ROW_END, _ANNOTATION, _FRAME, _WORD):
+        for match in pattern.finditer("".join(chars)):
+            blank(match.start(), match.end())
+    for match in _DROPPED.finditer("".join(chars)):
+        closing = _closing_brace(chars, match.end() - 1)
+        if closing is None:
+            raise Unreadable(f"the brace of {match.group(0).rstrip('{ ')} at column {match.start() + 1} is never "
+                             f"closed", match.start() + 1)
+        blank(match.start(), closing + 1)
+    for match in _BOLD.finditer("".join(chars)):
+        closing = _closing_brace(chars, match.end()) if match.end() < len(chars) else None
+        blank(match.start(), match.end())
+        if closing is not None:
+            blank(match.end(), match.end() + 1)
+            blank(closing, closing + 1)
+    for match in _AFTER_RELATION.finditer("".join(chars)):
+        blank(match.start(1), match.end(1))
+    match = _TRAILING_PUNCTUATION.search("".join(chars))
+    if match:
+        blank(match.start(), match.end())
+    return "".join(chars)
+
+
+def _closing_brace(chars: list[str], start: int) -> int | None:
+    """The index of the brace closing the one at ``start`` (None: not a brace, or never closed)."""
+    if chars[start] != "{":
+        return None
+    depth = 0
+    for position in range(start, len(chars)):
+        if chars[position] == "{" and (position == 0 or chars[position - 1] != "\\"):
+            depth += 1
+        elif chars[position] == "}" and chars[position - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return position
+    return None
+
+
+def is_frame(line: str) -> bool:
+    """Does the line hold only frames, labels and decorations (``\\begin{aligned}``, ``$$``, ``\\[``)?"""
+    try:
+        return bool(line.strip()) and not unframe(line).strip()
+    except Unreadable:
+        return False
+
+
+def steps_text(text: str, language: str = "auto") -> str:
+    """A steps file with its LaTeX frames blanked line by line, for classifying the lines.
+
+    A line that holds only a frame (``\\begin{aligned}``, ``$$``, ``\\[``) becomes a ``%`` comment;
+    frames around a row are blanked so that ``$$\\lim_{...}`` is seen as a limit line. ASCII lines
+    (``language`` "ascii", or "auto" and no LaTeX frame) are kept as they are.
+    """
+    if language == "ascii":
+        return text
+    return "\n".join(_steps_line(line) for line in text.splitlines())
+
+
+def _steps_line(line: str) -> str:
+    if not line.strip() or line.lstrip().startswith(("#", "%")) or not _LATEX_MARK.search(line):
+        return line
+    if is_frame(line):
+        return "%" + line
+    lead = _LEADING_FRAMES.match(line)
+    if not lead:
+        return line
+    rest = " " * lead.end() + line[lead.end():]
+    # a row whose only LaTeX was its frame ($$ x = y $$) stays LaTeX: \, is a thin space
+    return rest if _LATEX_MARK.search(rest.replace("$", "")) else "\\," + rest[min(lead.end(), 2):]
+
+
+_LEADING_FRAMES = re.compile(r"\s*(?:(?:\$\$?|\\\[|\\begin\{" + _ENVIRONMENTS + r"\}(?:\{[0-9]{1,2}\})?)\s*)+")
+_LATEX_MARK = re.compile(r"[\\$&]|\^\{|\ufeff")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -104,7 +264,8 @@ def latex_to_ascii(text: str) -> str:
 
 _BAR_TOKEN = re.compile(r"\\left\\\||\\right\\\||\\left[(\[|.]|\\right[)\]|.]|\\\||\\[A-Za-z]+|\\.|\s+|.",
                         re.DOTALL)
-_DENSITY_OPEN = re.compile(r"\\mathcal\s*\{\s*N\s*\}\s*(\\left\(|\()")
+# where a plain bar may be the "given" bar: N(x | ...) and the conditionals p(X | ...) of a named left side
+_DENSITY_OPEN = re.compile(r"(?:\\mathcal\s*\{\s*N\s*\}\s*|(?<![A-Za-z\\])[LQJFp])(\\left\(|\()")
 _OPERAND_END = re.compile(r"[A-Za-z0-9)}\]'.!]|\\right[)\]|]|\\right\\\||\\rvert|\\rVert|\\infty|\\[A-Za-z]+")
 _OPERATOR_COMMANDS = frozenset({
     "frac", "dfrac", "sqrt", "exp", "log", "ln", "det", "cdot", "times", "mathcal", "sum", "prod", "lim", "to",
@@ -139,7 +300,7 @@ def read_bars(text: str) -> str:
     """Rewrite plain ``|`` and ``\\|`` as ``\\lvert``/``\\rvert``, ``\\lVert``/``\\rVert`` or the given bar ``\\mid``.
 
     Left to right, in each bracket level: a bar right after an operand closes the innermost
-    open bar of its kind; inside ``\\mathcal{N}(...)`` the first bar after an operand with no bar
+    open bar of its kind; inside ``\\mathcal{N}(...)`` (and a conditional ``p(X | ...)``) the first bar after an operand with no bar
     open is the "given" bar; any other bar opens. A bar that would open right after an operand
     when a ``|...|`` was already closed in the same product (``|a|b|c|``: ``|a|*b*|c|`` or
     ``|a*|b|*c|``) is refused as ambiguous, never guessed.
@@ -215,9 +376,20 @@ def _close(groups: list[_Group], token: str, column: int) -> None:
 class _Ascii:
     """Rewrites a LaTeX tree as ASCII text, bottom-up (the tree is bounded, so recursion is too)."""
 
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.naming: Any = None  # the left side of a line "NAME = ...", which p(X \\mid ...) may name
+
+    def typed(self, node: Any) -> str:
+        """The LaTeX a subtree was parsed from, as typed (for messages)."""
+        meta = getattr(node, "meta", None)
+        if meta is not None and not getattr(meta, "empty", True):
+            return self.body[meta.start_pos:meta.end_pos].strip()
+        return str(node)
+
     def visit(self, node: Any) -> str:
         if not hasattr(node, "data"):
-            return str(node)
+            return _greek(str(node)) if getattr(node, "type", "") == "GREEK" else str(node)
         handler = _HANDLERS.get(str(node.data))
         if handler is None:
             raise Unreadable(f"the LaTeX construct {node.data} is not accepted")
@@ -238,6 +410,9 @@ def _greek(token: str) -> str:
 
 
 def _line(self: _Ascii, node: Any) -> str:
+    children = node.children
+    if len(children) >= 2 and not _is(children[0], "rel") and "".join(_tokens(children[1])).lstrip("&") == "=":
+        self.naming = children[0]
     out = []
     for child in node.children:
         if hasattr(child, "data") and str(child.data) == "rel":
@@ -255,15 +430,103 @@ def _tokens(node: Any) -> list[str]:
 
 
 def _subscript(self: _Ascii, node: Any) -> str:
-    base, script = self.visit(node.children[0]), self.visit(node.children[1]).strip("()")
+    base, script = (_letter_as_typed(self, child).strip("()") for child in node.children)
     if not _SIMPLE_SUBSCRIPT.fullmatch(script) or not _SIMPLE_SUBSCRIPT.fullmatch(base):
-        raise Unreadable(f"the subscript {script[:20]!r} of {base[:20]!r} must be letters or digits, e.g. x_{{n}}")
+        raise Unreadable(f"the subscript '{self.typed(node.children[1])}' of '{self.typed(node.children[0])}' must be "
+                         f"letters or digits, e.g. x_{{n}} or \\sigma_{{k}}")
     return f"{base}_{script}"
 
 
+def _letter_as_typed(self: _Ascii, node: Any) -> str:
+    """A name part: the letter ``e`` stays ``e`` in ``x_e`` (elsewhere a bare ``e`` is Euler's number)."""
+    return str(node.children[0]) if _is(node, "letter") else self.visit(node)
+
+
+def _is(node: Any, *kinds: str) -> bool:
+    return hasattr(node, "data") and str(node.data) in kinds
+
+
 def _func(self: _Ascii, node: Any) -> str:
-    name = {"\\ln": "log"}.get(str(node.children[0]), str(node.children[0]).lstrip("\\"))
-    return f"{name}({self.visit(node.children[1])})"
+    return _applied(node.children[0], self.visit(node.children[1]))
+
+
+def _applied(function: Any, argument: str) -> str:
+    name = {"\\ln": "log"}.get(str(function), str(function).lstrip("\\"))
+    if argument.startswith("(") and _closes_at_end(argument, 0):
+        argument = argument[1:-1]
+    return f"{name}({argument})"
+
+
+def _call_given(self: _Ascii, node: Any) -> str:
+    """``p(X \\mid \\pi, \\mu)``: only as a named left side (``\\ln p(X \\mid \\pi) = ...``), else refused."""
+    naming = self.naming
+    if node is not naming and not (_is(naming, "func") and naming.children[1] is node):
+        raise Unreadable(f"{self.typed(node)[:40]} (a quantity given others) has no value of its own here; it may "
+                         f"only name a left side, as in \\ln p(X \\mid \\pi, \\mu, \\Sigma) = EXPR")
+    parts = self.parts(node)
+    return f"{node.children[0]}({parts[1]} | {', '.join(parts[2:])})"
+
+
+def _letter(self: _Ascii, node: Any) -> str:
+    return "E" if str(node.children[0]) == "e" else str(node.children[0])
+
+
+def _pow(self: _Ascii, node: Any) -> str:
+    base, exponent = node.children
+    if _is(base, "letter") and str(base.children[0]) == "e":
+        return f"exp({self.visit(exponent)})"
+    return "^".join(_w(self.visit(child), powers=False) for child in node.children)
+
+
+_PRODUCT = {"juxt": "*", "mul": "*", "div": "/"}
+_STOPS = ("func", "big_range", "big_except", "big_all")
+
+
+def _product(self: _Ascii, node: Any) -> str:
+    """A product chain; an unparenthesised function argument takes the juxtaposed factors after it.
+
+    ``\\log 2\\pi`` is log(2 pi) and ``\\frac{N}{2}\\log 2\\pi \\sigma`` is N/2 log(2 pi sigma): the argument
+    of ``\\log``, ``\\ln``, ``\\exp``, ``\\det`` written without parentheses extends over the factors written
+    next to it, up to an explicit ``\\cdot``, ``\\times``, ``*`` or ``/``, the next function or ``\\sum``/``\\prod``,
+    or the end of the product (``+``, ``-``, a relation, a closing brace). An argument in parentheses or
+    bars, ``\\log(2)\\pi`` or ``\\ln\\left|\\Sigma\\right| x``, ends at its closing delimiter.
+    """
+    factors, operators = _flat_product(node)
+    pieces: list[str] = []
+    index = 0
+    while index < len(factors):
+        factor, operator = factors[index], operators[index]
+        index += 1
+        if _is(factor, "func") and _open_argument(factor.children[1]):
+            run = [self.visit(factor.children[1])]
+            while index < len(factors) and operators[index] == "juxt" and not _is(factors[index], *_STOPS):
+                run.append(self.visit(factors[index]))
+                index += 1
+            text = _applied(factor.children[0], "*".join(_w(part) for part in run))
+        else:
+            text = self.visit(factor)
+        pieces.append(text if not pieces else f"{_PRODUCT[operator]}{_w(text)}")
+    if len(pieces) == 1:
+        return pieces[0]
+    return _w(pieces[0]) + "".join(pieces[1:])
+
+
+def _flat_product(node: Any) -> tuple[list[Any], list[str]]:
+    """The factors of a left-nested product chain and the operator before each (the first: "")."""
+    factors, operators = [], []
+    while _is(node, *_PRODUCT):
+        factors.append(node.children[-1])
+        operators.append(str(node.data))
+        node = node.children[0]
+    factors.append(node)
+    operators.append("")
+    return factors[::-1], operators[::-1]
+
+
+def _open_argument(argument: Any) -> bool:
+    """Is a function argument written without parentheses (so that it extends over juxtaposed factors)?"""
+    base = argument.children[0] if _is(argument, "pow") else argument
+    return not _is(base, "group", "abs", "norm", "big_range", "big_except", "big_all")
 
 
 def _density(self: _Ascii, node: Any) -> str:
@@ -288,7 +551,7 @@ def _big(self: _Ascii, node: Any) -> str:
 
 
 def _limit(self: _Ascii, node: Any) -> str:
-    var, point, body = node.children
+    var, point, body = (child for child in node.children if hasattr(child, "data"))
     tokens = "".join(_tokens(point)).replace("\\infty", "oo").replace("{", "").replace("}", "").replace("^", "")
     return f"limit({self.visit(body)}, {self.visit(var)}, {tokens})"
 
@@ -297,7 +560,7 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "start": lambda self, node: self.visit(node.children[0]),
     "line": _line,
     "number": lambda self, node: str(node.children[0]),
-    "letter": lambda self, node: str(node.children[0]),
+    "letter": _letter,
     "greek": lambda self, node: _greek(str(node.children[0])),
     "infinity": lambda self, node: "oo",
     "group": lambda self, node: f"({self.parts(node)[0]})",
@@ -305,10 +568,10 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "sub": lambda self, node: "{} - {}".format(self.parts(node)[0], _w(self.parts(node)[1])),
     "neg": lambda self, node: "-{}".format(_w(self.parts(node)[0])),
     "pos": lambda self, node: "{}".format(*self.parts(node)),
-    "juxt": lambda self, node: "*".join(_w(part) for part in self.parts(node)),
-    "mul": lambda self, node: "*".join(_w(part) for part in self.parts(node)),
-    "div": lambda self, node: "/".join(_w(part) for part in self.parts(node)),
-    "pow": lambda self, node: "^".join(_w(part) for part in self.parts(node)),
+    "juxt": _product,
+    "mul": _product,
+    "div": _product,
+    "pow": _pow,
     "subscript": _subscript,
     "frac": lambda self, node: "/".join(_w(part) for part in self.parts(node)),
     "sqrt": lambda self, node: "sqrt({})".format(*self.parts(node)),
@@ -316,6 +579,7 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "func": _func,
     "density": _density,
     "call": lambda self, node: f"{node.children[0]}({', '.join(self.parts(node)[1:])})",
+    "call_given": _call_given,
     "abs": lambda self, node: "|{}|".format(*self.parts(node)),
     "norm": lambda self, node: "||{}||".format(*self.parts(node)),
     "big_range": _big,
@@ -331,23 +595,35 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
 
 
 def _closes_at_end(text: str, start: int) -> bool:
+    return _closing_parenthesis(text, start) == len(text) - 1
+
+
+def _closing_parenthesis(text: str, start: int) -> int | None:
     depth = 0
     for position in range(start, len(text)):
         depth += {"(": 1, ")": -1}.get(text[position], 0)
         if depth == 0:
-            return position == len(text) - 1
-    return False
+            return position
+    return None
 
 
-def _w(text: str) -> str:
-    """Parenthesize unless the text is one atom (a name, a number, a call or a group)."""
-    if _ATOM.fullmatch(text):
+def _w(text: str, powers: bool = True) -> str:
+    """Parenthesize unless the text is one atom (a name, a number, a call or a group).
+
+    With ``powers``, a power of two atoms (``sigma^2``) counts as one too: it is an operand of a
+    product, quotient or negation, where ``^`` binds tighter; never as a base or an exponent.
+    """
+    if _ATOM.fullmatch(text) or powers and _POWER.fullmatch(text):
         return text
     call = _CALL.match(text)
-    if call and _closes_at_end(text, call.end() - 1):
-        return text
+    if call:
+        close = _closing_parenthesis(text, call.end() - 1)
+        if close == len(text) - 1 or powers and close is not None and _EXPONENT.fullmatch(text[close + 1:]):
+            return text
     return f"({text})"
 
 
 _ATOM = re.compile(r"[A-Za-z0-9_.]+|\|[^|]*\|")
+_POWER = re.compile(r"[A-Za-z0-9_.]+\^[A-Za-z0-9_.]+")
+_EXPONENT = re.compile(r"\^[A-Za-z0-9_.]+")
 _CALL = re.compile(r"[A-Za-z][A-Za-z0-9_]*\(|\(")

@@ -223,9 +223,15 @@ def _latex_to_ascii(text: str) -> str:
     return latex_to_ascii(text)
 
 
+def quoted(text: str) -> str:
+    """A text quoted for a message: LaTeX input as typed (its translation keeps it as ``typed``), never its repr."""
+    typed = getattr(text, "typed", None)
+    return f"'{typed.strip()[:60]}'" if typed is not None else repr(text.strip()[:60])
+
+
 def is_latex(text: str) -> bool:
-    """LaTeX is recognised by a backslash, a braced exponent ``^{`` or an alignment ``&``."""
-    return "\\" in text or "^{" in text or "&" in text
+    """LaTeX is recognised by a backslash, a braced exponent ``^{``, an alignment ``&`` or a ``$``."""
+    return "\\" in text or "^{" in text or "&" in text or "$" in text
 
 
 LANGUAGES = ("auto", "ascii", "latex")
@@ -253,7 +259,7 @@ def parse_text(text: str, what: str = "expression", start: str = "start",
     try:
         tree = _lark().parse(text, start=start)
     except lark.exceptions.UnexpectedInput as err:
-        raise Unreadable(f"the {what} {text.strip()[:60]!r}: {_explain(err, text)}",
+        raise Unreadable(f"the {what} {quoted(text)}: {_explain(err, text)}",
                          getattr(err, "column", None)) from None
     _check_size(tree, what)
     return tree, text
@@ -752,11 +758,11 @@ class Context:
         if isinstance(expr, sp.Expr) and expr.has(IDENTITY):
             expr = _quadratic_forms(expr, text, what)
         if not isinstance(expr, sp.Expr) or isinstance(expr, sp.Tuple):
-            raise GmmMathError(f"the {what} {text.strip()[:60]!r} is not a single expression")
+            raise GmmMathError(f"the {what} {quoted(text)} is not a single expression")
         if expr.has(sp.zoo, sp.nan):
-            raise GmmMathError(f"the {what} {text.strip()[:60]!r} is undefined (a division by zero?)")
+            raise GmmMathError(f"the {what} {quoted(text)} is undefined (a division by zero?)")
         if expr.has(sp.I):
-            raise GmmMathError(f"the {what} {text.strip()[:60]!r} is undefined over the reals "
+            raise GmmMathError(f"the {what} {quoted(text)} is undefined over the reals "
                                f"(it takes a square root or logarithm of a negative number)")
         return self.substitute(expr) if substitute else expr
 
@@ -770,8 +776,8 @@ def _quadratic_forms(expr: sp.Expr, text: str, what: str) -> sp.Expr:
                                (factor.is_Pow and factor.base == IDENTITY) for factor in term.args):
             return term.xreplace({IDENTITY: sp.S.One})
         if term == IDENTITY:
-            raise GmmMathError(f"the {what} {text.strip()[:60]!r} is a matrix (c*I_D), not a number")
-        raise GmmMathError(f"the {what} {text.strip()[:60]!r}: I_D is accepted in N(x | mu, c*I_D), det(c*I_D), "
+            raise GmmMathError(f"the {what} {quoted(text)} is a matrix (c*I_D), not a number")
+        raise GmmMathError(f"the {what} {quoted(text)}: I_D is accepted in N(x | mu, c*I_D), det(c*I_D), "
                            f"|c*I_D| and quadratic forms (x - mu)^T*(c*I_D)^(-1)*(x - mu)")
     return sp.Add(*(scalar(term) for term in sp.Add.make_args(sp.expand(expr)))) if expr.is_Add \
         else scalar(expr)
@@ -794,7 +800,7 @@ class _Builder:
         self.scope: list[str] = []
 
     def fail(self, message: str) -> GmmMathError:
-        return GmmMathError(f"the {self.what} {self.text.strip()[:60]!r}: {message}")
+        return GmmMathError(f"the {self.what} {quoted(self.text)}: {message}")
 
     def build(self, node: Any) -> sp.Expr:
         handler = self._HANDLERS.get(str(getattr(node, "data", "")))

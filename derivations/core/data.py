@@ -44,7 +44,7 @@ def read_text_file(path: str | Path, max_bytes: int, what: str = "data file") ->
                 raw = handle.read(max_bytes + 1)
         if len(raw) > max_bytes:
             raise GmmMathError(f"{what} {str(path)!r} is larger than {max_bytes} bytes")
-        return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         raise GmmMathError(f"cannot read {what} {str(path)!r}: not UTF-8 text") from None
     except OSError as err:

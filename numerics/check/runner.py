@@ -25,6 +25,7 @@ human-readable sentence.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -52,6 +53,7 @@ from gmm_math.derivations.check.claims import (
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.check.latex import steps_text
 from gmm_math.derivations.check.parser import (
     Context,
     Unreadable,
@@ -801,7 +803,10 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     :data:`LINE_VERDICTS`), whose ``counterexample`` (with its ``line``) and ``cases`` are those
     of the first failing line, and whose ``conclusions`` say what each chain of steps concludes.
     """
-    plan = plan_steps(text)
+    # LaTeX frame lines ($$, \begin{aligned}) are read as comments; each line is reported as written
+    lines_as_written = text.splitlines()
+    plan = [replace(step, text=lines_as_written[step.line - 1].rstrip("\r"))
+            for step in plan_steps(steps_text(text, language))]
     warm((text,), language)
     jobs, owners = [], []
     for step in plan:
