@@ -172,3 +172,23 @@ def test_a_sum_of_squares_in_a_limit_is_split_into_zero_and_positive(cli):
 ])
 def test_messages_say_the_accepted_form(cli, text, needle):
     assert_one_line_error(cli("check", "equal", text, "1"), needle)
+
+
+# ----------------------------------------------------------------------------------------------
+# nested sums (SymPy merges them into one Sum with two ranges) and two-letter subscripts
+
+
+@pytest.mark.parametrize("lhs, rhs, verdict", [
+    ("sum(sum(x_m*x_n, m=1..N), n=1..N)", "sum(x_n, n=1..N)^2", "holds"),
+    ("sum(sum(x_m, m=1..N), n=1..3)", "3*sum(x_m, m=1..N)", "holds"),
+    ("sum(sum(x_m*x_n, m=1..N), n=1..N)", "sum(x_n^2, n=1..N)", "fails"),  # at a point, not a domain claim
+])
+def test_nested_sums_are_evaluated(cli, lhs, rhs, verdict):
+    found = _json(cli, "check", "equal", lhs, rhs)
+    assert found["verdict"] == verdict
+    assert verdict == "holds" or found["counterexample"]["point"]
+
+
+def test_two_letter_subscripts_in_latex():
+    text = "\\gamma_{nk} + \\gamma_{nk} = 2\\gamma_{nk}\n\\mu_{jk} + \\mu_{jk} = 3\\mu_{jk}\n"
+    assert verdicts(text) == ["equal", "fails"]

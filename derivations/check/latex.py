@@ -431,6 +431,9 @@ def _tokens(node: Any) -> list[str]:
 
 def _subscript(self: _Ascii, node: Any) -> str:
     base, script = (_letter_as_typed(self, child).strip("()") for child in node.children)
+    written = [token for token in _tokens(node.children[1]) if token not in ("{", "}")]
+    if len(written) > 1 and all(_SIMPLE_SUBSCRIPT.fullmatch(token) for token in written):
+        script = "".join(written)  # x_{nk}: two indices written side by side, not a product n*k
     if not _SIMPLE_SUBSCRIPT.fullmatch(script) or not _SIMPLE_SUBSCRIPT.fullmatch(base):
         raise Unreadable(f"the subscript '{self.typed(node.children[1])}' of '{self.typed(node.children[0])}' must be "
                          f"letters or digits, e.g. x_{{n}} or \\sigma_{{k}}")

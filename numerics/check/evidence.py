@@ -74,9 +74,15 @@ def _bound(expr: sp.Expr, value: Callable[[sp.Expr], Value]) -> int:
 
 
 def _big(expr: sp.Expr, value: Callable[[sp.Expr], Value], values: dict) -> Value:
-    """A Sum or Product over an integer range: the index is bound in ``values`` while each term is evaluated."""
-    if len(expr.limits) != 1:
-        raise Undefined("more than one range")
+    """A Sum or Product over an integer range: the index is bound in ``values`` while each term is evaluated.
+
+    SymPy merges nested sums into one with several ranges (innermost first): they are taken one inside
+    the other, the outermost range last.
+    """
+    if len(expr.limits) > 1:
+        inner = type(expr)(expr.function, *expr.limits[:-1])
+        outer_sum = type(expr)(sp.Dummy("term"), expr.limits[-1])
+        return _big(outer_sum, lambda node: value(inner) if node == outer_sum.function else value(node), values)
     (index, low, high), = expr.limits
     first, last = _bound(low, value), _bound(high, value)
     if last - first + 1 > MAX_TERMS:
@@ -680,10 +686,15 @@ class RelationCheck:
     rhs: Value | None
     holds: bool | None
     defined: tuple[bool, bool] = (True, True)
+    limited: bool = False  # a side could not be evaluated here (a limit of this route, not of its domain)
 
 
 def _both(lhs: sp.Expr, rhs: sp.Expr, sample: Sample) -> tuple[Value, Value]:
     return mp_value(lhs, sample, sample.dps), mp_value(rhs, sample, sample.dps)
+
+
+# Undefined messages that say what this route cannot evaluate, not where a side is undefined over the reals
+EVALUATION_LIMITS = ("no value for", "cannot evaluate", "too many terms", "a sum bound")
 
 
 def _one_side(expr: sp.Expr, sample: Sample) -> tuple[Value | None, str | None]:
@@ -702,7 +713,8 @@ def relation_check(lhs: sp.Expr, rhs: sp.Expr, relation: str, sample: Sample) ->
     """
     (left, left_error), (right, right_error) = _one_side(lhs, sample), _one_side(rhs, sample)
     if left_error or right_error:
-        return RelationCheck(sample.shown(), left, right, None, (left_error is None, right_error is None))
+        limited = any(error and error.startswith(EVALUATION_LIMITS) for error in (left_error, right_error))
+        return RelationCheck(sample.shown(), left, right, None, (left_error is None, right_error is None), limited)
     holds = _holds(left, right, relation, sample.dps)
     if holds is not True:
         try:

@@ -314,8 +314,8 @@ def _domains(probe: DomainProbe | None, checks: Sequence[RelationCheck], counter
     Never both real: "fails" (the relation says nothing true anywhere); both real somewhere and
     agreeing there, but one side real where the other is not: "undecided" (different domains).
     """
-    if probe is None or counter is not None:
-        return None
+    if probe is None or counter is not None or any(check.limited for check in (*checks, *probe.checks)):
+        return None  # what could not be evaluated says nothing about where a side is real
     both = [check for check in checks if check.defined == (True, True)]
     described = [probe.describe("left"), probe.describe("right")]
     sides = f"left {described[0]}, right {described[1]}"
