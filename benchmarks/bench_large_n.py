@@ -82,6 +82,11 @@ def wall(args: list[str], runs: int, clock: str = "wall") -> float:
     return statistics.median(times)
 
 
+def _cell(value, width: int) -> str:
+    """A number of the table, or '-' where the command has no such run (only evaluate and plot-limit have a 3-point one)."""
+    return f"{value:{width}.2f}" if value is not None else f"{'-':>{width}}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1)
@@ -104,10 +109,10 @@ def main() -> None:
             times = [wall(command_line(name, files[(n, 1)], folder), args.runs, args.clock) for n in sizes]
             times.append(wall(command_line(name, files[(sizes[-1], 2)], folder), args.runs, args.clock))
             growth = times[sizes.index(10000)] / times[sizes.index(1000)] if {1000, 10000} <= set(sizes) else None
-            print(f"{name:18} {base if base is not None else float('nan'):7.2f} "
+            print(f"{name:18} {_cell(base, 7)} "
                   + " ".join(f"{t:11.2f}" for t in times)
-                  + f" {growth if growth is not None else float('nan'):7.2f}"
-                  + f" {times[-2] / base if base else float('nan'):8.2f}", flush=True)
+                  + f" {_cell(growth, 7)}"
+                  + f" {_cell(times[-2] / base if base else None, 8)}", flush=True)
 
 
 if __name__ == "__main__":
