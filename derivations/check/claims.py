@@ -198,13 +198,19 @@ def _named_sums(expr: sp.Expr, var: sp.Symbol) -> tuple[sp.Expr, dict[sp.Symbol,
 
 
 def _term_sign(node: sp.Expr) -> str | None:
-    """"positive" / "nonnegative" for a sum (over a range 1..N) or product of terms of that sign, else None."""
-    term, (_, low, high) = node.function, node.limits[0]
-    if len(node.limits) != 1 or not (low == 1 and (high.is_positive or high.is_integer and high.is_positive)):
+    """"positive" / "nonnegative" for a sum or product of terms of that sign, else None.
+
+    A sum of nonnegative terms is nonnegative over any range (an empty sum is 0); it is positive
+    when its terms are and its range 1..N is not empty. A product of positive terms is positive.
+    """
+    if len(node.limits) != 1:
         return None
+    term, (_, low, high) = node.function, node.limits[0]
     sign = definite_sign(term)
     if isinstance(node, sp.Product):
         return "positive" if sign == "positive" else None
+    if sign == "positive" and not (low == 1 and high.is_positive):
+        return "nonnegative"
     return sign if sign in ("positive", "nonnegative") else None
 
 

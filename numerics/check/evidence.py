@@ -228,7 +228,7 @@ def sample_value(symbol: sp.Symbol, rng: random.Random, scale: int | str | None 
                  pool: Sequence[Fraction] = ()) -> Fraction:
     """A random nonzero value respecting what the symbol means.
 
-    Counts and indices: an integer 1..8. Weights (pi_k): in (0, 1). Positive names (sigma, s, any
+    Counts and indices: an integer 1..8. Weights (pi_k) and responsibilities (r_nk): in (0, 1). Positive names (sigma, s, any
     symbol assumed > 0, covariances Sigma_k): :func:`magnitude` at ``scale``; likewise with a sign
     for symbols assumed <= 0, >= 0 or != 0. Other names (data, means): three decimals in (-3, 3),
     or one of ``pool`` when given (so that x = mu occurs).
@@ -238,8 +238,8 @@ def sample_value(symbol: sp.Symbol, rng: random.Random, scale: int | str | None 
     if symbol.is_integer and symbol.is_positive:  # a count or an index
         return Fraction(rng.randint(1, 8))
     base = _base_name(symbol)
-    if is_weight(base):
-        return weight_value(rng)
+    if is_weight(base) or base in RESPONSIBILITY_BASES and "_" in getattr(symbol, "name", ""):
+        return weight_value(rng)  # a weight, or a responsibility r_nk on its own: in (0, 1)
     if symbol.is_nonnegative or base in _VARIANCE_BASES:
         return magnitude(rng, scale)
     if symbol.is_nonpositive:

@@ -423,6 +423,8 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
                     for item in _limit_evidence(case, side, rng, extra, context.relations)]
         numeric.extend(_limit_entry(case, item) for item in evidence)
         verdict, point_shown = _case_verdict(case, evidence, claim, rng)
+        if verdict == "fails" and context.relations and _assumed_away(case):
+            verdict = "undecided"  # a sum's value case (sum = 0) the assumed relations may rule out: not checked
         verdicts.append(verdict)
         if verdict == "fails" and counterexample is None:
             counterexample = {"condition": _condition(case), "point": point_shown,
@@ -438,6 +440,11 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
                    "sum and state its sign (let: S = sum(...), then let: S > 0) and write the limit with S")
     return _result(report("limit", verdict, symbolic, numeric, cases, counterexample,
                           evidence="symbolic" if verdict != "undecided" else None, hints=context.hints), summary)
+
+
+def _assumed_away(case: LimitCase) -> bool:
+    """Does the case fix the value of a whole sum or product (whose terms the relations may constrain)?"""
+    return any(condition.startswith(("sum(", "prod(")) and " = " in condition for condition in case.conditions)
 
 
 def _case_possible(case: LimitCase, relations: Sequence[tuple[sp.Expr, str, sp.Expr]]) -> bool:
@@ -616,7 +623,11 @@ def _readable(assumptions: tuple[str, ...], definitions: tuple[tuple[str, str], 
 
 
 def _without(found: dict, dropped: list[str]) -> dict:
-    """A line checked without the unreadable assumptions above: a failure may be theirs, so it is undecided."""
+    """A line checked without the unreadable assumptions above: a failure may be theirs, so it is undecided.
+
+    An empty ``assume:`` says nothing, so nothing can depend on it.
+    """
+    dropped = [text for text in dropped if text.strip()]
     if not dropped:
         return found
     listed = "; ".join(repr(text) for text in dropped)
