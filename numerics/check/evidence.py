@@ -32,6 +32,11 @@ class Undefined(ArithmeticError):
     """The expression has no finite or infinite value at this point (or holds an unsupported function)."""
 
 
+class NotEvaluated(Undefined):
+    """This route cannot evaluate the expression here (an unknown symbol or node, a sum too long): says
+    nothing about where the expression is real."""
+
+
 def _rational(expr: sp.Rational, _: Callable) -> Value:
     return mp.mpf(int(expr.p)) / int(expr.q)
 
@@ -69,7 +74,7 @@ MAX_TERMS = 1000  # terms one evaluated sum or product may have
 def _bound(expr: sp.Expr, value: Callable[[sp.Expr], Value]) -> int:
     number = value(expr)
     if not isinstance(number, mp.mpf) or number != mp.floor(number):
-        raise Undefined("a sum bound is not an integer")
+        raise NotEvaluated("a sum bound is not an integer")
     return int(number)
 
 
@@ -86,7 +91,7 @@ def _big(expr: sp.Expr, value: Callable[[sp.Expr], Value], values: dict) -> Valu
     (index, low, high), = expr.limits
     first, last = _bound(low, value), _bound(high, value)
     if last - first + 1 > MAX_TERMS:
-        raise Undefined("too many terms")
+        raise NotEvaluated("too many terms")
     outer = values.get(index, _UNSET)
     terms = []
     try:
@@ -170,14 +175,14 @@ def _evaluate(expr: sp.Expr, values: Mapping[sp.Symbol, Value]) -> Value:
                 return values[key] if key in values else values.generate(key, node)
             if isinstance(values, Sample) and node.is_Symbol:
                 return values.generate(node, node)
-            raise Undefined(f"no value for {node}")
+            raise NotEvaluated(f"no value for {node}")
         if isinstance(node, sp.Sum | sp.Product):
             return _big(node, value, values)
         for klass in type(node).__mro__:
             handler = _HANDLERS.get(klass)
             if handler is not None:
                 return handler(node, value)
-        raise Undefined(f"cannot evaluate {type(node).__name__}")
+        raise NotEvaluated(f"cannot evaluate {type(node).__name__}")
 
     try:
         result = value(expr)
@@ -552,7 +557,20 @@ DATA_SETS = 2  # random data sets for each N
 OTHER_COUNTS = (1, 2, 3)  # K, D, M are drawn from these
 _COMPARE: dict[str, Callable[[Value, Value], bool]] = {
     "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
+    "!=": lambda a, b: a != b,
 }
+
+
+def respects(relations: Sequence[tuple[sp.Expr, str, sp.Expr]], values: Mapping, dps: int = 30) -> bool:
+    """Do ``values`` satisfy every assumed relation (left, relation, right), e.g. ``N >= 2``, ``x_1 != x_2``?"""
+    for left, relation, right in relations:
+        try:
+            a, b = mp_value(left, values, dps), mp_value(right, values, dps)
+        except Undefined:
+            return False
+        if not _COMPARE[relation](a, b):
+            return False
+    return True
 
 
 def is_general(exprs: Iterable[sp.Expr]) -> bool:
@@ -693,15 +711,11 @@ def _both(lhs: sp.Expr, rhs: sp.Expr, sample: Sample) -> tuple[Value, Value]:
     return mp_value(lhs, sample, sample.dps), mp_value(rhs, sample, sample.dps)
 
 
-# Undefined messages that say what this route cannot evaluate, not where a side is undefined over the reals
-EVALUATION_LIMITS = ("no value for", "cannot evaluate", "too many terms", "a sum bound")
-
-
-def _one_side(expr: sp.Expr, sample: Sample) -> tuple[Value | None, str | None]:
+def _one_side(expr: sp.Expr, sample: Sample) -> tuple[Value | None, Undefined | None]:
     try:
         return mp_value(expr, sample, sample.dps), None
     except Undefined as err:
-        return None, str(err)
+        return None, err
 
 
 def relation_check(lhs: sp.Expr, rhs: sp.Expr, relation: str, sample: Sample) -> RelationCheck:
@@ -712,8 +726,8 @@ def relation_check(lhs: sp.Expr, rhs: sp.Expr, relation: str, sample: Sample) ->
     reals, ``holds`` is None (the sides' domains are compared by :func:`domain_probe`).
     """
     (left, left_error), (right, right_error) = _one_side(lhs, sample), _one_side(rhs, sample)
-    if left_error or right_error:
-        limited = any(error and error.startswith(EVALUATION_LIMITS) for error in (left_error, right_error))
+    if left_error is not None or right_error is not None:
+        limited = any(isinstance(error, NotEvaluated) for error in (left_error, right_error))
         return RelationCheck(sample.shown(), left, right, None, (left_error is None, right_error is None), limited)
     holds = _holds(left, right, relation, sample.dps)
     if holds is not True:

@@ -53,13 +53,14 @@ from gmm_math.derivations.check.claims import (
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.latex import steps_text
+from gmm_math.derivations.check.latex import latex_to_ascii, steps_text
 from gmm_math.derivations.check.parser import (
     Context,
     Unreadable,
     WeightSum,
     check_name,
     check_text,
+    is_latex,
     parse_assumptions,
     warm,
 )
@@ -74,6 +75,7 @@ from gmm_math.numerics.check.evidence import (
     limit_evidence,
     mp_value,
     relation_check,
+    respects,
     show,
     spot_check,
     to_mp,
@@ -191,23 +193,7 @@ def _log_sign(difference: sp.Expr) -> str | None:
     return definite_sign(gap)
 
 
-_RELATES: dict[str, Any] = {
-    "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, ">=": lambda a, b: a >= b, ">": lambda a, b: a > b,
-    "!=": lambda a, b: a != b,
-}
 CONSTRAINED_ROUNDS = 6  # draws of instances, at most, to find enough that respect the assumptions
-
-
-def respects(relations: Sequence[tuple[sp.Expr, str, sp.Expr]], values: Mapping, dps: int = 30) -> bool:
-    """Do ``values`` satisfy every assumed relation (``N >= 2``, ``x_1 != x_2``)?"""
-    for left, relation, right in relations:
-        try:
-            a, b = mp_value(left, values, dps), mp_value(right, values, dps)
-        except Undefined:
-            return False
-        if not _RELATES[relation](a, b):
-            return False
-    return True
 
 
 def _constrained_instances(exprs: list[sp.Expr], rng: random.Random,
@@ -897,14 +883,6 @@ def _steps_summary(verdict: str, lines: list[dict], first_failure: tuple | None,
 # public API (every job parses its own input, in the worker, under the time limit)
 
 
-def latex_name(name: str) -> str:
-    """A variable written in LaTeX, ``\\sigma_{k}``, as the checker's name ``sigma_k``."""
-    stripped = name.strip()
-    if not stripped.startswith("\\"):
-        return name
-    return stripped[1:].replace("{", "").replace("}", "").replace("\\", "")
-
-
 def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
     if outcome.status == "ok":
         return outcome.value
@@ -947,7 +925,8 @@ def check_limit(expr: str, var: str | None, to: str | None, claim: str | None = 
                                "its point), or write limit(EXPR, sigma, 0, +) or \\lim_{\\sigma \\to 0^+} EXPR",
                                parameter=("var", "to"))
     else:
-        var = latex_name(var)
+        check_text(var, "limit variable")  # bounded before it is read
+        var = str(latex_to_ascii(var)) if is_latex(var) else var  # --var '\\sigma_{k}' is sigma_k
         check_name(var)
         parse_point(to)  # the documented point forms only (a cheap text check)
     for text in (expr, claim, *assume):
