@@ -7,6 +7,9 @@ Both read files only: nothing is imported from the package and nothing is fetche
   statically, looks for a folder named after the package, and an editable install has none. So the
   build lays out ``gmm_math/`` in a temporary folder from that mapping (symbolic links to the sources)
   and gives it to mkdocstrings as its search path.
+- A page in a sub-folder of ``docs/`` (``docs/remedies/ridge.md``) joins the navigation by itself, in a
+  section named after its folder, after "Commands" (the folder's ``index.md`` first): adding such a page
+  touches only the page.
 - The pages link the pictures in the top-level ``figures/`` as ``../figures/NAME`` (as GitHub renders
   them); every file there is added to the site under ``figures/``, as it is (a Markdown file too: it is
   a reference rendering, not a page of the site).
@@ -58,7 +61,32 @@ class _Figure(File):
         return False
 
 
+def _named(nav) -> set[str]:
+    """The pages a nav (a list of "path" or {"title": path or list}) names."""
+    named: set[str] = set()
+    for item in nav:
+        for value in item.values() if isinstance(item, dict) else [item]:
+            named |= _named(value) if isinstance(value, list) else {value}
+    return named
+
+
+def _add_folder_sections(files: Files, config) -> None:
+    nav = config["nav"]
+    named = _named(nav)
+    folders: dict[str, list[str]] = {}
+    for page in files.documentation_pages():
+        folder, _, name = page.src_uri.rpartition("/")
+        if folder and page.src_uri not in named:
+            folders.setdefault(folder, []).append(page.src_uri)
+    after = next((i + 1 for i, item in enumerate(nav) if isinstance(item, dict) and "Commands" in item), len(nav))
+    for folder in sorted(folders, reverse=True):
+        pages = sorted(folders[folder], key=lambda uri: (not uri.endswith("/index.md"), uri))
+        nav.insert(after, {folder.replace("-", " ").capitalize(): pages})
+
+
 def on_files(files: Files, config) -> Files:
+    if config["nav"]:
+        _add_folder_sections(files, config)
     for path in sorted(FIGURES.rglob("*")):
         if path.is_file():
             relative = path.relative_to(ROOT).as_posix()
