@@ -103,3 +103,32 @@ def test_language_page_shows_the_shipped_grammar():
     block = re.search(r"^```\n(// The ASCII checking language.*?)^```", page, flags=re.S | re.M)
     assert block, "no grammar block in docs/check-language.md"
     assert block.group(1) == GRAMMAR.read_text()
+
+
+def _python_names() -> set[str]:
+    """Every ``gmm_math`` name the pages use: ``from gmm_math... import a, b`` and dotted ``gmm_math.x.y``."""
+    names: set[str] = set()
+    for page in [README, *sorted((ROOT / "docs").rglob("*.md"))]:
+        text = page.read_text()
+        for module, imported in re.findall(r"^from (gmm_math[\w.]*) import ([\w, ]+)", text, flags=re.M):
+            names |= {f"{module}.{name.strip()}" for name in imported.split(",")}
+        names |= set(re.findall(r"\bgmm_math(?:\.\w+)+", text))
+    return names
+
+
+@pytest.mark.parametrize("dotted", sorted(_python_names()))
+def test_the_python_names_the_pages_use_exist(dotted):
+    """A page that names a module, function or constant of the package names one that exists."""
+    import importlib
+
+    parts = dotted.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            value = importlib.import_module(".".join(parts[:split]))
+        except ModuleNotFoundError:
+            continue
+        for attribute in parts[split:]:
+            assert hasattr(value, attribute), f"{dotted}: {attribute!r} not found"
+            value = getattr(value, attribute)
+        return
+    pytest.fail(f"{dotted}: no such module")
