@@ -1,6 +1,6 @@
 """Render a Derivation and its numeric check as text (rich), LaTeX, Markdown or JSON.
 
-Every formula goes through the one textbook printer, :mod:`gmm_math.derivations.notation` (unicode for text,
+Every formula goes through the one printing home, :mod:`gmm_math.derivations.printing` (unicode for text,
 LaTeX for LaTeX and Markdown). SymPy and mpmath are imported inside the functions: this module is loaded on
 every command.
 """
@@ -43,7 +43,7 @@ def _log_objective(derivation):
 
 def objective_heading(derivation) -> str:
     """The numeric column's head in unicode: ``log L``, or ``log p (log posterior)`` for a remedied objective."""
-    from gmm_math.derivations.notation import pretty
+    from gmm_math.derivations.printing import pretty
 
     head = pretty(_log_objective(derivation))
     return head if derivation.objective == "log-likelihood" else f"{head} ({derivation.objective})"
@@ -55,7 +55,7 @@ def to_dict(derivation, check) -> dict[str, Any]:
     ``limit.log_likelihood`` and ``numeric_check[].log_likelihood`` are of the objective that ``objective`` names
     (the log-likelihood itself, or a remedy's log posterior, penalised log-likelihood, ...).
     """
-    from gmm_math.derivations.notation import latex
+    from gmm_math.derivations.printing import latex
 
     return {
         "case": derivation.case,
@@ -86,7 +86,7 @@ def to_json(derivation, check) -> str:
 def latex_blocks(derivation, check) -> list[str]:
     """The paragraphs and ``align*`` environments of :func:`to_latex`, in order (one per step, so that every
     step aligns on its own and no row is widened by another step's columns)."""
-    from gmm_math.derivations.notation import latex, prose_latex, rows
+    from gmm_math.derivations.printing import latex, prose_latex, rows
 
     out = [rf"\noindent\textbf{{{prose_latex(derivation.title)}}}",
            "\\begin{itemize}\n" + "\n".join(rf"\item {prose_latex(a)}" for a in derivation.assumptions)
@@ -108,7 +108,7 @@ def latex_blocks(derivation, check) -> list[str]:
 
 def _shared_lead(exprs) -> int:
     """The alignment column of one ``align*``: its widest left side that fits a row at all."""
-    from gmm_math.derivations.notation import lead_width
+    from gmm_math.derivations.printing import lead_width
 
     return max([w for w in map(lead_width, exprs) if w <= LATEX_COLUMNS] or [0])
 
@@ -142,7 +142,7 @@ def _markdown_safe(line: str) -> str:
 
 def to_markdown(derivation, check) -> str:
     """CommonMark with ``$$`` display blocks (GitHub, KaTeX); prose in unicode notation, escaped."""
-    from gmm_math.derivations.notation import latex, prose_markdown, rows
+    from gmm_math.derivations.printing import latex, prose_markdown, rows
 
     out = [f"## {prose_markdown(derivation.title)}", "", "Assumptions:", ""]
     out += [f"- {prose_markdown(a)}" for a in derivation.assumptions]
@@ -171,9 +171,9 @@ def text_rows(expr, width: int) -> list[str]:
     """
     from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
-    from gmm_math.derivations.notation import (
-        TEXT_RELATION, TextbookPretty, as_sum, pretty, relation_parts, term_groups, unicode_minus,
-    )
+    from gmm_math.derivations.printing import TEXT_RELATION, pretty, relation_parts, unicode_minus
+    from gmm_math.derivations.printing.layout import as_sum, term_groups
+    from gmm_math.derivations.printing.text import TextbookPretty
 
     whole = pretty(expr)
     if max(map(len, whole.splitlines()), default=0) <= width:
@@ -215,7 +215,7 @@ def _linear(expr) -> str:
     """``expr`` on one line in the textbook's notation (log(π₁ ⋅ ... + ...)), for a term too wide to draw."""
     import sympy as sp
 
-    from gmm_math.derivations.notation import prose_text
+    from gmm_math.derivations.printing import prose_text
 
     return prose_text(sp.sstr(expr))
 
@@ -231,7 +231,7 @@ def print_text(derivation, check, console) -> None:
     """Unicode pretty-printing with rich, wrapped to the console width."""
     from rich.table import Table
 
-    from gmm_math.derivations.notation import pretty, prose_text
+    from gmm_math.derivations.printing import pretty, prose_text
 
     width = max(40, min(console.width, 120))
     console.print(prose_text(derivation.title), style="bold", markup=False, highlight=False)
@@ -268,7 +268,7 @@ def _labelled(console, label: str, expr, width: int) -> None:
     """
     import sympy as sp
 
-    from gmm_math.derivations.notation import pretty
+    from gmm_math.derivations.printing import pretty
 
     if expr.is_number and expr.is_finite and not expr.is_Rational and len(pretty(expr).splitlines()) > 1:
         lines = [f"{sp.N(expr, 15)}  (≈; the exact value is in --format json|latex)"]
