@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from gmm_math.derivations.printing.latex_mul import FastMulLatex
-from gmm_math.derivations.printing.notation import PositiveFirst, is_normal, name_latex, reads_bare
+from gmm_math.derivations.printing.notation import PositiveFirst, name_latex, normals_last, reads_bare
 
 
 class TextbookLatex(PositiveFirst, FastMulLatex):
@@ -34,12 +34,10 @@ class TextbookLatex(PositiveFirst, FastMulLatex):
         return super()._print_log(expr, exp)
 
     def _print_Mul(self, expr):
-        normals = [a for a in expr.args if is_normal(a)]
-        rest = [a for a in expr.args if not is_normal(a)]
+        rest, normals = normals_last(expr)
         if not normals or not rest:
             return super()._print_Mul(expr)
-        head = self._print(sp.Mul(*rest))
-        return " ".join([head, *(self._print(a) for a in normals)])
+        return " ".join([self._print(sp.Mul(*rest)), *(self._print(a) for a in normals)])
 
 
 def latex(expr) -> str:

@@ -79,6 +79,11 @@ def is_normal(arg) -> bool:
     return type(arg).__name__ == "Normal"
 
 
+def normals_last(product) -> tuple[list, list]:
+    """A product's factors split into (the others, its Gaussian densities), each in SymPy's order: π₁ 𝒩(x | μ, Σ)."""
+    return [a for a in product.args if not is_normal(a)], [a for a in product.args if is_normal(a)]
+
+
 def positive_first(terms: list) -> list:
     """Positive terms first (x_m − μ, C + log π₁ − log σ), otherwise SymPy's order."""
     return sorted(terms, key=lambda t: t.could_extract_minus_sign())

@@ -136,30 +136,40 @@ def _runs(tokens):
     return runs
 
 
-def _maths_latex(tokens) -> str:
+def _walk(tokens, piece, join) -> str:
+    """The maths run ``tokens`` printed by ``piece(tokens, i, out) -> (text, next i)`` (which may take several
+    tokens: an exponent, a function's parentheses), the pieces joined by ``join``."""
     out, i = [], 0
     while i < len(tokens):
-        kind, value, _ = tokens[i]
-        if kind == "op" and value == "^":
-            sup, i = _superscript(tokens, i + 1)
-            last = next((piece for piece in reversed(out) if piece.strip()), "")
-            chained = "^" in last  # x^2^3, 0+^2: a second superscript needs a base
-            out.append(("{}" if chained else "") + "^{" + _maths_latex(sup) + "}")
-            continue
-        if kind == "fn" and value == "sqrt":
-            if i + 1 < len(tokens) and tokens[i + 1][0] == "open":
-                inner, i = _group(tokens, i + 1)
-                out.append(r"\sqrt{" + _maths_latex(inner) + "}")
-            else:
-                out.append(r"\surd")
-                i += 1
-            continue
-        if kind == "strong" and value == "N" and i + 1 < len(tokens) and tokens[i + 1][0] == "open":
-            out.append(r"\mathcal{N}")
-        else:
-            out.append(_LATEX_TOKEN.get(kind, latex_text)(value))
-        i += 1
-    return _join_tex(out)
+        text, i = piece(tokens, i, out)
+        out.append(text)
+    return join(out)
+
+
+def _opens(tokens, i: int) -> bool:
+    """Whether token ``i`` exists and is an opening parenthesis."""
+    return i < len(tokens) and tokens[i][0] == "open"
+
+
+def _maths_latex(tokens) -> str:
+    return _walk(tokens, _latex_piece, _join_tex)
+
+
+def _latex_piece(tokens, i: int, out: list[str]) -> tuple[str, int]:
+    kind, value, _ = tokens[i]
+    if kind == "op" and value == "^":
+        sup, after = _superscript(tokens, i + 1)
+        last = next((piece for piece in reversed(out) if piece.strip()), "")
+        chained = "^" in last  # x^2^3, 0+^2: a second superscript needs a base
+        return ("{}" if chained else "") + "^{" + _maths_latex(sup) + "}", after
+    if kind == "fn" and value == "sqrt":
+        if not _opens(tokens, i + 1):
+            return r"\surd", i + 1
+        inner, after = _group(tokens, i + 1)
+        return r"\sqrt{" + _maths_latex(inner) + "}", after
+    if kind == "strong" and value == "N" and _opens(tokens, i + 1):
+        return r"\mathcal{N}", i + 1
+    return _LATEX_TOKEN.get(kind, latex_text)(value), i + 1
 
 
 def _join_tex(pieces: list[str]) -> str:
@@ -205,35 +215,34 @@ def _superscript(tokens, i):
 
 
 def _maths_text(tokens) -> str:
-    out, i = [], 0
-    while i < len(tokens):
-        kind, value, _ = tokens[i]
-        if kind == "op" and value == "^":
-            sup, i = _superscript(tokens, i + 1)
-            inner = _maths_text(sup)
-            raw = "".join(t[1] for t in sup).replace(" ", "")
-            out.append(script(raw, SUP) or ("^" + inner if len(sup) == 1 else "^(" + inner + ")"))
-            continue
-        if kind == "fn" and value == "sqrt" and i + 2 < len(tokens) and tokens[i + 1][0] == "open":
-            inner, i = _group(tokens, i + 1)
-            shown = _maths_text(inner)
-            out.append("√" + (shown if len(inner) == 1 else "(" + shown + ")"))
-            continue
-        if kind == "strong" and value == "N" and i + 1 < len(tokens) and tokens[i + 1][0] == "open":
-            out.append("𝒩")
-        elif kind == "strong":
-            out.append(name_text(ALIASES.get(value, value)))
-        elif kind == "fn":
-            base, _, sub = value.partition("_")
-            out.append(TEXT_FUNCTIONS.get(base, base) + (subscript_text(sub) if sub else ""))
-        elif kind == "zero":
-            out.append("0⁺")
-        elif kind == "op":
-            out.append(", …, " if value == ".." else OPS_TEXT.get(value, value))
-        else:
-            out.append(value)
-        i += 1
-    return "".join(out)
+    return _walk(tokens, _text_piece, "".join)
+
+
+def _text_piece(tokens, i: int, out: list[str]) -> tuple[str, int]:
+    kind, value, _ = tokens[i]
+    if kind == "op" and value == "^":
+        sup, after = _superscript(tokens, i + 1)
+        raw = "".join(t[1] for t in sup).replace(" ", "")
+        shown = _maths_text(sup)
+        return script(raw, SUP) or ("^" + shown if len(sup) == 1 else "^(" + shown + ")"), after
+    if kind == "fn" and value == "sqrt" and i + 2 < len(tokens) and _opens(tokens, i + 1):
+        inner, after = _group(tokens, i + 1)
+        shown = _maths_text(inner)
+        return "√" + (shown if len(inner) == 1 else "(" + shown + ")"), after
+    if kind == "strong" and value == "N" and _opens(tokens, i + 1):
+        return "𝒩", i + 1
+    return _TEXT_TOKEN.get(kind, str)(value), i + 1
+
+
+_TEXT_TOKEN = {
+    "strong": lambda v: name_text(ALIASES.get(v, v)), "fn": lambda v: _fn_text(v), "zero": lambda v: "0⁺",
+    "op": lambda v: ", …, " if v == ".." else OPS_TEXT.get(v, v),
+}
+
+
+def _fn_text(value: str) -> str:
+    base, _, sub = value.partition("_")
+    return TEXT_FUNCTIONS.get(base, base) + (subscript_text(sub) if sub else "")
 
 
 def _prose(text: str, maths, plain) -> str:

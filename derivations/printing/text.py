@@ -8,7 +8,7 @@ from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
-from gmm_math.derivations.printing.notation import SUB, PositiveFirst, is_normal, name_text, reads_bare, script
+from gmm_math.derivations.printing.notation import SUB, PositiveFirst, name_text, normals_last, reads_bare, script
 
 
 class TextbookPretty(PositiveFirst, PrettyPrinter):
@@ -46,8 +46,7 @@ class TextbookPretty(PositiveFirst, PrettyPrinter):
         return self._print_Function(expr)
 
     def _print_Mul(self, product):
-        normals = [a for a in product.args if is_normal(a)]
-        rest = [a for a in product.args if not is_normal(a)]
+        rest, normals = normals_last(product)
         if not normals or not rest:
             return super()._print_Mul(product)
         out = self._print(sp.Mul(*rest))
