@@ -16,12 +16,12 @@ Everything here is pure: it returns strings and never writes; the CLI does the w
 from __future__ import annotations
 
 from gmm_math.derivations.printing.latex import latex, latex_text
-from gmm_math.derivations.printing.layout import TEXT_RELATION, lead_width, relation_parts, rows
+from gmm_math.derivations.printing.layout import TEXT_RELATION, lead_width, relation_parts, rows, text_rows
 from gmm_math.derivations.printing.mathml import mathml
 from gmm_math.derivations.printing.prose import prose_latex, prose_markdown, prose_text
 from gmm_math.derivations.printing.text import pretty, student_text, unicode_minus
 
 __all__ = [
     "TEXT_RELATION", "latex", "latex_text", "lead_width", "mathml", "pretty", "prose_latex", "prose_markdown",
-    "prose_text", "relation_parts", "rows", "student_text", "unicode_minus",
+    "prose_text", "relation_parts", "rows", "student_text", "text_rows", "unicode_minus",
 ]

@@ -1,12 +1,17 @@
-"""A relation laid out for ``align*``: ``lhs &= …`` rows, a long sum broken into groups of terms that fit a width."""
+"""A long relation laid out in rows: ``align*`` rows (``lhs &= …``) for LaTeX, unicode rows for text; a long sum is
+broken into groups of whole terms that fit a width."""
 
 from __future__ import annotations
 
+import textwrap
+
 import sympy as sp
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from gmm_math.derivations.printing.latex import latex
 from gmm_math.derivations.printing.notation import positive_first
-from gmm_math.derivations.printing.text import pretty
+from gmm_math.derivations.printing.prose import prose_text
+from gmm_math.derivations.printing.text import TextbookPretty, pretty, unicode_minus
 
 
 def relation_parts(expr) -> tuple[sp.Basic | None, str, sp.Basic]:
@@ -105,3 +110,49 @@ def _broken_log(term, budget: int, start: str = "") -> list[str] | None:
 
 def _width(expr) -> int:
     return max((len(line) for line in pretty(expr).splitlines()), default=0)
+
+
+def text_rows(expr, width: int, wide_indent: int) -> list[str]:
+    """``expr`` in unicode, a long sum broken after its relation into rows of whole terms (``+ term``),
+    continuation rows indented under the right-hand side (by ``wide_indent`` columns when the left side takes more
+    than a third of ``width``); SymPy's own wrapping only for a single term wider than ``width``.
+    """
+    whole = pretty(expr)
+    if max(map(len, whole.splitlines()), default=0) <= width:
+        return whole.splitlines()
+    lhs, op, rhs = relation_parts(expr)
+    printer = TextbookPretty()
+    head = None if lhs is None else prettyForm(*stringPict.next(printer._print(lhs), f" {TEXT_RELATION[op]} "))
+    lead = 0 if head is None else head.width()
+    indent = lead if lead <= width // 3 else wide_indent
+
+    def shown(group):
+        return pretty(as_sum(group))
+
+    def fits(group, first):
+        return (lead if first else indent + 2) + max(map(len, shown(group).splitlines())) <= width
+
+    groups = term_groups(rhs, fits)
+    out = []
+    for number, group in enumerate(groups):
+        term, sign = as_sum(group), "+ "
+        if number and group[0].could_extract_minus_sign():  # "- term", not "-term", at the start of a row
+            term, sign = as_sum([-group[0], *group[1:]]), "- "
+        body = printer._print(term)
+        if number == 0:
+            pict = body if head is None else prettyForm(*stringPict.next(head, body))
+        else:
+            pict = prettyForm(*stringPict.next(" " * indent + sign, body))
+        text = unicode_minus("\n".join(pict.picture))
+        if max(map(len, text.splitlines())) > width:  # one term wider than the line: written in one line
+            start = (pretty(lhs) + f" {TEXT_RELATION[op]} " if number == 0 and lhs is not None
+                     else " " * indent + ("" if number == 0 else sign))
+            text = "\n".join(textwrap.wrap(start + _linear(term), width, subsequent_indent=" " * (indent + 2),
+                                            break_on_hyphens=False))
+        out += text.splitlines()
+    return out
+
+
+def _linear(expr) -> str:
+    """``expr`` on one line in the textbook's notation (log(π₁ ⋅ ... + ...)), for a term too wide to draw."""
+    return prose_text(sp.sstr(expr))
