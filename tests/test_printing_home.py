@@ -1,4 +1,4 @@
-"""One printing home: every SymPy printer of the package lives in gmm_math.derivations.printing, which writes nothing."""
+"""One printing home: every SymPy printer of the package is in gmm_math.derivations.printing, which writes nothing."""
 
 from __future__ import annotations
 
@@ -39,9 +39,10 @@ def test_printers_live_only_in_the_printing_home():
 
 
 def test_the_printing_home_writes_nothing():
-    calls = [f"{path.name}:{node.lineno}" for path in HOME.glob("*.py") for node in ast.walk(ast.parse(path.read_text()))
-             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None))
-             in ("print", "open", "write", "write_text", "write_bytes")]
+    writes = ("print", "open", "write", "write_text", "write_bytes")
+    calls = [f"{path.name}:{node.lineno}" for path in HOME.glob("*.py")
+             for node in ast.walk(ast.parse(path.read_text()))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in writes]
     assert calls == []
 
 
@@ -51,6 +52,6 @@ def test_one_expression_in_every_target():
     assert pretty(expr) == "        2\n(x₁ − μ) "
     assert latex(expr) == r"\left(x_{1} - \mu\right)^{2}"
     assert student_text(expr) == "(-mu + x_1)**2"
-    assert mathml(expr, "inline") == ('<math display="inline"><msup><mrow><mo>(</mo><mrow><mrow><mo>-</mo><mi>&#956;</mi>'
-                                      '</mrow><mo>+</mo><msub><mi>x</mi><mn>1</mn></msub></mrow><mo>)</mo></mrow>'
-                                      '<mn>2</mn></msup></math>')
+    assert mathml(expr, "inline") == (
+        '<math display="inline"><msup><mrow><mo>(</mo><mrow><mrow><mo>-</mo><mi>&#956;</mi></mrow><mo>+</mo>'
+        '<msub><mi>x</mi><mn>1</mn></msub></mrow><mo>)</mo></mrow><mn>2</mn></msup></math>')

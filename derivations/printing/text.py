@@ -71,8 +71,6 @@ def unicode_minus(text: str) -> str:
     return text.replace("-", "−")
 
 
-
-
 class StudentPrinter(StrPrinter):
     """SymPy's str printer, but x[n] prints as x_n and sums as sum(f, n=1..N), as the student writes them."""
 
