@@ -76,7 +76,7 @@ class Derivation:
 
     def _repr_latex_(self) -> str:
         """Jupyter's rendering: every step's expressions in one ``aligned`` block (textbook notation)."""
-        from gmm_math.derivations.notation import latex, latex_text, prose_text
+        from gmm_math.derivations.printing import latex, latex_text, prose_text
 
         lines = [rf"\text{{{latex_text(prose_text(s.title))}}}: & \; {latex(e)}" for s in self.steps for e in s.exprs]
         return "$\\begin{aligned}" + r"\\ ".join(lines) + "\\end{aligned}$"
