@@ -156,3 +156,17 @@ def test_no_module_but_the_registry_lists_the_remedies():
     assert len(files) > 50
     offenders = {str(f.relative_to(ROOT)): lines for f in files if (lines := name_lists(f.read_text()))}
     assert offenders == {}
+
+
+@pytest.mark.parametrize("command", [["--help"], ["derive", "remedy", "--help"], ["em", "--help"],
+                                     ["plot-limit", "--help"]])
+def test_remedy_choices_come_without_heavy_imports(command):
+    """The CLI's remedy choices and options come from the light registry: --help loads no numerics."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom gmm_math.cli.main import app\n"
+            f"try:\n    app({command!r})\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY=' + ','.join(m for m in ('sympy', 'numpy', 'mpmath', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "HEAVY="
