@@ -22,8 +22,8 @@ def test_numerics_objectives_are_keyed_by_the_registry():
 def test_em_updates_are_keyed_by_the_registry():
     from gmm_math.numerics.em.remedies import REMEDIES as EM
 
-    assert set(EM) == {e.em for e in REMEDIES.values() if e.em}
-    assert all(EM[e.em].source == e.source for e in REMEDIES.values() if e.em)
+    assert set(EM) == set(registry.names("em"))
+    assert all(EM[name].source == REMEDIES[name].source for name in EM)
 
 
 @pytest.mark.parametrize("name", registry.names("derive"))

@@ -58,12 +58,12 @@ def test_em_remedy(name, cli):
 
     entry = REMEDIES[name]
     result = cli("em", "--data", EM_DATA, "--components", "2", "--remedy", name, "--seed", "3", "--format", "json")
-    if entry.em is None:
+    if not entry.em:
         assert result.exit_code == 2 and name not in EM_REMEDIES
         return
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["remedy"] == name
-    remedy = EM_REMEDIES[entry.em]
+    remedy = EM_REMEDIES[name]
     assert remedy.key == name and remedy.source == entry.source
     assert remedy.keeps_likelihood == (entry.kind != registry.BOUNDS)
 
@@ -85,7 +85,7 @@ def test_plot_limit_remedy(name, cli, tmp_path):
 def test_explain_remedy_story(name, story_rows):
     """explain compares every EM remedy with plain likelihood, in the registry's words; the rest are left out."""
     entry = REMEDIES[name]
-    compared = entry.em is not None and entry.kind != registry.NONE
+    compared = entry.em and entry.kind != registry.NONE
     assert (name in story_rows) == compared
     if compared:
         row = story_rows[name]

@@ -79,7 +79,7 @@ class Relation:
 
     text: str
     derive: str | None = None
-    em: str | None = None
+    em: bool = False
     em_value: Callable[[float], float] | None = None
 
 
@@ -104,8 +104,8 @@ class RemedyEntry:
         ``"module:function"`` of its derivation builder in ``gmm_math.derivations.remedies``.
     objective : str or None
         Its key in ``numerics.objectives.OBJECTIVES`` (the derivation's case).
-    em : str or None
-        Its key in ``numerics.em.remedies.REMEDIES``.
+    em : bool
+        Has an EM update: a class registered under its name in ``numerics.em.remedies.REMEDIES``.
     overlay_colour : str or None
         Its curve's colour when ``plot-limit --remedy`` draws it over the raw curve (it changes the
         objective along the same path); None: not drawn there.
@@ -122,7 +122,7 @@ class RemedyEntry:
     relation: Relation
     derivation: str | None = None
     objective: str | None = None
-    em: str | None = None
+    em: bool = False
     overlay_colour: str | None = None
     fixed_path: str | None = None
     derive_parameters: tuple[Parameter, ...] = ()
@@ -146,7 +146,7 @@ _ENTRIES = (
         "maximises the likelihood itself; EM stops at a collapse",
         "plain maximum likelihood (Dempster, Laird & Rubin 1977)",
         Relation("EM only: plain maximum likelihood"),
-        em="none"),
+        em=True),
     RemedyEntry(
         "ridge", BOUNDS,
         "eps I added to every covariance bounds every density",
@@ -154,7 +154,7 @@ _ENTRIES = (
         "covariance ridge reg_covar (scikit-learn GaussianMixture)",
         Relation("the same number: reg_covar = eps, a variance added to every covariance", "eps", "reg_covar",
                  lambda eps: eps),
-        derivation="ridge:ridge_collapse", objective="remedy-ridge", em="ridge", overlay_colour="#27ae60",
+        derivation="ridge:ridge_collapse", objective="remedy-ridge", em=True, overlay_colour="#27ae60",
         derive_parameters=(Parameter("eps", "decimal", "1e-6", "> 0", "variance",
                                      "ridge: eps added to every covariance (scikit-learn's reg_covar)."),),
         em_parameters=(Parameter("reg_covar", "float", "1e-6", "> 0", "variance",
@@ -166,7 +166,7 @@ _ENTRIES = (
         "MAP with an inverse-gamma / inverse-Wishart prior (Fraley & Raftery 2007; mclust's defaults in EM)",
         Relation("different priors: derive uses a generic inverse-gamma / inverse-Wishart prior (alpha, beta); "
                  "EM uses mclust's prior computed from the data (no parameters)"),
-        derivation="prior:map_collapse", objective="remedy-map", em="map", overlay_colour="#16a085",
+        derivation="prior:map_collapse", objective="remedy-map", em=True, overlay_colour="#16a085",
         derive_parameters=(
             Parameter("alpha", "decimal", "1", "> 0", "shape (dimensionless)",
                       "map: prior shape alpha (inverse Wishart with nu = 2 alpha)."),
@@ -178,7 +178,7 @@ _ENTRIES = (
         "penalises small variances (Chen, Tan & Zhang 2008)",
         "penalised likelihood, a_n = n^-1/2 (Chen, Tan & Zhang 2008)",
         Relation("the same penalty; derive takes a_n as a parameter, EM fixes a_n = n^(-1/2)", "a"),
-        derivation="prior:penalty_collapse", objective="remedy-penalty", em="penalty", overlay_colour="#d35400",
+        derivation="prior:penalty_collapse", objective="remedy-penalty", em=True, overlay_colour="#d35400",
         derive_parameters=(Parameter("a", "decimal", "N^(-1/2)", "> 0", "weight (dimensionless)",
                                      "penalty: penalty size a_n."),)),
     RemedyEntry(
@@ -188,7 +188,7 @@ _ENTRIES = (
         "eigenvalue-ratio constraint (Hathaway 1985; Fritz et al. 2013)",
         Relation("min_ratio = c^2: c bounds a ratio of standard deviations, min_ratio one of eigenvalues "
                  "(variances)", "c", "min_ratio", lambda c: c * c),
-        derivation="ratio:ratio_collapse", objective="remedy-ratio", em="ratio",
+        derivation="ratio:ratio_collapse", objective="remedy-ratio", em=True,
         fixed_path="its path puts every component on its own data point with equal weights",
         derive_parameters=(Parameter("c", "decimal", "0.1", "0 < c <= 1", "standard-deviation ratio",
                                      "ratio: the bound c in sigma_j/sigma_k >= c."),),
@@ -211,14 +211,14 @@ _ENTRIES = (
         "re-initialises a collapsing component (PRML 9.2.1)",
         "re-initialise a collapsed component (Bishop, PRML 2006, section 9.2.1)",
         Relation("the same remedy, no parameters"),
-        derivation="reset:reset_collapse", objective="remedy-reset", em="reset"),
+        derivation="reset:reset_collapse", objective="remedy-reset", em=True),
     RemedyEntry(
         "restart", GUARDS,
         "start the whole fit again from a fresh initialisation",
         "starts EM again from a fresh initialisation (mixtools)",
         "restart from a fresh initialisation (mixtools normalmixEM)",
         Relation("EM only: a restart leaves the objective as it is, there is nothing to derive"),
-        em="restart"),
+        em=True),
 )
 
 REMEDIES: dict[str, RemedyEntry] = {entry.name: entry for entry in _ENTRIES}

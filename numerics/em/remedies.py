@@ -218,7 +218,7 @@ class Remedy:
 
     def __init_subclass__(cls, key: str, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
-        if key not in REGISTRY or REGISTRY[key].em != key:
+        if key not in REGISTRY or not REGISTRY[key].em:
             raise TypeError(f"{cls.__name__}: {key!r} is not an EM remedy of the remedy registry")
         if key in REMEDIES:
             raise TypeError(f"{cls.__name__}: remedy {key!r} is already registered by {type(REMEDIES[key]).__name__}")
