@@ -79,7 +79,7 @@ class Relation:
 
     text: str
     derive: str | None = None
-    em: bool = False
+    em: str | None = None
     em_value: Callable[[float], float] | None = None
 
 
@@ -142,18 +142,18 @@ class RemedyEntry:
 _ENTRIES = (
     RemedyEntry(
         "none", NONE,
-        "plain maximum likelihood: EM stops at a collapse and reports it",
-        "maximises the likelihood itself; EM stops at a collapse",
-        "plain maximum likelihood (Dempster, Laird & Rubin 1977)",
-        Relation("EM only: plain maximum likelihood"),
+        summary="plain maximum likelihood: EM stops at a collapse and reports it",
+        description="maximises the likelihood itself; EM stops at a collapse",
+        source="plain maximum likelihood (Dempster, Laird & Rubin 1977)",
+        relation=Relation("EM only: plain maximum likelihood"),
         em=True),
     RemedyEntry(
         "ridge", BOUNDS,
-        "eps I added to every covariance bounds every density",
-        "adds \u03b5I to every covariance (scikit-learn's reg_covar)",
-        "covariance ridge reg_covar (scikit-learn GaussianMixture)",
-        Relation("the same number: reg_covar = eps, a variance added to every covariance", "eps", "reg_covar",
-                 lambda eps: eps),
+        summary="eps I added to every covariance bounds every density",
+        description="adds \u03b5I to every covariance (scikit-learn's reg_covar)",
+        source="covariance ridge reg_covar (scikit-learn GaussianMixture)",
+        relation=Relation("the same number: reg_covar = eps, a variance added to every covariance",
+                          "eps", "reg_covar", lambda eps: eps),
         derivation="ridge:ridge_collapse", objective="remedy-ridge", em=True, overlay_colour="#27ae60",
         derive_parameters=(Parameter("eps", "decimal", "1e-6", "> 0", "variance",
                                      "ridge: eps added to every covariance (scikit-learn's reg_covar)."),),
@@ -161,11 +161,11 @@ _ENTRIES = (
                                  "ridge: added to every covariance diagonal (absolute, as scikit-learn's reg_covar)."),)),
     RemedyEntry(
         "map", BOUNDS,
-        "a conjugate prior on the covariances: the posterior is bounded",
-        "maximises the posterior under an inverse-Wishart prior (Fraley & Raftery 2007)",
-        "MAP with an inverse-gamma / inverse-Wishart prior (Fraley & Raftery 2007; mclust's defaults in EM)",
-        Relation("different priors: derive uses a generic inverse-gamma / inverse-Wishart prior (alpha, beta); "
-                 "EM uses mclust's prior computed from the data (no parameters)"),
+        summary="a conjugate prior on the covariances: the posterior is bounded",
+        description="maximises the posterior under an inverse-Wishart prior (Fraley & Raftery 2007)",
+        source="MAP with an inverse-gamma / inverse-Wishart prior (Fraley & Raftery 2007; mclust's defaults in EM)",
+        relation=Relation("different priors: derive uses a generic inverse-gamma / inverse-Wishart prior "
+                          "(alpha, beta); EM uses mclust's prior computed from the data (no parameters)"),
         derivation="prior:map_collapse", objective="remedy-map", em=True, overlay_colour="#16a085",
         derive_parameters=(
             Parameter("alpha", "decimal", "1", "> 0", "shape (dimensionless)",
@@ -174,20 +174,20 @@ _ENTRIES = (
                       "map: prior scale beta (inverse Wishart with Psi = 2 beta I)."))),
     RemedyEntry(
         "penalty", BOUNDS,
-        "a penalty on small variances: the penalised likelihood is bounded",
-        "penalises small variances (Chen, Tan & Zhang 2008)",
-        "penalised likelihood, a_n = n^-1/2 (Chen, Tan & Zhang 2008)",
-        Relation("the same penalty; derive takes a_n as a parameter, EM fixes a_n = n^(-1/2)", "a"),
+        summary="a penalty on small variances: the penalised likelihood is bounded",
+        description="penalises small variances (Chen, Tan & Zhang 2008)",
+        source="penalised likelihood, a_n = n^-1/2 (Chen, Tan & Zhang 2008)",
+        relation=Relation("the same penalty; derive takes a_n as a parameter, EM fixes a_n = n^(-1/2)", "a"),
         derivation="prior:penalty_collapse", objective="remedy-penalty", em=True, overlay_colour="#d35400",
         derive_parameters=(Parameter("a", "decimal", "N^(-1/2)", "> 0", "weight (dimensionless)",
                                      "penalty: penalty size a_n."),)),
     RemedyEntry(
         "ratio", BOUNDS,
-        "a bound on variance ratios: bounded when distinct points outnumber components",
-        "constrains \u03c3_j/\u03c3_k \u2265 c (Hathaway 1985)",
-        "eigenvalue-ratio constraint (Hathaway 1985; Fritz et al. 2013)",
-        Relation("min_ratio = c^2: c bounds a ratio of standard deviations, min_ratio one of eigenvalues "
-                 "(variances)", "c", "min_ratio", lambda c: c * c),
+        summary="a bound on variance ratios: bounded when distinct points outnumber components",
+        description="constrains \u03c3_j/\u03c3_k \u2265 c (Hathaway 1985)",
+        source="eigenvalue-ratio constraint (Hathaway 1985; Fritz et al. 2013)",
+        relation=Relation("min_ratio = c^2: c bounds a ratio of standard deviations, min_ratio one of eigenvalues "
+                          "(variances)", "c", "min_ratio", lambda c: c * c),
         derivation="ratio:ratio_collapse", objective="remedy-ratio", em=True,
         fixed_path="its path puts every component on its own data point with equal weights",
         derive_parameters=(Parameter("c", "decimal", "0.1", "0 < c <= 1", "standard-deviation ratio",
@@ -196,10 +196,10 @@ _ENTRIES = (
                                  "ratio: smallest ratio of covariance eigenvalues (= c^2 of the derivation's c)."),)),
     RemedyEntry(
         "reparam", BOUNDS,
-        "a shared scale tau^2 and a penalty on gamma_k = sigma_k^2/tau^2",
-        "penalises \u03b3_k = \u03c3_k\u00b2/\u03c4\u00b2 with a shared scale \u03c4\u00b2",
-        "reparametrised penalty, a member of the Chen-Tan-Zhang family",
-        Relation("derivation only: no EM counterpart"),
+        summary="a shared scale tau^2 and a penalty on gamma_k = sigma_k^2/tau^2",
+        description="penalises \u03b3_k = \u03c3_k\u00b2/\u03c4\u00b2 with a shared scale \u03c4\u00b2",
+        source="reparametrised penalty, a member of the Chen-Tan-Zhang family",
+        relation=Relation("derivation only: no EM counterpart"),
         derivation="prior:reparam_collapse", objective="remedy-reparam",
         derive_parameters=(
             Parameter("lam", "decimal", "N^(-1/2)", "> 0", "weight (dimensionless)",
@@ -207,17 +207,17 @@ _ENTRIES = (
             Parameter("tau2", "decimal", "tr(S_x)/D", "> 0", "variance", "reparam: shared scale tau^2."))),
     RemedyEntry(
         "reset", GUARDS,
-        "re-initialise a collapsed component: the objective stays unbounded",
-        "re-initialises a collapsing component (PRML 9.2.1)",
-        "re-initialise a collapsed component (Bishop, PRML 2006, section 9.2.1)",
-        Relation("the same remedy, no parameters"),
+        summary="re-initialise a collapsed component: the objective stays unbounded",
+        description="re-initialises a collapsing component (PRML 9.2.1)",
+        source="re-initialise a collapsed component (Bishop, PRML 2006, section 9.2.1)",
+        relation=Relation("the same remedy, no parameters"),
         derivation="reset:reset_collapse", objective="remedy-reset", em=True),
     RemedyEntry(
         "restart", GUARDS,
-        "start the whole fit again from a fresh initialisation",
-        "starts EM again from a fresh initialisation (mixtools)",
-        "restart from a fresh initialisation (mixtools normalmixEM)",
-        Relation("EM only: a restart leaves the objective as it is, there is nothing to derive"),
+        summary="start the whole fit again from a fresh initialisation",
+        description="starts EM again from a fresh initialisation (mixtools)",
+        source="restart from a fresh initialisation (mixtools normalmixEM)",
+        relation=Relation("EM only: a restart leaves the objective as it is, there is nothing to derive"),
         em=True),
 )
 

@@ -23,6 +23,13 @@ from zero, so EM can go on; a collapse they report means the bound sits below
 the collapse threshold for the data's scale (a ridge of 1e-6 against a data
 variance of 143 leaves a component sitting on one point: bounded, still a spike).
 If their bound is so weak that a covariance is numerically singular, they stop too.
+
+Each remedy is a :class:`Remedy` subclass registered under its name in the remedy registry
+(:mod:`gmm_math.derivations.remedies.registry`), overriding the hooks it changes; :data:`REMEDIES` maps
+the names to instances, so every remedy can be run from the same start::
+
+    for name in REMEDIES:
+        fit(X, 3, remedy=name, init="seed-style", seed=30)
 """
 
 from __future__ import annotations
