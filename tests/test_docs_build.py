@@ -35,7 +35,8 @@ def site(tmp_path_factory) -> Path:
 def _html(site: Path, page: str) -> str:
     """The built HTML of ``docs/PAGE.md``."""
     name = page.removesuffix(".md")
-    return (site / ("" if name == "index" else name) / "index.html").read_text()
+    folder = name.removesuffix("index").rstrip("/") if name == "index" or name.endswith("/index") else name
+    return (site / folder / "index.html").read_text()
 
 
 def test_every_page_is_built(site):
