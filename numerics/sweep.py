@@ -244,6 +244,17 @@ def evaluate_table(
     Returns
     -------
     EvaluationTable
+        One :class:`EvaluationRow` per sigma, and the header's numbers.
+
+    Examples
+    --------
+    >>> from gmm_math.derivations.core.data import Dataset
+    >>> table = evaluate_table(Dataset.from_text("0,1,3"), sigmas=["0.5", "1e-1000"], dps=20)
+    >>> table
+    <EvaluationTable: 2 rows, log10 sigma -0.30103 .. -1000.0, N=3 D=1 K=2, 20 digits; log L -> -oo (single), oo (mixture)>
+    >>> row = table.rows[-1]
+    >>> mpmath.nstr(row.log_likelihood_single, 6), mpmath.nstr(row.log_likelihood_mixture, 6), row.float64_mixture
+    ('-5.0e+2000', '2296.38', None)
     """
     if not isinstance(dps, int) or dps < 1:
         raise GmmMathError(f"dps must be a positive integer, got {dps!r}", parameter="dps")

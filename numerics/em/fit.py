@@ -467,6 +467,14 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     -------
     FitResult
         Everything in the data's units.
+
+    Examples
+    --------
+    >>> from gmm_math.numerics.datasets import seed_blobs
+    >>> fit(seed_blobs(), 3, init="seed-style", remedy="none", seed=30)
+    <FitResult K=3 remedy=none: collapsed (component=2, point_index=111, iteration=2) after 2 iterations, log L -3424.23>
+    >>> fit([[0.0], [1.0], [3.0], [4.0]], 2, seed=0).means.shape
+    (2, 1)
     """
     X = validate_points(X)
     n, dim = X.shape
