@@ -191,3 +191,10 @@ def test_story_repr_and_html():
     html = story._repr_html_()
     assert all(section.title.replace("'", "&#x27;") in html for section in story.sections)
     assert html.count("[figure: ") == len(story.figure_keys())
+
+
+def test_dataset_repr_is_short_even_for_many_or_long_points():
+    assert repr(gmm_math.Dataset.from_text("0,1,3")) == "<Dataset N=3 D=1: 0; 1; 3>"
+    many = gmm_math.Dataset.from_text(";".join(f"{i},{i}" for i in range(500)))
+    assert _short(many) == "<Dataset N=500 D=2: 0,0; 1,1; 2,2; 3,3; ...>"
+    assert _short(gmm_math.Dataset.from_text("1e-300,2")).endswith("...>")
