@@ -36,8 +36,8 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
     __version__ = "0+unknown"
 
-# public name -> (defining module, attribute). Keep in step with the TYPE_CHECKING imports below
-# (tests/test_public_api.py checks both).
+# public name -> (defining module, attribute). A new entry point goes here, into the TYPE_CHECKING
+# imports and into __all__ below (tests/test_public_api.py checks that the three agree).
 _EXPORTS: dict[str, tuple[str, str]] = {
     # derivations (SymPy): what happens to the likelihood as a variance collapses
     "single_gaussian_collapse": ("gmm_math.derivations.single", "single_gaussian_collapse"),

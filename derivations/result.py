@@ -30,13 +30,20 @@ def short_expression(value: sp.Basic, limit: int = SHOWN_LIMIT) -> str:
     return text[: limit - 3] + "..."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Step:
-    """One step: a title, a sentence, and the SymPy expressions or relations it shows (one per line)."""
+    """One step: a title, a sentence, and the SymPy expressions or relations it shows (one per line).
+
+    >>> Step("Limit", "As sigma -> 0+.", (sp.Eq(sp.Symbol("x"), 0),))
+    <Step 'Limit': 1 expression(s)>
+    """
 
     title: str
     text: str
     exprs: tuple[sp.Basic, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<Step {self.title!r}: {len(self.exprs)} expression(s)>"
 
     def __post_init__(self) -> None:
         if not all(isinstance(e, sp.Basic) for e in self.exprs):
