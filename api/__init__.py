@@ -42,7 +42,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     # derivations (SymPy): what happens to the likelihood as a variance collapses
     "single_gaussian_collapse": ("gmm_math.derivations.single", "single_gaussian_collapse"),
     "mixture_collapse": ("gmm_math.derivations.mixture", "mixture_collapse"),
-    "em_step_collapse": ("gmm_math.derivations.em_step", "em_step"),
+    "em_step_collapse": ("gmm_math.derivations.em_step", "em_step_collapse"),
     "remedy_collapse": ("gmm_math.derivations.remedies", "remedy_collapse"),
     "degenerate_collapse": ("gmm_math.derivations.remedies.degenerate", "degenerate_collapse"),
     # numerics (mpmath, numpy)
@@ -68,7 +68,7 @@ if TYPE_CHECKING:  # what static tools (mkdocstrings/griffe, IDEs, type checkers
     from gmm_math.cli.notebook import explore
     from gmm_math.derivations.core.data import Dataset
     from gmm_math.derivations.core.errors import GmmMathError
-    from gmm_math.derivations.em_step import em_step as em_step_collapse
+    from gmm_math.derivations.em_step import em_step_collapse
     from gmm_math.derivations.mixture import mixture_collapse
     from gmm_math.derivations.remedies import remedy_collapse
     from gmm_math.derivations.remedies.degenerate import degenerate_collapse

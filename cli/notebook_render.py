@@ -33,13 +33,13 @@ def latex(obj) -> str | None:
 
 
 def _prose(text: str) -> str:
-    from gmm_math.derivations.notation import prose_text
+    from gmm_math.derivations.printing import prose_text
 
     return escape(prose_text(text))
 
 
 def _maths(expr) -> str:
-    from gmm_math.cli.explain.mathml import mathml
+    from gmm_math.derivations.printing import mathml
 
     return mathml(expr)
 
@@ -74,7 +74,7 @@ def derivation_html(d) -> str:
 
 def derivation_latex(d) -> str:
     """Every step's expressions in one ``aligned`` block, in the textbook's notation."""
-    from gmm_math.derivations.notation import latex as to_latex, latex_text, prose_text
+    from gmm_math.derivations.printing import latex as to_latex, latex_text, prose_text
 
     lines = [rf"\text{{{latex_text(prose_text(s.title))}}}: & \; {to_latex(e)}" for s in d.steps for e in s.exprs]
     return "$\\begin{aligned}" + r"\\ ".join(lines) + "\\end{aligned}$"

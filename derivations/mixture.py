@@ -120,10 +120,6 @@ def _component_one(dim: int, full: bool) -> tuple[sp.Basic, sp.Expr]:
     return cov, sp.powsimp(TWO_PI ** sp.Rational(-dim, 2) * det ** sp.Rational(-1, 2), force=True)
 
 
-def _mixture_log_likelihood(first: int = 1) -> sp.Expr:
-    return sp.Sum(sp.log(sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, first, sp.Symbol("K")))), (m, 1, N_SYM))
-
-
 def _opening(model: CollapseModel, dim: int, full: bool, r) -> list[Step]:
     cov, peak = _component_one(dim, full)
     how = ("collapsing along one direction u (the other eigenvalues fixed, their product Delta_perp)" if full

@@ -149,8 +149,7 @@ def test_fit_repr_reports_the_collapse(collapsed):
 
 
 def test_derivation_html_and_latex_show_its_steps_and_limit():
-    from gmm_math.cli.explain.mathml import mathml
-    from gmm_math.derivations.notation import latex as to_latex
+    from gmm_math.derivations.printing import latex as to_latex, mathml
 
     derivation = gmm_math.mixture_collapse(multiplicity=2)
     html = derivation._repr_html_()

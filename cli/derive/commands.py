@@ -76,7 +76,7 @@ Below = Annotated[str, typer.Option(
 
 
 @app.command("em-step")
-def em_step(
+def derive_em_step(
     components: Components = 2,
     data: DataText = None,
     data_file: DataFile = None,
@@ -94,12 +94,12 @@ def em_step(
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     from dataclasses import replace
 
-    from gmm_math.derivations.em_step import em_step as derive_em_step
+    from gmm_math.derivations.em_step import em_step_collapse
     from gmm_math.numerics.em_map import parse_positive
     from gmm_math.numerics.em_map_check import em_map_report, em_step_check, report_steps
 
     log_s0, log_below = parse_positive(s0, "s0", "--s0"), parse_positive(below, "below", "--below")
-    derivation = derive_em_step(data=dataset, point=point, components=components, **params)
+    derivation = em_step_collapse(data=dataset, point=point, components=components, **params)
     report = em_map_report(derivation.model, log_s0, log_below, dps)
     derivation = replace(derivation, steps=derivation.steps + report_steps(report, s0, below, dps))
     show(derivation, dps, fmt, em_step_check(derivation, dps))

@@ -70,12 +70,6 @@ class CentredData:
                           for row in ints[:count]])
 
 
-def centred_matrix(data: Dataset) -> tuple[sp.Matrix, sp.Matrix]:
-    """The data mean (D x 1) and the centred data X - 1 mean^T (N x D), exactly (small data; for checks)."""
-    centred = CentredData.from_data(data)
-    return centred.mean, centred.rows(data.n)
-
-
 def affine_rank(data: Dataset) -> int:
     """Dimension of the affine hull of the data: the rank of the centred data, exactly, from its D x D scatter.
 

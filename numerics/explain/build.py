@@ -17,7 +17,7 @@ from mpmath import mp
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, example_data
-from gmm_math.derivations.notation import pretty
+from gmm_math.derivations.printing import pretty
 from gmm_math.derivations.result import SIGMA
 from gmm_math.numerics.confirm import confirm
 from gmm_math.numerics.explain import em_story, remedy_story

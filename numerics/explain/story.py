@@ -111,7 +111,7 @@ class Story(NotebookDisplay):
     ----------
     title : str
     sections : tuple of Section
-        In the order of issue 12: question, single, mixture, em, remedies, boundary, confusion.
+        In the page's order: question, single, mixture, em, remedies, boundary, confusion.
     figures : FigureData
     seed, dps : int
         The options it was computed with.
