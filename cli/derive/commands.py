@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from gmm_math.cli.derive import remedy as derive_remedy
 from gmm_math.cli.derive.output import Format, FormatOpt, delayed_status, show
 from gmm_math.cli.options import (
-    Components, Covariance, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
+    Components, Covariance, DataFile, DataText, Dim, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
 )
 from gmm_math.derivations.core.data import load_dataset
 
@@ -17,10 +17,6 @@ app = typer.Typer(
     help="Derive, step by step with SymPy, what happens to the likelihood as a variance collapses.",
     no_args_is_help=True,
 )
-
-
-Dim = Annotated[Optional[int], typer.Option(
-    "--dim", "-d", help="Dimension D (default 1; read from the data when data are given).")]
 
 
 @app.command()
