@@ -16,7 +16,11 @@ import sympy as sp
 from sympy.printing.str import StrPrinter
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.parser import Context, WeightSum, check_text
+from gmm_math.derivations.check.assumptions import WeightSum
+from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS
+from gmm_math.derivations.check.grammar import is_tree, parse_text, source
+from gmm_math.derivations.check.parser import Context
+from gmm_math.derivations.check.safety import check_text
 
 MAX_CASE_DEPTH = 3
 MAX_CASES = 12
@@ -681,8 +685,6 @@ def _relation(token: object) -> str:
 
 def _naming(tree: object, context: Context) -> bool:
     """Is this left side a bare name (optionally a call of an unknown function, optionally inside log)?"""
-    from gmm_math.derivations.check.parser import BIG_OPERATORS, FUNCTIONS, is_tree
-
     if is_tree(tree, "apply", "call") and str(tree.children[0]) in ("log", "ln"):
         inner = tree.children[1]
         inner = inner.children[0] if is_tree(inner, "operand", "arguments") and len(inner.children) == 1 else inner
@@ -698,8 +700,6 @@ def _naming(tree: object, context: Context) -> bool:
 
 def _named_expr(tree: object, context: Context) -> sp.Expr:
     """The expression a named left side stands for: ``log(L)`` for ``log L(sigma)``, ``L`` for ``L(sigma)``."""
-    from gmm_math.derivations.check.parser import is_tree
-
     if is_tree(tree, "apply", "call") and str(tree.children[0]) in ("log", "ln"):
         inner = tree.children[1]
         inner = inner.children[0] if is_tree(inner, "operand", "arguments") and len(inner.children) == 1 else inner
@@ -709,8 +709,6 @@ def _named_expr(tree: object, context: Context) -> sp.Expr:
 
 def read_line(text: str, context: Context) -> ReadLine:
     """Parse a step line (in the worker): a chain, a continuation, or a named left side."""
-    from gmm_math.derivations.check.parser import parse_text, source
-
     tree, text = parse_text(text, "step", "line", context.language)
     parts = list(tree.children)
     continues = None
@@ -769,8 +767,6 @@ def read_limit(text: str, context: Context, claim_needed: bool = True) -> dict:
 
     With ``claim_needed=False`` the ``= VALUE`` may be left out (then ``claim`` is None).
     """
-    from gmm_math.derivations.check.parser import is_tree, parse_text, source
-
     tree, text = parse_text(text, "limit line", "line", context.language)
     parts = [part for part in tree.children if hasattr(part, "data")]
     relations = [str(part) for part in tree.children if not hasattr(part, "data")]

@@ -54,16 +54,11 @@ from gmm_math.derivations.check.claims import (
 )
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.latex import latex_to_ascii, steps_text
-from gmm_math.derivations.check.parser import (
-    Context,
-    Unreadable,
-    WeightSum,
-    check_name,
-    check_text,
-    is_latex,
-    parse_assumptions,
-    warm,
-)
+from gmm_math.derivations.check.assumptions import WeightSum
+from gmm_math.derivations.check.grammar import is_latex, warm
+from gmm_math.derivations.check.names import check_name
+from gmm_math.derivations.check.parser import Context, parse_assumptions
+from gmm_math.derivations.check.safety import Unreadable, check_text
 from gmm_math.numerics.check.evidence import (
     PROBE_POINTS,
     DomainProbe,
@@ -167,8 +162,6 @@ def _point_text(point: Mapping[str, Any]) -> str:
 
 def _symbolic_sign(difference: sp.Expr) -> str | None:
     """'nonnegative', 'positive', 'negative', 'nonpositive' or None, of rhs - lhs."""
-    from gmm_math.derivations.check.claims import definite_sign
-
     for candidate in (difference, normal_sums(difference)):
         for fact in ("positive", "nonnegative", "negative", "nonpositive"):
             if getattr(candidate, f"is_{fact}"):
