@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -78,6 +78,7 @@ class LimitCase:
     restore : case symbol -> expression in the original symbols (to display results)
     values : original symbol -> expression in case symbols (to display sample points)
     reason : why ``limit`` is None
+    fixed : the quantities the conditions set to a value (``x_n = mu_j``: x_n), in the original symbols
     """
 
     conditions: tuple[str, ...]
@@ -89,6 +90,7 @@ class LimitCase:
     restore: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
     values: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
     reason: str | None = None
+    fixed: tuple[sp.Expr, ...] = ()
 
     @property
     def shown_limit(self) -> sp.Expr | None:
@@ -220,8 +222,7 @@ def _term_sign(node: sp.Expr) -> str | None:
 
 def _with_side(case: LimitCase) -> LimitCase:
     approach = f"{case.var} -> {case.point}{case.side}"
-    return LimitCase((approach, *case.conditions), case.side, case.expr, case.var, case.point, case.limit,
-                     case.restore, case.values, case.reason)
+    return replace(case, conditions=(approach, *case.conditions))
 
 
 def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase]:
@@ -239,8 +240,7 @@ def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase
         return [_undecided(case, "SymPy returned the limit unevaluated")]
     value = _decided_signs(value)
     found = _by_cases(case, _sign_in_result(value, case), depth, done)  # e.g. oo*sign(x_n**2)
-    return found or [LimitCase(case.conditions, case.side, case.expr, case.var, case.point, value,
-                               case.restore, case.values)]
+    return found or [replace(case, limit=value, reason=None)]
 
 
 def _by_cases(case: LimitCase, quantity: sp.Expr | None, depth: int, done: list[LimitCase]) -> list[LimitCase]:
@@ -317,8 +317,7 @@ def _sign_in_result(value: sp.Expr, case: LimitCase) -> sp.Expr | None:
 
 
 def _undecided(case: LimitCase, reason: str) -> LimitCase:
-    return LimitCase(case.conditions, case.side, case.expr, case.var, case.point, None,
-                     case.restore, case.values, reason)
+    return replace(case, limit=None, reason=reason)
 
 
 class _KnownSymbols(Context):
@@ -403,8 +402,10 @@ def _impose_signs(case: LimitCase, quantity: sp.Expr) -> list[LimitCase]:
             restore = {**case.restore}
             if assumption is not None:
                 restore[target] = quantity.xreplace(case.restore)
+            fixed = None if relation != "=" else (symbol if coefficient.is_positive or coefficient.is_negative
+                                                  else quantity).xreplace(case.restore)
             sub_cases.append(_substituted(case, symbol, solution, restore,
-                                          _condition(symbol, relation, coefficient, rest, quantity, case)))
+                                          _condition(symbol, relation, coefficient, rest, quantity, case), fixed))
         return sub_cases
     return []
 
@@ -427,12 +428,13 @@ def _condition(symbol: sp.Symbol, relation: str, coefficient: sp.Expr, rest: sp.
 
 
 def _substituted(case: LimitCase, symbol: sp.Symbol, solution: sp.Expr, restore: dict,
-                 condition: str) -> LimitCase:
+                 condition: str, fixed: sp.Expr | None = None) -> LimitCase:
     swap = {symbol: solution}
     values = {original: value.xreplace(swap) for original, value in case.values.items()}
     values.setdefault(symbol, solution)
     return LimitCase((*case.conditions, condition), case.side, case.expr.xreplace(swap), case.var,
-                     case.point.xreplace(swap), None, restore, values)
+                     case.point.xreplace(swap), None, restore, values,
+                     fixed=case.fixed if fixed is None else (*case.fixed, fixed))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -752,6 +752,24 @@ class DomainProbe:
     checks: tuple[RelationCheck, ...]
     points: int
 
+    def needs(self, side: str) -> str | None:
+        """The sign condition a side needs to be defined ('x > 0 and y < 0'), when its domain is one such region."""
+        fixed = self._fixed_signs(side)
+        return None if fixed is None else " and ".join(f"{name} {'>' if sign > 0 else '<'} 0" for name, sign in fixed)
+
+    def _fixed_signs(self, side: str) -> list[tuple[str, int]] | None:
+        patterns = self.left if side == "left" else self.right
+        every = _patterns(len(self.symbols))
+        position = 0 if side == "left" else 1
+        if not any(check.defined[position] for check in self.checks) or not patterns or patterns == every:
+            return None
+        fixed = [(name, sign) for position, name in enumerate(self.symbols)
+                 if len({pattern[position] for pattern in patterns}) == 1
+                 for sign in {pattern[position] for pattern in patterns}]
+        wanted = {pattern for pattern in every if all(pattern[self.symbols.index(name)] == sign
+                                                      for name, sign in fixed)}
+        return fixed if fixed and wanted == patterns else None
+
     def describe(self, side: str) -> str:
         """'needs x > 0', 'is defined for every x', 'is never defined over the reals', ..."""
         patterns = self.left if side == "left" else self.right
@@ -763,13 +781,9 @@ class DomainProbe:
             return "is defined only at some of the probed points"
         if patterns == every:
             return f"is defined for every sign of {', '.join(self.symbols)}" if self.symbols else "is defined"
-        fixed = [(name, sign) for position, name in enumerate(self.symbols)
-                 if len({pattern[position] for pattern in patterns}) == 1
-                 for sign in {pattern[position] for pattern in patterns}]
-        wanted = {pattern for pattern in every if all(pattern[self.symbols.index(name)] == sign
-                                                      for name, sign in fixed)}
-        if fixed and wanted == patterns:
-            return "needs " + " and ".join(f"{name} {'>' if sign > 0 else '<'} 0" for name, sign in fixed)
+        needs = self.needs(side)
+        if needs is not None:
+            return f"needs {needs}"
         return f"is defined only in some sign regions of {', '.join(self.symbols)}"
 
 
