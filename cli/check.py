@@ -14,7 +14,7 @@ from gmm_math.derivations.core.data import read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_STEPS_FILE = 1_000_000
-EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3}
+EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3}  # by verdict value (the enum is a str)
 MARKS = {"equal": "equal", "implied": "implied", "fails": "FAILS", "undecided": "undecided",
          "unreadable": "UNREADABLE", "assumption": "assume", "definition": "define", "comment": ""}
 SHOWN_STEPS = (1, 8, 16)  # which k of var = 10^-k the text output shows
@@ -76,35 +76,31 @@ class ExpressionCommand(TyperCommand):
         return super().parse_args(ctx, [*options, "--", *positionals] if positionals else options)
 
 
-def _finish(result: dict[str, Any], output: OutputFormat, header: list[str]) -> None:
-    found = result["report"]
+def _finish(result: Any, output: OutputFormat, header: list[str]) -> None:
+    """Print a :class:`~gmm_math.numerics.check.results.CheckResult` as text or JSON; exit with its verdict's code."""
     if output is OutputFormat.json:
         from gmm_math.cli.schema import json_text
 
-        typer.echo(json_text(found))
+        typer.echo(json_text(result.report.as_dict()))
     else:
-        typer.echo("\n".join([*header, *_RENDER[found["kind"]](found, result["summary"])]))
-    raise typer.Exit(EXIT_CODES[found["verdict"]])
-
-
-def _headline(found: dict[str, Any], summary: str) -> str:
-    prefix = f"{found['verdict']}: "
-    return f"verdict: {found['verdict']} - {summary[len(prefix):] if summary.startswith(prefix) else summary}"
+        typer.echo("\n".join([*header, *_RENDER[result.report.kind.value](result)]))
+    raise typer.Exit(EXIT_CODES[result.verdict.value])
 
 
 def _point(point: dict[str, Any]) -> str:
     return ", ".join(f"{name} = {value}" for name, value in point.items()) or "(no other symbols)"
 
 
-def _render_limit(found: dict[str, Any], summary: str) -> list[str]:
-    lines = [_headline(found, summary), f"symbolic (SymPy): {found['symbolic']}"]
-    for case in found["cases"] or []:
+def _render_limit(result: Any) -> list[str]:
+    found = result.report
+    lines = [result.headline, f"symbolic (SymPy): {found.symbolic}"]
+    for case in found.cases or []:
         lines.append(f"  case {case['condition']}: limit {case['limit']}")
-    steps = max((len(entry["approach"]) for entry in found["numeric"]), default=0)
+    steps = max((len(entry["approach"]) for entry in found.numeric), default=0)
     if steps:
         lines.append(f"numeric (mpmath, the variable at distance 10^-k from its point, k = 1..{steps}):")
     shown_cases: dict[Any, list[bool | None]] = {}
-    for entry in found["numeric"]:
+    for entry in found.numeric:
         verdicts = shown_cases.setdefault(entry["case"], [])
         verdicts.append(entry["agrees"])
         if len(verdicts) > 1:
@@ -118,7 +114,7 @@ def _render_limit(found: dict[str, Any], summary: str) -> list[str]:
         counts = ", ".join(f"{verdicts.count(value)} {label}" for value, label in
                            ((True, "agree"), (False, "DISAGREE"), (None, "inconclusive")) if value in verdicts)
         lines.append(f"  {where}{len(verdicts)} sample point(s) compared with the symbolic limit: {counts}")
-    counter = found["counterexample"]
+    counter = found.counterexample
     if counter:
         when = f"when {counter['condition']}, " if counter.get("condition") else ""
         lines.append(f"counterexample: {when}at {_point(counter['point'])} the limit is {counter['limit']}, "
@@ -126,34 +122,34 @@ def _render_limit(found: dict[str, Any], summary: str) -> list[str]:
     return lines
 
 
-def _render_equal(found: dict[str, Any], summary: str) -> list[str]:
-    lines = [_headline(found, summary), f"symbolic (SymPy): {found['symbolic']}"]
-    tally = [entry["agrees"] for entry in found["numeric"]]
+def _render_equal(result: Any) -> list[str]:
+    found = result.report
+    lines = [result.headline, f"symbolic (SymPy): {found.symbolic}"]
+    tally = [entry["agrees"] for entry in found.numeric]
     if tally:
-        lines.append(f"numeric ({found.get('tried') or 'mpmath'}): {tally.count(True)} agree, "
+        lines.append(f"numeric ({found.tried or 'mpmath'}): {tally.count(True)} agree, "
                      f"{tally.count(False)} differ, {tally.count(None)} undefined")
-    for hint in found.get("hints") or ():
+    for hint in dict.fromkeys(found.hints):
         lines.append(f"note: {hint}")
-    counter = found["counterexample"]
+    counter = found.counterexample
     if counter:
         lines.append(f"counterexample: at {_point(counter['point'])}: LHS = {counter['lhs']}, "
                      f"RHS = {counter['rhs']}")
     return lines
 
 
-def _render_steps(found: dict[str, Any], summary: str) -> list[str]:
-    width = min(60, max(len(line["text"].rstrip()) for line in found["lines"]))
+def _render_steps(result: Any) -> list[str]:
+    found = result.report
+    width = min(60, max(len(line.text.rstrip()) for line in found.lines))
     lines = []
-    for line in found["lines"]:
-        holding = line["verdict"] in ("equal", "implied", "definition")
-        reason = f"  ({line['reason']})" if holding and line["reason"] else (
-            f"  <- {line['reason']}" if line["reason"] else "")
-        if line["evidence"] == "numeric" and holding:
-            reason = f"  (numeric evidence only{'; ' + line['reason'] if line['reason'] else ''})"
-        lines.append(f"{line['line']:>4} {MARKS[line['verdict']]:>10}  {line['text'].rstrip():<{width}}{reason}"
-                     .rstrip())
-    lines.append(_headline(found, summary))
-    counter = found["counterexample"]
+    for line in found.lines:
+        holding = line.verdict.holding
+        reason = f"  ({line.reason})" if holding and line.reason else (f"  <- {line.reason}" if line.reason else "")
+        if line.evidence is not None and line.evidence.value == "numeric" and holding:
+            reason = f"  (numeric evidence only{'; ' + line.reason if line.reason else ''})"
+        lines.append(f"{line.line:>4} {MARKS[line.verdict.value]:>10}  {line.text.rstrip():<{width}}{reason}".rstrip())
+    lines.append(result.headline)
+    counter = found.counterexample
     if counter and "lhs" in counter:
         lines.append(f"counterexample (line {counter['line']}): at {_point(counter['point'])}: "
                      f"previous line = {counter['lhs']}, this line = {counter['rhs']}")
@@ -161,7 +157,7 @@ def _render_steps(found: dict[str, Any], summary: str) -> list[str]:
         when = f"when {counter['condition']}, " if counter.get("condition") else ""
         lines.append(f"counterexample (line {counter['line']}): {when}at {_point(counter['point'])} "
                      f"the limit is {counter['limit']}, not {counter['claim']}")
-    for case in found["cases"] or []:
+    for case in found.cases or []:
         lines.append(f"  case {case['condition']}: limit {case['limit']}")
     return lines
 

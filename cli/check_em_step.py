@@ -141,7 +141,7 @@ def render_text(step, entries, tol: float | None) -> str:
     wrong = sum(not e.holds for e in entries)
     summary = {"holds": f"all {len(entries)} claimed number(s) hold" if entries else "nothing claimed",
                "fails": f"{wrong} of {len(entries)} claimed number(s) refuted"}
-    found = verdict(entries)
+    found = verdict(entries).value
     lines.append(f"verdict: {found} - {summary[found]}")
     return "\n".join(lines)
 
@@ -154,7 +154,7 @@ def as_json(step, entries, tol: float | None) -> str:
 
     text = lambda v: mpmath.nstr(v, 20)  # noqa: E731
     payload = {
-        "verdict": verdict(entries), "dps": DPS, "tol": tol,
+        "verdict": verdict(entries).value, "dps": DPS, "tol": tol,
         "entries": [e.as_dict() for e in entries],
         "step": {"log_likelihood": text(step.log_likelihood),
                  "responsibilities": [[text(v) for v in row] for row in step.responsibilities],
@@ -165,7 +165,7 @@ def as_json(step, entries, tol: float | None) -> str:
     return json.dumps(payload, indent=2)
 
 
-def em_step(
+def check_em_step_command(
     data: Annotated[str | None, typer.Option("--data", help="1-D data points. Default: 0,1,3.")] = None,
     weights: Annotated[str | None, typer.Option(
         "--weights", help="Starting mixing weights (sum 1). Default: 1/K each.")] = None,
@@ -195,7 +195,7 @@ def em_step(
 
     Exit codes: 0 all claims hold, 1 something refuted, 2 bad input.
     """
-    from gmm_math.numerics.em.hand_step import check_claims, em_step as compute, verdict
+    from gmm_math.numerics.em.hand_step import check_claims, exact_iteration, verdict
 
     claims = {"weights": claim_weights, "means": claim_means, "variances": claim_variances}
     if file is not None:
@@ -214,8 +214,8 @@ def em_step(
                                                claim_responsibilities)
     if tol is not None and not tol > 0:
         raise GmmMathError(f"--tol must be a positive relative tolerance, got {tol}")
-    step = compute(start["data"], start["weights"], start["means"], start["covariances"])
+    step = exact_iteration(start["data"], start["weights"], start["means"], start["covariances"])
     entries = check_claims(step, claimed, tol)
     render = {OutputFormat.text: render_text, OutputFormat.json: as_json}[output]
     typer.echo(render(step, entries, tol))
-    raise typer.Exit(EXIT_CODES[verdict(entries)])
+    raise typer.Exit(EXIT_CODES[verdict(entries).value])

@@ -83,7 +83,7 @@ def _root(
 app.add_typer(derive.app, name="derive")
 app.command("evaluate")(evaluate_command.evaluate)
 app.add_typer(check.app, name="check")
-check.app.command("em-step")(check_em_step.em_step)
+check.app.command("em-step")(check_em_step.check_em_step_command)
 app.command("em")(em_command.em)
 app.command("dataset")(dataset_command.dataset)
 app.command("plot-limit")(plots.plot_limit)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from gmm_math.numerics.em import hand_step
-from gmm_math.numerics.em.hand_step import check_claims, em_step, precision
+from gmm_math.numerics.em.hand_step import check_claims, exact_iteration, precision
 from gmm_math.numerics.em.kernels import columns, e_step, sufficient_stats
 from conftest import assert_one_line_error
 
@@ -194,7 +194,7 @@ def test_mpmath_step_matches_the_float64_kernels_of_fit(xs, w, v1, v2):
     """Route 1 (mpmath, 30 digits) against route 2 (the vectorised float64 E- and M-step that fit uses)."""
     X = np.array(xs)[:, None]
     weights, means, covs = np.array([w, 1 - w]), np.array([[-1.0], [1.5]]), np.array([[[v1]], [[v2]]])
-    step = em_step([repr(x) for x in xs], [repr(w), repr(1 - w)], ["-1.0", "1.5"], [repr(v1), repr(v2)])
+    step = exact_iteration([repr(x) for x in xs], [repr(w), repr(1 - w)], ["-1.0", "1.5"], [repr(v1), repr(v2)])
     estep = e_step(columns(X), weights, means, covs)
     stats = sufficient_stats(columns(X), estep.resp)
     assert float(step.log_likelihood) == pytest.approx(estep.log_likelihood, rel=1e-12)
@@ -209,7 +209,7 @@ def test_mpmath_step_matches_the_float64_kernels_of_fit(xs, w, v1, v2):
 
 
 def test_slip_is_only_named_when_it_changes_the_value():
-    step = em_step(["0", "1", "3"], ["0.5", "0.5"], ["0", "2"], ["1", "1"])
+    step = exact_iteration(["0", "1", "3"], ["0.5", "0.5"], ["0", "2"], ["1", "1"])
     entries = check_claims(step, {"means": ["9", "9"]})
     assert [e.slip for e in entries] == [None, None] and not any(e.holds for e in entries)
 

@@ -14,7 +14,8 @@ import time
 import pytest
 
 from conftest import assert_one_line_error
-from gmm_math.numerics.check.runner import LINE_VERDICTS, check_equal, check_limit, check_steps
+from gmm_math.numerics.check.results import LineVerdict
+from gmm_math.numerics.check.runner import check_equal, check_limit, check_steps
 
 HANGING = "Abs(N(y, mu, N(a, b, N(c, d, logN(e1, f, g)))))"  # building this alone takes minutes in SymPy
 
@@ -212,7 +213,7 @@ def test_line_verdicts_are_the_documented_list(cli, tmp_path):
     found = json.loads(cli("check", "steps", str(path), "--format", "json").stdout)
     assert verdicts(found) == ["comment", "assumption", "definition", "definition", "equal", "implied",
                                "unreadable", "fails"]
-    assert set(verdicts(found)) <= set(LINE_VERDICTS)
+    assert set(verdicts(found)) <= {verdict.value for verdict in LineVerdict}
 
 
 # ----------------------------------------------------------------------------------------------

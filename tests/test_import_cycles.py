@@ -14,14 +14,6 @@ import pathlib
 
 LAYERS = ("gmm_math", "gmm_math.derivations", "gmm_math.numerics", "gmm_math.cli")
 
-# TEMPORARY: the checker's own loop, removed by the checker's branch (derivations/check/parser.py cut along its
-# ideas). At that merge this list is emptied; test_allowed_cycles_still_exist fails until it is.
-KNOWN_CHECKER_CYCLES_UNTIL_CHECKER_MERGES: list[frozenset[str]] = [
-    frozenset({"gmm_math.derivations.check.latex", "gmm_math.derivations.check.matrices",
-               "gmm_math.derivations.check.parser"}),
-]
-
-
 def _modules() -> dict[str, pathlib.Path]:
     """Every module of the package: dotted name -> source file (the layers are separate folders)."""
     found = {}
@@ -126,15 +118,8 @@ def cycle_in(component: list[str], graph: dict[str, set[str]]) -> list[str]:
 
 def test_the_package_has_no_import_cycles():
     graph = import_graph()
-    cycles = [" -> ".join(cycle_in(c, graph)) for c in strongly_connected(graph)
-              if frozenset(c) not in KNOWN_CHECKER_CYCLES_UNTIL_CHECKER_MERGES]
+    cycles = [" -> ".join(cycle_in(c, graph)) for c in strongly_connected(graph)]
     assert cycles == [], "import cycles:\n" + "\n".join(cycles)
-
-
-def test_allowed_cycles_still_exist():
-    """An allow-listed cycle that is gone must leave the list (so the list only shrinks, to empty)."""
-    present = {frozenset(c) for c in strongly_connected(import_graph())}
-    assert [sorted(c) for c in KNOWN_CHECKER_CYCLES_UNTIL_CHECKER_MERGES if c not in present] == []
 
 
 def test_the_cycle_finder_finds_cycles():

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 import sympy as sp
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.parser import Context, WeightSum, check_text
+from gmm_math.derivations.check.assumptions import WeightSum
+from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS
+from gmm_math.derivations.check.grammar import is_tree, parse_text, source
+from gmm_math.derivations.check.parser import Context
+from gmm_math.derivations.check.safety import check_text
 from gmm_math.derivations.printing import student_text as show_expr
 
 MAX_CASE_DEPTH = 3
@@ -44,6 +48,7 @@ class LimitCase:
     restore : case symbol -> expression in the original symbols (to display results)
     values : original symbol -> expression in case symbols (to display sample points)
     reason : why ``limit`` is None
+    fixed : the quantities the conditions set to a value (``x_n = mu_j``: x_n), in the original symbols
     """
 
     conditions: tuple[str, ...]
@@ -55,6 +60,7 @@ class LimitCase:
     restore: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
     values: Mapping[sp.Symbol, sp.Expr] = field(default_factory=dict)
     reason: str | None = None
+    fixed: tuple[sp.Expr, ...] = ()
 
     @property
     def shown_limit(self) -> sp.Expr | None:
@@ -186,8 +192,7 @@ def _term_sign(node: sp.Expr) -> str | None:
 
 def _with_side(case: LimitCase) -> LimitCase:
     approach = f"{case.var} -> {case.point}{case.side}"
-    return LimitCase((approach, *case.conditions), case.side, case.expr, case.var, case.point, case.limit,
-                     case.restore, case.values, case.reason)
+    return replace(case, conditions=(approach, *case.conditions))
 
 
 def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase]:
@@ -205,8 +210,7 @@ def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase
         return [_undecided(case, "SymPy returned the limit unevaluated")]
     value = _decided_signs(value)
     found = _by_cases(case, _sign_in_result(value, case), depth, done)  # e.g. oo*sign(x_n**2)
-    return found or [LimitCase(case.conditions, case.side, case.expr, case.var, case.point, value,
-                               case.restore, case.values)]
+    return found or [replace(case, limit=value, reason=None)]
 
 
 def _by_cases(case: LimitCase, quantity: sp.Expr | None, depth: int, done: list[LimitCase]) -> list[LimitCase]:
@@ -283,8 +287,7 @@ def _sign_in_result(value: sp.Expr, case: LimitCase) -> sp.Expr | None:
 
 
 def _undecided(case: LimitCase, reason: str) -> LimitCase:
-    return LimitCase(case.conditions, case.side, case.expr, case.var, case.point, None,
-                     case.restore, case.values, reason)
+    return replace(case, limit=None, reason=reason)
 
 
 class _KnownSymbols(Context):
@@ -369,8 +372,10 @@ def _impose_signs(case: LimitCase, quantity: sp.Expr) -> list[LimitCase]:
             restore = {**case.restore}
             if assumption is not None:
                 restore[target] = quantity.xreplace(case.restore)
+            fixed = None if relation != "=" else (symbol if coefficient.is_positive or coefficient.is_negative
+                                                  else quantity).xreplace(case.restore)
             sub_cases.append(_substituted(case, symbol, solution, restore,
-                                          _condition(symbol, relation, coefficient, rest, quantity, case)))
+                                          _condition(symbol, relation, coefficient, rest, quantity, case), fixed))
         return sub_cases
     return []
 
@@ -393,12 +398,13 @@ def _condition(symbol: sp.Symbol, relation: str, coefficient: sp.Expr, rest: sp.
 
 
 def _substituted(case: LimitCase, symbol: sp.Symbol, solution: sp.Expr, restore: dict,
-                 condition: str) -> LimitCase:
+                 condition: str, fixed: sp.Expr | None = None) -> LimitCase:
     swap = {symbol: solution}
     values = {original: value.xreplace(swap) for original, value in case.values.items()}
     values.setdefault(symbol, solution)
     return LimitCase((*case.conditions, condition), case.side, case.expr.xreplace(swap), case.var,
-                     case.point.xreplace(swap), None, restore, values)
+                     case.point.xreplace(swap), None, restore, values,
+                     fixed=case.fixed if fixed is None else (*case.fixed, fixed))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -651,8 +657,6 @@ def _relation(token: object) -> str:
 
 def _naming(tree: object, context: Context) -> bool:
     """Is this left side a bare name (optionally a call of an unknown function, optionally inside log)?"""
-    from gmm_math.derivations.check.parser import BIG_OPERATORS, FUNCTIONS, is_tree
-
     if is_tree(tree, "apply", "call") and str(tree.children[0]) in ("log", "ln"):
         inner = tree.children[1]
         inner = inner.children[0] if is_tree(inner, "operand", "arguments") and len(inner.children) == 1 else inner
@@ -668,8 +672,6 @@ def _naming(tree: object, context: Context) -> bool:
 
 def _named_expr(tree: object, context: Context) -> sp.Expr:
     """The expression a named left side stands for: ``log(L)`` for ``log L(sigma)``, ``L`` for ``L(sigma)``."""
-    from gmm_math.derivations.check.parser import is_tree
-
     if is_tree(tree, "apply", "call") and str(tree.children[0]) in ("log", "ln"):
         inner = tree.children[1]
         inner = inner.children[0] if is_tree(inner, "operand", "arguments") and len(inner.children) == 1 else inner
@@ -679,8 +681,6 @@ def _named_expr(tree: object, context: Context) -> sp.Expr:
 
 def read_line(text: str, context: Context) -> ReadLine:
     """Parse a step line (in the worker): a chain, a continuation, or a named left side."""
-    from gmm_math.derivations.check.parser import parse_text, source
-
     tree, text = parse_text(text, "step", "line", context.language)
     parts = list(tree.children)
     continues = None
@@ -739,8 +739,6 @@ def read_limit(text: str, context: Context, claim_needed: bool = True) -> dict:
 
     With ``claim_needed=False`` the ``= VALUE`` may be left out (then ``claim`` is None).
     """
-    from gmm_math.derivations.check.parser import is_tree, parse_text, source
-
     tree, text = parse_text(text, "limit line", "line", context.language)
     parts = [part for part in tree.children if hasattr(part, "data")]
     relations = [str(part) for part in tree.children if not hasattr(part, "data")]

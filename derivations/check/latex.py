@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from gmm_math.derivations.check.parser import MAX_DEPTH, MAX_LENGTH, MAX_NODES, Unreadable
+from gmm_math.derivations.check.safety import MAX_DEPTH, MAX_LENGTH, MAX_NODES, Unreadable
 
 COMMANDS = frozenset({
     "frac", "dfrac", "tfrac", "sqrt", "exp", "log", "ln", "det", "left", "right", "cdot", "times", "mathcal", "sum",

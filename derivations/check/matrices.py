@@ -21,11 +21,11 @@ from typing import Any
 import sympy as sp
 from sympy.matrices import MatrixBase
 
+from gmm_math.derivations.check.names import IDENTITY, base_assumptions, split_subscript
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_SIZE = 4
 VECTOR_BASES = frozenset({"x", "y", "z", "mu", "m", "v", "w"})
-DIMENSION_INDEX = "d"
 
 
 class Diagonal(sp.Function):
@@ -56,8 +56,6 @@ def explicit(rows: list[list[sp.Expr]]) -> sp.ImmutableMatrix:
 
 def as_diagonal(expr: sp.Expr) -> tuple[sp.Expr, sp.Symbol, sp.Expr] | None:
     """(entry, d, D) when ``expr`` is c*diag(e)^k (or a sum of such terms and c*I_D), else None."""
-    from gmm_math.derivations.check.parser import IDENTITY
-
     if isinstance(expr, Diagonal):
         return expr.args[0], expr.args[1], expr.args[2]
     if expr.is_Pow and isinstance(expr.base, Diagonal) and expr.exp.is_Integer:
@@ -106,8 +104,6 @@ def _diagonal(expr: sp.Expr) -> tuple[sp.Expr, sp.Symbol, sp.Expr]:
 
 def component(expr: sp.Expr, index: sp.Symbol, symbol: Callable[[str], sp.Symbol]) -> sp.Expr:
     """The d-th component of a vector expression: x -> x[d], x_n -> x[n, d], x[n] -> x[n, d], mu_1 -> mu[1, d]."""
-    from gmm_math.derivations.check.parser import base_assumptions, split_subscript
-
     def vector(node: sp.Expr) -> sp.Expr | None:
         if isinstance(node, sp.Indexed) and str(node.base.label) in VECTOR_BASES:
             return sp.IndexedBase(str(node.base.label), **base_assumptions(str(node.base.label)))[
@@ -126,8 +122,6 @@ def component(expr: sp.Expr, index: sp.Symbol, symbol: Callable[[str], sp.Symbol
 
 
 def _is_vector_factor(factor: sp.Expr) -> bool:
-    from gmm_math.derivations.check.parser import split_subscript
-
     return any(split_subscript(symbol.name)[0] in VECTOR_BASES for symbol in factor.free_symbols
                if symbol.is_Symbol) or any(str(node.base.label) in VECTOR_BASES for node in factor.atoms(sp.Indexed))
 
@@ -231,3 +225,20 @@ def covariance_pattern(matrix: sp.ImmutableMatrix) -> tuple[tuple[sp.Symbol, ...
     if len(set(upper)) != len(upper) or any(matrix[i, j] != matrix[j, i] for i in range(size) for j in range(i)):
         return None
     return tuple(tuple(matrix[i, j] for j in range(size)) for i in range(size))
+
+
+def is_matrix_value(value: object) -> bool:
+    """An explicit matrix or vector, a diagonal matrix diag(...), or c*I_D (a value a name may be given)."""
+    if is_matrix(value):
+        return True
+    return isinstance(value, sp.Expr) and (value.has(Diagonal) and as_diagonal(value) is not None
+                                           or _is_isotropic(value))
+
+
+def _is_isotropic(value: sp.Expr) -> bool:
+    if not value.has(IDENTITY):
+        return False
+    expanded = sp.expand(value)
+    coefficient = expanded.coeff(IDENTITY, 1)
+    return coefficient != 0 and not coefficient.has(IDENTITY) and sp.expand(expanded - coefficient * IDENTITY) == 0
+

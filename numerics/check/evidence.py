@@ -17,6 +17,9 @@ from typing import Any
 import mpmath as mp
 import sympy as sp
 
+from gmm_math.derivations.check.assumptions import Covariance, WeightSum
+from gmm_math.derivations.check.names import COUNTS, INDEX_LETTERS, is_weight
+
 SPOT_POINTS = 8
 SPOT_DPS = 30
 LIMIT_DPS = 60
@@ -238,8 +241,6 @@ def sample_value(symbol: sp.Symbol, rng: random.Random, scale: int | str | None 
     for symbols assumed <= 0, >= 0 or != 0. Other names (data, means): three decimals in (-3, 3),
     or one of ``pool`` when given (so that x = mu occurs).
     """
-    from gmm_math.derivations.check.parser import is_weight
-
     if symbol.is_integer and symbol.is_positive:  # a count or an index
         return Fraction(rng.randint(1, 8))
     base = _base_name(symbol)
@@ -307,8 +308,6 @@ class Sample(dict):
         return again
 
     def generate(self, key: Any, node: sp.Expr) -> Value:
-        from gmm_math.derivations.check.parser import is_weight
-
         if self._draw_constrained(key, node):
             return self[key]
         symbol = node.base if isinstance(node, sp.Indexed) else node
@@ -328,8 +327,6 @@ class Sample(dict):
     def _draw_constrained(self, key: Any, node: sp.Expr) -> bool:
         """Draw, at once, every value of a constraint that holds ``key``: the weights of a stated sum
         (they sum to exactly 1), or the entries of a covariance (a positive definite matrix)."""
-        from gmm_math.derivations.check.parser import Covariance, WeightSum
-
         for fact in self.weights:
             if isinstance(fact, WeightSum):
                 count = next((int(number) for symbol, number in self.exact.items()
@@ -575,8 +572,6 @@ def respects(relations: Sequence[tuple[sp.Expr, str, sp.Expr]], values: Mapping,
 
 def is_general(exprs: Iterable[sp.Expr]) -> bool:
     """Do the expressions involve counts (N, K, D, M), indexed data or sums/products?"""
-    from gmm_math.derivations.check.parser import COUNTS
-
     return any(expr.has(sp.Sum, sp.Product, sp.Indexed) or any(symbol.name in COUNTS for symbol in expr.free_symbols)
                for expr in exprs)
 
@@ -603,8 +598,6 @@ def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS,
     1..K when the count is free; otherwise up to the largest number seen with them (``mu_2`` next
     to ``mu_j``: j in 1..2; a sum ``k=1..2``: 2), or 1..3 when none is.
     """
-    from gmm_math.derivations.check.parser import COUNTS
-
     free = sorted(set().union(*(expr.free_symbols for expr in exprs)), key=sp.default_sort_key)
     general = is_general(exprs)
     counts = [symbol for symbol in free if symbol.name in COUNTS]
@@ -636,8 +629,6 @@ def instances(exprs: Sequence[sp.Expr], rng: random.Random, dps: int = SPOT_DPS,
 
 
 def _weights_said(weights: Sequence[Any]) -> str:
-    from gmm_math.derivations.check.parser import WeightSum
-
     return "".join(f"; weights {fact.base}_k drawn in (0, 1) summing to 1" if isinstance(fact, WeightSum) else
                    f"; {len(fact.rows)} x {len(fact.rows)} covariance drawn positive definite" for fact in weights)
 
@@ -645,8 +636,6 @@ def _weights_said(weights: Sequence[Any]) -> str:
 def _free_indices(exprs: Sequence[sp.Expr]) -> tuple[set[str], dict[str, int]]:
     """The index letters left free (not bound by a sum around them), and the top of each range
     ("N" for i, m, n; "K" for j, k, l) when its count is not free: see :func:`instances`."""
-    from gmm_math.derivations.check.parser import INDEX_LETTERS
-
     letters: set[str] = set()
     bases: dict[str, set[str]] = {"N": set(), "K": set()}
     numbered: dict[str, int] = {}
@@ -763,6 +752,24 @@ class DomainProbe:
     checks: tuple[RelationCheck, ...]
     points: int
 
+    def needs(self, side: str) -> str | None:
+        """The sign condition a side needs to be defined ('x > 0 and y < 0'), when its domain is one such region."""
+        fixed = self._fixed_signs(side)
+        return None if fixed is None else " and ".join(f"{name} {'>' if sign > 0 else '<'} 0" for name, sign in fixed)
+
+    def _fixed_signs(self, side: str) -> list[tuple[str, int]] | None:
+        patterns = self.left if side == "left" else self.right
+        every = _patterns(len(self.symbols))
+        position = 0 if side == "left" else 1
+        if not any(check.defined[position] for check in self.checks) or not patterns or patterns == every:
+            return None
+        fixed = [(name, sign) for position, name in enumerate(self.symbols)
+                 if len({pattern[position] for pattern in patterns}) == 1
+                 for sign in {pattern[position] for pattern in patterns}]
+        wanted = {pattern for pattern in every if all(pattern[self.symbols.index(name)] == sign
+                                                      for name, sign in fixed)}
+        return fixed if fixed and wanted == patterns else None
+
     def describe(self, side: str) -> str:
         """'needs x > 0', 'is defined for every x', 'is never defined over the reals', ..."""
         patterns = self.left if side == "left" else self.right
@@ -774,13 +781,9 @@ class DomainProbe:
             return "is defined only at some of the probed points"
         if patterns == every:
             return f"is defined for every sign of {', '.join(self.symbols)}" if self.symbols else "is defined"
-        fixed = [(name, sign) for position, name in enumerate(self.symbols)
-                 if len({pattern[position] for pattern in patterns}) == 1
-                 for sign in {pattern[position] for pattern in patterns}]
-        wanted = {pattern for pattern in every if all(pattern[self.symbols.index(name)] == sign
-                                                      for name, sign in fixed)}
-        if fixed and wanted == patterns:
-            return "needs " + " and ".join(f"{name} {'>' if sign > 0 else '<'} 0" for name, sign in fixed)
+        needs = self.needs(side)
+        if needs is not None:
+            return f"needs {needs}"
         return f"is defined only in some sign regions of {', '.join(self.symbols)}"
 
 

@@ -3,23 +3,12 @@
 Everything that reads user text (parsing, building SymPy objects) runs with the SymPy and
 mpmath work as jobs under a wall-clock limit in a worker process
 (:mod:`gmm_math.numerics.check.time_limit`); bad input found there comes back as
-``GmmMathError``. Every report is a JSON-ready dict::
-
-    {"verdict": "holds"|"fails"|"undecided", "kind": "limit"|"equal"|"steps",
-     "symbolic": str|None, "numeric": [...], "cases": [{"condition", "limit"}]|None,
-     "counterexample": {...}|None, "lines": [...]|None,
-     "evidence": "symbolic"|"numeric"|None, "tried": str|None, "hints": [str],
-     "conclusions": [{"from_line", "to_line", "relation", "text"}]|None,
-     "domains": {"symbols", "left", "right", "both_defined", "points"}|None}
+``GmmMathError``. Every ``check_*`` function returns a
+:class:`~gmm_math.numerics.check.results.CheckResult`: the typed report (its JSON contract is
+:meth:`~gmm_math.numerics.check.results.CheckReport.as_dict`) and a one-sentence summary.
 
 ``domains`` (check equal) is set when a side was undefined over the reals at some sample point:
 where each side is real, by sign region of the symbols of unknown sign.
-
-Each entry of ``lines`` is ``{"line", "text", "verdict", "reason", "evidence", "column"}`` with
-``verdict`` one of :data:`LINE_VERDICTS`.
-
-and every ``check_*`` function returns ``(report, summary)`` where ``summary`` is one
-human-readable sentence.
 """
 
 from __future__ import annotations
@@ -54,16 +43,11 @@ from gmm_math.derivations.check.claims import (
 )
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.latex import latex_to_ascii, steps_text
-from gmm_math.derivations.check.parser import (
-    Context,
-    Unreadable,
-    WeightSum,
-    check_name,
-    check_text,
-    is_latex,
-    parse_assumptions,
-    warm,
-)
+from gmm_math.derivations.check.assumptions import WeightSum
+from gmm_math.derivations.check.grammar import is_latex, warm
+from gmm_math.derivations.check.names import check_name
+from gmm_math.derivations.check.parser import Context, parse_assumptions
+from gmm_math.derivations.check.safety import Unreadable, check_text
 from gmm_math.numerics.check.evidence import (
     PROBE_POINTS,
     DomainProbe,
@@ -81,38 +65,41 @@ from gmm_math.numerics.check.evidence import (
     to_mp,
 )
 from gmm_math.numerics.check.evidence import mp_inf, mp_is_inf
-from gmm_math.numerics.check.time_limit import Outcome, ignore_partial, run_limited
+from gmm_math.numerics.check.results import (
+    ChainLink,
+    CheckReport,
+    CheckResult,
+    Conclusion,
+    Decision,
+    Evidence,
+    Kind,
+    Line,
+    LineResult,
+    LineVerdict,
+    Summary,
+    Verdict,
+)
+from gmm_math.numerics.check.time_limit import (
+    DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    Outcome,
+    ignore_partial,
+    run_limited,
+)
 
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_TOTAL_TIMEOUT = 120.0
-LINE_VERDICTS = ("equal", "implied", "fails", "undecided", "unreadable", "assumption", "definition", "comment")
-Report = dict[str, Any]
-Result = dict[str, Any]  # {"report": Report, "summary": str}
 
 
-def report(kind: str, verdict: str, symbolic: str | None = None, numeric: Sequence[dict] = (),
-           cases: list[dict] | None = None, counterexample: dict | None = None,
-           lines: list[dict] | None = None, evidence: str | None = None, tried: str | None = None,
-           hints: Sequence[str] = (), conclusions: list[dict] | None = None, domains: dict | None = None) -> Report:
-    """A report with exactly the keys of the JSON contract."""
-    return {"verdict": verdict, "kind": kind, "symbolic": symbolic, "numeric": list(numeric),
-            "cases": cases, "counterexample": counterexample, "lines": lines, "evidence": evidence,
-            "tried": tried, "hints": list(dict.fromkeys(hints)), "conclusions": conclusions, "domains": domains}
-
-
-def _result(report_: Report, summary: str) -> Result:
-    return {"report": report_, "summary": summary}
-
-
-def _verdict(verdicts: Iterable[str]) -> str:
+def _verdict(verdicts: Iterable[Verdict]) -> Verdict:
     verdicts = list(verdicts)
-    return "fails" if "fails" in verdicts else ("undecided" if "undecided" in verdicts else "holds")
+    return Verdict.FAILS if Verdict.FAILS in verdicts else (
+        Verdict.UNDECIDED if Verdict.UNDECIDED in verdicts else Verdict.HOLDS)
 
 
 # ----------------------------------------------------------------------------------------------
 # one relation, decided both ways
 
-_HOLDING = {"=": "equal", "<=": "implied", ">=": "implied", "<": "implied", ">": "implied"}
+_HOLDING = {"=": LineVerdict.EQUAL, "<=": LineVerdict.IMPLIED, ">=": LineVerdict.IMPLIED, "<": LineVerdict.IMPLIED,
+            ">": LineVerdict.IMPLIED}
 
 
 def _value(value: Any) -> str:
@@ -167,8 +154,6 @@ def _point_text(point: Mapping[str, Any]) -> str:
 
 def _symbolic_sign(difference: sp.Expr) -> str | None:
     """'nonnegative', 'positive', 'negative', 'nonpositive' or None, of rhs - lhs."""
-    from gmm_math.derivations.check.claims import definite_sign
-
     for candidate in (difference, normal_sums(difference)):
         for fact in ("positive", "nonnegative", "negative", "nonpositive"):
             if getattr(candidate, f"is_{fact}"):
@@ -215,14 +200,13 @@ def _constrained_instances(exprs: list[sp.Expr], rng: random.Random,
 
 def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp.Expr | None = None,
            numeric_rhs: sp.Expr | None = None, emit: Any = ignore_partial, weights: Sequence[Any] = (),
-           relations: Sequence[tuple[sp.Expr, str, sp.Expr]] = ()) -> dict:
+           relations: Sequence[tuple[sp.Expr, str, sp.Expr]] = ()) -> Decision:
     """Decide ``lhs RELATION rhs`` symbolically (SymPy) and at numeric instances (mpmath).
 
     ``relations`` are assumed relations (left, relation, right) every numeric instance respects;
     ``weights`` the stated weight sums and covariances the instances are drawn with.
-    Returns a dict with ``verdict`` (equal | implied | fails | undecided), ``evidence``
-    (symbolic | numeric | None), ``symbolic``, ``numeric`` (entries), ``tried``,
-    ``counterexample``, ``feedback`` and a one-line ``summary``.
+    Returns the :class:`~gmm_math.numerics.check.results.Decision` (partial ones are emitted while
+    SymPy works: what stands if it does not finish in the time limit).
     """
     numeric_lhs = lhs if numeric_lhs is None else numeric_lhs
     numeric_rhs = rhs if numeric_rhs is None else numeric_rhs
@@ -243,17 +227,16 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
         "both_defined": sum(check.defined == (True, True) for check in checks), "points": len(checks)}
     counterexample = None if counter is None else {
         "point": counter.point, "lhs": _value(counter.lhs), "rhs": _value(counter.rhs)}
-    result = {"verdict": "undecided", "evidence": None, "numeric": numeric, "tried": tried,
-              "counterexample": counterexample, "feedback": None, "symbolic": "during symbolic simplification",
-              "domains": shown_domains}
+    result = Decision(LineVerdict.UNDECIDED, None, "during symbolic simplification", numeric, tried, counterexample,
+                      None, Summary(""), shown_domains)
     holding = _HOLDING[relation]
     if counter is not None or not agreed:
-        emit({**result, "verdict": "fails" if counter else "undecided", "evidence": "numeric" if counter else None,
-              "summary": _refuted(counterexample, relation)})
+        emit(replace(result, verdict=LineVerdict.FAILS if counter else LineVerdict.UNDECIDED,
+                     evidence=Evidence.NUMERIC if counter else None, summary=_refuted(counterexample, relation)))
     else:  # what stands if SymPy does not finish in the time limit: the numbers, said to be only that
-        emit({**result, "verdict": holding, "evidence": "numeric",
-              "summary": f"{holding} at all {agreed} numeric instances that could be evaluated ({tried}); SymPy's "
-                         f"check did not finish in the time limit (numeric evidence, not a proof)"})
+        emit(replace(result, verdict=holding, evidence=Evidence.NUMERIC, summary=Summary(
+            f"{holding.value} at all {agreed} numeric instances that could be evaluated ({tried}); SymPy's "
+            f"check did not finish in the time limit (numeric evidence, not a proof)")))
     if relation == "=":
         facts = [fact for fact in weights if isinstance(fact, WeightSum)]
         found = equivalence(lhs, rhs, facts)
@@ -268,33 +251,34 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
         refuted = sign in (("negative", "nonpositive") if relation in ("<", ">") else ("negative",))
         shown = "RHS - LHS" if relation in ("<=", "<") else "LHS - RHS"
         symbolic = f"{shown} is {sign}" if sign else f"the sign of {shown} is not decided symbolically"
-    result["symbolic"] = symbolic
+    result = replace(result, symbolic=symbolic)
     if proved and counter is None:
-        return {**result, "verdict": holding, "evidence": "symbolic", "summary": f"{holding}: {symbolic}"}
+        return replace(result, verdict=holding, evidence=Evidence.SYMBOLIC, summary=Summary(symbolic, holding.value))
     if domains is not None:
         verdict, summary = domains
-        return {**result, "verdict": verdict, "evidence": "numeric" if verdict == "fails" else None,
-                "summary": summary}
+        return replace(result, verdict=verdict, evidence=Evidence.NUMERIC if verdict is LineVerdict.FAILS else None,
+                       summary=summary)
     if counter is not None and not proved:
         feedback = _feedback(numeric_lhs, numeric_rhs) if relation == "=" else None
-        return {**result, "verdict": "fails", "evidence": "numeric", "feedback": feedback,
-                "summary": _refuted(counterexample, relation)}
+        return replace(result, verdict=LineVerdict.FAILS, evidence=Evidence.NUMERIC, feedback=feedback,
+                       summary=_refuted(counterexample, relation))
     if refuted and not agreed:
-        return {**result, "verdict": "fails", "evidence": "symbolic", "summary": f"not {holding}: {symbolic}",
-                "feedback": _feedback(numeric_lhs, numeric_rhs) if relation == "=" else None}
+        return replace(result, verdict=LineVerdict.FAILS, evidence=Evidence.SYMBOLIC,
+                       summary=Summary(symbolic, f"not {holding.value}"),
+                       feedback=_feedback(numeric_lhs, numeric_rhs) if relation == "=" else None)
     if proved or refuted:
-        return {**result, "summary": "undecided: symbolic and numeric checks disagree",
-                "symbolic": f"{symbolic}; the numeric checks disagree"}
+        return replace(result, summary=Summary("symbolic and numeric checks disagree", "undecided"),
+                       symbolic=f"{symbolic}; the numeric checks disagree")
     if agreed:
-        return {**result, "verdict": holding, "evidence": "numeric",
-                "summary": f"{holding} at all {agreed} numeric instances that could be evaluated ({tried}), but "
-                           f"SymPy did not prove it (numeric evidence, not a proof)"}
-    return {**result, "summary": "undecided: SymPy did not decide it and no numeric instance could be evaluated "
-                                 "(undefined over the reals?)"}
+        return replace(result, verdict=holding, evidence=Evidence.NUMERIC, summary=Summary(
+            f"{holding.value} at all {agreed} numeric instances that could be evaluated ({tried}), but "
+            f"SymPy did not prove it (numeric evidence, not a proof)"))
+    return replace(result, summary=Summary("SymPy did not decide it and no numeric instance could be evaluated "
+                                           "(undefined over the reals?)", "undecided"))
 
 
 def _domains(probe: DomainProbe | None, checks: Sequence[RelationCheck], counter: RelationCheck | None,
-             relation: str) -> tuple[str, str] | None:
+             relation: str) -> tuple[LineVerdict, Summary] | None:
     """A verdict from the sides' domains, when no point where both are real refutes the relation.
 
     Never both real: "fails" (the relation says nothing true anywhere); both real somewhere and
@@ -306,25 +290,25 @@ def _domains(probe: DomainProbe | None, checks: Sequence[RelationCheck], counter
     described = [probe.describe("left"), probe.describe("right")]
     sides = f"left {described[0]}, right {described[1]}"
     if not both:
-        return "fails", (f"not {_HOLDING[relation]}: the two sides are never both defined over the reals "
-                         f"({sides}; {len(checks)} points tried)")
+        return LineVerdict.FAILS, Summary(f"the two sides are never both defined over the reals "
+                                          f"({sides}; {len(checks)} points tried)", f"not {_HOLDING[relation].value}")
     if any(check.defined[0] != check.defined[1] for check in checks):
         agreed = sum(check.holds is True for check in both)
-        needs = next((text.removeprefix("needs ") for text in described if text.startswith("needs ")), None)
+        needs = next((need for need in (probe.needs("left"), probe.needs("right")) if need), None)
         advice = f"; to compare them where both are defined, assume {needs}" if needs else ""
-        return "undecided", (f"undecided: {_HOLDING[relation]} at the {agreed} of {len(both)} points where "
-                             f"both sides are defined, but the two sides have different domains ({sides})"
-                             f"{advice}")
+        return LineVerdict.UNDECIDED, Summary(
+            f"{_HOLDING[relation].value} at the {agreed} of {len(both)} points where both sides are defined, but "
+            f"the two sides have different domains ({sides}){advice}", "undecided")
     return None
 
 
-def _refuted(counterexample: dict | None, relation: str = "=") -> str:
+def _refuted(counterexample: dict | None, relation: str = "=") -> Summary:
     if counterexample is None:
-        return "undecided: time limit reached during symbolic simplification"
+        return Summary("time limit reached during symbolic simplification", "undecided")
     at = _point_text(counterexample["point"])
     if relation == "=":
-        return f"not equal: at {at}, LHS = {counterexample['lhs']} but RHS = {counterexample['rhs']}"
-    return f"not {relation}: at {at}, LHS = {counterexample['lhs']} and RHS = {counterexample['rhs']}"
+        return Summary(f"at {at}, LHS = {counterexample['lhs']} but RHS = {counterexample['rhs']}", "not equal")
+    return Summary(f"at {at}, LHS = {counterexample['lhs']} and RHS = {counterexample['rhs']}", f"not {relation}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -336,33 +320,38 @@ def _context(assumptions: Sequence[str], language: str = "auto") -> Context:
 
 
 def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
-              emit: Any = ignore_partial) -> Result:
+              emit: Any = ignore_partial) -> CheckResult:
     """Symbolic equivalence plus numeric checks of LHS = RHS (parsing included)."""
     context = _context(assumptions, language)
     lhs = context.parse(lhs_text, "left-hand side")
     rhs = context.parse(rhs_text, "right-hand side")
     hints = context.hints
     if lhs == rhs:
-        return _result(report("equal", "holds", "LHS and RHS are identical", evidence="symbolic", hints=hints),
-                       "equal: LHS and RHS are identical")
+        return CheckResult(CheckReport(Kind.EQUAL, Verdict.HOLDS, "LHS and RHS are identical",
+                                       evidence=Evidence.SYMBOLIC, hints=tuple(hints)),
+                           Summary("LHS and RHS are identical", "equal"))
 
-    def partial(found: dict) -> None:
-        emit(_result(_equal_report(found, hints), found["summary"]))
+    def partial(found: Decision) -> None:
+        emit(CheckResult(_equal_report(found, hints), found.summary))
 
     found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.constraints, relations=context.relations)
-    summary = found["summary"] + (f"; {found['feedback']}" if found["feedback"] else "")
-    return _result(_equal_report(found, hints), summary)
+    return CheckResult(_equal_report(found, hints), found.summary.extended(found.feedback))
 
 
-def _equal_report(found: dict, hints: Sequence[str]) -> Report:
-    verdict = {"equal": "holds", "implied": "holds"}.get(found["verdict"], found["verdict"])
-    return report("equal", verdict, found["symbolic"], found["numeric"], counterexample=found["counterexample"],
-                  evidence=found["evidence"], tried=found["tried"], hints=hints, domains=found.get("domains"))
+def _claim_verdict(verdict: LineVerdict) -> Verdict:
+    """A relation's verdict as a claim's: equal or implied is 'holds'."""
+    return Verdict.HOLDS if verdict.checked else Verdict(verdict.value)
+
+
+def _equal_report(found: Decision, hints: Sequence[str]) -> CheckReport:
+    return CheckReport(Kind.EQUAL, _claim_verdict(found.verdict), found.symbolic, found.numeric,
+                       counterexample=found.counterexample, evidence=found.evidence, tried=found.tried,
+                       hints=tuple(hints), domains=found.domains)
 
 
 def limit_job(expr_text: str, var_name: str | None, to: str | None, claim_text: str | None,
               assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
-              emit: Any = ignore_partial) -> Result:
+              emit: Any = ignore_partial) -> CheckResult:
     """The limit by SymPy (split into cases if needed), followed numerically, compared with the claim.
 
     Without ``var_name`` and ``to`` the expression is a written-out limit, ``limit(EXPR, VAR, POINT)``
@@ -383,7 +372,7 @@ def limit_job(expr_text: str, var_name: str | None, to: str | None, claim_text: 
 
 
 def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Expr | None, seed: int,
-           emit: Any) -> Result:
+           emit: Any) -> CheckResult:
     var = context.symbol(check_name(var_name))
     if var in context.substitutions:
         raise GmmMathError(f"the limit variable {var_name} has an equality assumption; it cannot also vary")
@@ -393,15 +382,15 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
     point_text, direction = parse_point(to)
     point = context.parse(point_text, "limit point")
     direction = domain_direction(var, point, direction)
-    emit(_result(report("limit", "undecided", "while SymPy computed the limit"),
-                 "undecided: time limit reached while SymPy computed the limit"))
+    emit(CheckResult(CheckReport(Kind.LIMIT, Verdict.UNDECIDED, "while SymPy computed the limit"),
+                     Summary("time limit reached while SymPy computed the limit", "undecided")))
     result = limit_by_cases(expr, var, point, direction)
     if context.relations:
         result = LimitResult(tuple(case for case in result.cases if _case_possible(case, context.relations))
                              or result.cases, result.note)
     rng = random.Random(seed)
     numeric: list[dict] = []
-    verdicts: list[str] = []
+    verdicts: list[Verdict] = []
     counterexample = None
     for case in result.cases:
         extra = set().union(*(value.free_symbols for value in case.values.values()))
@@ -409,10 +398,10 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
                     for item in _limit_evidence(case, side, rng, extra, context.relations)]
         numeric.extend(_limit_entry(case, item) for item in evidence)
         verdict, point_shown = _case_verdict(case, evidence, claim, rng)
-        if verdict == "fails" and context.relations and _assumed_away(case):
-            verdict = "undecided"  # a sum's value case (sum = 0) the assumed relations may rule out: not checked
+        if verdict is Verdict.FAILS and context.relations and _assumed_away(case):
+            verdict = Verdict.UNDECIDED  # a sum's value case (sum = 0) the assumed relations may rule out
         verdicts.append(verdict)
-        if verdict == "fails" and counterexample is None:
+        if verdict is Verdict.FAILS and counterexample is None:
             counterexample = {"condition": _condition(case), "point": point_shown,
                               "limit": str(case.shown_limit), "claim": str(claim)}
     verdict = _verdict(verdicts)
@@ -420,17 +409,19 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
         if result.split else None
     symbolic = _describe(result)
     summary = _limit_summary(verdict, result, claim, counterexample, numeric)
-    if verdict == "undecided" and expr.has(sp.Sum, sp.Product) and not any(entry["agrees"] is False
-                                                                           for entry in numeric):
-        summary = ("undecided: SymPy cannot take this limit through a sum or product over a general N; name the "
-                   "sum and state its sign (let: S = sum(...), then let: S > 0) and write the limit with S")
-    return _result(report("limit", verdict, symbolic, numeric, cases, counterexample,
-                          evidence="symbolic" if verdict != "undecided" else None, hints=context.hints), summary)
+    if verdict is Verdict.UNDECIDED and expr.has(sp.Sum, sp.Product) and not any(entry["agrees"] is False
+                                                                                 for entry in numeric):
+        summary = Summary("SymPy cannot take this limit through a sum or product over a general N; name the "
+                          "sum and state its sign (let: S = sum(...), then let: S > 0) and write the limit with S",
+                          "undecided")
+    return CheckResult(CheckReport(Kind.LIMIT, verdict, symbolic, numeric, cases, counterexample,
+                                   evidence=Evidence.SYMBOLIC if verdict is not Verdict.UNDECIDED else None,
+                                   hints=tuple(context.hints)), summary)
 
 
 def _assumed_away(case: LimitCase) -> bool:
     """Does the case fix the value of a whole sum or product (whose terms the relations may constrain)?"""
-    return any(condition.startswith(("sum(", "prod(")) and " = " in condition for condition in case.conditions)
+    return any(isinstance(quantity, sp.Sum | sp.Product) for quantity in case.fixed)
 
 
 def _case_possible(case: LimitCase, relations: Sequence[tuple[sp.Expr, str, sp.Expr]]) -> bool:
@@ -480,12 +471,12 @@ def _describe(result: LimitResult) -> str:
 
 
 def _case_verdict(case: LimitCase, evidence: list[LimitEvidence], claim: sp.Expr | None,
-                  rng: random.Random) -> tuple[str, dict]:
+                  rng: random.Random) -> tuple[Verdict, dict]:
     shown = _display_point(case, evidence[0].point) if evidence else {}
     if case.limit is None or any(item.agrees is False for item in evidence):
-        return "undecided", shown
+        return Verdict.UNDECIDED, shown
     if claim is None:
-        return "holds", shown
+        return Verdict.HOLDS, shown
     claim_here = claim.xreplace(dict(case.values))
     same = same_value(case.limit, claim_here)
     if same is None:
@@ -493,16 +484,16 @@ def _case_verdict(case: LimitCase, evidence: list[LimitEvidence], claim: sp.Expr
         checks = spot_check(case.limit, claim_here, symbols, rng)
         counter = next((check for check in checks if check.agrees is False), None)
         if counter is not None:
-            return "fails", _display_point(case, counter.point)
+            return Verdict.FAILS, _display_point(case, counter.point)
         same = True if any(check.agrees for check in checks) else None
     if same is False:
         # a refutation is shown at a point where the numbers confirm it, or not at all
         witness = next((item for item in evidence if _contradicts(item, claim_here)), None)
         if witness is None and evidence:
-            return "undecided", shown
+            return Verdict.UNDECIDED, shown
         if witness is not None:
             shown = _display_point(case, witness.point)
-    return {True: "holds", False: "fails", None: "undecided"}[same], shown
+    return {True: Verdict.HOLDS, False: Verdict.FAILS, None: Verdict.UNDECIDED}[same], shown
 
 
 def _contradicts(item: LimitEvidence, claim: sp.Expr) -> bool:
@@ -540,33 +531,28 @@ def _limit_entry(case: LimitCase, item: LimitEvidence) -> dict:
             "estimate": estimate, "limit": show(item.target), "agrees": item.agrees}
 
 
-def _limit_summary(verdict: str, result: LimitResult, claim: sp.Expr | None, counterexample: dict | None,
-                   numeric: list[dict]) -> str:
+def _limit_summary(verdict: Verdict, result: LimitResult, claim: sp.Expr | None, counterexample: dict | None,
+                   numeric: list[dict]) -> Summary:
     conflict = any(entry["agrees"] is False for entry in numeric)
-    if verdict == "fails" and counterexample is not None:
+    if verdict is Verdict.FAILS and counterexample is not None:
         where = f" when {counterexample['condition']}" if counterexample["condition"] else ""
-        return f"refuted: the limit is {counterexample['limit']}{where}, not {counterexample['claim']}"
-    if verdict == "undecided":
-        return ("undecided: SymPy's limit and the numeric sequence disagree" if conflict
-                else f"undecided: {_describe(result)}")
+        return Summary(f"the limit is {counterexample['limit']}{where}, not {counterexample['claim']}", "refuted")
+    if verdict is Verdict.UNDECIDED:
+        return Summary("SymPy's limit and the numeric sequence disagree" if conflict else _describe(result),
+                       "undecided")
     if claim is None:
-        return f"the limit {_describe(result)}" if result.split else _describe(result)
+        return Summary(f"the limit {_describe(result)}" if result.split else _describe(result))
     if result.split:
-        return f"holds: the limit is {claim} in every case"
-    return f"holds: {_describe(result)}, as claimed"
+        return Summary(f"the limit is {claim} in every case", "holds")
+    return Summary(f"{_describe(result)}, as claimed", "holds")
 
 
 # ----------------------------------------------------------------------------------------------
 # steps files: one job per line
 
 
-def _line(verdict: str, reason: str | None = None, evidence: str | None = None, column: int | None = None,
-          **extra: Any) -> dict:
-    return {"verdict": verdict, "reason": reason, "evidence": evidence, "column": column, **extra}
-
-
-def _unreadable(err: GmmMathError) -> dict:
-    return _line("unreadable", str(err), column=getattr(err, "column", None))
+def _unreadable(err: GmmMathError) -> LineResult:
+    return LineResult(LineVerdict.UNREADABLE, str(err), column=getattr(err, "column", None))
 
 
 def _step_context(assumptions: tuple[str, ...], definitions: tuple[tuple[str, str], ...],
@@ -608,7 +594,7 @@ def _readable(assumptions: tuple[str, ...], definitions: tuple[tuple[str, str], 
     return kept, kept_definitions, dropped
 
 
-def _without(found: dict, dropped: list[str]) -> dict:
+def _without(found: LineResult, dropped: list[str]) -> LineResult:
     """A line checked without the unreadable assumptions above: a failure may be theirs, so it is undecided.
 
     An empty ``assume:`` says nothing, so nothing can depend on it.
@@ -617,12 +603,12 @@ def _without(found: dict, dropped: list[str]) -> dict:
     if not dropped:
         return found
     listed = "; ".join(repr(text) for text in dropped)
-    if found["verdict"] == "fails":
-        return {**found, "verdict": "undecided", "evidence": None,
-                "reason": f"fails without the unreadable assumption(s) {listed} above, which may be what it "
-                          f"needs: {found['reason']}"}
-    if found["verdict"] in ("equal", "implied"):
-        return {**found, "reason": f"{found['reason']} (holds even without the unreadable assumption(s) {listed})"}
+    if found.verdict is LineVerdict.FAILS:
+        return replace(found, verdict=LineVerdict.UNDECIDED, evidence=None,
+                       reason=f"fails without the unreadable assumption(s) {listed} above, which may be what it "
+                              f"needs: {found.reason}")
+    if found.verdict.checked:
+        return replace(found, reason=f"{found.reason} (holds even without the unreadable assumption(s) {listed})")
     return found
 
 
@@ -660,7 +646,7 @@ def _named_symbols(names: Mapping[sp.Expr, sp.Expr]) -> set[sp.Expr]:
 
 def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str, ...],
              definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto",
-             names: tuple[tuple[str, ...], ...] = (), *, emit: Any = ignore_partial) -> dict:
+             names: tuple[tuple[str, ...], ...] = (), *, emit: Any = ignore_partial) -> LineResult:
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
 
     An unreadable assumption or definition above does not stop the line: it is checked without it
@@ -681,7 +667,7 @@ def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str,
     except GmmMathError as err:
         return _unreadable(err)
     if kind in ("assumption", "definition"):
-        return _line(kind)
+        return LineResult(LineVerdict(kind))
     try:
         named = _names(names, context)
         if kind == "limit":
@@ -690,22 +676,22 @@ def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str,
     except Unreadable as err:
         return _unreadable(err)
     except GmmMathError as err:
-        return _line("unreadable", str(err))
+        return LineResult(LineVerdict.UNREADABLE, str(err))
 
 
-def _limit_line(body: str, context: Context, seed: int, emit: Any, names: dict | None = None) -> dict:
+def _limit_line(body: str, context: Context, seed: int, emit: Any, names: dict | None = None) -> LineResult:
     parts = read_limit(body, context)
     parts["expr"], parts["claim"] = (replace_names(parts[key], names or {}) for key in ("expr", "claim"))
     found = _limit(context, parts["expr"], parts["var"], parts["to"], parts["claim"], seed,
-                   lambda partial: emit(_line("undecided", partial["summary"], report=partial["report"])))
-    verdict = {"holds": "equal"}.get(found["report"]["verdict"], found["report"]["verdict"])
-    evidence = "symbolic" if verdict != "undecided" else None
-    return _line(verdict, found["summary"].removeprefix(f"{found['report']['verdict']}: "), evidence,
-                 report=found["report"])
+                   lambda partial: emit(LineResult(LineVerdict.UNDECIDED, str(partial.summary),
+                                                   report=partial.report)))
+    verdict = LineVerdict.EQUAL if found.verdict is Verdict.HOLDS else LineVerdict(found.verdict.value)
+    evidence = Evidence.SYMBOLIC if verdict is not LineVerdict.UNDECIDED else None
+    return LineResult(verdict, found.summary.after(found.verdict.value), evidence, report=found.report)
 
 
 def _relation_line(body: str, previous: str | None, context: Context, built: dict, seed: int,
-                   emit: Any, names: dict | None = None) -> dict:
+                   emit: Any, names: dict | None = None) -> LineResult:
     names = names or {}
     line = read_line(body, context)
     exprs = [replace_names(expr, names) for expr in line.exprs]
@@ -720,22 +706,21 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
         try:
             before = read_line(previous, context)
         except GmmMathError:
-            return _line("undecided", "the step line above is unreadable: nothing to compare with")
+            return LineResult(LineVerdict.UNDECIDED, "the step line above is unreadable: nothing to compare with")
         comparisons.append((replace_names(before.exprs[-1], names), exprs[0], line.continues,
                             "compared with the line above"))
     for index, relation in enumerate(line.relations):
         comparisons.append((exprs[index], exprs[index + 1], relation,
                             f"{line.texts[index]} {relation} {line.texts[index + 1]}"))
-    hints = list(context.hints)
-    shape = {"continues": line.continues, "relation": _line_relation(line), "start": first_text,
-             "end": line.texts[-1]}
+    hints = tuple(context.hints)
+    shape = ChainLink(line.continues, _line_relation(line), first_text, line.texts[-1])
     if not comparisons:
         what = f"names {line.name}" if line.name else "starting expression: nothing to compare with"
-        return _line("definition", what, hints=hints, **shape)
-    decisions: list[tuple[str, dict]] = []
+        return LineResult(LineVerdict.DEFINITION, what, hints=hints, chain=shape)
+    decisions: list[tuple[str, Decision]] = []
     for lhs, rhs, relation, label in comparisons:
-        def partial_line(partial: dict, label: str = label) -> None:  # with the comparisons already decided
-            emit(_combine([*decisions, (label, partial)], list(context.hints), shape))
+        def partial_line(partial: Decision, label: str = label) -> None:  # with the comparisons already decided
+            emit(_combine([*decisions, (label, partial)], tuple(context.hints), shape))
 
         found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built), emit=partial_line,
                        weights=context.constraints, relations=context.relations)
@@ -756,49 +741,50 @@ def _expanded(lhs: sp.Expr, rhs: sp.Expr, built: dict) -> tuple[sp.Expr | None, 
     return lhs.xreplace(built), rhs.xreplace(built)
 
 
-_RANK = {"fails": 3, "undecided": 2, "implied": 1, "equal": 0}
+_RANK = {LineVerdict.FAILS: 3, LineVerdict.UNDECIDED: 2, LineVerdict.IMPLIED: 1, LineVerdict.EQUAL: 0}
+_ABOVE = "compared with the line above"
 
 
-def _combine(decisions: list[tuple[str, dict]], hints: list[str], shape: dict) -> dict:
-    label, worst = max(decisions, key=lambda item: _RANK[item[1]["verdict"]])
-    verdict = worst["verdict"]
-    evidence = None if verdict == "undecided" else (
-        "numeric" if any(found["evidence"] == "numeric" for _, found in decisions) else "symbolic")
-    reason = worst["summary"].removeprefix(f"{verdict}: ")
-    if len(decisions) > 1 and label == "compared with the line above" or label != "compared with the line above":
+def _combine(decisions: list[tuple[str, Decision]], hints: tuple[str, ...], shape: ChainLink) -> LineResult:
+    label, worst = max(decisions, key=lambda item: _RANK[item[1].verdict])
+    verdict = worst.verdict
+    evidence = None if verdict is LineVerdict.UNDECIDED else (
+        Evidence.NUMERIC if any(found.evidence is Evidence.NUMERIC for _, found in decisions) else Evidence.SYMBOLIC)
+    reason = worst.summary.after(verdict.value)
+    if len(decisions) > 1 or label != _ABOVE:
         reason = f"{label}: {reason}"
-    if worst["feedback"]:
-        reason += f"; {worst['feedback']}"
+    if worst.feedback:
+        reason += f"; {worst.feedback}"
     if hints:
         reason += f" (note: {'; '.join(dict.fromkeys(hints))})"
-    return _line(verdict, reason, evidence, hints=hints, found=worst, **shape)
+    return LineResult(verdict, reason, evidence, hints=hints, decision=worst, chain=shape)
 
 
-def _settle_line(outcome: Outcome | None, timeout: float | None) -> dict:
+def _settle_line(outcome: Outcome | None, timeout: float | None) -> LineResult:
     if outcome is None:
-        return _line("comment")
+        return LineResult(LineVerdict.COMMENT)
     if outcome.status == "ok":
         return outcome.value
     if outcome.status == "skipped":
-        return _line("undecided", "the total time limit was reached before this line")
+        return LineResult(LineVerdict.UNDECIDED, "the total time limit was reached before this line")
     if outcome.status == "timeout":
         partial = outcome.value
-        if partial is not None and partial["verdict"] in ("fails", "equal", "implied"):
-            return {**partial, "reason": f"{partial['reason']} (time limit of {timeout:g} s reached afterwards)"}
-        return _line("undecided", f"time limit of {timeout:g} s reached")
+        if partial is not None and partial.verdict in (LineVerdict.FAILS, LineVerdict.EQUAL, LineVerdict.IMPLIED):
+            return replace(partial, reason=f"{partial.reason} (time limit of {timeout:g} s reached afterwards)")
+        return LineResult(LineVerdict.UNDECIDED, f"time limit of {timeout:g} s reached")
     if outcome.status == "bad_input":
-        return _line("unreadable", outcome.value)
-    return _line("undecided", f"computation failed: {outcome.value}")
+        return LineResult(LineVerdict.UNREADABLE, outcome.value)
+    return LineResult(LineVerdict.UNDECIDED, f"computation failed: {outcome.value}")
 
 
 def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
                 total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT, seed: int = 0,
-                language: str = "auto") -> Result:
+                language: str = "auto") -> CheckResult:
     """Check every line of a steps file; each line gets its own ``timeout``, the file ``total_timeout``.
 
-    Returns a report whose ``lines`` hold one entry per line of ``text`` (verdicts in
-    :data:`LINE_VERDICTS`), whose ``counterexample`` (with its ``line``) and ``cases`` are those
-    of the first failing line, and whose ``conclusions`` say what each chain of steps concludes.
+    Returns a report whose ``lines`` hold one entry per line of ``text``, whose ``counterexample``
+    (with its ``line``) and ``cases`` are those of the first failing line, and whose
+    ``conclusions`` say what each chain of steps concludes.
     """
     # LaTeX frame lines ($$, \begin{aligned}) are read as comments; each line is reported as written
     lines_as_written = text.splitlines()
@@ -813,96 +799,96 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
                                 step.adds, seed, language, step.names)))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
+    settled = [(step, _settle_line(outcomes.get(step.line), timeout)) for step in plan]
     lines, first_failure, hints = [], None, []
-    for step in plan:
-        found = _settle_line(outcomes.get(step.line), timeout)
-        hints.extend(found.get("hints", ()))
-        reason = found["reason"]
-        if found.get("continues") and step.previous and reason and not reason.startswith("the step line above"):
+    for step, found in settled:
+        hints.extend(found.hints)
+        reason = found.reason
+        if found.chain is not None and found.chain.continues and step.previous and reason:
             reason = f"compared with line {step.previous}: {reason}"
-        lines.append({"line": step.line, "text": step.text, "verdict": found["verdict"], "reason": reason,
-                      "evidence": found["evidence"], "column": found["column"]})
-        if found["verdict"] == "fails" and first_failure is None:
+        lines.append(Line(step.line, step.text, found.verdict, reason, found.evidence, found.column))
+        if found.verdict is LineVerdict.FAILS and first_failure is None:
             first_failure = (step.line, found)
-    verdicts = [line["verdict"] for line in lines]
-    verdict = "fails" if "fails" in verdicts else (
-        "undecided" if {"undecided", "unreadable"} & set(verdicts) else "holds")
+    verdicts = {line.verdict for line in lines}
+    verdict = Verdict.FAILS if LineVerdict.FAILS in verdicts else (
+        Verdict.UNDECIDED if {LineVerdict.UNDECIDED, LineVerdict.UNREADABLE} & verdicts else Verdict.HOLDS)
     counterexample = cases = None
     if first_failure is not None:
         number, found = first_failure
-        inner = found.get("report") or {}
-        detail = found.get("found") or {}
-        counterexample = {"line": number, **(inner.get("counterexample") or detail.get("counterexample") or {})}
-        cases = inner.get("cases")
-    conclusions = _conclusions(plan, outcomes, timeout)
+        inner = found.report.counterexample if found.report is not None else None
+        detail = found.decision.counterexample if found.decision is not None else None
+        counterexample = {"line": number, **(inner or detail or {})}
+        cases = found.report.cases if found.report is not None else None
+    conclusions = _conclusions(settled)
     summary = _steps_summary(verdict, lines, first_failure, conclusions)
-    evidence = None if verdict == "undecided" else (
-        "numeric" if any(line["evidence"] == "numeric" for line in lines) else "symbolic")
-    return _result(report("steps", verdict, None, [], cases, counterexample, lines, evidence,
-                          hints=hints, conclusions=conclusions), summary)
+    evidence = None if verdict is Verdict.UNDECIDED else (
+        Evidence.NUMERIC if any(line.evidence is Evidence.NUMERIC for line in lines) else Evidence.SYMBOLIC)
+    return CheckResult(CheckReport(Kind.STEPS, verdict, None, [], cases, counterexample, lines, evidence,
+                                   hints=tuple(hints), conclusions=conclusions), summary)
 
 
-def _conclusions(plan: Sequence[Any], outcomes: Mapping[int, Outcome], timeout: float | None) -> list[dict]:
+def _conclusions(settled: Sequence[tuple[Any, LineResult]]) -> list[Conclusion]:
     """What each chain of step lines concludes (only chains whose every line holds)."""
     chains: list[dict] = []
     current: dict | None = None
-    for step in plan:
+    for step, found in settled:
         if step.kind != "step":
             continue
-        found = _settle_line(outcomes.get(step.line), timeout)
-        if "relation" not in found:
+        if found.chain is None:
             current = None
             continue
-        holds = found["verdict"] in ("equal", "implied", "definition")
-        if found["continues"] is None:
-            current = {"from_line": step.line, "to_line": step.line, "relation": found["relation"],
-                       "start": found["start"], "end": found["end"], "holds": holds, "steps": 1}
+        link, holds = found.chain, found.verdict.holding
+        if link.continues is None:
+            current = {"from_line": step.line, "to_line": step.line, "relation": link.relation,
+                       "start": link.start, "end": link.end, "holds": holds, "steps": 1}
             chains.append(current)
             continue
         if current is None:
             continue
-        current.update(to_line=step.line, relation=compose(current["relation"], found["relation"]),
-                       end=found["end"], holds=current["holds"] and holds, steps=current["steps"] + 1)
-    return [{"from_line": chain["from_line"], "to_line": chain["to_line"], "relation": chain["relation"],
-             "text": f"{chain['start']} {chain['relation']} {chain['end']}"}
+        current.update(to_line=step.line, relation=compose(current["relation"], link.relation),
+                       end=link.end, holds=current["holds"] and holds, steps=current["steps"] + 1)
+    return [Conclusion(chain["from_line"], chain["to_line"], chain["relation"],
+                       f"{chain['start']} {chain['relation']} {chain['end']}")
             for chain in chains if chain["holds"] and chain["relation"] and chain["steps"] > 1]
 
 
-def _steps_summary(verdict: str, lines: list[dict], first_failure: tuple | None, conclusions: list[dict]) -> str:
-    checked = sum(line["verdict"] in ("equal", "implied") for line in lines)
-    concluded = "; ".join(f"lines {c['from_line']}-{c['to_line']} conclude {c['text']}" for c in conclusions)
-    unreadable = [str(line["line"]) for line in lines if line["verdict"] == "unreadable"]
-    texts = {"holds": f"every one of the {checked} checked lines holds",
-             "fails": f"line {first_failure[0]} fails" if first_failure else "",
-             "undecided": "no line fails, but some are undecided" + (
+def _steps_summary(verdict: Verdict, lines: list[Line], first_failure: tuple | None,
+                   conclusions: list[Conclusion]) -> Summary:
+    checked = sum(line.verdict.checked for line in lines)
+    concluded = "; ".join(f"lines {c.from_line}-{c.to_line} conclude {c.text}" for c in conclusions)
+    unreadable = [str(line.line) for line in lines if line.verdict is LineVerdict.UNREADABLE]
+    texts = {Verdict.HOLDS: f"every one of the {checked} checked lines holds",
+             Verdict.FAILS: f"line {first_failure[0]} fails" if first_failure else "",
+             Verdict.UNDECIDED: "no line fails, but some are undecided" + (
                  f" or unreadable (line {', '.join(unreadable)})" if unreadable else "")}
-    return texts[verdict] + (f"; {concluded}" if concluded else "")
+    return Summary(texts[verdict] + (f"; {concluded}" if concluded else ""))
 
 
 # ----------------------------------------------------------------------------------------------
 # public API (every job parses its own input, in the worker, under the time limit)
 
 
-def _settle(outcome: Outcome, kind: str, timeout: float | None) -> Result:
+def _settle(outcome: Outcome, kind: Kind, timeout: float | None) -> CheckResult:
     if outcome.status == "ok":
         return outcome.value
     if outcome.status == "bad_input":
         raise GmmMathError(outcome.value)
     if outcome.status == "timeout":
-        partial = outcome.value or _result(report(kind, "undecided", None), "undecided")
-        found = dict(partial["report"])
-        phase = f" {found['symbolic']}" if found["symbolic"] else ""
-        found["symbolic"] = f"time limit of {timeout:g} s reached{phase}"
-        if found["verdict"] != "fails" and not (found["verdict"] == "holds" and found.get("evidence") == "numeric"):
-            found["verdict"] = "undecided"
-            return _result(found, f"undecided: {found['symbolic']}")
-        return _result(found, partial["summary"])
-    return _result(report(kind, "undecided", f"computation failed: {outcome.value}"),
-                   f"undecided: the computation failed ({outcome.value})")
+        partial = outcome.value or CheckResult(CheckReport(kind, Verdict.UNDECIDED), Summary("undecided"))
+        found = partial.report
+        phase = f" {found.symbolic}" if found.symbolic else ""
+        found = replace(found, symbolic=f"time limit of {timeout:g} s reached{phase}")
+        if found.verdict is not Verdict.FAILS and not (found.verdict is Verdict.HOLDS
+                                                       and found.evidence is Evidence.NUMERIC):
+            found = replace(found, verdict=Verdict.UNDECIDED)
+            return CheckResult(found, Summary(found.symbolic, "undecided"))
+        return CheckResult(found, partial.summary)
+    return CheckResult(CheckReport(kind, Verdict.UNDECIDED, f"computation failed: {outcome.value}"),
+                       Summary(f"the computation failed ({outcome.value})", "undecided"))
 
 
 def check_limit(expr: str, var: str | None, to: str | None, claim: str | None = None, assume: Sequence[str] = (), *,
-                timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, language: str = "auto") -> Result:
+                timeout: float | None = DEFAULT_TIMEOUT, seed: int = 0, language: str = "auto") -> CheckResult:
     """Check ``lim_{var -> to} expr`` (= ``claim``, if given).
 
     Parameters
@@ -934,14 +920,14 @@ def check_limit(expr: str, var: str | None, to: str | None, claim: str | None = 
             check_text(text)
     args = (expr, var, to, claim, tuple(assume), seed, language)
     warm((expr, claim, *assume), language)
-    return _settle(run_limited([(limit_job, args)], timeout)[0], "limit", timeout)
+    return _settle(run_limited([(limit_job, args)], timeout)[0], Kind.LIMIT, timeout)
 
 
 def check_equal(lhs: str, rhs: str, assume: Sequence[str] = (), *, timeout: float | None = DEFAULT_TIMEOUT,
-                seed: int = 0, language: str = "auto") -> Result:
+                seed: int = 0, language: str = "auto") -> CheckResult:
     """Check ``lhs = rhs`` symbolically and at numeric instances (see :func:`check_limit` for the options)."""
     for text in (lhs, rhs, *assume):
         check_text(text)
     warm((lhs, rhs, *assume), language)
     return _settle(run_limited([(equal_job, (lhs, rhs, tuple(assume), seed, language))], timeout)[0],
-                   "equal", timeout)
+                   Kind.EQUAL, timeout)

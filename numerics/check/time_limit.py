@@ -35,6 +35,8 @@ from typing import Any
 from gmm_math.derivations.core.errors import GmmMathError
 
 Job = tuple[Callable[..., Any], tuple[Any, ...]]
+DEFAULT_TIMEOUT = 10.0  # seconds a check (or one line of a steps file) may take
+DEFAULT_TOTAL_TIMEOUT = 120.0  # seconds a whole steps file may take
 STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to import its modules
 MEMORY_HEADROOM = 2 * 1024**3  # bytes of address space a worker may add to what it inherits
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>

@@ -8,7 +8,7 @@ entry is named with its right value and, where one fits, the slip that explains 
 the whole step is recomputed with each known slip and the claim compared with that
 value by the same rule, so a slip is only reported when it reproduces the number.
 
->>> step = em_step(["0", "1", "3"], ["0.5", "0.5"], ["0", "2"], ["1", "1"])
+>>> step = exact_iteration(["0", "1", "3"], ["0.5", "0.5"], ["0", "2"], ["1", "1"])
 >>> [mpmath.nstr(w, 6) for w in step.weights]
 ['0.466261', '0.533739']
 >>> [e.holds for e in check_claims(step, {"weights": ["0.47", "0.53"]})]
@@ -27,6 +27,8 @@ from decimal import Decimal
 
 import mpmath
 from mpmath import mp
+
+from gmm_math.numerics.check.results import Verdict
 
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -327,7 +329,7 @@ def _logsumexp(row):
     return top + mp.log(mp.fsum(mp.exp(t - top) for t in row))
 
 
-def em_step(data, weights, means, covariances, dps: int = DPS) -> Step:
+def exact_iteration(data, weights, means, covariances, dps: int = DPS) -> Step:
     """One EM iteration from the given start, and the same iteration with each known slip.
 
     Parameters
@@ -428,7 +430,7 @@ def check_claims(step: Step, claims: dict, tol=None) -> list[Entry]:
     Parameters
     ----------
     step : Step
-        From :func:`em_step`.
+        From :func:`exact_iteration`.
     claims : dict
         Any of ``responsibilities`` (N, K), ``weights`` (K,), ``means`` (K, D) (1-D: (K,)),
         ``covariances`` (K, D, D) or ``variances`` (K,); numbers as written (text keeps the precision).
@@ -463,6 +465,6 @@ def check_claims(step: Step, claims: dict, tol=None) -> list[Entry]:
     return entries
 
 
-def verdict(entries: Sequence[Entry]) -> str:
-    """'holds' when every claim holds (or none was made), else 'fails'."""
-    return "holds" if all(e.holds for e in entries) else "fails"
+def verdict(entries: Sequence[Entry]) -> Verdict:
+    """HOLDS when every claim holds (or none was made), else FAILS."""
+    return Verdict.HOLDS if all(e.holds for e in entries) else Verdict.FAILS

@@ -1,0 +1,145 @@
+"""The grammar of the checking language (``grammar.lark``, LALR(1)): text to a bounded tree, errors in the student's terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from gmm_math.derivations.check.latex import _lark as latex_tables
+from gmm_math.derivations.check.latex import latex_to_ascii
+from gmm_math.derivations.check.safety import EXPECTED, Unreadable, check_size, check_text, quoted
+from gmm_math.derivations.core.errors import GmmMathError
+
+# what a token is, in the words of an error message
+_TOKEN_WORDS = {
+    "NAME": "the name", "NUMBER": "the number", "PREFIX": "the function", "LPAR": "'('", "RPAR": "')'",
+    "COMMA": "','", "REL": "the relation", "POW": "the power", "PLUS": "'+'", "MINUS": "'-'",
+    "STAR": "'*'", "SLASH": "'/'", "VBAR": "'|'", "$END": "the end",
+}
+
+
+@cache
+def _lark() -> Any:
+    import lark
+
+    grammar = resources.files("gmm_math.derivations.check").joinpath("grammar.lark").read_text()
+    return lark.Lark(grammar, parser="lalr", start=["start", "line", "relations"], propagate_positions=True,
+                     maybe_placeholders=False)
+
+
+def warm(texts: Iterable[str | None] = (), language: str = "auto") -> None:
+    """Build the grammars' tables now (no user text is parsed), so that forked workers inherit them."""
+    _lark()
+    if language == "latex" or any(text is not None and is_latex(text) for text in texts):
+        latex_tables()
+
+
+
+def is_latex(text: str) -> bool:
+    """LaTeX is recognised by a backslash, a braced exponent ``^{``, an alignment ``&`` or a ``$``."""
+    return "\\" in text or "^{" in text or "&" in text or "$" in text
+
+
+LANGUAGES = ("auto", "ascii", "latex")
+
+
+def parse_tree(text: str, what: str = "expression", start: str = "start", language: str = "auto") -> Any:
+    """Parse ``text`` with the grammar (rule ``start``: "start", "line" or "relations") and bound the tree."""
+    return parse_text(text, what, start, language)[0]
+
+
+def parse_text(text: str, what: str = "expression", start: str = "start",
+               language: str = "auto") -> tuple[Any, str]:
+    """:func:`parse_tree`, and the ASCII text the tree's positions refer to (LaTeX is translated first).
+
+    ``language`` is "ascii", "latex" or "auto" (LaTeX when :func:`is_latex` says so).
+    """
+    import lark
+
+    if language not in LANGUAGES:
+        raise GmmMathError(f"the input language {language!r} is not one of {', '.join(LANGUAGES)}",
+                           parameter="language")
+    check_text(text, what)
+    if language == "latex" or language == "auto" and is_latex(text):
+        text = check_text(latex_to_ascii(text), what)
+    try:
+        tree = _lark().parse(text, start=start)
+    except lark.exceptions.UnexpectedInput as err:
+        raise Unreadable(f"the {what} {quoted(text)}: {_explain(err, text)}",
+                         getattr(err, "column", None)) from None
+    check_size(tree, what)
+    return tree, text
+
+
+def _explain(err: Any, text: str) -> str:
+    """A parse error in the student's terms (never Python's)."""
+    import lark
+
+    column = getattr(err, "column", None)
+    at = f" at column {column}" if isinstance(column, int) and column > 0 else ""
+    if isinstance(err, lark.exceptions.UnexpectedCharacters):
+        char = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
+        hint = _CHARACTER_HINTS.get(char, f"accepted are {EXPECTED}")
+        return f"the character {char!r}{at} is not part of the language; {hint}"
+    token = getattr(err, "token", None)
+    kind = getattr(token, "type", "$END")
+    if kind == "$END":
+        opened = text.count("(") - text.count(")")
+        hint = f"{opened} '(' never closed" if opened > 0 else "something is missing at the end"
+        return f"the text ends too early ({hint}); expected {EXPECTED}"
+    value = str(token)
+    words = _TOKEN_WORDS.get(kind, "the symbol")
+    words = words if words.startswith("'") else f"{words} {value!r}"
+    before = text[:token.start_pos].rstrip()
+    if kind in ("NAME", "NUMBER", "LPAR", "PREFIX") and before and (before[-1].isalnum() or before[-1] in ")|_"):
+        return f"{words}{at} follows another factor; write * for products (e.g. 2*x, not 2x)"
+    if kind in ("LSQB", "RSQB"):
+        return f"{words}{at} is not expected here; {_CHARACTER_HINTS[value]}"
+    if kind == "RPAR":
+        return f"{words}{at} closes nothing or comes too early; expected {EXPECTED}"
+    if kind == "REL" and value == ">" and before.endswith("-"):
+        return (f"'->'{at} is not a relation; write a limit as limit(EXPR, sigma, 0, +) = VALUE "
+                f"(or \\lim_{{\\sigma \\to 0^+}} EXPR = VALUE)")
+    if kind == "REL":
+        return f"{words}{at} is not allowed here (relations separate whole expressions, e.g. a = b <= c)"
+    return f"{words}{at} is not expected here; expected {EXPECTED}"
+
+
+_CHARACTER_HINTS = {
+    "[": "write x_n or x_{n} for an indexed quantity, [a, b] for a vector, [[a, b], [b, c]] for a matrix",
+    "]": "write x_n or x_{n} for an indexed quantity, [a, b] for a vector, [[a, b], [b, c]] for a matrix",
+    "%": "there is no remainder operator",
+    "&": "there is no '&' outside a LaTeX align block",
+    "'": "strings are not values",
+    '"': "strings are not values",
+    ".": "write numbers as 0.5, not .5, and ranges as n=1..N",
+    "{": "braces are accepted only in subscripts, e.g. x_{n}",
+    "_": "a name starts with a letter, e.g. x_n",
+    "@": "there is no matrix operator; write * for products",
+    "~": "there is no '~' operator",
+    "!": "write != for 'not equal'",
+    "\\": "a backslash starts LaTeX, which is read when the input language is latex or auto",
+}
+
+
+def source(tree: Any, text: str) -> str:
+    """The text a subtree was parsed from."""
+    meta = getattr(tree, "meta", None)
+    if meta is not None and not getattr(meta, "empty", True):
+        return text[meta.start_pos:meta.end_pos]
+    return str(tree)
+
+
+def is_tree(node: Any, *kinds: str) -> bool:
+    return hasattr(node, "data") and str(node.data) in kinds
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def is_one(node: Any) -> bool:
+    """Is the node the number literal 1?"""
+    return is_tree(node, "number") and Fraction(str(node.children[0])) == 1

@@ -1,0 +1,72 @@
+"""Name rules of the checking language: which names are accepted, which are counts, indices, weights, positive."""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS, SPECIAL
+from gmm_math.derivations.check.safety import MAX_NAME_LENGTH
+from gmm_math.derivations.core.errors import GmmMathError
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
+_POSITIVE_NAME = re.compile(r"(sigma|s|pi)(_\w+|\d+)?")
+_POSITIVE_BASES = frozenset({"sigma", "s", "pi"})
+_WEIGHT_BASES = frozenset({"pi"})
+COUNTS = frozenset({"N", "K", "D", "M"})
+INDEX_LETTERS = frozenset("ijklmn")
+CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}
+_RESERVED = {
+    "e": "write E for Euler's number or exp(...)",
+    "inf": "write oo for infinity",
+    "infinity": "write oo for infinity",
+    "Infinity": "write oo for infinity",
+    "nan": "NaN is not a value (expected a number, oo, -oo or a name)",
+    "zoo": "write oo or -oo (complex infinity is not accepted)",
+}
+IDENTITY_NAMES = frozenset({"I", "I_D"})
+# the D x D identity matrix, as a marker: c*IDENTITY is an isotropic covariance (see _Builder._isotropic)
+IDENTITY = sp.Symbol("I_D", positive=True)
+DIMENSION_LETTER = "d"  # the index of a vector's components: diag(sigma_d^2, d=1..D), sum(..., d=1..D)
+
+
+def normal_name(name: str) -> str:
+    """``x_{n}`` -> ``x_n``."""
+    return name.replace("{", "").replace("}", "")
+
+
+def default_sign(name: str) -> frozenset[int]:
+    return frozenset({1}) if _POSITIVE_NAME.fullmatch(name) else frozenset({-1, 0, 1})
+
+
+def check_name(name: str) -> str:
+    """Validate a symbol name (letters, digits, single underscores)."""
+    name = normal_name(name) if isinstance(name, str) else name
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or len(name) > MAX_NAME_LENGTH:
+        raise GmmMathError(f"{str(name)[:40]!r} is not an accepted name (expected letters, digits and single "
+                           f"underscores, starting with a letter, at most {MAX_NAME_LENGTH} characters, "
+                           f"e.g. x_n, mu_k, sigma)")
+    if name in CONSTANTS:
+        raise GmmMathError(f"{name!r} is a constant, not a variable")
+    if name in _RESERVED:
+        raise GmmMathError(f"the name {name!r} is not accepted: {_RESERVED[name]}")
+    if (name in FUNCTIONS or name in BIG_OPERATORS or name in SPECIAL) and name not in COUNTS:
+        raise GmmMathError(f"{name!r} is a function; call it as {name}(...)")
+    return name
+
+
+def split_subscript(name: str) -> tuple[str, str | None]:
+    """``"x_n"`` -> ``("x", "n")``; ``"sigma"`` -> ``("sigma", None)``."""
+    base, _, sub = name.partition("_")
+    return base, (sub or None)
+
+
+def base_assumptions(base: str) -> dict[str, bool]:
+    """Assumptions of an indexed family: sigma_k, s_k and weights pi_k are positive."""
+    return {"real": True, "positive": True} if base in _POSITIVE_BASES else {"real": True}
+
+
+def is_weight(base: str) -> bool:
+    return base in _WEIGHT_BASES
+
