@@ -158,7 +158,8 @@ def test_story_names_the_collapse_fit_found(json_run):
     assert all(c is None for c in seeds[:first])
     c = seeds[first]
     assert f"Seed {first} " in text
-    assert f"Component {c.component} collapsed onto point {c.point_index} " in text
+    assert f"Component {c.component + 1} collapsed onto " in text  # numbered 1..K, as the figure and `em` do
+    assert f"point {c.point_index} = " in text
     assert f"at iteration {c.iteration}:" in text
 
 
