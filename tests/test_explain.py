@@ -185,7 +185,7 @@ def test_story_sorts_the_remedies(json_run):
 def test_story_shows_the_case_split(json_run):
     confusion = _section(json_run, "confusion")
     cases = {row[0]: row[1] for row in _first_table(confusion)["rows"]}
-    assert cases == {"mu_j = x_n": "oo", "mu_j < x_n": "0", "mu_j > x_n": "0"}
+    assert cases == {"\u03bc\u2c7c = x\u2099": "\u221e", "\u03bc\u2c7c < x\u2099": "0", "\u03bc\u2c7c > x\u2099": "0"}
     assert "Verdict: fails" in _prose(confusion) and "holds" in _prose(confusion)
 
 

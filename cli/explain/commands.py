@@ -65,7 +65,7 @@ def explain(
 ) -> None:
     """The whole answer to "why does GMM maximum likelihood have singularities?" in one document, computed.
 
-    Seven sections: the question and the likelihood; one Gaussian on a data point (L -> 0, rate -S/(2 sigma^2), a table to sigma = 1e-1000000); a mixture component on a data point (L -> oo, rate -rD log sigma, the plot-limit picture, PRML Fig. 9.7); EM on seed-blobs walking into a collapse; the remedies (which bound the objective, which only guard the algorithm); degenerate data and the boundary view; the mu/sigma confusion diagnosed by `check limit`.
+    Seven sections: the question and the likelihood; one Gaussian on a data point (L -> 0, rate -S/(2 sigma^2), a table to sigma = 1e-1000000); a mixture component on a data point (L -> infinity, rate -rD log sigma, the plot-limit picture, PRML Fig. 9.7); EM on seed-blobs walking into a collapse; the remedies (which bound the objective, which only guard the algorithm); degenerate data and the boundary view; the mu/sigma confusion diagnosed by `check limit`.
 
     Writes explain/index.html (one self-contained page: MathML, embedded SVG figures, no network) unless --out/--format say otherwise, and prints where.
     """

@@ -10,6 +10,7 @@ with a fixed SOURCE_DATE_EPOCH, so the same seed gives the same PDF.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -36,17 +37,43 @@ def require_engine() -> str:
     return found
 
 
+SUBSCRIPTS = dict(zip("\u2c7c\u2099\u2098\u2096\u2080\u2081\u2082\u2083", "jnmk0123"))
+SUPERSCRIPTS = {"\u207a": "+", "\u1d40": "T", "\u00b2": "2", "\u00b3": "3", "\u207b": "-"}
+MORE_SYMBOLS = {"\u2026": r"\ldots{}", "\u2260": r"$\neq$", "\u221a": r"$\surd$", "\u2211": r"$\sum$",
+                "\u2013": "--", "\u00b7": r"$\cdot$", "\u00d7": r"$\times$", "\u22a5": r"$\perp$"}
+
+
+def _char(char: str) -> str:
+    if char in ESCAPES:
+        return ESCAPES[char]
+    if char in SUBSCRIPTS:
+        return f"$_{{{SUBSCRIPTS[char]}}}$"
+    if char in SUPERSCRIPTS:
+        return f"$^{{{SUPERSCRIPTS[char]}}}$"
+    found = SYMBOLS.get(char) or MORE_SYMBOLS.get(char)
+    return found if found is not None else (char if ord(char) < 128 else "?")
+
+
 def text(value: str) -> str:
-    """Plain text for LaTeX text mode; characters without a mapping are dropped to '?'."""
-    out = []
-    for char in value:
-        if char in ESCAPES:
-            out.append(ESCAPES[char])
-        elif char in SYMBOLS:
-            out.append(SYMBOLS[char])
-        else:
-            out.append(char if ord(char) < 128 else "?")
-    return "".join(out)
+    r"""Plain text for LaTeX text mode; characters without a mapping are dropped to '?'.
+
+    Unicode maths becomes inline maths, a subscript after ``_`` (``L_ε``) included, and neighbouring maths
+    pieces join into one (``$\mu$$_{j}$`` would be ``\mu`` then a display-maths toggle):
+
+    >>> print(text("μⱼ and L_ε → 0⁺"))
+    $\mu_{j}$ and $L_{\varepsilon}$ $\to$ 0$^{+}$
+    """
+    out, i = [], 0
+    while i < len(value):
+        char = value[i]
+        if char == "_" and i and value[i - 1].isalpha() and i + 1 < len(value) and not value[i + 1].isspace():
+            inner = _char(value[i + 1])
+            out[-1] = "$" + out[-1].strip("$") + "_{" + (inner.strip("$") if inner.startswith("$") else inner) + "}$"
+            i += 2
+            continue
+        out.append(_char(char))
+        i += 1
+    return re.sub(r"(?<!\\)\$\$", "", "".join(out))
 
 
 def _formula(block) -> str:
