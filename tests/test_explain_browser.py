@@ -39,6 +39,12 @@ window.addEventListener('load', () => {
     violations: violations,
     page_width: document.documentElement.scrollWidth,
     viewport_width: window.innerWidth,
+    main_width: document.querySelector('main').clientWidth,
+    panels: [...document.querySelectorAll('.panels')].map(p => [...p.querySelectorAll('img')].map(i => {
+      const b = i.getBoundingClientRect(); return [b.left, b.top, b.width, b.height]; })),
+    boxes_outside: [...document.querySelectorAll('.eq, .scroll, figure, p, h2, h3, table caption')]
+      .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).length,
+    scrolling_boxes: [...document.querySelectorAll('.eq, .scroll')].filter(e => e.scrollWidth > e.clientWidth).length,
   };
   const out = document.createElement('pre');
   out.id = 'probe';
@@ -70,26 +76,94 @@ def _chromium(browser: str, *args: str) -> subprocess.CompletedProcess:
                               text=True, timeout=120, check=False)
 
 
-@pytest.mark.slow
-def test_chromium_renders_the_maths_and_loads_nothing(page, tmp_path):
-    browser = _browser()
+def _probe(browser: str, page: Path, tmp_path: Path, width: int) -> dict:
+    """The page with PROBE appended, loaded at ``width`` px: what the probe found."""
     html = page.read_text(encoding="utf-8")
     # let the probe (and only it) run: the page's own policy allows no script at all
     probed = html.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';", 1)
     assert probed != html
-    copy = tmp_path / "probe.html"
+    copy = tmp_path / f"probe-{width}.html"
     copy.write_text(probed.replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    run = _chromium(browser, "--window-size=400,900", "--virtual-time-budget=10000", "--dump-dom", copy.as_uri())
+    run = _chromium(browser, f"--window-size={width},900", "--virtual-time-budget=10000", "--dump-dom", copy.as_uri())
     found = re.search(r'<pre id="probe">(.*?)</pre>', run.stdout, flags=re.S)
     assert found, run.stderr[-2000:]
-    probe = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+
+
+@pytest.mark.slow
+def test_chromium_renders_the_maths_and_loads_nothing(page, tmp_path):
+    html = page.read_text(encoding="utf-8")
+    probe = _probe(_browser(), page, tmp_path, 400)
     assert probe["maths"] > 50
     assert probe["laid_out"] == probe["math_display"] == probe["maths"]
     assert probe["merror"] == 0 and not probe["raw_tex"]
-    assert probe["images"] == probe["images_loaded"] == 4
+    assert probe["images"] == probe["images_loaded"] == html.count("<img ")
     assert probe["fetched"] == [] and probe["violations"] == []
     assert probe["viewport_width"] <= 520  # a phone-sized window (headless may widen 400 a little)
     assert probe["page_width"] <= probe["viewport_width"]  # nothing forces sideways scrolling
+
+
+PHONE = """return {
+  viewport_width: window.innerWidth,
+  page_width: document.documentElement.scrollWidth,
+  main_width: document.querySelector('main').clientWidth,
+  panels: [...document.querySelectorAll('.panels')].map(p => [...p.querySelectorAll('img')].map(i => {
+    const b = i.getBoundingClientRect(); return [b.left, b.top, b.width, b.height]; })),
+  outside: [...document.querySelectorAll('.eq, .scroll, figure, p, h1, h2, h3, h4, caption, li')]
+    .filter(e => !e.closest('.scroll, .eq') || e.matches('.scroll, .eq'))
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).map(e => e.outerHTML.slice(0, 80)),
+  scrolling: [...document.querySelectorAll('.eq, .scroll')].filter(e => e.scrollWidth > e.clientWidth + 1).length,
+  images_loaded: [...document.images].every(i => i.complete && i.naturalWidth > 0),
+};"""
+
+
+@pytest.fixture(scope="module")
+def driver():
+    """Chromium driven by Selenium through Debian's chromedriver (skipped with the reason when either is absent)."""
+    chromedriver = shutil.which("chromedriver")
+    if chromedriver is None:
+        pytest.skip("no chromedriver installed (Debian: apt-get install chromium-driver; .ci/run installs it)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = _browser()
+    for flag in FLAGS:
+        options.add_argument(flag)
+    with tempfile.TemporaryDirectory() as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        chrome = webdriver.Chrome(service=Service(chromedriver), options=options)
+        try:
+            yield chrome
+        finally:
+            chrome.quit()
+
+
+def _open(driver, page: Path, width: int, height: int = 844):
+    """Load ``page`` in a ``width`` px wide phone viewport (CSS pixels, device metrics overridden)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    driver.get(page.as_uri())
+    return driver
+
+
+@pytest.mark.slow
+def test_phone_width_stacks_the_panels_and_scrolls_wide_things_in_their_box(driver, page, tmp_path):
+    """At 390 px: the EM panels stand one above the other, each the column's width; wide tables and
+    equations scroll inside their own box; no box sticks out of the window."""
+    probe = _open(driver, page, 390).execute_script(PHONE)
+    assert probe["viewport_width"] == 390 and probe["images_loaded"]
+    assert probe["page_width"] <= probe["viewport_width"] and probe["outside"] == []
+    assert len(probe["panels"]) == 2  # section 4's EM figure and the ridge's
+    for panels in probe["panels"]:
+        assert len(panels) >= 2
+        tops = [top for _, top, _, _ in panels]
+        assert tops == sorted(tops) and len(set(tops)) == len(tops)  # stacked
+        assert all(width >= probe["main_width"] - 40 for _, _, width, _ in panels)  # the column's width
+    assert probe["scrolling"] >= 1  # the wide ones scroll where they are
+    shot = tmp_path / "phone.png"
+    driver.save_screenshot(str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.mark.slow

@@ -38,7 +38,7 @@ def _rendered(story) -> dict[str, str]:
     from gmm_math.cli.explain import document, html, latex, markdown
 
     return {"md": markdown.document(story, "meta"), "tex": latex.document(story, "meta"),
-            "html": html.page(story, {key: b"" for key in story.figure_keys()}, "meta"),
+            "html": html.page(story, {key: [b""] for key in story.figure_keys()}, "meta"),
             "json": json.dumps(document.as_dict(story, "meta"), ensure_ascii=False)}
 
 
@@ -139,3 +139,38 @@ def test_every_help_shows_whole_and_free_of_sympy_infinity(flag):
         for name, summary in _command_summaries(text).items():
             assert summary.endswith("."), (path, name, summary)  # a whole sentence, not cut
     assert seen > 15
+
+
+def test_html_maths_minus_signs_one_sided_limits_and_the_density(story):
+    page = _rendered(story)["html"]
+    maths = re.findall(r"<math.*?</math>", page, flags=re.S)
+    assert maths and not any("<mo>-</mo>" in m or "<mn>-" in m for m in maths)
+    assert "<mo>\u2212</mo>" in page
+    limits = [m for m in maths if "<mi>lim</mi>" in m]
+    assert limits and all("<msup><mn>0</mn><mo>+</mo></msup>" in m for m in limits)  # every limit here is 0+
+    density = ("<mfrac><mn>1</mn><msqrt><mrow><mn>2</mn><mo>&InvisibleTimes;</mo><mi>&pi;</mi><mo>&InvisibleTimes;"
+               "</mo><msup><mi>&#963;</mi><mn>2</mn></msup></mrow></msqrt></mfrac><mo>&#8901;</mo><mrow><mi>exp</mi>")
+    assert density in page
+    assert not re.search(r"<msup><mi>&ExponentialE;</mi><mrow><mfrac>", page)  # no e^(fraction) left
+
+
+def test_the_density_is_still_the_same_expression():
+    """The reshaped printing is only printing: 1/√(2πσ²)·exp(−a/(2σ²)) is the SymPy expression it shows."""
+    import sympy as sp
+
+    from gmm_math.cli.explain.mathml import mathml
+
+    sigma, a = sp.symbols("sigma a", positive=True)
+    expr = sp.exp(-a / (2 * sigma**2)) / (sp.sqrt(2) * sp.sqrt(sp.pi) * sigma)
+    assert sp.simplify(1 / sp.sqrt(2 * sp.pi * sigma**2) - expr / sp.exp(-a / (2 * sigma**2))) == 0
+    shown = mathml(expr)
+    assert "<msqrt>" in shown and "<mi>exp</mi>" in shown and "<mi>a</mi>" in shown
+    assert "<msqrt>" not in mathml(2 * sp.exp(-a))  # a number stays a number
+
+
+def test_latex_tables_fit_and_the_pdf_has_a_title(story):
+    tex = _rendered(story)["tex"]
+    assert r"\begin{tabular}" not in tex and tex.count(r"\begin{longtable}") == 4  # deep values, EM trace, remedies, case split
+    assert r"\pdfinfo{/Title (Why maximum likelihood for a Gaussian mixture has singularities (PRML 9.2.1))" in tex
+    widths = re.findall(r"p\{\\dimexpr 0\.97\\linewidth/(\d+)", tex)
+    assert widths  # every column is 0.97/count of the line: the columns add up to less than the text width

@@ -19,9 +19,11 @@ h3{font-size:1.1rem}h4{font-size:1rem;margin:1.1rem 0 .3rem}
 .derivation{border-left:3px solid #1b6ca8;padding-left:.8rem;margin:1rem 0}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
 th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top}
-caption{caption-side:top;text-align:left;font-style:italic;padding:.2rem 0}
+p.caption{font-style:italic;margin:.8rem 0 .1rem;font-size:.9rem}
 td.num{font-family:'DejaVu Sans Mono',monospace;text-align:right;white-space:nowrap}
 figure{margin:1.2rem 0}figure img{width:100%;height:auto;background:#fff}
+.panels{display:flex;flex-wrap:wrap;gap:.5rem}.panels img{flex:1 1 18rem;min-width:0}
+.panels img:first-child{flex-basis:100%}
 figcaption{font-size:.9rem;color:#444}
 blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #aaa;font-style:italic}
 """
@@ -47,7 +49,8 @@ def _table(caption: str, header, rows, numeric: bool = False) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td{cls if i else ''}>{escape(c)}</td>" for i, c in enumerate(row))
                    + "</tr>" for row in rows)
-    return (f'<div class="scroll"><table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+    # the caption sits above the scrolling box, so it wraps at phone width while a wide table scrolls
+    return (f'<p class="caption">{escape(caption)}</p><div class="scroll"><table><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
 
@@ -75,10 +78,15 @@ def _worked(block) -> str:
     return "".join(parts)
 
 
-def _figure(block, images: dict[str, bytes]) -> str:
-    data = base64.b64encode(images[block.key]).decode("ascii")
-    return (f'<figure id="figure-{escape(block.key)}"><img alt="{escape(block.caption)}" '
-            f'src="data:image/svg+xml;base64,{data}"><figcaption>{escape(block.caption)}</figcaption></figure>')
+def _figure(block, images: dict[str, list[bytes]]) -> str:
+    """One figure; a figure drawn as panels wraps them (side by side on a wide screen, stacked on a phone)."""
+    panels = images[block.key]
+    alts = [block.caption] if len(panels) == 1 else [f"{block.caption} (panel {i} of {len(panels)})"
+                                                      for i in range(1, len(panels) + 1)]
+    imgs = "".join(f'<img alt="{escape(alt)}" src="data:image/svg+xml;base64,'
+                   f'{base64.b64encode(data).decode("ascii")}">' for alt, data in zip(alts, panels))
+    inner = imgs if len(panels) == 1 else f'<div class="panels">{imgs}</div>'
+    return f'<figure id="figure-{escape(block.key)}">{inner}<figcaption>{escape(block.caption)}</figcaption></figure>'
 
 
 def _prose(block) -> str:
@@ -98,7 +106,7 @@ RENDERERS = {
 
 
 def page(story, images: dict[str, bytes], meta: str) -> str:
-    """The whole page; ``images`` maps figure keys to SVG bytes."""
+    """The whole page; ``images`` maps figure keys to their panels' SVG bytes (one item: a single picture)."""
     toc = "".join(f'<li><a href="#{s.key}">{escape(s.title)}</a></li>' for s in story.sections)
     body = []
     for number, section in enumerate(story.sections, 1):
@@ -116,9 +124,10 @@ def write(story, target: Path, meta: str) -> list[Path]:
     """Draw the figures as SVG (in a temporary folder), embed them, write ``target`` atomically."""
     import tempfile
 
-    from gmm_math.cli.explain.figures import write_figures
+    from gmm_math.cli.explain.figures import write_panels
     from gmm_math.cli.io import write_text
 
     with tempfile.TemporaryDirectory(prefix="gmm-math-explain-") as tmp:
-        images = {key: path.read_bytes() for key, path in write_figures(story, Path(tmp), ".svg").items()}
+        images = {key: [path.read_bytes() for path in paths]
+                  for key, paths in write_panels(story, Path(tmp), ".svg").items()}
     return [write_text(target, page(story, images, meta))]

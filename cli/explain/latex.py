@@ -1,4 +1,7 @@
-"""``--format pdf``: a LaTeX article (amsmath, amssymb, graphicx, array) compiled with pdflatex.
+r"""``--format pdf``: a LaTeX article (amsmath, amssymb, graphicx, array, longtable) compiled with pdflatex.
+
+Tables are longtables of paragraph columns that add up to the text width (they break across pages);
+the PDF's title is set with pdfTeX's ``\pdfinfo`` (no hyperref needed).
 
 The default OT1 encoding is kept (T1 would need the cm-super fonts or bitmap fonts made on the fly),
 so ``<``, ``>`` and ``|`` in prose are set in maths.
@@ -18,7 +21,8 @@ from gmm_math.derivations.core.errors import GmmMathError
 
 ENGINE = "pdflatex"
 PREAMBLE = (r"\documentclass{article}" "\n" r"\usepackage[utf8]{inputenc}" "\n"
-            r"\usepackage{amsmath,amssymb,graphicx,array}" "\n" r"\allowdisplaybreaks" "\n")
+            r"\usepackage{amsmath,amssymb,graphicx,array,longtable}" "\n" r"\allowdisplaybreaks" "\n"
+            r"\setlength\LTleft{0pt}\setlength\LTright{0pt plus 1fill}" "\n")
 ESCAPES = {"\\": r"\textbackslash{}", "_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$",
            "{": r"\{", "}": r"\}", "^": r"$^\wedge$", "~": r"$\sim$", "<": "$<$", ">": "$>$", "|": "$|$"}
 SYMBOLS = {"\u03c3": r"$\sigma$", "\u03bc": r"$\mu$", "\u03b5": r"$\varepsilon$", "\u03a3": r"$\Sigma$",
@@ -84,12 +88,25 @@ def _formula(block) -> str:
 
 
 def _table(block) -> str:
+    """A longtable of equal paragraph columns within the text width, its header repeated on every page."""
     count = len(block.header)
-    column = rf">{{\raggedright\arraybackslash}}p{{\dimexpr 0.97\linewidth/{count}-2\tabcolsep-0.4pt\relax}}"
+    column = rf">{{\raggedright\arraybackslash\hspace{{0pt}}}}p{{\dimexpr 0.97\linewidth/{count}-2\tabcolsep-0.4pt\relax}}"
     spec = "|" + "|".join([column] * count) + "|"
     rows = [" & ".join(text(c) for c in row) + r" \\" for row in (block.header, *block.rows)]
-    return (rf"\par\noindent\emph{{{text(block.caption)}}}\par\noindent{{\footnotesize\begin{{tabular}}{{{spec}}}\hline"
-            + "\n" + rows[0] + r"\hline" + "\n" + "\n".join(rows[1:]) + "\n" + r"\hline\end{tabular}}" + "\n")
+    return (rf"\par\noindent\emph{{{text(block.caption)}}}\par\noindent{{\footnotesize\begin{{longtable}}{{{spec}}}\hline"
+            + "\n" + rows[0] + r"\hline\endhead" + "\n" + "\n".join(rows[1:]) + "\n" + r"\hline\end{longtable}}" + "\n")
+
+
+def pdf_title(title: str) -> str:
+    r"""``\pdfinfo`` with the document's title (ASCII; parentheses balanced, as a PDF string needs).
+
+    >>> print(pdf_title("Why (PRML 9.2.1)"))
+    \ifdefined\pdfinfo\pdfinfo{/Title (Why (PRML 9.2.1)) /Creator (gmm-math)}\fi
+    """
+    plain = "".join(c for c in title if 32 <= ord(c) < 127 and c not in "\\{}%#$&^_~")
+    if plain.count("(") != plain.count(")"):
+        plain = plain.replace("(", "").replace(")", "")
+    return rf"\ifdefined\pdfinfo\pdfinfo{{/Title ({plain}) /Creator (gmm-math)}}\fi"
 
 
 def _worked(block) -> str:
@@ -109,7 +126,8 @@ RENDERERS = {
 
 
 def document(story, meta: str) -> str:
-    body = [PREAMBLE, rf"\title{{{text(story.title)}}}\date{{}}", r"\begin{document}", r"\maketitle",
+    body = [PREAMBLE, pdf_title(story.title), rf"\title{{{text(story.title)}}}\date{{}}", r"\begin{document}",
+            r"\maketitle",
             text(meta), "", r"\tableofcontents"]
     for section in story.sections:
         body.append(rf"\section{{{text(section.title)}}}")
