@@ -65,7 +65,11 @@ def test_html_is_one_self_contained_page(html_run):
     assert not re.search(r"<(script|link|iframe|object)\b", text) and "url(" not in text
     assert "Content-Security-Policy" in text and 'name="viewport"' in text and "max-width" in text
     images = re.findall(r'<img [^>]*src="([^"]+)"', text)
-    assert len(images) == 4 and all(src.startswith("data:image/svg+xml;base64,") for src in images)
+    assert all(src.startswith("data:image/svg+xml;base64,") for src in images)
+    figures = re.findall(r'<figure id="figure-([a-z-]+)">(.*?)</figure>', text, flags=re.S)
+    assert [key for key, _ in figures] == ["limit", "collapse", "em", "em-ridge"]
+    assert [inner.count("<img ") for _, inner in figures] == [1, 1, 3, 3]  # EM: data, log L, eigenvalues
+    assert len(images) == 8
     assert text.count("<math") > 50 and "<merror" not in text and "\\frac" not in text
     toc = re.findall(r'<li><a href="#([a-z]+)">', text)
     ids = re.findall(r'<section id="([a-z]+)">', text)
