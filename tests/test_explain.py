@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from fractions import Fraction
@@ -62,7 +64,11 @@ def test_html_is_one_self_contained_page(html_run):
     text = page.read_text(encoding="utf-8")
     assert sorted(p.name for p in page.parent.iterdir()) == ["index.html"]
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text)
-    assert not re.search(r"<(script|link|iframe|object)\b", text) and "url(" not in text
+    assert not re.search(r"<(link|iframe|object)\b", text) and "url(" not in text
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", text, flags=re.S)  # the slider: its data, its code
+    assert [attributes for attributes, _ in scripts] == [' type="application/json" id="sigma-stops"', ""]
+    digest = base64.b64encode(hashlib.sha256(scripts[1][1].encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in text and "unsafe-inline'" not in text.split("script-src")[1][:80]
     assert "Content-Security-Policy" in text and 'name="viewport"' in text and "max-width" in text
     images = re.findall(r'<img [^>]*src="([^"]+)"', text)
     assert all(src.startswith("data:image/svg+xml;base64,") for src in images)
@@ -105,7 +111,7 @@ def test_json_structure(json_run):
     assert [s["key"] for s in doc["sections"]] == SECTIONS
     assert [s["number"] for s in doc["sections"]] == list(range(1, 8))
     types = {b["type"] for s in doc["sections"] for b in s["blocks"]}
-    assert types == {"prose", "formula", "derivation", "table", "figure"}
+    assert types == {"prose", "formula", "derivation", "table", "figure", "slider"}
     derivations = [b for s in doc["sections"] for b in s["blocks"] if b["type"] == "derivation"]
     assert [d["case"] for d in derivations] == ["single", "mixture", "degenerate"]
     assert all(d["steps"] and d["numeric_trend_agrees"] for d in derivations)

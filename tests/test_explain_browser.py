@@ -20,7 +20,7 @@ from gmm_math.cli.main import app
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars")
-# Test-only probe, appended to a copy of the page (the page itself has no script): after load it records
+# Test-only probe, appended to a copy of the page (the page runs only its slider's script): after load it records
 # how the maths laid out, whether any image failed, what the page fetched, and every CSP violation.
 PROBE = """<script>
 const violations = [];
@@ -79,8 +79,8 @@ def _chromium(browser: str, *args: str) -> subprocess.CompletedProcess:
 def _probe(browser: str, page: Path, tmp_path: Path, width: int) -> dict:
     """The page with PROBE appended, loaded at ``width`` px: what the probe found."""
     html = page.read_text(encoding="utf-8")
-    # let the probe (and only it) run: the page's own policy allows no script at all
-    probed = html.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';", 1)
+    # let the probe run too: the page's own policy allows only the slider's script, by its hash
+    probed = re.sub(r"script-src 'sha256-[^']+'", "script-src 'unsafe-inline'", html, count=1)
     assert probed != html
     copy = tmp_path / f"probe-{width}.html"
     copy.write_text(probed.replace("</body>", PROBE + "</body>"), encoding="utf-8")
@@ -164,6 +164,63 @@ def test_phone_width_stacks_the_panels_and_scrolls_wide_things_in_their_box(driv
     shot = tmp_path / "phone.png"
     driver.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.slow
+def test_the_sigma_slider_shows_the_embedded_mpmath_values(driver, page):
+    """Drag the slider (keyboard and mouse, as a reader would): the page shows exactly the values embedded,
+    which are the story's mpmath values; the single Gaussian's L falls and the mixture's rises."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    chrome = _open(driver, page, 800, 900)
+    stops = json.loads(chrome.find_element(By.ID, "sigma-stops").get_attribute("textContent"))
+    slider = chrome.find_element(By.ID, "sigma")
+    chrome.execute_script("arguments[0].scrollIntoView({block: 'center'})", slider)
+
+    def shown() -> dict:
+        return {o.get_attribute("data-key"): o.text for o in chrome.find_elements(By.CSS_SELECTOR, "output[data-key]")}
+
+    def expected(index: int) -> dict:
+        return {key: value.replace("-", "\u2212") for key, value in stops[index].items() if key != "sigma_text"}
+
+    start = int(slider.get_attribute("value"))
+    assert {k: v for k, v in shown().items()} == {k: v for k, v in expected(start).items() if k in shown()}
+    seen = [start]
+    for _ in range(25):
+        slider.send_keys(Keys.ARROW_RIGHT)
+        seen.append(int(slider.get_attribute("value")))
+        values = shown()
+        assert values == {k: v for k, v in expected(seen[-1]).items() if k in values}
+    assert seen == list(range(start, start + 26))  # one stop per key press, towards smaller sigma
+    ActionChains(chrome).click_and_hold(slider).move_by_offset(slider.size["width"] // 2 - 1, 0).release().perform()
+    end = int(slider.get_attribute("value"))
+    assert end == len(stops) - 1 and shown()["sigma"] == expected(end)["sigma"]
+    assert set(shown()) == {"sigma", "log10_sigma", "single_likelihood", "single_log_likelihood",
+                            "mixture_likelihood", "mixture_log_likelihood"}
+    single = [float(s["single_log_likelihood"]) for s in stops]
+    mixture = [float(s["mixture_log_likelihood"]) for s in stops[start:]]
+    assert single[-1] < single[start] and mixture[-1] > mixture[0]
+
+
+def test_the_embedded_values_are_mpmath_values():
+    """The stops the page embeds, recomputed here from the definitions (mpmath, log space)."""
+    import mpmath
+
+    from gmm_math.derivations.core.model import example_data
+    from gmm_math.numerics.explain.build import build_story
+
+    story = build_story(dps=30)
+    stops = next(b for s in story.sections for b in s.blocks if type(b).__name__ == "Slider").stops
+    x = [mpmath.mpf(int(r[0])) for r in example_data().rows]
+    with mpmath.workdps(40):
+        for stop in (stops[0], stops[37], stops[-1]):
+            sigma = mpmath.mpf(10) ** mpmath.mpf(stop.log10_sigma)
+            single = sum(-mpmath.log(sigma) - mpmath.log(2 * mpmath.pi) / 2 - (v - x[0]) ** 2 / (2 * sigma**2)
+                         for v in x)
+            assert mpmath.almosteq(mpmath.mpf(stop.single_log_likelihood), single, rel_eps=1e-7)
+            assert mpmath.almosteq(mpmath.mpf(stop.single_likelihood), mpmath.exp(single), rel_eps=1e-7)
 
 
 @pytest.mark.slow

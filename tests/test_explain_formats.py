@@ -170,7 +170,7 @@ def test_the_density_is_still_the_same_expression():
 
 def test_latex_tables_fit_and_the_pdf_has_a_title(story):
     tex = _rendered(story)["tex"]
-    assert r"\begin{tabular}" not in tex and tex.count(r"\begin{longtable}") == 4  # deep values, EM trace, remedies, case split
+    assert r"\begin{tabular}" not in tex and tex.count(r"\begin{longtable}") == 5  # deep values, slider, EM trace, remedies, case split
     assert r"\pdfinfo{/Title (Why maximum likelihood for a Gaussian mixture has singularities (PRML 9.2.1))" in tex
     widths = re.findall(r"p\{\\dimexpr 0\.97\\linewidth/(\d+)", tex)
     assert widths  # every column is 0.97/count of the line: the columns add up to less than the text width

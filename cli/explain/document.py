@@ -34,6 +34,8 @@ BLOCKS = {
                             "rows": [list(r) for r in block.rows]},
     "FigureSlot": lambda block: {"type": "figure", "key": block.key, "caption": block.caption,
                                  "path": f"{FIGURES}/{block.key}.png"},
+    "Slider": lambda block: {"type": "slider", "caption": block.caption, "start": block.start,
+                             "stops": block.as_json()},
 }
 
 

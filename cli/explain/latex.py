@@ -115,8 +115,15 @@ def _worked(block) -> str:
     return to_latex(block.derivation, block.check)
 
 
+def _slider(block) -> str:
+    from gmm_math.numerics.explain.slider import as_table
+
+    return _table(as_table(block))
+
+
 RENDERERS = {
     "Prose": lambda block: text(block.text) + "\n",
+    "Slider": _slider,
     "Formula": _formula,
     "Worked": _worked,
     "Table": _table,

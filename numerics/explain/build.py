@@ -20,7 +20,7 @@ from gmm_math.derivations.core.model import CollapseModel, example_data
 from gmm_math.derivations.notation import pretty, prose_text
 from gmm_math.derivations.result import SIGMA
 from gmm_math.numerics.confirm import confirm
-from gmm_math.numerics.explain import em_story, remedy_story
+from gmm_math.numerics.explain import em_story, remedy_story, slider
 from gmm_math.numerics.explain.story import FigureData, FigureSlot, Formula, Prose, Section, Story, Table, Worked
 
 TITLE = "Why maximum likelihood for a Gaussian mixture has singularities (PRML 9.2.1)"
@@ -100,7 +100,11 @@ def _single(data: Dataset, point: int, derivation, dps: int, deep) -> Section:
     ))
 
 
-def _mixture(model: CollapseModel, derivation, dps: int, deep) -> Section:
+def _data_words(given: Dataset | None, data: Dataset) -> str:
+    return "the example data 0, 1, 3" if given is None else f"the given data ({data.n} points, D = {data.dim})"
+
+
+def _mixture(model: CollapseModel, derivation, dps: int, deep, sigma_slider) -> Section:
     slope = deep.rate_limits["slope_mixture"]
     r, dim = deep.multiplicity, deep.dim
     last = deep.rows[-1]
@@ -118,6 +122,7 @@ def _mixture(model: CollapseModel, derivation, dps: int, deep) -> Section:
               f"{mpmath.nstr(last.sigma, 3)} the slope is {number(last.slope_mixture)} and log L = "
               f"{number(last.log_likelihood_mixture)}."),
         *figures,
+        sigma_slider,
     ))
 
 
@@ -177,18 +182,20 @@ def check_claim(expr: str, var: str, claim: str, assume: tuple[str, ...], seed: 
 
 
 def _deep_and_sweep(data: Dataset, point: int, dps: int, single, mixture):
-    """One evaluate_table for the picture's sweep and the deep rows, limits taken from the derivations."""
+    """One evaluate_table for the picture's sweep, the deep rows and the slider, limits from the derivations."""
     from gmm_math.numerics.sweep import evaluate_table, parse_sweep
 
     start, stop, count = LIMIT_SWEEP
     sweep = parse_sweep(f"{start:g}:{stop:g}:{count}")
-    extra = [s for s in DEEP_SIGMAS if s not in sweep]
+    stops = parse_sweep(slider.SWEEP)
+    extra = list(dict.fromkeys(s for s in (*DEEP_SIGMAS, *stops) if s not in sweep))
     table = evaluate_table(data, point, sigmas=sweep + extra, dps=dps, components=COMPONENTS, symbolic=False)
     table = replace(table, limits={"single": single.limit_log_likelihood, "mixture": mixture.limit_log_likelihood},
                     leading={"single": single.leading_term, "mixture": mixture.leading_term})
     by_text = dict(zip(sweep + extra, table.rows))
     return (replace(table, rows=table.rows[:len(sweep)]),
-            replace(table, rows=tuple(by_text[s] for s in DEEP_SIGMAS)))
+            replace(table, rows=tuple(by_text[s] for s in DEEP_SIGMAS)),
+            {s: by_text[s] for s in stops})
 
 
 def _announcer(progress: Progress | None, total: int) -> Callable[[Section], Section]:
@@ -246,10 +253,10 @@ def build_story(data: Dataset | None = None, point: int = 0, *, seed: int = 0, d
     model = CollapseModel.mixture(data, point, COMPONENTS)
     single = single_gaussian_collapse(dim=data.dim, data=data, point=point)
     mixture = mixture_collapse(COMPONENTS, dim=data.dim, data=data, point=point)
-    sweep, deep = _deep_and_sweep(data, point, dps, single, mixture)
+    sweep, deep, stops = _deep_and_sweep(data, point, dps, single, mixture)
     done = _announcer(progress, SECTIONS)
     sections = [done(_question(data, point, mixture)), done(_single(data, point, single, dps, deep)),
-                done(_mixture(model, mixture, dps, deep))]
+                done(_mixture(model, mixture, dps, deep, slider.slider(stops, dps, _data_words(given, data))))]
     em = em_story.collapsing_run(seed)
     sections.append(done(em.section))
     sections.append(done(remedy_story.remedy_section(given, point, dps, em, mixture.limit_log_likelihood)))
@@ -257,5 +264,4 @@ def build_story(data: Dataset | None = None, point: int = 0, *, seed: int = 0, d
     figures = FigureData(limit_table=sweep, collapse_model=model if data.dim == 1 else None,
                          collapse_numbers=_collapse_numbers(model, dps) if data.dim == 1 else None,
                          em_points=em.points, em_fits=em.fits)
-    label = "the example data 0, 1, 3" if given is None else f"the given data ({data.n} points, D = {data.dim})"
-    return Story(TITLE, tuple(sections), figures, seed, dps, label)
+    return Story(TITLE, tuple(sections), figures, seed, dps, _data_words(given, data))
