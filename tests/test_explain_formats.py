@@ -174,3 +174,45 @@ def test_latex_tables_fit_and_the_pdf_has_a_title(story):
     assert r"\pdfinfo{/Title (Why maximum likelihood for a Gaussian mixture has singularities (PRML 9.2.1))" in tex
     widths = re.findall(r"p\{\\dimexpr 0\.97\\linewidth/(\d+)", tex)
     assert widths  # every column is 0.97/count of the line: the columns add up to less than the text width
+
+
+@pytest.fixture(scope="module")
+def text_run():
+    result = CliRunner().invoke(app, ["explain", "--format", "text", "--quiet", "--dps", "20"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_text_format_prints_the_answer_at_80_columns(text_run, story):
+    from gmm_math.cli.explain.text import document
+
+    out = text_run.stdout
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80 and len(lines) > 300
+    headings = [line for line, under in zip(lines, lines[1:]) if under and set(under) == {"-"}]
+    assert headings == [f"{n}. {s.title}" for n, s in enumerate(story.sections, 1)]  # underlined, in order
+    assert "wrote " not in out and "Component 2 collapsed onto 2 points" in out
+    assert not SYMPY_INFINITY.findall(out) and "\u221e" in out
+    assert document(story, "meta").count("\n") > 300  # the renderer on its own, same blocks
+
+
+def test_text_format_to_dash_and_to_a_file(text_run, tmp_path, monkeypatch):
+    dash = CliRunner().invoke(app, ["explain", "-f", "text", "-q", "--dps", "20", "--out", "-"])
+    assert dash.exit_code == 0 and dash.stdout == text_run.stdout
+    monkeypatch.chdir(tmp_path)
+    written = CliRunner().invoke(app, ["explain", "-f", "text", "-q", "--dps", "20", "--out", "answer.txt"])
+    assert written.exit_code == 0 and written.stdout.strip() == "wrote answer.txt"
+    assert (tmp_path / "answer.txt").read_text(encoding="utf-8") == text_run.stdout
+
+
+def test_out_dash_refuses_formats_with_figure_files(tmp_path, monkeypatch):
+    from conftest import assert_one_line_error
+
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(CliRunner().invoke(app, ["explain", "-f", "md", "--out", "-"]), "--out -")
+    assert not list(tmp_path.iterdir())
+
+
+def test_explain_comes_first_in_the_help():
+    result = CliRunner().invoke(app, ["-h"], terminal_width=80)
+    assert list(_command_summaries(result.stdout))[0] == "explain"

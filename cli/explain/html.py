@@ -178,14 +178,20 @@ def page(story, images: dict[str, bytes], meta: str) -> str:
             f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>{''.join(body)}</main></body></html>\n")
 
 
-def write(story, target: Path, meta: str) -> list[Path]:
-    """Draw the figures as SVG (in a temporary folder), embed them, write ``target`` atomically."""
+def render(story, meta: str) -> str:
+    """The page: the figures drawn as SVG (in a temporary folder) and embedded."""
     import tempfile
 
     from gmm_math.cli.explain.figures import write_panels
-    from gmm_math.cli.io import write_text
 
     with tempfile.TemporaryDirectory(prefix="gmm-math-explain-") as tmp:
         images = {key: [path.read_bytes() for path in paths]
                   for key, paths in write_panels(story, Path(tmp), ".svg").items()}
-    return [write_text(target, page(story, images, meta))]
+    return page(story, images, meta)
+
+
+def write(story, target: Path, meta: str) -> list[Path]:
+    """The page, written to ``target`` atomically."""
+    from gmm_math.cli.io import write_text
+
+    return [write_text(target, render(story, meta))]
