@@ -37,6 +37,9 @@ class _Boundary(TyperGroup):
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        from gmm_math.cli.terminal import ascii_fallback
+
+        ascii_fallback(sys.stdout, sys.stderr)  # an ASCII or cp1252 terminal gets sigma, ->, infinity
         try:
             rv = super().main(args, prog_name or "gmm-math", complete_var, standalone_mode=False, **extra)
         except GmmMathError as err:

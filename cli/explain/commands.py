@@ -112,9 +112,12 @@ def explain(
     if not quiet:
         drawn = "" if fmt is ExplainFormat.text else f" (figures: {', '.join(story.figure_keys())})"
         console.print(f"writing {fmt.value}{drawn}", markup=False)
-    if target is None:
-        typer.echo(writer.document(story, _meta(story, fmt.value)) if fmt is ExplainFormat.text
-                   else writer.render(story, _meta(story, fmt.value)), nl=False)
+    if target is None:  # sys.stdout, not typer.echo: click re-encodes an ASCII stdout as UTF-8, past the fallback
+        import sys
+
+        sys.stdout.write(writer.document(story, _meta(story, fmt.value)) if fmt is ExplainFormat.text
+                         else writer.render(story, _meta(story, fmt.value)))
+        sys.stdout.flush()
         return
     written = writer.write(story, target, _meta(story, fmt.value))
     typer.echo(f"wrote {written[0]}" + (f" and {len(written) - 1} figure(s) beside it" if len(written) > 1 else ""))
