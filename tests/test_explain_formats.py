@@ -216,3 +216,30 @@ def test_out_dash_refuses_formats_with_figure_files(tmp_path, monkeypatch):
 def test_explain_comes_first_in_the_help():
     result = CliRunner().invoke(app, ["-h"], terminal_width=80)
     assert list(_command_summaries(result.stdout))[0] == "explain"
+
+
+def test_no_numbers_is_a_handout_without_the_digit_tables(story):
+    from gmm_math.cli.explain import latex
+
+    full, handout = latex.document(story, "meta"), latex.document(story, "meta", numbers=False)
+    assert full.count("Numeric check (mpmath") == 3 and "Numeric check (mpmath" not in handout
+    assert r"\colon\quad" in full and r"\colon\quad" not in handout  # the rows of dps-digit values are gone
+    assert handout.count(r"\section{") == full.count(r"\section{") == 7  # nothing else is
+
+
+def test_no_numbers_is_for_the_pdf(tmp_path, monkeypatch):
+    from conftest import assert_one_line_error
+
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(CliRunner().invoke(app, ["explain", "-f", "md", "--no-numbers"]), "--no-numbers")
+    assert not list(tmp_path.iterdir())
+
+
+def test_tall_exponentials_print_as_exp_left_right():
+    import sympy as sp
+
+    from gmm_math.derivations.notation import latex
+
+    sigma, x = sp.symbols("sigma x", positive=True)
+    assert r"\exp\left(- \frac{x^{2}}{2 \sigma^{2}}\right)" in latex(sp.exp(-x**2 / (2 * sigma**2)))
+    assert latex(sp.exp(-x)) == "e^{- x}"  # a flat exponent stays a superscript

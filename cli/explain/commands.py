@@ -36,6 +36,8 @@ FormatOpt = Annotated[ExplainFormat, typer.Option(
 Seed = Annotated[int, typer.Option("--seed", help="EM uses the first seed >= SEED whose run collapses; also "
                                    "seeds the checker's sample points.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines on stderr.")]
+NoNumbers = Annotated[bool, typer.Option("--no-numbers", help="pdf: a handout, without the derivations' "
+                                         "numeric checks (their 50-digit tables).")]
 
 
 def target_path(out: Path | None, fmt: str) -> Path | None:
@@ -74,6 +76,7 @@ def explain(
     seed: Seed = 0,
     quiet: Quiet = False,
     dps: Dps = 50,
+    no_numbers: NoNumbers = False,
 ) -> None:
     """The whole answer to "why does GMM maximum likelihood have singularities?" in one document, computed.
 
@@ -88,6 +91,8 @@ def explain(
     check_dps(dps)
     if seed < 0:
         raise GmmMathError(f"--seed must be a non-negative integer, got {seed}")
+    if no_numbers and fmt is not ExplainFormat.pdf:
+        raise GmmMathError(f"--no-numbers is for --format pdf (the handout); --format {fmt.value} keeps its numbers")
     target = target_path(out, fmt.value)
     writer = importlib.import_module(f"gmm_math.cli.explain.{TARGETS[fmt.value][2]}")
     if fmt is ExplainFormat.pdf:
@@ -119,5 +124,6 @@ def explain(
                          else writer.render(story, _meta(story, fmt.value)))
         sys.stdout.flush()
         return
-    written = writer.write(story, target, _meta(story, fmt.value))
+    extra = {"numbers": False} if no_numbers else {}
+    written = writer.write(story, target, _meta(story, fmt.value), **extra)
     typer.echo(f"wrote {written[0]}" + (f" and {len(written) - 1} figure(s) beside it" if len(written) > 1 else ""))

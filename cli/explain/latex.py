@@ -109,10 +109,10 @@ def pdf_title(title: str) -> str:
     return rf"\ifdefined\pdfinfo\pdfinfo{{/Title ({plain}) /Creator (gmm-math)}}\fi"
 
 
-def _worked(block) -> str:
+def _worked(block, numbers: bool = True) -> str:
     from gmm_math.cli.render import to_latex
 
-    return to_latex(block.derivation, block.check)
+    return to_latex(block.derivation, block.check, numbers)
 
 
 def _slider(block) -> str:
@@ -132,17 +132,19 @@ RENDERERS = {
 }
 
 
-def document(story, meta: str) -> str:
+def document(story, meta: str, numbers: bool = True) -> str:
+    """The LaTeX source; ``numbers=False``: a handout without the derivations' numeric-check digits."""
     body = [PREAMBLE, pdf_title(story.title), rf"\title{{{text(story.title)}}}\date{{}}", r"\begin{document}",
             r"\maketitle",
             text(meta), "", r"\tableofcontents"]
     for section in story.sections:
         body.append(rf"\section{{{text(section.title)}}}")
-        body += [RENDERERS[type(b).__name__](b) for b in section.blocks]
+        body += [_worked(b, numbers) if type(b).__name__ == "Worked" else RENDERERS[type(b).__name__](b)
+                 for b in section.blocks]
     return "\n\n".join(body) + "\n" + r"\end{document}" + "\n"
 
 
-def write(story, target: Path, meta: str) -> list[Path]:
+def write(story, target: Path, meta: str, numbers: bool = True) -> list[Path]:
     """Compile the document in a temporary folder (twice, for the contents) and move the PDF to ``target``."""
     import os
     import subprocess
@@ -155,7 +157,7 @@ def write(story, target: Path, meta: str) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="gmm-math-explain-") as tmp:
         folder = Path(tmp)
         write_figures(story, folder / "figures", ".png")
-        (folder / "explain.tex").write_text(document(story, meta), encoding="utf-8")
+        (folder / "explain.tex").write_text(document(story, meta, numbers), encoding="utf-8")
         env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
         for _ in range(2):
             run = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "explain.tex"], cwd=folder,
