@@ -76,9 +76,10 @@ class Derivation:
 
     def _repr_latex_(self) -> str:
         """Jupyter's rendering: every step's expressions in one ``aligned`` block (textbook notation)."""
-        from gmm_math.derivations.notation import latex, latex_text, prose_text
+        from gmm_math.derivations.notation import latex, prose_latex
 
-        lines = [rf"\text{{{latex_text(prose_text(s.title))}}}: & \; {latex(e)}" for s in self.steps for e in s.exprs]
+        # ASCII only (maths in $...$ inside \text), so a notebook exports to PDF through LaTeX
+        lines = [rf"\text{{{prose_latex(s.title)}}}: & \; {latex(e)}" for s in self.steps for e in s.exprs]
         return "$\\begin{aligned}" + r"\\ ".join(lines) + "\\end{aligned}$"
 
 

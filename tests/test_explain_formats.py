@@ -243,3 +243,36 @@ def test_tall_exponentials_print_as_exp_left_right():
     sigma, x = sp.symbols("sigma x", positive=True)
     assert r"\exp\left(- \frac{x^{2}}{2 \sigma^{2}}\right)" in latex(sp.exp(-x**2 / (2 * sigma**2)))
     assert latex(sp.exp(-x)) == "e^{- x}"  # a flat exponent stays a superscript
+
+
+def test_notebook_latex_is_ascii_with_maths_in_dollars():
+    """A derivation's _repr_latex_ exports to PDF: no unicode inside \\text{} (its maths in $...$)."""
+    from gmm_math.derivations.mixture import mixture_collapse
+    from gmm_math.derivations.remedies.degenerate import degenerate_collapse
+    from gmm_math.derivations.single import single_gaussian_collapse
+
+    for derivation in (single_gaussian_collapse(), mixture_collapse(2), degenerate_collapse()):
+        shown = derivation._repr_latex_()
+        assert shown.isascii(), [c for c in shown if not c.isascii()]
+        texts = re.findall(r"\\text\{((?:[^{}]|\{[^{}]*\})*)\}", shown)
+        assert texts and all(t.count("$") % 2 == 0 for t in texts)
+    assert r"\text{Terms as $\sigma \to 0^+$}" in single_gaussian_collapse()._repr_latex_()
+
+
+def test_the_notebook_hint_works_from_a_checkout(monkeypatch):
+    import builtins
+
+    from gmm_math.cli import notebook
+    from gmm_math.derivations.core.errors import GmmMathError
+
+    real = builtins.__import__
+
+    def no_widgets(name, *args, **kwargs):
+        if name.startswith("ipywidgets"):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_widgets)
+    with pytest.raises(GmmMathError) as raised:
+        notebook.explore(data="0,1,3", point=0)
+    assert "pip install ipywidgets" in str(raised.value) and "pip install -e '.[notebook]'" in str(raised.value)
