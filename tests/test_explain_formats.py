@@ -276,3 +276,25 @@ def test_the_notebook_hint_works_from_a_checkout(monkeypatch):
     with pytest.raises(GmmMathError) as raised:
         notebook.explore(data="0,1,3", point=0)
     assert "pip install ipywidgets" in str(raised.value) and "pip install -e '.[notebook]'" in str(raised.value)
+
+
+@pytest.mark.slow
+def test_pdf_fits_the_text_width_and_has_a_title(story, tmp_path):
+    """pdflatex's own word: no overfull line anywhere (tables included); the title in the PDF's info."""
+    import shutil
+    import subprocess
+
+    from gmm_math.cli.explain import latex
+    from gmm_math.cli.explain.figures import write_figures
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed (.ci/run installs TeX Live for this test)")
+    write_figures(story, tmp_path / "figures", ".png")
+    (tmp_path / "explain.tex").write_text(latex.document(story, "meta"), encoding="utf-8")
+    for _ in range(2):
+        run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "explain.tex"], cwd=tmp_path,
+                             capture_output=True, timeout=300, check=False)
+        assert run.returncode == 0, run.stdout[-2000:]
+    log = (tmp_path / "explain.log").read_text(encoding="latin-1")
+    assert "Overfull \\hbox" not in log, re.findall(r"Overfull \\hbox.*\n.*", log)[:5]
+    assert re.search(rb"/Title \(Why maximum likelihood for a Gaussian mixture", (tmp_path / "explain.pdf").read_bytes())

@@ -87,12 +87,21 @@ def _formula(block) -> str:
     return lead + r"\begin{gather*}" + " \\\\\n".join(latex(e) for e in block.exprs) + r"\end{gather*}" + "\n"
 
 
+def _cell(value: str) -> str:
+    r"""A table cell: text, a long run of digits breakable every 6 (a narrow column folds it, never overflows).
+
+    >>> _cell("0.701546590265159")
+    '0.701546\\hspace{0pt}590265\\hspace{0pt}159'
+    """
+    return re.sub(r"(\d{6})(?=\d{3})", r"\1\\hspace{0pt}", text(value))
+
+
 def _table(block) -> str:
     """A longtable of equal paragraph columns within the text width, its header repeated on every page."""
     count = len(block.header)
     column = rf">{{\raggedright\arraybackslash\hspace{{0pt}}}}p{{\dimexpr 0.97\linewidth/{count}-2\tabcolsep-0.4pt\relax}}"
     spec = "|" + "|".join([column] * count) + "|"
-    rows = [" & ".join(text(c) for c in row) + r" \\" for row in (block.header, *block.rows)]
+    rows = [" & ".join(_cell(c) for c in row) + r" \\" for row in (block.header, *block.rows)]
     return (rf"\par\noindent\emph{{{text(block.caption)}}}\par\noindent{{\footnotesize\begin{{longtable}}{{{spec}}}\hline"
             + "\n" + rows[0] + r"\hline\endhead" + "\n" + "\n".join(rows[1:]) + "\n" + r"\hline\end{longtable}}" + "\n")
 
