@@ -15,7 +15,9 @@ from functools import lru_cache
 def _printer():
     from sympy.printing.mathml import MathMLPresentationPrinter
 
-    class Printer(MathMLPresentationPrinter):
+    from gmm_math.derivations.notation import _Order
+
+    class Printer(_Order, MathMLPresentationPrinter):  # terms in the textbook's order: x_m − μ, as in LaTeX
         def _print_Idx(self, expr):
             return self._print(expr.label)
 
