@@ -21,7 +21,8 @@ class ExplainFormat(str, Enum):
 
 
 # format -> (file suffix, file name inside an --out folder, writer module)
-TARGETS = {"text": (".txt", "explain.txt", "text"), "html": (".html", "index.html", "html"), "md": (".md", "explain.md", "markdown"),
+TARGETS = {"text": (".txt", "explain.txt", "text"), "html": (".html", "index.html", "html"),
+           "md": (".md", "explain.md", "markdown"),
            "pdf": (".pdf", "explain.pdf", "latex"), "json": (".json", "explain.json", "document")}
 
 STDOUT = "-"

@@ -99,10 +99,12 @@ def _cell(value: str) -> str:
 def _table(block) -> str:
     """A longtable of equal paragraph columns within the text width, its header repeated on every page."""
     count = len(block.header)
-    column = rf">{{\raggedright\arraybackslash\hspace{{0pt}}}}p{{\dimexpr 0.97\linewidth/{count}-2\tabcolsep-0.4pt\relax}}"
+    width = rf"\dimexpr 0.97\linewidth/{count}-2\tabcolsep-0.4pt\relax"
+    column = rf">{{\raggedright\arraybackslash\hspace{{0pt}}}}p{{{width}}}"
     spec = "|" + "|".join([column] * count) + "|"
     rows = [" & ".join(_cell(c) for c in row) + r" \\" for row in (block.header, *block.rows)]
-    return (rf"\par\noindent\emph{{{text(block.caption)}}}\par\noindent{{\footnotesize\begin{{longtable}}{{{spec}}}\hline"
+    return (rf"\par\noindent\emph{{{text(block.caption)}}}\par\noindent"
+            rf"{{\footnotesize\begin{{longtable}}{{{spec}}}\hline"
             + "\n" + rows[0] + r"\hline\endhead" + "\n" + "\n".join(rows[1:]) + "\n" + r"\hline\end{longtable}}" + "\n")
 
 
