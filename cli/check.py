@@ -51,7 +51,7 @@ class ExpressionCommand(TyperCommand):
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        names: dict[str, bool] = {}
+        names: dict[str, bool] = dict.fromkeys(ctx.help_option_names, False)  # -h is help, not an expression
         for param in self.params:
             for name in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())):
                 if name.startswith("-"):
@@ -171,9 +171,9 @@ def limit(
     var: Annotated[str | None, typer.Option(
         "--var", help="The variable that moves, e.g. sigma_j (not needed when EXPR is a written-out limit).")] = None,
     to: Annotated[str | None, typer.Option(
-        "--to", help="Where it goes: 0+, 0-, 0 (two-sided), a number such as 1.5 (with + or - for one side), oo, "
-                     "-oo (not needed when EXPR is a written-out limit).")] = None,
-    claim: Annotated[str | None, typer.Option("--claim", help="The claimed limit, e.g. oo or 0.")] = None,
+        "--to", help="Where it goes: 0+, 0-, 0 (two-sided), a number such as 1.5 (with + or - for one side), `oo` or "
+                     "`-oo` for infinity (not needed when EXPR is a written-out limit).")] = None,
+    claim: Annotated[str | None, typer.Option("--claim", help="The claimed limit, e.g. `oo` (infinity) or 0.")] = None,
     assume: Assume = None,
     output: Format = OutputFormat.text,
     timeout: Timeout = 10.0,

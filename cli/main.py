@@ -37,6 +37,9 @@ class _Boundary(TyperGroup):
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        from gmm_math.cli.terminal import ascii_fallback
+
+        ascii_fallback(sys.stdout, sys.stderr)  # an ASCII or cp1252 terminal gets sigma, ->, infinity
         try:
             rv = super().main(args, prog_name or "gmm-math", complete_var, standalone_mode=False, **extra)
         except GmmMathError as err:
@@ -80,6 +83,7 @@ def _root(
     """Why Gaussian-mixture maximum likelihood has singularities (PRML 9.2.1): derived, evaluated, drawn."""
 
 
+app.command("explain")(explain_command.explain)  # first in --help: the whole answer
 app.add_typer(derive.app, name="derive")
 app.command("evaluate")(evaluate_command.evaluate)
 app.add_typer(check.app, name="check")
@@ -88,7 +92,6 @@ app.command("em")(em_command.em)
 app.command("dataset")(dataset_command.dataset)
 app.command("plot-limit")(plots.plot_limit)
 app.command("plot-collapse")(plots.plot_collapse)
-app.command("explain")(explain_command.explain)
 app.command("plot-em-map")(em_map_plot.plot_em_map)
 
 

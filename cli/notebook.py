@@ -23,7 +23,8 @@ def _widgets():
     try:
         import ipywidgets
     except ImportError:
-        raise GmmMathError("explore needs ipywidgets: pip install 'gmm-math[notebook]'") from None
+        raise GmmMathError("explore needs ipywidgets: pip install ipywidgets (the notebook extra: pip install "
+                           "'gmm-math[notebook]', or from a checkout pip install -e '.[notebook]')") from None
     return ipywidgets
 
 

@@ -74,9 +74,10 @@ def derivation_html(d) -> str:
 
 def derivation_latex(d) -> str:
     """Every step's expressions in one ``aligned`` block, in the textbook's notation."""
-    from gmm_math.derivations.printing import latex as to_latex, latex_text, prose_text
+    from gmm_math.derivations.printing import latex as to_latex, prose_latex
 
-    lines = [rf"\text{{{latex_text(prose_text(s.title))}}}: & \; {to_latex(e)}" for s in d.steps for e in s.exprs]
+    # ASCII only (maths in $...$ inside \text), so a notebook exports to PDF through LaTeX
+    lines = [rf"\text{{{prose_latex(s.title)}}}: & \; {to_latex(e)}" for s in d.steps for e in s.exprs]
     return "$\\begin{aligned}" + r"\\ ".join(lines) + "\\end{aligned}$"
 
 

@@ -83,9 +83,10 @@ def to_json(derivation, check) -> str:
     return json_text(to_dict(derivation, check)) + "\n"
 
 
-def latex_blocks(derivation, check) -> list[str]:
+def latex_blocks(derivation, check, numbers: bool = True) -> list[str]:
     """The paragraphs and ``align*`` environments of :func:`to_latex`, in order (one per step, so that every
-    step aligns on its own and no row is widened by another step's columns)."""
+    step aligns on its own and no row is widened by another step's columns); ``numbers=False``: a handout,
+    without the numeric check's table of ``check.dps``-digit values."""
     from gmm_math.derivations.printing import latex, prose_latex, rows
 
     out = [rf"\noindent\textbf{{{prose_latex(derivation.title)}}}",
@@ -96,6 +97,8 @@ def latex_blocks(derivation, check) -> list[str]:
         if step.exprs:
             lead = _shared_lead(step.exprs)
             out.append(_align([row for e in step.exprs for row in rows(e, LATEX_COLUMNS, lead)]))
+    if not numbers:
+        return out
     log_obj = latex(_log_objective(derivation))
     out.append(rf"\noindent Objective: the {prose_latex(derivation.objective)} ${log_obj}$. "
                rf"Numeric check (mpmath, {check.dps} significant digits), ${log_obj}$ at:")
@@ -117,10 +120,11 @@ def _align(rows: list[str]) -> str:
     return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
 
 
-def to_latex(derivation, check) -> str:
-    """A LaTeX fragment (paragraphs and ``align*``) for ``article`` + ``amsmath``: see ``LATEX_PREAMBLE``."""
+def to_latex(derivation, check, numbers: bool = True) -> str:
+    """A LaTeX fragment (paragraphs and ``align*``) for ``article`` + ``amsmath``: see ``LATEX_PREAMBLE``;
+    ``numbers=False`` leaves out the numeric check's digits (a handout)."""
     return ("% gmm-math: " + derivation.title + "\n% needs: \\documentclass{article} \\usepackage{amsmath}\n"
-            + "\n\n".join(latex_blocks(derivation, check)) + "\n")
+            + "\n\n".join(latex_blocks(derivation, check, numbers)) + "\n")
 
 
 def latex_document(fragment: str) -> str:

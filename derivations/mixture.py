@@ -120,6 +120,11 @@ def _component_one(dim: int, full: bool) -> tuple[sp.Basic, sp.Expr]:
     return cov, sp.powsimp(TWO_PI ** sp.Rational(-dim, 2) * det ** sp.Rational(-1, 2), force=True)
 
 
+def _other_components() -> sp.Expr:
+    """sum_{k=2}^{K} pi_k N(x_m | mu_k, Sigma_k): components 2..K, as the prose says (not k = 2..2 for K = 2)."""
+    return sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, 2, sp.Symbol("K")))
+
+
 def _opening(model: CollapseModel, dim: int, full: bool, r) -> list[Step]:
     cov, peak = _component_one(dim, full)
     how = ("collapsing along one direction u (the other eigenvalues fixed, their product Delta_perp)" if full
@@ -138,7 +143,7 @@ def _opening(model: CollapseModel, dim: int, full: bool, r) -> list[Step]:
 
 def _symbolic(model: CollapseModel, dim: int, full: bool, r: int) -> Derivation:
     _, peak = _component_one(dim, full)
-    others = SumWhere(sp.log(sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, 2, model.components))),
+    others = SumWhere(sp.log(_other_components()),
                       sp.Ne(X[m], X[n]))
     bound = expand_log_2pi(r * sp.log(PI[1] * peak)) + C
     steps = _opening(model, dim, full, r)
@@ -221,7 +226,7 @@ def collapse_constant(model: CollapseModel, lemma: LemmaConstants) -> tuple[sp.E
         logs = OtherComponents.from_model(model).log_densities(model)
         number = sp.Float(significant(sum((lemma.count[i] * logs[i] for i in far), Decimal(0)), 20), 15)
     far_from = sp.Ne(X[m, 1], X[n, 1]) if model.full else sp.Ne(X[m], X[n])  # exactly the points with a_m > 0
-    definition = SumWhere(sp.log(sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, 2, model.components))), far_from)
+    definition = SumWhere(sp.log(_other_components()), far_from)
     return definition, number
 
 

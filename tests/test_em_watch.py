@@ -134,3 +134,27 @@ def test_plot_is_byte_reproducible(cli, tmp_path):
 def test_doctests():
     failures, tried = doctest.testmod(watch, optionflags=doctest.ELLIPSIS)
     assert tried > 0 and failures == 0
+
+
+@pytest.mark.parametrize("fps, frame_ms", [("2", 500), ("5", 200)])
+def test_fps_and_the_last_frame_held(cli, tmp_path, fps, frame_ms):
+    """--fps sets each iteration's time; the collapse stays HOLD_SECONDS; "wrote FILE" on stderr (stdout: report)."""
+    from PIL import Image, ImageSequence
+
+    from gmm_math.cli.plots.em_animate import HOLD_SECONDS
+
+    target = tmp_path / "em.gif"
+    result = cli(*COLLAPSE, "--animate", str(target), "--fps", fps)
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {target}" in result.stderr.splitlines() and "wrote" not in result.stdout
+    with Image.open(target) as image:
+        durations = [frame.info["duration"] for frame in ImageSequence.Iterator(image)]
+    assert durations[:-1] == [frame_ms] * (len(durations) - 1)
+    assert durations[-1] == pytest.approx(HOLD_SECONDS * 1000, abs=frame_ms)
+
+
+@pytest.mark.parametrize("fps", ["0", "-1", "100", "nan"])
+def test_bad_fps_is_one_line(cli, tmp_path, fps):
+    target = tmp_path / "em.gif"
+    assert_one_line_error(cli(*COLLAPSE, "--animate", str(target), "--fps", fps), "--fps")
+    assert not target.exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from fractions import Fraction
@@ -62,10 +64,18 @@ def test_html_is_one_self_contained_page(html_run):
     text = page.read_text(encoding="utf-8")
     assert sorted(p.name for p in page.parent.iterdir()) == ["index.html"]
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text)
-    assert not re.search(r"<(script|link|iframe|object)\b", text) and "url(" not in text
+    assert not re.search(r"<(link|iframe|object)\b", text) and "url(" not in text
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", text, flags=re.S)  # the slider: its data, its code
+    assert [attributes for attributes, _ in scripts] == [' type="application/json" id="sigma-stops"', ""]
+    digest = base64.b64encode(hashlib.sha256(scripts[1][1].encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in text and "unsafe-inline'" not in text.split("script-src")[1][:80]
     assert "Content-Security-Policy" in text and 'name="viewport"' in text and "max-width" in text
     images = re.findall(r'<img [^>]*src="([^"]+)"', text)
-    assert len(images) == 4 and all(src.startswith("data:image/svg+xml;base64,") for src in images)
+    assert all(src.startswith("data:image/svg+xml;base64,") for src in images)
+    figures = re.findall(r'<figure id="figure-([a-z-]+)">(.*?)</figure>', text, flags=re.S)
+    assert [key for key, _ in figures] == ["limit", "collapse", "em", "em-ridge"]
+    assert [inner.count("<img ") for _, inner in figures] == [1, 1, 3, 3]  # EM: data, log L, eigenvalues
+    assert len(images) == 8
     assert text.count("<math") > 50 and "<merror" not in text and "\\frac" not in text
     toc = re.findall(r'<li><a href="#([a-z]+)">', text)
     ids = re.findall(r'<section id="([a-z]+)">', text)
@@ -101,7 +111,7 @@ def test_json_structure(json_run):
     assert [s["key"] for s in doc["sections"]] == SECTIONS
     assert [s["number"] for s in doc["sections"]] == list(range(1, 8))
     types = {b["type"] for s in doc["sections"] for b in s["blocks"]}
-    assert types == {"prose", "formula", "derivation", "table", "figure"}
+    assert types == {"prose", "formula", "derivation", "table", "figure", "slider"}
     derivations = [b for s in doc["sections"] for b in s["blocks"] if b["type"] == "derivation"]
     assert [d["case"] for d in derivations] == ["single", "mixture", "degenerate"]
     assert all(d["steps"] and d["numeric_trend_agrees"] for d in derivations)
@@ -158,7 +168,8 @@ def test_story_names_the_collapse_fit_found(json_run):
     assert all(c is None for c in seeds[:first])
     c = seeds[first]
     assert f"Seed {first} " in text
-    assert f"Component {c.component} collapsed onto point {c.point_index} " in text
+    assert f"Component {c.component + 1} collapsed onto " in text  # numbered 1..K, as the figure and `em` do
+    assert f"point {c.point_index} = " in text
     assert f"at iteration {c.iteration}:" in text
 
 
@@ -184,7 +195,7 @@ def test_story_sorts_the_remedies(json_run):
 def test_story_shows_the_case_split(json_run):
     confusion = _section(json_run, "confusion")
     cases = {row[0]: row[1] for row in _first_table(confusion)["rows"]}
-    assert cases == {"mu_j = x_n": "oo", "mu_j < x_n": "0", "mu_j > x_n": "0"}
+    assert cases == {"\u03bc\u2c7c = x\u2099": "\u221e", "\u03bc\u2c7c < x\u2099": "0", "\u03bc\u2c7c > x\u2099": "0"}
     assert "Verdict: fails" in _prose(confusion) and "holds" in _prose(confusion)
 
 

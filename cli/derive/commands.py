@@ -55,7 +55,7 @@ def mixture(
     dps: Dps = 50,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """A mixture whose component 1 sits on a data point: as sigma_1 -> 0+, L -> oo at rate sigma^(-rD)."""
+    """A mixture whose component 1 sits on a data point: as sigma_1 -> 0+, L -> infinity at rate sigma^(-rD)."""
     check_dps(dps)
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     from gmm_math.derivations.mixture import mixture_collapse

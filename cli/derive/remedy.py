@@ -112,8 +112,9 @@ def degenerate(
     dps: Dps = 50,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """One Gaussian on data in a lower-dimensional affine subspace: log L -> oo as the covariance shrinks
-    along the normal directions; data in general position keep it bounded.
+    """One Gaussian on data in a lower-dimensional affine subspace: log L -> +infinity as the covariance shrinks.
+
+    It shrinks along the normal directions; data in general position keep it bounded.
     """
     check_dps(dps)
     dataset = load_dataset(data, data_file)

@@ -89,7 +89,9 @@ def em(
     tol: Annotated[float, typer.Option("--tol", help="Stop when the objective per point changes less.")] = 1e-6,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
     animate: Annotated[Optional[Path], typer.Option(
-        "--animate", help="Write one frame per iteration: .gif, or .mp4 (needs ffmpeg).")] = None,
+        "--animate", help="Write one frame per iteration: .gif, or .mp4 (needs ffmpeg); the last frame is held "
+        "3 s.")] = None,
+    fps: Annotated[float, typer.Option("--fps", help="Frames (iterations) per second of --animate.")] = 2.0,
     output_format: FormatOpt = OutputFormat.text,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -118,9 +120,10 @@ def em(
         image_format(plot, "--plot")
         check_output_folder(plot)
     if animate is not None:
-        from gmm_math.cli.plots.em_animate import check_animation_path
+        from gmm_math.cli.plots.em_animate import check_animation_path, check_fps
 
         check_animation_path(animate)
+        check_fps(fps)
         check_output_folder(animate)
     X, source = _load(dataset, data, data_file)
     progress, callback = _progress(max_iter, quiet)
@@ -133,9 +136,9 @@ def em(
         with progress:
             result = fit(X, components, **options)
     if plot is not None:
-        save_plot(X, result, plot)
+        typer.echo(f"wrote {save_plot(X, result, plot)}", err=True)  # stderr: stdout is the report (text or JSON)
     if animate is not None:
         from gmm_math.cli.plots.em_animate import save_animation
 
-        save_animation(X, result, animate)
+        typer.echo(f"wrote {save_animation(X, result, animate, fps)}", err=True)
     typer.echo(renderers[output_format.value](result, source, X.shape[1]))

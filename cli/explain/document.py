@@ -16,9 +16,14 @@ def _formula(block) -> dict:
 
 
 def _worked(block) -> dict:
+    """``derive --format json``'s derivation, its prose (assumptions, step texts) in the page's unicode notation."""
     from gmm_math.cli.render import to_dict
+    from gmm_math.derivations.printing import prose_text
 
-    return {"type": "derivation", **to_dict(block.derivation, block.check)}
+    found = to_dict(block.derivation, block.check)
+    found["assumptions"] = [prose_text(a) for a in found["assumptions"]]
+    found["steps"] = [{**step, "text": prose_text(step["text"])} for step in found["steps"]]
+    return {"type": "derivation", **found}
 
 
 BLOCKS = {
@@ -29,6 +34,8 @@ BLOCKS = {
                             "rows": [list(r) for r in block.rows]},
     "FigureSlot": lambda block: {"type": "figure", "key": block.key, "caption": block.caption,
                                  "path": f"{FIGURES}/{block.key}.png"},
+    "Slider": lambda block: {"type": "slider", "caption": block.caption, "start": block.start,
+                             "stops": block.as_json()},
 }
 
 

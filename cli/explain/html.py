@@ -7,6 +7,22 @@ from html import escape
 from pathlib import Path
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"  # the page can load nothing
+# The slider's script, the only one the page runs (allowed by its hash): it looks the values up, computes none.
+SLIDER_SCRIPT = """(() => {
+  const stops = JSON.parse(document.getElementById('sigma-stops').textContent);
+  const input = document.getElementById('sigma');
+  const shown = text => text.replace(/-/g, '\\u2212');
+  const show = () => {
+    const stop = stops[Number(input.value)];
+    for (const output of document.querySelectorAll('output[data-key]')) {
+      output.textContent = shown(stop[output.dataset.key]);
+    }
+  };
+  input.addEventListener('input', show);
+  show();
+})();"""
+SLIDER_VALUES = (("single_likelihood", "single_log_likelihood", "one Gaussian on x_n"),
+                 ("mixture_likelihood", "mixture_log_likelihood", "the mixture, component 1 on x_n"))
 STYLE = """
 body{margin:0;font:17px/1.55 Georgia,'DejaVu Serif',serif;color:#1d1d1d;background:#fdfdfb}
 main{max-width:46rem;margin:0 auto;padding:1rem 1.1rem 4rem}
@@ -17,10 +33,15 @@ h3{font-size:1.1rem}h4{font-size:1rem;margin:1.1rem 0 .3rem}
 .derivation{border-left:3px solid #1b6ca8;padding-left:.8rem;margin:1rem 0}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
 th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top}
-caption{caption-side:top;text-align:left;font-style:italic;padding:.2rem 0}
+p.caption{font-style:italic;margin:.8rem 0 .1rem;font-size:.9rem}
 td.num{font-family:'DejaVu Sans Mono',monospace;text-align:right;white-space:nowrap}
 figure{margin:1.2rem 0}figure img{width:100%;height:auto;background:#fff}
+.panels{display:flex;flex-wrap:wrap;gap:.5rem}.panels img{flex:1 1 18rem;min-width:0}
+.panels img:first-child{flex-basis:100%}
 figcaption{font-size:.9rem;color:#444}
+.slider{border:1px solid #ccc;padding:.5rem .8rem;margin:1rem 0;background:#fff}
+.slider input{width:100%}.slider .ends{display:flex;justify-content:space-between;font-size:.85rem;color:#555}
+.slider output{font-family:'DejaVu Sans Mono',monospace}
 blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #aaa;font-style:italic}
 """
 
@@ -47,7 +68,8 @@ def _table(caption: str, header, rows, numeric: bool = False) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td{cls if i else ''}>{escape(c)}</td>" for i, c in enumerate(row))
                    + "</tr>" for row in rows)
-    return (f'<div class="scroll"><table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+    # the caption sits above the scrolling box, so it wraps at phone width while a wide table scrolls
+    return (f'<p class="caption">{escape(caption)}</p><div class="scroll"><table><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
 
@@ -75,10 +97,15 @@ def _worked(block) -> str:
     return "".join(parts)
 
 
-def _figure(block, images: dict[str, bytes]) -> str:
-    data = base64.b64encode(images[block.key]).decode("ascii")
-    return (f'<figure id="figure-{escape(block.key)}"><img alt="{escape(block.caption)}" '
-            f'src="data:image/svg+xml;base64,{data}"><figcaption>{escape(block.caption)}</figcaption></figure>')
+def _figure(block, images: dict[str, list[bytes]]) -> str:
+    """One figure; a figure drawn as panels wraps them (side by side on a wide screen, stacked on a phone)."""
+    panels = images[block.key]
+    alts = [block.caption] if len(panels) == 1 else [f"{block.caption} (panel {i} of {len(panels)})"
+                                                      for i in range(1, len(panels) + 1)]
+    imgs = "".join(f'<img alt="{escape(alt)}" src="data:image/svg+xml;base64,'
+                   f'{base64.b64encode(data).decode("ascii")}">' for alt, data in zip(alts, panels))
+    inner = imgs if len(panels) == 1 else f'<div class="panels">{imgs}</div>'
+    return f'<figure id="figure-{escape(block.key)}">{inner}<figcaption>{escape(block.caption)}</figcaption></figure>'
 
 
 def _prose(block) -> str:
@@ -88,17 +115,56 @@ def _prose(block) -> str:
     return _p(text)
 
 
+def _minus(text: str) -> str:
+    return text.replace("-", "\u2212")
+
+
+def _slider(block) -> str:
+    """The σ slider: a range input over the story's stops, their mpmath values embedded as JSON, looked up by
+    ``SLIDER_SCRIPT``; without script the page shows the first stop's values."""
+    import json
+
+    first = block.stops[block.start]
+
+    def output(key: str) -> str:
+        return f'<output data-key="{key}">{escape(_minus(getattr(first, key)))}</output>'
+
+    rows = "".join(f"<tr><td>{escape(_text(who))}</td><td>{output(like)}</td><td>{output(log)}</td></tr>"
+                   for like, log, who in SLIDER_VALUES)
+    data = json.dumps(block.as_json(), separators=(",", ":")).replace("</", "<\\/")
+    return (f'<div class="slider"><p class="caption">{_text(block.caption)}</p>'
+            f'<label for="sigma">\u03c3 = {output("sigma")} (log\u2081\u2080 \u03c3 = {output("log10_sigma")})</label>'
+            f'<input type="range" id="sigma" min="0" max="{len(block.stops) - 1}" step="1" value="{block.start}">'
+            f'<div class="ends"><span>\u03c3 = {escape(block.stops[0].sigma)}</span>'
+            f'<span>\u03c3 = {escape(block.stops[-1].sigma)}</span></div>'
+            f'<div class="scroll"><table><thead><tr><th></th><th>L</th><th>log L</th></tr></thead><tbody>{rows}'
+            f'</tbody></table></div><script type="application/json" id="sigma-stops">{data}</script>'
+            f"<script>{SLIDER_SCRIPT}</script></div>")
+
+
+def policy(story) -> str:
+    """The page's Content-Security-Policy: nothing loaded; the slider's script, when there is one, by its hash."""
+    import hashlib
+
+    has_slider = any(type(b).__name__ == "Slider" for s in story.sections for b in s.blocks)
+    if not has_slider:
+        return CSP
+    digest = base64.b64encode(hashlib.sha256(SLIDER_SCRIPT.encode("utf-8")).digest()).decode("ascii")
+    return f"{CSP}; script-src 'sha256-{digest}'"
+
+
 RENDERERS = {
     "Prose": lambda block, images: _prose(block),
     "Formula": lambda block, images: (_p(block.caption) if block.caption else "") + _equations(block.exprs),
     "Worked": lambda block, images: _worked(block),
     "Table": lambda block, images: _table(block.caption, block.header, block.rows),
     "FigureSlot": _figure,
+    "Slider": lambda block, images: _slider(block),
 }
 
 
 def page(story, images: dict[str, bytes], meta: str) -> str:
-    """The whole page; ``images`` maps figure keys to SVG bytes."""
+    """The whole page; ``images`` maps figure keys to their panels' SVG bytes (one item: a single picture)."""
     toc = "".join(f'<li><a href="#{s.key}">{escape(s.title)}</a></li>' for s in story.sections)
     body = []
     for number, section in enumerate(story.sections, 1):
@@ -106,19 +172,26 @@ def page(story, images: dict[str, bytes], meta: str) -> str:
         body.append(f'<section id="{section.key}"><h2>{number}. {escape(section.title)}</h2>{blocks}</section>')
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{policy(story)}\">"
             f"<title>{escape(story.title)}</title><style>{STYLE}</style></head><body><main>"
             f"<h1>{escape(story.title)}</h1><p class=\"meta\">{escape(meta)}</p>"
             f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>{''.join(body)}</main></body></html>\n")
 
 
-def write(story, target: Path, meta: str) -> list[Path]:
-    """Draw the figures as SVG (in a temporary folder), embed them, write ``target`` atomically."""
+def render(story, meta: str) -> str:
+    """The page: the figures drawn as SVG (in a temporary folder) and embedded."""
     import tempfile
 
-    from gmm_math.cli.explain.figures import write_figures
-    from gmm_math.cli.io import write_text
+    from gmm_math.cli.explain.figures import write_panels
 
     with tempfile.TemporaryDirectory(prefix="gmm-math-explain-") as tmp:
-        images = {key: path.read_bytes() for key, path in write_figures(story, Path(tmp), ".svg").items()}
-    return [write_text(target, page(story, images, meta))]
+        images = {key: [path.read_bytes() for path in paths]
+                  for key, paths in write_panels(story, Path(tmp), ".svg").items()}
+    return page(story, images, meta)
+
+
+def write(story, target: Path, meta: str) -> list[Path]:
+    """The page, written to ``target`` atomically."""
+    from gmm_math.cli.io import write_text
+
+    return [write_text(target, render(story, meta))]

@@ -48,7 +48,15 @@ RENDERERS = {
     "Table": lambda block: _table(block.caption, block.header, block.rows),
     "FigureSlot": lambda block: [f"![{_cell(block.caption)}]({FIGURES}/{block.key}.png)", "",
                                  f"*{_cell(block.caption)}*", ""],
+    "Slider": lambda block: _slider_table(block),
 }
+
+
+def _slider_table(block) -> list[str]:
+    from gmm_math.numerics.explain.slider import as_table
+
+    table = as_table(block)
+    return _table(table.caption, table.header, table.rows)
 
 
 def document(story, meta: str) -> str:

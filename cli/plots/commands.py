@@ -125,7 +125,7 @@ def plot_limit(
 
     Dotted lines mark where float64 (log space, and the naive product of densities) first disagrees with mpmath, from evaluate's flags.
 
-    --remedy ridge|map|penalty overlays the remedied objective (mpmath) on the mixture's curve; one that falls to -oo is also drawn on the logarithmic panel.
+    --remedy ridge|map|penalty overlays the remedied objective (mpmath) on the mixture's curve; one that falls to -infinity is also drawn on the logarithmic panel.
 
     Writes figures/plot-limit.png (relative to the current folder) unless --out is given; .png, .svg or .pdf.
 

@@ -27,6 +27,12 @@ class TextbookLatex(PositiveFirst, FastMulLatex):
         base = base if "_" not in base else "{" + base + "}"
         return base + "_{" + ",".join(self._print(i) for i in expr.indices) + "}"
 
+    def _print_exp(self, expr, exp=None):
+        body = self._print(expr.args[0])
+        if r"\frac" in body and exp is None:  # a tall exponent reads better full size than as e^{\frac{..}{..}}
+            return r"\exp\left(" + body + r"\right)"
+        return super()._print_ExpBase(expr, exp)
+
     def _print_log(self, expr, exp=None):
         arg = expr.args[0]
         if reads_bare(arg) and exp is None:

@@ -21,6 +21,7 @@ SPECIAL = {
     "tr_S": (r"\operatorname{tr} S_{x}", "tr Sₓ"), "det(S)": (r"\det S", "det S"),
     "det(I - P)": (r"\det(I - P)", "det(I − P)"), "Q''(s*)": (r"Q''(s^{*})", "Q''(s*)"),
     "q - p_n": (r"q - p_{n}", "q − pₙ"),
+    "oo": (r"\infty", "∞"),  # SymPy's infinity, as step texts print it
 }
 
 

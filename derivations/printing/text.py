@@ -15,6 +15,9 @@ class TextbookPretty(PositiveFirst, PrettyPrinter):
     """Unicode text in PRML's notation: π₁ 𝒩(xₘ | μₖ, Σₖ), log π₁, λᵢ, L_ε."""
 
     def __init__(self, settings=None):
+        from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+
+        pretty_use_unicode(True)  # SymPy's xobj reads this global, not the setting (an ASCII stdout turns it off)
         super().__init__({"use_unicode": True, **(settings or {})})
 
     def _print_Symbol(self, e, bold_name=False):

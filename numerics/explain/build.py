@@ -17,10 +17,10 @@ from mpmath import mp
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, example_data
-from gmm_math.derivations.printing import pretty
+from gmm_math.derivations.printing import pretty, prose_text
 from gmm_math.derivations.result import SIGMA
 from gmm_math.numerics.confirm import confirm
-from gmm_math.numerics.explain import em_story, remedy_story
+from gmm_math.numerics.explain import em_story, remedy_story, slider
 from gmm_math.numerics.explain.story import FigureData, FigureSlot, Formula, Prose, Section, Story, Table, Worked
 
 TITLE = "Why maximum likelihood for a Gaussian mixture has singularities (PRML 9.2.1)"
@@ -50,7 +50,7 @@ def point_text(row) -> str:
 
 
 def _question(data: Dataset, point: int, mixture) -> Section:
-    shown = ", ".join(point_text(r) for r in data.rows[:SHOWN_POINTS]) + (", ..." if data.n > SHOWN_POINTS else "")
+    shown = ", ".join(point_text(r) for r in data.rows[:SHOWN_POINTS]) + (", \u2026" if data.n > SHOWN_POINTS else "")
     return Section("question", "The question and PRML's answer", (
         Prose(f"\u201c{QUESTION}\u201d"),
         Prose("Put the mean of one mixture component on a data point x_n and let its variance shrink: that "
@@ -58,7 +58,8 @@ def _question(data: Dataset, point: int, mixture) -> Section:
               "because every other data point's density then vanishes faster, but in a mixture the other "
               "components go on explaining the other points, so the likelihood has no maximum: it goes to "
               "infinity (Bishop, PRML \u00a79.2.1)."),
-        Formula(mixture.steps[0].exprs[:1], "The likelihood of a K-component Gaussian mixture on N data points:"),
+        Formula(mixture.steps[0].exprs[:1], f"The likelihood of a K-component Gaussian mixture on N data points (here "
+                f"K = {COMPONENTS}):"),
         Prose(f"Every number below is computed at run time. Data: N = {data.n} point(s) in D = {data.dim} "
               f"dimension(s): {shown}; x_n is point {point} = {point_text(data.rows[point])}."),
     ))
@@ -99,7 +100,11 @@ def _single(data: Dataset, point: int, derivation, dps: int, deep) -> Section:
     ))
 
 
-def _mixture(model: CollapseModel, derivation, dps: int, deep) -> Section:
+def _data_words(given: Dataset | None, data: Dataset) -> str:
+    return "the example data 0, 1, 3" if given is None else f"the given data ({data.n} points, D = {data.dim})"
+
+
+def _mixture(model: CollapseModel, derivation, dps: int, deep, sigma_slider) -> Section:
     slope = deep.rate_limits["slope_mixture"]
     r, dim = deep.multiplicity, deep.dim
     last = deep.rows[-1]
@@ -117,6 +122,7 @@ def _mixture(model: CollapseModel, derivation, dps: int, deep) -> Section:
               f"{mpmath.nstr(last.sigma, 3)} the slope is {number(last.slope_mixture)} and log L = "
               f"{number(last.log_likelihood_mixture)}."),
         *figures,
+        sigma_slider,
     ))
 
 
@@ -137,23 +143,31 @@ def _boundary(data: Dataset | None, dps: int) -> Section:
     ))
 
 
+def _verdict(result: dict) -> str:
+    """'holds — limit = ∞, as claimed': the checker's verdict and summary, its maths in unicode, said once."""
+    verdict, summary = result["report"]["verdict"], result["summary"]
+    summary = summary[len(verdict) + 1:].lstrip() if summary.startswith(verdict + ":") else summary
+    return f"{verdict} \u2014 {prose_text(summary)}"
+
+
 def _confusion(seed: int) -> Section:
     """The mu/sigma confusion diagnosed by ``check limit``'s case split (the one call into the checker)."""
     expr, var = "N(x_n, mu_j, sigma_j)", "sigma_j"
     found = check_claim(expr, var, "oo", (), seed)
     fixed = check_claim(expr, var, "oo", ("mu_j = x_n",), seed)
     cases = found["report"]["cases"] or []
-    return Section("confusion", "The common wrong answer: \u03bc_j and \u03c3_j confused", (
-        Prose("The classic half-truth: \u201cN(x_n | \u03bc_j, \u03c3_j) blows up as \u03c3_j \u2192 0, so "
-              "the likelihood is singular\u201d. Whether it blows up depends on where the mean is, which is the "
-              "confusion. gmm-math check limit splits the limit into cases:"),
-        Table(f"check limit: the limit of {expr} as {var} \u2192 0+, claimed to be oo",
-              ("case", "limit as \u03c3_j \u2192 0+"),
-              tuple((c["condition"] or "always", c["limit"]) for c in cases)),
-        Prose(f"Verdict: {found['report']['verdict']} \u2014 {found['summary']}."),
-        Prose(f"With the assumption \u03bc_j = x_n (the mean on the data point, as in the collapse): "
-              f"{fixed['report']['verdict']} \u2014 {fixed['summary']}. Only a component whose mean sits on a "
-              "data point blows up; and in a single Gaussian that is still not enough, as section 2 showed."),
+    return Section("confusion", "The common wrong answer: \u03bc\u2c7c and \u03c3\u2c7c confused", (
+        Prose("The classic half-truth: \u201c\U0001d4a9(x\u2099 | \u03bc\u2c7c, \u03c3\u2c7c) blows up as "
+              "\u03c3\u2c7c \u2192 0, so the likelihood is singular\u201d. Whether it blows up depends on where the "
+              "mean is, which is the confusion. gmm-math check limit splits the limit into cases:"),
+        Table(prose_text(f"check limit: the limit of {expr} as {var} -> 0+, claimed to be oo"),
+              ("case", prose_text(f"limit as {var} -> 0+")),
+              tuple((prose_text(c["condition"]) if c["condition"] else "always", prose_text(c["limit"]))
+                    for c in cases)),
+        Prose(f"Verdict: {_verdict(found)}."),
+        Prose(f"With the assumption \u03bc\u2c7c = x\u2099 (the mean on the data point, as in the collapse): "
+              f"{_verdict(fixed)}. Only a component whose mean sits on a data point blows up; and in a single "
+              "Gaussian that is still not enough, as section 2 showed."),
     ))
 
 
@@ -168,18 +182,20 @@ def check_claim(expr: str, var: str, claim: str, assume: tuple[str, ...], seed: 
 
 
 def _deep_and_sweep(data: Dataset, point: int, dps: int, single, mixture):
-    """One evaluate_table for the picture's sweep and the deep rows, limits taken from the derivations."""
+    """One evaluate_table for the picture's sweep, the deep rows and the slider, limits from the derivations."""
     from gmm_math.numerics.sweep import evaluate_table, parse_sweep
 
     start, stop, count = LIMIT_SWEEP
     sweep = parse_sweep(f"{start:g}:{stop:g}:{count}")
-    extra = [s for s in DEEP_SIGMAS if s not in sweep]
+    stops = parse_sweep(slider.SWEEP)
+    extra = list(dict.fromkeys(s for s in (*DEEP_SIGMAS, *stops) if s not in sweep))
     table = evaluate_table(data, point, sigmas=sweep + extra, dps=dps, components=COMPONENTS, symbolic=False)
     table = replace(table, limits={"single": single.limit_log_likelihood, "mixture": mixture.limit_log_likelihood},
                     leading={"single": single.leading_term, "mixture": mixture.leading_term})
     by_text = dict(zip(sweep + extra, table.rows))
     return (replace(table, rows=table.rows[:len(sweep)]),
-            replace(table, rows=tuple(by_text[s] for s in DEEP_SIGMAS)))
+            replace(table, rows=tuple(by_text[s] for s in DEEP_SIGMAS)),
+            {s: by_text[s] for s in stops})
 
 
 def _announcer(progress: Progress | None, total: int) -> Callable[[Section], Section]:
@@ -246,10 +262,10 @@ def build_story(data: Dataset | None = None, point: int = 0, *, seed: int = 0, d
     model = CollapseModel.mixture(data, point, COMPONENTS)
     single = single_gaussian_collapse(dim=data.dim, data=data, point=point)
     mixture = mixture_collapse(COMPONENTS, dim=data.dim, data=data, point=point)
-    sweep, deep = _deep_and_sweep(data, point, dps, single, mixture)
+    sweep, deep, stops = _deep_and_sweep(data, point, dps, single, mixture)
     done = _announcer(progress, SECTIONS)
     sections = [done(_question(data, point, mixture)), done(_single(data, point, single, dps, deep)),
-                done(_mixture(model, mixture, dps, deep))]
+                done(_mixture(model, mixture, dps, deep, slider.slider(stops, dps, _data_words(given, data))))]
     em = em_story.collapsing_run(seed)
     sections.append(done(em.section))
     sections.append(done(remedy_story.remedy_section(given, point, dps, em, mixture.limit_log_likelihood)))
@@ -257,5 +273,4 @@ def build_story(data: Dataset | None = None, point: int = 0, *, seed: int = 0, d
     figures = FigureData(limit_table=sweep, collapse_model=model if data.dim == 1 else None,
                          collapse_numbers=_collapse_numbers(model, dps) if data.dim == 1 else None,
                          em_points=em.points, em_fits=em.fits)
-    label = "the example data 0, 1, 3" if given is None else f"the given data ({data.n} points, D = {data.dim})"
-    return Story(TITLE, tuple(sections), figures, seed, dps, label)
+    return Story(TITLE, tuple(sections), figures, seed, dps, _data_words(given, data))

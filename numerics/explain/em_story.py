@@ -12,6 +12,7 @@ import numpy as np
 
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.remedies import registry
+from gmm_math.numerics.explain.fit_words import collapse_paragraph, component_name
 from gmm_math.numerics.explain.story import FigureSlot, Prose, Section, Table
 
 DATASET = "seed-blobs"
@@ -68,12 +69,13 @@ def stopped(result) -> bool:
 
 def _trace(result) -> Table:
     k = result.collapse.component
+    name = component_name(k)
     rows = tuple((str(r.iteration), "not evaluated (collapsed)" if r.log_likelihood is None
                   else f"{r.log_likelihood:.6f}", f"{r.weights[k]:.6g}", f"{r.min_eigenvalues[k]:.6g}")
                  for r in result.history)
-    return Table(f"EM iterations (component {k} is the one that collapses)",
-                 ("iteration", "log-likelihood", f"weight of component {k}",
-                  f"smallest eigenvalue of \u03a3_{k}"), rows)
+    return Table(f"EM iterations ({name} is the one that collapses)",
+                 ("iteration", "log-likelihood", f"weight of {name}",
+                  f"smallest eigenvalue of \u03a3_{k + 1}"), rows)
 
 
 def collapsing_run(seed: int) -> EmRun:
@@ -85,20 +87,14 @@ def collapsing_run(seed: int) -> EmRun:
     fits = {"none": result, **{name: _fit(points, name, found) for name in REMEDIES}}
     c = result.collapse
     n = result.n_points
-    where = ", ".join(f"{v:.6g}" for v in c.point)
     searched = (f"Seed {found} is the first seed from {seed} on whose run collapses ({found - seed + 1} tried)."
                 if found != seed else f"Seed {found} collapses.")
     section = Section("em", "Why EM walks there", (
         Prose(f"EM on {DATASET} (the worked example's data: N = {n} points in D = {points.shape[1]}), K = "
               f"{COMPONENTS} components, {INIT} initialisation, plain maximum likelihood. {searched}"),
-        Prose(f"Component {c.component} collapsed onto point {c.point_index} = ({where}) at iteration "
-              f"{c.iteration}: its weight is {c.weight:.6g} (about {c.weight * n:.3g} of {n} points), it holds "
-              f"{c.effective_count:.3g} point(s) of responsibility, and the smallest eigenvalue of its covariance "
-              f"is {c.min_eigenvalue:.3g}, below the collapse threshold {result.threshold:.3g}. Each M-step "
-              "re-fits the component to the points it is responsible for; once that is essentially one point, "
-              "the fit is a Gaussian of zero width on it, the singularity of section 3."),
+        Prose(collapse_paragraph(result)),
         _trace(result),
-        FigureSlot("em", f"EM on {DATASET}, seed {found}: the data with 1- and 2-sigma ellipses (component "
-                   f"{c.component} in red on point {c.point_index}) and the log-likelihood trace."),
+        FigureSlot("em", f"EM on {DATASET}, seed {found}: the data with 1- and 2-sigma ellipses ({component_name(c.component)} "
+                   f"in red, ringed at point {c.point_index}) and the log-likelihood trace."),
     ))
     return EmRun(section, found, found - seed + 1, points, fits)

@@ -15,6 +15,7 @@ from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.remedies import registry
 from gmm_math.derivations.result import SIGMA
 from gmm_math.numerics.explain.em_story import REMEDIES as COMPARED, RIDGE_EPS, EmRun, stopped
+from gmm_math.numerics.explain.fit_words import component_name, ending, ending_phrase
 from gmm_math.numerics.explain.story import FigureSlot, Formula, Prose, Section, Table
 
 COMPONENTS = 2
@@ -63,15 +64,12 @@ def bounds_objective(limit: sp.Basic) -> bool:
     return limit != sp.oo
 
 
-def _em_outcome(result, collapsed: int, point: int) -> str:
+def _em_outcome(result, collapse, points) -> str:
     if stopped(result):
         return "stops at the collapse"
     events = f"{len(result.events)} collapse(s) handled, " if result.events else ""
-    floor = result.history[-1].min_eigenvalues[collapsed]
-    spike = (f"component {collapsed} still sits on point {point}" if floor < result.threshold
-             else f"component {collapsed} is not on a point")
     return (f"{events}log-likelihood {result.log_likelihood[-1]:.6f} after {result.n_iter} iteration(s); "
-            f"{spike} (smallest eigenvalue {floor:.3g})")
+            f"{ending_phrase(ending(result, collapse, points))}")
 
 
 def objective_unchanged(name: str) -> bool:
@@ -105,12 +103,11 @@ def remedy_section(data: Dataset | None, point: int, dps: int, em: EmRun, ml_lim
     derivations, refused = _derivations(data, point)
     limits = _limits(derivations, ml_limit)
     collapse = em.fits["none"].collapse
-    k, p = collapse.component, collapse.point_index
     kinds = {name: kind(name, lim) for name, lim in limits.items()}
     described = {name: registry.REMEDIES[name].description for name in COMPARED}
     rows = tuple((name, described[name], kinds[name], sp.pretty(shown(lim), use_unicode=True),
-                  _em_outcome(em.fits[name], k, p)) for name, lim in limits.items())
-    rows += tuple((name, described[name], "not derived on these data", reason, _em_outcome(em.fits[name], k, p))
+                  _em_outcome(em.fits[name], collapse, em.points)) for name, lim in limits.items())
+    rows += tuple((name, described[name], "not derived on these data", reason, _em_outcome(em.fits[name], collapse, em.points))
                   for name, reason in refused.items())
     blocks: list = [
         Prose("A remedy either changes the objective so that the collapse no longer sends it to +\u221e "
@@ -126,23 +123,19 @@ def remedy_section(data: Dataset | None, point: int, dps: int, em: EmRun, ml_lim
         blocks.append(Formula((sp.Eq(sp.Limit(target, SIGMA, 0, "+"), shown(limits[name])), *bound_exprs(derivation)),
                               f"{name} ({kinds[name]}): {derivation.title}."))
     if "ridge" in derivations:
-        blocks += _ridge_finding(derivations["ridge"], em, k, p)
+        blocks += _ridge_finding(derivations["ridge"], em)
     return Section("remedies", "The remedies: bound the objective, or guard the algorithm", tuple(blocks))
 
 
-def _ridge_finding(derivation, em: EmRun, k: int, p: int) -> list:
-    ridge = em.fits["ridge"]
-    floor = ridge.history[-1].min_eigenvalues[k]
+def _ridge_finding(derivation, em: EmRun) -> list:
+    end = ending(em.fits["ridge"], em.fits["none"].collapse, em.points)
     bound = sp.N(dict(derivation.parameters)["bound"], 6)
-    still = floor < ridge.threshold
-    relation, spike = (("below", "bounded, but still a spike") if still
-                       else ("above", "here the component has left the point"))
-    stays = "stays on the point" if still else "leaves the point"
+    verdict = ("bounded, but still a spike" if end.thin else "here the component is no longer a spike")
+    stays = ("stays a spike" if end.thin else "widens") + (" on the point" if end.on_point else " off the point")
     return [
         Prose(f"The ridge finding: with \u03b5 = {RIDGE_EPS:g} the objective is bounded (log L_\u03b5 \u2264 "
               f"{bound} on these data) and has a finite limit along the collapse, yet from section 4's start EM "
-              f"with the same ridge ends with component {k}'s smallest eigenvalue {floor:.3g}, {relation} the "
-              f"collapse threshold {ridge.threshold:.3g} (point {p}): {spike}."),
+              f"with the same ridge: {ending_phrase(end)}; {verdict}."),
         FigureSlot("em-ridge", f"The same start as in section 4 (seed {em.seed}) with the ridge \u03b5 = "
-                   f"{RIDGE_EPS:g}: the likelihood stays finite, the component {stays}."),
+                   f"{RIDGE_EPS:g}: the likelihood stays finite, {component_name(end.component)} {stays}."),
     ]

@@ -66,7 +66,43 @@ class FigureSlot:
     caption: str
 
 
-Block = Union[Prose, Formula, Worked, Table, FigureSlot]
+@dataclass(frozen=True)
+class SliderStop:
+    """One position of the σ slider, computed by :mod:`gmm_math.numerics.explain.slider` (mpmath text).
+
+    Attributes
+    ----------
+    sigma_text : str
+        The exact sigma it was computed at (e.g. ``10^(-9/20)``).
+    sigma, log10_sigma : str
+    single_likelihood, single_log_likelihood, mixture_likelihood, mixture_log_likelihood : str
+    """
+
+    sigma_text: str
+    sigma: str
+    log10_sigma: str
+    single_likelihood: str
+    single_log_likelihood: str
+    mixture_likelihood: str
+    mixture_log_likelihood: str
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A block of the story: the slider's stops, in order of decreasing sigma, and the text around it."""
+
+    caption: str
+    stops: tuple[SliderStop, ...]
+    start: int  # the stop shown first
+
+    def as_json(self) -> list[dict[str, str]]:
+        """The stops as the page embeds them."""
+        from dataclasses import asdict
+
+        return [asdict(stop) for stop in self.stops]
+
+
+Block = Union[Prose, Formula, Worked, Table, FigureSlot, Slider]
 
 
 @dataclass(frozen=True)
