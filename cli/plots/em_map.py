@@ -163,8 +163,8 @@ def plot_em_map(
         texts = [t.strip() for t in s0.split(",")]
         if not 1 <= len(texts) <= MAX_STARTS:
             raise GmmMathError(f"--s0 takes 1 to {MAX_STARTS} start variances, got {len(texts)}")
-        starts = [parse_positive(t, "s0", "--s0") for t in texts]
-    log_below = parse_positive(below, "below", "--below")
+        starts = [parse_positive(t, "s0", "--s0", dps) for t in texts]
+    log_below = parse_positive(below, "below", "--below", dps)
     check_example_point(dataset, point)
     model = CollapseModel.mixture(dataset or example_data(), point, components, **params)
     if model.data.dim != 1:
