@@ -12,12 +12,6 @@ True
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version as _dist_version
-
-try:
-    __version__ = _dist_version("gmm-math")
-except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
-    __version__ = "0+unknown"
 
 # public name -> (module, attribute); filled in as the entry points are published
 _EXPORTS: dict[str, tuple[str, str]] = {
@@ -27,7 +21,20 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 __all__ = ["__version__", *_EXPORTS]
 
 
+def _version() -> str:
+    """The installed distribution's version (looked up on first use: importlib.metadata costs ~40 ms)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gmm-math")
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+        return "0+unknown"
+
+
 def __getattr__(name: str):
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     try:
         module, attribute = _EXPORTS[name]
     except KeyError:

@@ -74,6 +74,9 @@ def explain(
     from gmm_math.derivations.core.data import load_dataset
 
     check_dps(dps)
+    from gmm_math.cli.limits import EXPLAIN_ADDRESS_SPACE, check_address_space
+
+    check_address_space(EXPLAIN_ADDRESS_SPACE, "explain")
     if seed < 0:
         raise GmmMathError(f"--seed must be a non-negative integer, got {seed}")
     target = target_path(out, fmt.value)
