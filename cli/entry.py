@@ -36,4 +36,21 @@ def run() -> None:
         main_run()
     except KeyboardInterrupt:
         sys.stderr.write(INTERRUPTED_LINE.decode())
-        sys.exit(INTERRUPTED_EXIT)
+        _end_interrupted()
+    except SystemExit as done:
+        if done.code == INTERRUPTED_EXIT:
+            _end_interrupted()
+        raise
+
+
+def _end_interrupted() -> None:
+    """Exit 130 after Ctrl-C. Not by SystemExit: CPython may remember the KeyboardInterrupt behind it and end
+    the process by SIGINT (a status of -2, not 130) at shutdown. Everything is cleaned up by now (the ``finally``
+    blocks ran while the interrupt unwound); only the standard streams are flushed.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(INTERRUPTED_EXIT)

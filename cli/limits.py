@@ -8,6 +8,10 @@ and is refused in one line instead.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from gmm_math.derivations.core.errors import GmmMathError
 
 MIB = 1 << 20
@@ -26,3 +30,26 @@ def check_address_space(needed: int, command: str) -> None:
     if soft != resource.RLIM_INFINITY and soft < needed:
         raise GmmMathError(f"{command} needs about {needed // MIB} MiB of address space but the process is limited "
                            f"to {soft // MIB} MiB (ulimit -v {soft // 1024}); raise the limit")
+
+
+@contextmanager
+def long_integer_digits(limit: int = 0) -> Iterator[None]:
+    """Lift Python's 4300-digit int->str limit to ``limit`` digits (0: none) while active, then restore it.
+
+    mpmath formats a value through ``str`` of its (up to ``--dps``-digit) integer mantissa; the limit
+    guards against untrusted huge integers, and ours are bounded by the ``--dps`` range. A limit
+    already higher (or none) is kept.
+    """
+    getter = getattr(sys, "get_int_max_str_digits", None)
+    if getter is None:  # Python without the limit
+        yield
+        return
+    previous = getter()
+    if previous == 0 or (limit and previous >= limit):
+        yield
+        return
+    sys.set_int_max_str_digits(limit)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(previous)

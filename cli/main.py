@@ -20,6 +20,8 @@ from gmm_math.cli.evaluate import commands as evaluate_command
 from gmm_math.cli.explain import commands as explain_command
 from gmm_math.cli import dataset as dataset_command
 from gmm_math.cli.flags import flag_message
+from gmm_math.cli.io import check_out_arguments
+from gmm_math.cli.limits import long_integer_digits
 from gmm_math.cli.options import DPS_MAX
 from gmm_math.cli.plots import commands as plots
 from gmm_math.cli.plots import em_map as em_map_plot
@@ -44,11 +46,10 @@ class _Boundary(TyperGroup):
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()  # 0: no limit (or an older Python)
-        if 0 < limit < INT_STR_DIGITS:
-            sys.set_int_max_str_digits(INT_STR_DIGITS)
         try:
-            rv = super().main(args, prog_name or "gmm-math", complete_var, standalone_mode=False, **extra)
+            check_out_arguments(list(sys.argv[1:] if args is None else args))
+            with long_integer_digits(INT_STR_DIGITS):
+                rv = super().main(args, prog_name or "gmm-math", complete_var, standalone_mode=False, **extra)
         except GmmMathError as err:
             fail(flag_message(str(err), err.parameters))
         except typer.Abort:

@@ -60,15 +60,22 @@ def test_a_toml_integer_beyond_4300_digits_is_one_line(cli, tmp_path, number):
     assert_one_line_error(result, "an integer has more than 300 digits")
 
 
-def test_mpmath_text_at_thousands_of_digits_works_inside_the_cli(cli):
-    """mpmath's pure-Python printing needs str(int) beyond 4300 digits (explain --dps 4400 crashed in nstr)."""
+def test_mpmath_text_at_thousands_of_digits_works_inside_the_cli():
+    """mpmath's pure-Python printing needs str(int) beyond 4300 digits (explain --dps 4400 crashed in nstr);
+    the CLI boundary lifts the limit while a command runs and restores it afterwards."""
     import mpmath
     from mpmath import mp
 
-    assert cli("--version").exit_code == 0  # the boundary raises Python's int-to-text limit for the process
+    from gmm_math.cli.limits import long_integer_digits
+    from gmm_math.cli.main import INT_STR_DIGITS
+
     with mp.workdps(4400):
         tiny = mp.mpf("1e-1000000") ** 2 * 3
-        assert mpmath.nstr(tiny, 3) == "3.0e-2000000"
+        with pytest.raises(ValueError):
+            mpmath.nstr(tiny, 3)
+        with long_integer_digits(INT_STR_DIGITS):
+            assert mpmath.nstr(tiny, 3) == "3.0e-2000000"
+    assert sys.get_int_max_str_digits() == 4300
 
 
 @pytest.mark.slow
@@ -143,3 +150,173 @@ def test_a_fifo_with_a_writer_is_read(cli, tmp_path):
 @pytest.mark.parametrize("flag", ["--means", "--data"])
 def test_an_empty_list_is_not_the_default(cli, flag):
     assert_one_line_error(cli("check", "em-step", flag, ""), f"{flag} is empty")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# users' files: mode, links, kinds; every writer goes through cli/io.py
+
+import stat  # noqa: E402
+import threading  # noqa: E402
+
+WRITERS = {
+    "dataset": lambda out: ["dataset", "seed-blobs", "--out", out],
+    "plot-limit": lambda out: ["plot-limit", "--points", "3", "--dpi", "20", "--out", out],
+    "em --plot": lambda out: ["em", "-q", "--max-iter", "2", "--plot", out],
+}
+SUFFIX = {"dataset": ".csv", "plot-limit": ".png", "em --plot": ".png"}
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_write_protected_file_is_refused_and_kept(cli, tmp_path, command):
+    target = tmp_path / f"kept{SUFFIX[command]}"
+    target.write_text("old\n")
+    target.chmod(0o444)
+    assert_one_line_error(cli(*WRITERS[command](str(target))), "write-protected", "0444")
+    assert target.read_text() == "old\n" and stat.S_IMODE(target.stat().st_mode) == 0o444
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_symlink_loop_is_refused_not_replaced(cli, tmp_path, command):
+    a, b = tmp_path / f"a{SUFFIX[command]}", tmp_path / f"b{SUFFIX[command]}"
+    a.symlink_to(b.name)
+    b.symlink_to(a.name)
+    assert_one_line_error(cli(*WRITERS[command](str(a))), "symbolic link loop")
+    assert a.is_symlink() and b.is_symlink() and os.readlink(a) == b.name
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_followed_symlink_keeps_its_targets_mode(cli, tmp_path, command):
+    target = tmp_path / f"private{SUFFIX[command]}"
+    target.write_text("old\n")
+    target.chmod(0o600)
+    link = tmp_path / f"link{SUFFIX[command]}"
+    link.symlink_to(target.name)
+    result = cli(*WRITERS[command](str(link)))
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and target.read_bytes() != b"old\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_hard_link_is_written_in_place_and_kept(cli, tmp_path, command):
+    first = tmp_path / f"first{SUFFIX[command]}"
+    first.write_text("old\n")
+    second = tmp_path / f"second{SUFFIX[command]}"
+    os.link(first, second)
+    inode = first.stat().st_ino
+    result = cli(*WRITERS[command](str(second)))
+    assert result.exit_code == 0, result.stderr
+    assert first.stat().st_ino == second.stat().st_ino == inode and first.stat().st_nlink == 2
+    assert first.read_bytes() == second.read_bytes() != b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.name, second.name])
+
+
+@pytest.fixture
+def short_fifo_wait(monkeypatch):
+    from gmm_math.cli import io
+
+    monkeypatch.setattr(io, "FIFO_WAIT", 0.3)
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_out_to_a_fifo_without_a_reader_is_refused_not_hung(cli, tmp_path, short_fifo_wait, command):
+    fifo = tmp_path / f"pipe{SUFFIX[command]}"
+    os.mkfifo(fifo)
+    assert_one_line_error(cli(*WRITERS[command](str(fifo))), "FIFO", "nothing read from it")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and [p.name for p in tmp_path.iterdir()] == [fifo.name]
+
+
+def test_explain_html_to_a_fifo_without_a_reader_is_refused(cli, tmp_path, short_fifo_wait):
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    result = cli("explain", "--out", str(fifo), "--quiet", "--dps", "15")
+    assert_one_line_error(result, "FIFO", "nothing read from it")
+
+
+def test_out_to_a_fifo_whose_reader_stops_reading_is_refused(cli, tmp_path, short_fifo_wait):
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # opened, never read: the 64 KiB pipe fills up
+    try:
+        result = cli("plot-limit", "--points", "20", "--dpi", "300", "--out", str(fifo))
+    finally:
+        os.close(reader)
+    assert_one_line_error(result, "FIFO", "its reader took nothing")
+
+
+@pytest.mark.parametrize("command", ["plot-limit", "em --plot", "dataset"])
+def test_out_dev_null_works(cli, command):
+    result = cli(*WRITERS[command]("/dev/null"))
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@pytest.mark.parametrize("value", ["x.png/", "figures/x.svg/"])
+def test_out_with_a_trailing_slash_after_a_file_name_is_refused(cli, tmp_path, value):
+    os.chdir(tmp_path)
+    assert_one_line_error(cli("plot-limit", "--points", "3", "--out", value), "ends in '/'", "drop the '/'")
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# explain's file + figures/ as one set (cli/io.write_with_folder, used by the md and json writers)
+
+
+def _old_set(folder: Path) -> None:
+    (folder / "figures").mkdir(parents=True)
+    (folder / "explain.md").write_text("old page\n")
+    for key in ("limit", "em"):
+        (folder / "figures" / f"{key}.png").write_bytes(b"old " + key.encode())
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _build(figures: int, fail_at: int | None = None, error: BaseException | None = None):
+    from gmm_math.cli.io import write_text
+
+    def build(staged: Path) -> list[Path]:
+        written = []
+        for i in range(figures):
+            if i == fail_at:
+                raise error
+            written.append(write_text(staged.parent / "figures" / f"new{i}.png", f"new {i}"))
+        return [write_text(staged, "new page\n"), *written]
+
+    return build
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), OSError(28, "No space left on device")])
+def test_an_interrupted_rerun_leaves_the_old_set_whole(tmp_path, error):
+    from gmm_math.cli.io import write_with_folder
+    from gmm_math.derivations.core.errors import GmmMathError
+
+    _old_set(tmp_path)
+    before = _snapshot(tmp_path)
+    with pytest.raises(type(error) if isinstance(error, KeyboardInterrupt) else GmmMathError):
+        write_with_folder(tmp_path / "explain.md", "figures", _build(3, fail_at=2, error=error))
+    assert _snapshot(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["explain.md", "figures"]  # no staging folder left
+
+
+def test_a_full_disk_leaves_no_empty_figures_folder(tmp_path):
+    from gmm_math.cli.io import write_with_folder
+    from gmm_math.derivations.core.errors import GmmMathError
+
+    with pytest.raises(GmmMathError, match="No space left"):
+        write_with_folder(tmp_path / "out" / "explain.md", "figures",
+                          _build(3, fail_at=0, error=OSError(28, "No space left on device")))
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_rerun_replaces_the_whole_set(tmp_path):
+    from gmm_math.cli.io import write_with_folder
+
+    _old_set(tmp_path)
+    written = write_with_folder(tmp_path / "explain.md", "figures", _build(2))
+    assert written[0] == tmp_path / "explain.md"
+    assert _snapshot(tmp_path) == {"explain.md": b"new page\n", "figures/new0.png": b"new 0",
+                                   "figures/new1.png": b"new 1"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["explain.md", "figures"]

@@ -37,8 +37,14 @@ def target_path(out: Path, fmt: str) -> Path:
     """The file written: ``out`` itself when it has the format's suffix, else ``out/<name>``."""
     from gmm_math.cli.io import check_output_folder
 
+    from gmm_math.cli.io import is_device_or_fifo
+
     suffix, name, _ = TARGETS[fmt]
     if out.suffix.lower() == suffix:
+        return check_output_folder(out)
+    if is_device_or_fifo(out):  # /dev/null, a FIFO: one document written through (md and json refuse below)
+        if fmt in ("md", "json"):
+            raise GmmMathError(f"--out {str(out)!r}: --format {fmt} writes figures beside the file; give a folder")
         return check_output_folder(out)
     if out.suffix and not out.is_dir():
         raise GmmMathError(f"--out {str(out)!r}: --format {fmt} writes a {suffix} file or a folder")

@@ -84,6 +84,18 @@ def _read_bounded(path: Path, limit: int, what: str) -> bytes:
         os.close(fd)
 
 
+def _read_stdin(limit: int) -> bytes:
+    """At most ``limit`` bytes of standard input, READ_CHUNK at a time (never a buffer of ``limit`` up front)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream without bytes underneath (an embedding host)
+        return (sys.stdin.read(limit) if sys.stdin is not None else "").encode("utf-8")
+    chunks, size = [], 0
+    while size < limit and (chunk := stream.read(min(READ_CHUNK, limit - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def display_name(path: str | Path) -> str:
     """How a data file is named in messages: its file name, or "standard input" for ``-``."""
     return "standard input" if str(path) == STDIN else Path(path).name
