@@ -479,7 +479,24 @@ def axis_ticks(lo: float, hi: float, per_axis: int = 8) -> list[tuple[float, int
     return ticks[::step]
 
 
-def cobweb(em: EmMap, log_starts=None, log_below=None, points: int = 400, max_steps: int = 60) -> Cobweb:
+CURVE_POINTS = 400  # the cobweb curve's grid over the detail panel (a quarter as many below it)
+DRAWN_STEPS = 60  # EM steps drawn per start
+
+
+def cobweb_rows(starts: int, points: int = CURVE_POINTS, max_steps: int = DRAWN_STEPS) -> int:
+    """How many evaluations of f at ``dps`` a :func:`cobweb` makes, as rows of the precision budget.
+
+    The curve (``points`` + ``points // 4``) and every start's staircase (at most ``max_steps``); the fixed
+    points are scanned at SCAN_DPS digits and add a few dozen findroot steps, left out.
+
+    >>> cobweb_rows(2)
+    620
+    """
+    return points + points // 4 + starts * max_steps
+
+
+def cobweb(em: EmMap, log_starts=None, log_below=None, points: int = CURVE_POINTS,
+           max_steps: int = DRAWN_STEPS) -> Cobweb:
     """The cobweb of f: the curve, the fixed points and the orbits from ``log_starts`` (default: see above)."""
     fixed = fixed_points(em)
     with mp.workdps(em.dps + 10):

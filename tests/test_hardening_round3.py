@@ -320,3 +320,59 @@ def test_a_rerun_replaces_the_whole_set(tmp_path):
     assert _snapshot(tmp_path) == {"explain.md": b"new page\n", "figures/new0.png": b"new 0",
                                    "figures/new1.png": b"new 1"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["explain.md", "figures"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# budgets
+
+
+def test_plot_em_map_at_10000_digits_is_refused_up_front(cli, tmp_path):
+    from gmm_math.numerics.em_map import cobweb_rows
+
+    start = time.monotonic()
+    result = cli("plot-em-map", "--dps", "10000", "--out", str(tmp_path / "m.png"))
+    assert_one_line_error(result, f"{cobweb_rows(2)} rows", "x 10000 digits", "--no-limit")
+    assert time.monotonic() - start < 20 and list(tmp_path.iterdir()) == []
+
+
+def test_cobweb_rows_counts_the_evaluations_at_dps(monkeypatch):
+    """cobweb_rows is the number of f evaluations at dps outside the fixed-point search (which runs at 15 digits)."""
+    from gmm_math.derivations.core.data import Dataset
+    from gmm_math.derivations.core.model import CollapseModel
+    from gmm_math.numerics import em_map
+
+    em = em_map.EmMap.from_model(CollapseModel.mixture(Dataset.from_text("0,1,2,3,10"), 0), 30)
+    fixed = em_map.fixed_points(em)
+    monkeypatch.setattr(em_map, "fixed_points", lambda _: fixed)
+    calls = []
+    original = em_map.EmMap.log_f
+    monkeypatch.setattr(em_map.EmMap, "log_f", lambda self, v: calls.append(1) or original(self, v))
+    em_map.cobweb(em)
+    assert 0 < len(calls) <= em_map.cobweb_rows(2)
+
+
+@pytest.mark.parametrize("args", [["em"], ["derive", "single"], ["evaluate"]])
+def test_a_5_mb_one_line_csv_is_refused_before_parsing(cli, tmp_path, args):
+    path = tmp_path / "oneline.csv"
+    path.write_text(",".join(["1.2345"] * 800_000) + "\n")
+    start = time.process_time()
+    assert_one_line_error(cli(*args, "--data-file", str(path)), "line 1 of oneline.csv has 800000 values",
+                          "at most 50 coordinates")
+    assert time.process_time() - start < 3.0  # was 11 s of parsing; reading 5 MB is the rest
+
+
+def test_a_long_inline_list_is_refused_before_parsing(cli):
+    assert_one_line_error(cli("derive", "single", "--data", ",".join(["1"] * 200_001)), "200001 values")
+
+
+@pytest.mark.parametrize("scale", ["e-330", "e-310"])
+def test_data_scaled_below_float64_is_said_to_underflow(cli, tmp_path, scale):
+    path = tmp_path / "tiny.csv"
+    path.write_text("".join(f"{v}{scale}\n" for v in (1, 2, 3, 5, 8)))
+    assert_one_line_error(cli("em", "--data-file", str(path)), f"'1{scale}' underflows float64", "rescale")
+
+
+def test_zeros_are_not_an_underflow(cli, tmp_path):
+    path = tmp_path / "zeros.csv"
+    path.write_text("0\n0.0\n-0e5\n1\n2\n")
+    assert cli("em", "-q", "--data-file", str(path)).exit_code == 0

@@ -184,6 +184,9 @@ class Dataset:
             raise GmmMathError(f"data text is longer than {MAX_TEXT} characters")
         if not text.strip():
             raise GmmMathError(f"the data set is empty (expected {_FORM})")
+        if text.count(",") >= MAX_POINTS * MAX_DIM or (";" not in text and text.count(",") >= MAX_POINTS):
+            raise GmmMathError(f"the data text has {text.count(',') + 1} values; at most {MAX_POINTS} points "
+                               f"of at most {MAX_DIM} coordinates are accepted")
         if ";" in text:
             rows = [_parse_row(part, i) for i, part in enumerate(text.split(";")) if part.strip()]
         else:
@@ -200,6 +203,7 @@ class Dataset:
         if lines and not any(NUMBER.fullmatch(f.strip()) for f in lines[0][1].split(",")):
             lines = lines[1:]  # a header row of column names
         name = display_name(path)
+        check_field_counts(lines, name)
         rows = [_parse_row(line, number - 1, f"line {number} of {name}") for number, line in lines]
         for (number, _), row in zip(lines, rows):
             if len(row) != len(rows[0]):
@@ -302,6 +306,14 @@ def distinct_rows(data: Dataset) -> dict[tuple, int]:
     {(Fraction(1, 1),): 2, (Fraction(2, 1),): 1}
     """
     return data.counts
+
+
+def check_field_counts(numbered: list[tuple[int, str]], name: str) -> None:
+    """Refuse, before parsing any number, a CSV line with more than MAX_DIM values (a 5 MB one-line file)."""
+    for number, line in numbered:
+        if line.count(",") >= MAX_DIM:
+            raise GmmMathError(f"line {number} of {name} has {line.count(',') + 1} values; points have at most "
+                               f"{MAX_DIM} coordinates (expected one point per line)")
 
 
 def _parse_row(text: str, index: int, where: str | None = None) -> tuple[Fraction, ...]:
