@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 
 import sympy as sp
-from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
-from gmm_math.derivations.latex_mul import FastMulLatex
+from gmm_math.derivations.latex_mul import FastMulLatex, FastMulPretty
 
 GREEK = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ",
@@ -135,7 +134,7 @@ class TextbookLatex(_Order, FastMulLatex):
         return " ".join([head, *(self._print(a) for a in normals)])
 
 
-class TextbookPretty(_Order, PrettyPrinter):
+class TextbookPretty(_Order, FastMulPretty):
     """Unicode text in PRML's notation: π₁ 𝒩(xₘ | μₖ, Σₖ), log π₁, λᵢ, L_ε."""
 
     def __init__(self, settings=None):
