@@ -180,6 +180,10 @@ class FastMulPretty(PrettyPrinter):
     def _print_Mul(self, product):
         if "sympy.physics.units" in sys.modules:
             return super()._print_Mul(product)
+        return self._print_Mul_without_units(product)
+
+    def _print_Mul_without_units(self, product):
+        """SymPy 1.14's ``PrettyPrinter._print_Mul`` without the sort that moves quantities last."""
         args = product.args
         if args[0] is S.One or any(isinstance(arg, Number) for arg in args[1:]):
             strargs = list(map(self._print, args))
