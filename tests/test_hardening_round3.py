@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -155,15 +156,8 @@ def test_an_empty_list_is_not_the_default(cli, flag):
 # ---------------------------------------------------------------------------------------------------------
 # users' files: mode, links, kinds; every writer goes through cli/io.py
 
-import stat  # noqa: E402
-import threading  # noqa: E402
 
-WRITERS = {
-    "dataset": lambda out: ["dataset", "seed-blobs", "--out", out],
-    "plot-limit": lambda out: ["plot-limit", "--points", "3", "--dpi", "20", "--out", out],
-    "em --plot": lambda out: ["em", "-q", "--max-iter", "2", "--plot", out],
-}
-SUFFIX = {"dataset": ".csv", "plot-limit": ".png", "em --plot": ".png"}
+from test_hostile_inputs import SUFFIX, WRITERS  # noqa: E402  (dataset, plot-limit, em --plot)
 
 
 @pytest.mark.parametrize("command", sorted(WRITERS))
@@ -245,7 +239,7 @@ def test_out_to_a_fifo_whose_reader_stops_reading_is_refused(cli, tmp_path, shor
     assert_one_line_error(result, "FIFO", "its reader took nothing")
 
 
-@pytest.mark.parametrize("command", ["plot-limit", "em --plot", "dataset"])
+@pytest.mark.parametrize("command", sorted(WRITERS))
 def test_out_dev_null_works(cli, command):
     result = cli(*WRITERS[command]("/dev/null"))
     assert result.exit_code == 0, result.stderr
