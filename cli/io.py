@@ -209,8 +209,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
             if in_place:
                 _copy_into(tmp, target, path)
             else:
-                # mkstemp makes 0600: keep the replaced file's mode, else give the usual one
-                os.chmod(tmp, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
+                # mkstemp makes 0600: keep the replaced file's permission bits (never set-id ones), else the usual
+                os.chmod(tmp, info.st_mode & 0o777 if info is not None else 0o666 & ~_umask())
                 os.replace(tmp, target)
                 tmp = None
         except OSError as err:
