@@ -20,7 +20,6 @@ from gmm_math.cli.evaluate import commands as evaluate_command
 from gmm_math.cli.explain import commands as explain_command
 from gmm_math.cli import dataset as dataset_command
 from gmm_math.cli.flags import flag_message
-from gmm_math.cli.io import check_out_arguments
 from gmm_math.cli.limits import long_integer_digits
 from gmm_math.cli.options import DPS_MAX
 from gmm_math.cli.plots import commands as plots
@@ -47,7 +46,11 @@ class _Boundary(TyperGroup):
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         try:
-            check_out_arguments(list(sys.argv[1:] if args is None else args))
+            arguments = list(sys.argv[1:] if args is None else args)
+            if any(str(a).endswith("/") for a in arguments):  # only such a value can be refused: import io then
+                from gmm_math.cli.io import check_out_arguments
+
+                check_out_arguments(arguments)
             with long_integer_digits(INT_STR_DIGITS):
                 rv = super().main(args, prog_name or "gmm-math", complete_var, standalone_mode=False, **extra)
         except GmmMathError as err:
