@@ -28,13 +28,7 @@ folder at the root would shadow the installed package and lack the mapped sub-pa
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version as _dist_version
 from typing import TYPE_CHECKING
-
-try:
-    __version__ = _dist_version("gmm-math")
-except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
-    __version__ = "0+unknown"
 
 # public name -> (defining module, attribute). A new entry point goes here, into the TYPE_CHECKING
 # imports and into __all__ below (tests/test_public_api.py checks that the three agree).
@@ -90,7 +84,20 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    """The installed distribution's version (looked up on first use: importlib.metadata costs ~40 ms)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gmm-math")
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+        return "0+unknown"
+
+
 def __getattr__(name: str):
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     try:
         module, attribute = _EXPORTS[name]
     except KeyError:

@@ -1,5 +1,5 @@
 """``python -m gmm_math.cli``: the same as the ``gmm-math`` command."""
 
-from gmm_math.cli.main import run
+from gmm_math.cli.entry import run
 
 run()

@@ -19,6 +19,18 @@ FILE_KEYS = {"data", "weights", "means", "covariances", "variances", "claims", "
 FLAGS = {"weights": "--claim-weights", "means": "--claim-means", "variances": "--claim-variances"}
 
 
+MAX_INTEGER_DIGITS = 300  # as for decimal data: a larger integer is no number the checker works with
+
+
+def _has_huge_integer(value: Any) -> bool:
+    """True when a TOML value holds (at any depth) an integer with more than MAX_INTEGER_DIGITS digits."""
+    if isinstance(value, dict):
+        return any(_has_huge_integer(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_huge_integer(v) for v in value)
+    return isinstance(value, int) and abs(value) >= 10**MAX_INTEGER_DIGITS
+
+
 def _toml(path: Path) -> dict[str, Any]:
     """The homework file; floats are kept as the text written (their last digit is the claim's precision)."""
     import tomllib
@@ -30,6 +42,12 @@ def _toml(path: Path) -> dict[str, Any]:
         raise GmmMathError(f"cannot read the homework file {str(path)!r}: {err}") from None
     except RecursionError:
         raise GmmMathError(f"cannot read the homework file {str(path)!r}: arrays nested too deeply") from None
+    except ValueError:  # a decimal integer beyond Python's 4300-digit conversion limit
+        raise GmmMathError(f"cannot read the homework file {str(path)!r}: an integer has more than "
+                           f"{MAX_INTEGER_DIGITS} digits") from None
+    if _has_huge_integer(found):  # hex, octal or binary integers are converted without that limit
+        raise GmmMathError(f"cannot read the homework file {str(path)!r}: an integer has more than "
+                           f"{MAX_INTEGER_DIGITS} digits")
     unknown = set(found) - FILE_KEYS
     if unknown:
         raise GmmMathError(f"the homework file has an unknown key {sorted(unknown)[0]!r} "
@@ -210,7 +228,8 @@ def check_em_step_command(
         start, claimed, file_tol = _file_problem(_toml(file))
         tol = tol if tol is not None else file_tol
     else:
-        start, claimed = _command_line_problem(data or "0,1,3", weights, means or "0,2", variances, claims,
+        start, claimed = _command_line_problem("0,1,3" if data is None else data, weights,
+                                               "0,2" if means is None else means, variances, claims,
                                                claim_responsibilities)
     if tol is not None and not tol > 0:
         raise GmmMathError(f"--tol must be a positive relative tolerance, got {tol}")

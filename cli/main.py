@@ -20,6 +20,8 @@ from gmm_math.cli.evaluate import commands as evaluate_command
 from gmm_math.cli.explain import commands as explain_command
 from gmm_math.cli import dataset as dataset_command
 from gmm_math.cli.flags import flag_message
+from gmm_math.cli.limits import long_integer_digits
+from gmm_math.cli.options import DPS_MAX
 from gmm_math.cli.plots import commands as plots
 from gmm_math.cli.plots import em_map as em_map_plot
 from gmm_math.derivations.core.errors import GmmMathError
@@ -32,6 +34,12 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+# mpmath (pure-Python backend) turns its mantissas into decimal text with str(int): at --dps up to DPS_MAX it
+# needs integers of about twice that many digits, beyond Python's default 4300-digit conversion limit
+INT_STR_DIGITS = 4 * DPS_MAX
+INTERRUPTED_EXIT = 130  # Typer turns Ctrl-C into a silent Exit(130): returned here, said in one line
+
+
 class _Boundary(TyperGroup):
     """Root group that turns every library or usage error into one stderr line and exit 2."""
 
@@ -41,7 +49,13 @@ class _Boundary(TyperGroup):
 
         ascii_fallback(sys.stdout, sys.stderr)  # an ASCII or cp1252 terminal gets sigma, ->, infinity
         try:
-            rv = super().main(args, prog_name or "gmm-math", complete_var, standalone_mode=False, **extra)
+            arguments = list(sys.argv[1:] if args is None else args)
+            if any(str(a).endswith("/") for a in arguments):  # only such a value can be refused: import io then
+                from gmm_math.cli.io import check_out_arguments
+
+                check_out_arguments(arguments)
+            with long_integer_digits(INT_STR_DIGITS):
+                rv = super().main(args, prog_name or "gmm-math", complete_var, standalone_mode=False, **extra)
         except GmmMathError as err:
             fail(flag_message(str(err), err.parameters))
         except typer.Abort:
@@ -52,7 +66,11 @@ class _Boundary(TyperGroup):
                 sys.exit(getattr(err, "exit_code", 2))
             fail(f"{message} (see --help)")
         except KeyboardInterrupt:
-            fail("interrupted", 130)
+            fail("interrupted", INTERRUPTED_EXIT)
+        except MemoryError:
+            fail("out of memory (a memory limit such as ulimit -v may be too low for this command)")
+        if rv == INTERRUPTED_EXIT:  # no command returns a number: this is Typer's Exit(130) for Ctrl-C
+            fail("interrupted", INTERRUPTED_EXIT)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 

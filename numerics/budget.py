@@ -3,9 +3,12 @@
 The cost of one row of :func:`gmm_math.numerics.sweep.evaluate_table` (a sigma value: the single
 Gaussian, the mixture and their rates) grows with the number of rows and, faster than linearly, with
 the mpmath digits. The budget is on the product ``rows x dps`` ("digit-rows"):
-``PRECISION_BUDGET`` = 2,000,000 admits every default and, for example, 2000 rows at 1000 digits or
-200 rows at 10,000 digits, each under about a minute on one core (measured about 0.2 s a row at
-10,000 digits); 2000 rows at 10,000 digits (about 10 minutes) is refused.
+``PRECISION_BUDGET`` = 2,000,000 admits every default and, for example, 2000 rows at 1000 digits
+(about 16 s of CPU: 0.008 s a row) or 200 rows at 10,000 digits (about 66 s of CPU on one core: 0.33 s
+a row, measured for ``evaluate --sweep 0:-400:40 --dps 10000``; over 90 s on a loaded machine); 2000
+rows at 10,000 digits (over 10 minutes) is refused. The cost of a row grows about as dps^1.6, so the
+budget is generous at a thousand digits and reaches about a minute only at the top of the --dps range.
+``plot-em-map`` counts its evaluations of the EM map as rows (``numerics.em_map.cobweb_rows``).
 """
 
 from __future__ import annotations

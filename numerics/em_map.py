@@ -262,13 +262,61 @@ def _bracketed_root(f, a, b):
                        "(the data's scale is extreme: rescale them, or raise dps)", parameter="dps")
 
 
+NEAR_BOUNDARY = 1e-6  # |log s_0 - log s*| below this: which side s_0 lies on is decided at raised precision
+BOUNDARY_ROUNDS = 3  # precisions tried: dps + 10, twice that, four times that
+
+
+@dataclass(frozen=True)
+class BoundarySide:
+    """Where a start s_0 near the basin boundary s* lies, decided in mpmath.
+
+    Attributes
+    ----------
+    side : int
+        -1: below s* (EM collapses), +1: above it, 0: not decided (s_0 equals s* to ``digits`` digits).
+    gap : mpf
+        log s_0 - log s* at ``digits`` digits (relative distance); 0 when not decided.
+    digits : int
+        The precision at which it was decided (or the highest tried).
+    """
+
+    side: int
+    gap: object
+    digits: int
+
+
+def boundary_side(model: CollapseModel, s0_text: str, boundary: FixedPoint, dps: int) -> BoundarySide | None:
+    """Which side of the basin boundary ``s0_text`` lies on, when it is within NEAR_BOUNDARY of it (else None).
+
+    s* is found again at dps + 10, 2 (dps + 10), 4 (dps + 10) digits, bracketed within 10^(-dps/2) of the
+    given ``boundary``, and s_0 is read at that precision; the side is decided once |log s_0 - log s*|
+    exceeds 10^(5 - digits) max(1, |log s*|), far above findroot's error.
+    """
+    with mp.workdps(dps + 10):
+        if abs(mpmath.log(mp.mpf(s0_text)) - boundary.log_s) >= NEAR_BOUNDARY:
+            return None
+    digits = dps + 10
+    for _ in range(BOUNDARY_ROUNDS):
+        em = EmMap.from_model(model, digits)
+        with mp.workdps(digits + 10):
+            width = mp.mpf(10) ** (-(dps // 2)) * max(1, abs(boundary.log_s))
+            root = _bracketed_root(em.log_ratio, boundary.log_s - width, boundary.log_s + width)
+            gap = mpmath.log(mp.mpf(s0_text)) - root
+            if abs(gap) > mp.mpf(10) ** (5 - digits) * max(1, abs(root)):
+                with mp.workdps(digits):
+                    return BoundarySide(1 if gap > 0 else -1, +gap, digits)
+        digits *= 2
+    return BoundarySide(0, mp.zero, digits // 2)
+
+
 @dataclass(frozen=True)
 class Orbit:
     """EM iterates log s_0, log s_1, ... of the variance map and how the run ended.
 
     fate: "below" (fell below the threshold), "converged" (to a positive fixed point),
-    "max_iter", or "out of range" (the next step needs exp(|log s|) with |log s| > 2^MAX_LOG_BITS).
-    """
+    "max_iter", "out of range" (the next step needs exp(|log s|) with |log s| > 2^MAX_LOG_BITS), or
+    "on boundary" (s_0 equals the basin boundary to the precision tried: no step is taken, see
+    :func:`boundary_side`)."""
 
     log_s: tuple
     fate: str
@@ -304,19 +352,22 @@ def iterations_below(em: EmMap, log_s0, log_below, max_iter: int = MAX_ITER) -> 
     return path.steps if path.fate == "below" else None
 
 
-def parse_positive(text: str, name: str, label: str | None = None):
+def parse_positive(text: str, name: str, label: str | None = None, dps: int = 50):
     """A positive number from text such as ``1e-300`` or ``1e-100000``, returned as its natural log (mpf).
 
-    ``name`` is the library parameter the error names; ``label`` how the message calls it (default: name).
+    Read and logged at ``dps`` + 10 digits (the working precision of :func:`orbit`), so a start given
+    with many digits keeps them. ``name`` is the library parameter the error names; ``label`` how the
+    message calls it (default: name).
     """
     label = label or name
-    try:
-        value = mp.mpf(text)
-    except (ValueError, TypeError):
-        raise GmmMathError(f"{label} {text!r} is not a number (expected e.g. 1e-300)", parameter=name) from None
-    if not mpmath.isfinite(value) or value <= 0:
-        raise GmmMathError(f"{label} must be a finite number > 0, got {text}", parameter=name)
-    return mpmath.log(value)
+    with mp.workdps(dps + 10):
+        try:
+            value = mp.mpf(text)
+        except (ValueError, TypeError):
+            raise GmmMathError(f"{label} {text!r} is not a number (expected e.g. 1e-300)", parameter=name) from None
+        if not mpmath.isfinite(value) or value <= 0:
+            raise GmmMathError(f"{label} must be a finite number > 0, got {text}", parameter=name)
+        return mpmath.log(value)
 
 
 def doubly_log(log_s) -> float:
@@ -428,7 +479,24 @@ def axis_ticks(lo: float, hi: float, per_axis: int = 8) -> list[tuple[float, int
     return ticks[::step]
 
 
-def cobweb(em: EmMap, log_starts=None, log_below=None, points: int = 400, max_steps: int = 60) -> Cobweb:
+CURVE_POINTS = 400  # the cobweb curve's grid over the detail panel (a quarter as many below it)
+DRAWN_STEPS = 60  # EM steps drawn per start
+
+
+def cobweb_rows(starts: int, points: int = CURVE_POINTS, max_steps: int = DRAWN_STEPS) -> int:
+    """How many evaluations of f at ``dps`` a :func:`cobweb` makes, as rows of the precision budget.
+
+    The curve (``points`` + ``points // 4``) and every start's staircase (at most ``max_steps``); the fixed
+    points are scanned at SCAN_DPS digits and add a few dozen findroot steps, left out.
+
+    >>> cobweb_rows(2)
+    620
+    """
+    return points + points // 4 + starts * max_steps
+
+
+def cobweb(em: EmMap, log_starts=None, log_below=None, points: int = CURVE_POINTS,
+           max_steps: int = DRAWN_STEPS) -> Cobweb:
     """The cobweb of f: the curve, the fixed points and the orbits from ``log_starts`` (default: see above)."""
     fixed = fixed_points(em)
     with mp.workdps(em.dps + 10):

@@ -16,7 +16,7 @@ from gmm_math.derivations.core.model import CollapseModel
 from gmm_math.derivations.em_step import F, S, eq
 from gmm_math.derivations.result import Derivation, Step
 from gmm_math.numerics.confirm import NumericCheck, confirm
-from gmm_math.numerics.em_map import EmMap, FixedPoints, Orbit, fixed_points, orbit
+from gmm_math.numerics.em_map import BoundarySide, EmMap, FixedPoints, Orbit, boundary_side, fixed_points, orbit
 
 FLOAT64_SMALLEST = mpmath.mpf("1e-300")  # the EM code's s must be a normal float64 with room to spare
 FLOAT64_LARGEST = mpmath.mpf("1e300")
@@ -62,6 +62,9 @@ class EmMapReport:
         The iteration at which fit's collapse test (:func:`predicted_collapse`) fires on the iterates of f.
     threshold : float
         fit's collapse floor: 1e-12 times the data's variance (data units).
+    near : BoundarySide or None
+        Where s_0 lies when it is within NEAR_BOUNDARY of the basin boundary (the orbit is then run at the
+        precision that decided it; not decided: the orbit is s_0 alone, fate "on boundary").
     """
 
     fixed: FixedPoints
@@ -75,15 +78,26 @@ class EmMapReport:
     fit_component: int | None
     predicted: int | None
     threshold: float
+    near: BoundarySide | None = None
 
 
-def em_map_report(model: CollapseModel, log_s0, log_below, dps: int) -> EmMapReport:
-    """Fixed points, the orbit from s_0, and the comparison with the EM code and a free fit."""
+def em_map_report(model: CollapseModel, log_s0, log_below, dps: int, s0_text: str | None = None) -> EmMapReport:
+    """Fixed points, the orbit from s_0, and the comparison with the EM code and a free fit.
+
+    ``s0_text`` (s_0 as written) lets a start near the basin boundary be read again at higher precision.
+    """
     from gmm_math.numerics.em.frozen import FrozenEm, free_fit
 
     em = EmMap.from_model(model, dps)
     fixed = fixed_points(em)
-    path = orbit(em, log_s0, log_below)
+    near = None if s0_text is None or fixed.boundary is None else boundary_side(model, s0_text, fixed.boundary, dps)
+    tol = None
+    if near is not None and near.side:
+        em = EmMap.from_model(model, near.digits)
+        with mp.workdps(near.digits + 10):
+            log_s0, tol = mpmath.log(mp.mpf(s0_text)), mp.mpf(10) ** -near.digits
+    path = Orbit((log_s0,), "on boundary") if near is not None and not near.side else orbit(em, log_s0, log_below,
+                                                                                              tol=tol)
     frozen = FrozenEm(model)
     with mp.workdps(dps + 10):
         # compared as logs: exp(log s) of a collapsed iterate is no number to compute
@@ -93,11 +107,13 @@ def em_map_report(model: CollapseModel, log_s0, log_below, dps: int) -> EmMapRep
         steps = [abs(frozen.step(float(a)) - b) / b for a, b in zip(exact, exact[1:])]
         own = [float(exact[0])] if exact else []  # no iterate in float64's range: nothing to compare
         for _ in exact[1:]:
+            if not FLOAT64_SMALLEST <= own[-1] <= FLOAT64_LARGEST:
+                break  # the EM code's own orbit left float64's range (near a repelling point it may part early)
             own.append(frozen.step(own[-1]))
         path_errors = [abs(mp.mpf(a) - b) / b for a, b in zip(own, exact)]
         fit = free_fit(model, float(mpmath.exp(log_s0))) if lo <= log_s0 <= hi else None
-        predicted = None if fit is None else predicted_collapse(_iterates(em, log_s0, mpmath.log(fit.floor)),
-                                                                mpmath.log(fit.floor))
+        predicted = None if fit is None or path.fate == "on boundary" else predicted_collapse(
+            _iterates(em, log_s0, mpmath.log(fit.floor), tol), mpmath.log(fit.floor))
     return EmMapReport(
         fixed=fixed, path=path, below_steps=path.steps if path.fate == "below" else None,
         step_error=float(max(steps, default=0)), path_error=float(max(path_errors, default=0)),
@@ -106,12 +122,13 @@ def em_map_report(model: CollapseModel, log_s0, log_below, dps: int) -> EmMapRep
         fit_component=None if fit is None else fit.collapsed_component,
         predicted=predicted,
         threshold=float("nan") if fit is None else fit.floor,
+        near=near,
     )
 
 
-def _iterates(em: EmMap, log_s0, log_floor) -> tuple:
+def _iterates(em: EmMap, log_s0, log_floor, tol=None) -> tuple:
     """log s_0, log s_1, ... until s falls below the floor; at least one step (s_0 may start below it)."""
-    path = orbit(em, log_s0, log_floor)
+    path = orbit(em, log_s0, log_floor, tol=tol)
     return path.log_s if path.steps else orbit(em, log_s0, max_iter=1).log_s
 
 
@@ -177,9 +194,22 @@ def _orbit_step(report: EmMapReport, s0_text: str, below_text: str, dps: int) ->
         "max_iter": lambda: f"s has not fallen below {below_text} after {path.steps} iteration(s):",
         "out of range": lambda: f"s is still above {below_text} after {path.steps} iteration(s) and the next "
                                 "step is beyond the evaluated range:",
+        "on boundary": lambda: "no iterate is computed (at this precision the orbit would stay on the boundary):",
     }
     count = (eq(sp.Symbol("t_below"), report.below_steps),) if report.below_steps is not None else ()
-    return Step(f"EM from s_0 = {s0_text}", fates[path.fate]() + " (mpmath, in log s)", count + lines)
+    near = "" if report.near is None else _side_text(report.near) + " "
+    return Step(f"EM from s_0 = {s0_text}", near + fates[path.fate]() + " (mpmath, in log s)", count + lines)
+
+
+def _side_text(near: BoundarySide) -> str:
+    """Where s_0 lies against the basin boundary s*_1, as :func:`~gmm_math.numerics.em_map.boundary_side` decided."""
+    if not near.side:
+        return (f"s_0 equals the basin boundary to {near.digits} digits: which side it lies on (so whether "
+                f"EM collapses) is not decided at that precision;")
+    where = "below" if near.side < 0 else "above"
+    fate = "EM collapses" if near.side < 0 else "EM does not collapse"
+    return (f"s_0 lies {where} the basin boundary (relative distance {mpmath.nstr(near.gap, 3)}, decided "
+            f"at {near.digits} digits, at which the orbit is computed): {fate};")
 
 
 def _code_step(report: EmMapReport) -> Step:
@@ -192,6 +222,9 @@ def _code_step(report: EmMapReport) -> Step:
             f"(s below {report.threshold:.6g}, 1e-12 times the data's variance, or shrinking 10-fold in each of "
             f"two iterations): {verdict}." if report.fit_ran
             else "s_0 is outside float64's range 1e-300..1e300: no free fit is run.")
+    if report.fit_ran and report.path.fate == "on boundary":
+        free = (f"A free fit (no remedy) from the same start (float64, so s_0 rounded off the boundary) {fit}; "
+                "f predicts nothing from a start on the boundary.")
     return Step(
         "Checked against the EM code",
         f"The E-step and M-step of numerics.em (float64) with everything but s frozen, applied to the "

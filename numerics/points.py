@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gmm_math.derivations.core.data import MAX_DIM, NUMBER, Dataset, display_name, read_text_file
+from gmm_math.derivations.core.data import MAX_DIM, NUMBER, Dataset, check_field_counts, display_name, read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_POINTS = 1_000_000
@@ -84,13 +84,28 @@ def load_points_csv(path: str | Path) -> np.ndarray:
         numbered = numbered[1:]  # a header row of column names
     if not numbered:
         raise GmmMathError(f"data file {str(path)!r} holds no data ({_FORM})")
+    check_field_counts(numbered, display_name(path))
     if len(numbered) > MAX_POINTS:
         raise GmmMathError(f"data file {str(path)!r} has {len(numbered)} points; at most {MAX_POINTS} are accepted")
     try:
         array = np.loadtxt([line for _, line in numbered], delimiter=",", ndmin=2, dtype=np.float64)
     except (ValueError, IndexError):
         raise GmmMathError(_first_bad_line(numbered, display_name(path))) from None
+    _check_underflow(array, numbered, display_name(path))
     return validate_points(array)
+
+
+def _check_underflow(array: np.ndarray, numbered: list[tuple[int, str]], name: str) -> None:
+    """Refuse a value float64 cannot hold: nonzero but below its smallest normal number (2.2e-308), read as 0
+    or as a subnormal with few digits, so that scaled data are not taken for "all points equal"."""
+    tiny = np.finfo(np.float64).tiny
+    suspect = (np.abs(array) < tiny).any(axis=1)
+    for row in np.flatnonzero(suspect):
+        number, line = numbered[row]
+        for field, value in zip(line.split(","), array[row]):
+            if abs(value) < tiny and any(c in "123456789" for c in field.strip().split("e")[0].split("E")[0]):
+                raise GmmMathError(f"line {number} of {name}: {field.strip()!r} underflows float64 (nonzero values "
+                                   f"must be at least {tiny:.3g} in magnitude); rescale the data")
 
 
 def _first_bad_line(numbered: list[tuple[int, str]], name: str) -> str:

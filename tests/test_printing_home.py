@@ -20,12 +20,12 @@ def _files() -> list[pathlib.Path]:
 
 
 def _printer_classes(path: pathlib.Path) -> list[str]:
-    """Classes in ``path`` that derive from a class whose name ends in ``Printer`` or ``Latex`` (SymPy's printers)."""
+    """Classes in ``path`` that derive from a class whose name ends in ``Printer``, ``Latex`` or ``Pretty`` (printers)."""
     out = []
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ClassDef):
             bases = [getattr(b, "id", getattr(b, "attr", "")) for b in node.bases]
-            if any(name.endswith(("Printer", "Latex")) for name in bases):
+            if any(name.endswith(("Printer", "Latex", "Pretty")) for name in bases):
                 out.append(node.name)
     return out
 
@@ -35,7 +35,7 @@ def test_printers_live_only_in_the_printing_home():
                for names in [_printer_classes(path)] if names}
     assert outside == {}
     assert {name for path in HOME.glob("*.py") for name in _printer_classes(path)} >= {
-        "TextbookLatex", "TextbookPretty", "StudentPrinter", "TextbookMathML", "FastMulLatex"}
+        "TextbookLatex", "TextbookPretty", "StudentPrinter", "TextbookMathML", "FastMulLatex", "FastMulPretty"}
 
 
 def test_the_printing_home_writes_nothing():

@@ -98,8 +98,8 @@ def derive_em_step(
     from gmm_math.numerics.em_map import parse_positive
     from gmm_math.numerics.em_map_check import em_map_report, em_step_check, report_steps
 
-    log_s0, log_below = parse_positive(s0, "s0", "--s0"), parse_positive(below, "below", "--below")
+    log_s0, log_below = parse_positive(s0, "s0", "--s0", dps), parse_positive(below, "below", "--below", dps)
     derivation = em_step_collapse(data=dataset, point=point, components=components, **params)
-    report = em_map_report(derivation.model, log_s0, log_below, dps)
+    report = em_map_report(derivation.model, log_s0, log_below, dps, s0)
     derivation = replace(derivation, steps=derivation.steps + report_steps(report, s0, below, dps))
     show(derivation, dps, fmt, em_step_check(derivation, dps))

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 TEXT_DIGITS = 7
 FLOAT_DIGITS = 6
@@ -166,26 +165,9 @@ def flag_legend(table) -> list[str]:
     ]
 
 
-@contextmanager
-def long_integer_digits() -> Iterator[None]:
-    """Lift Python's 4300-digit int->str limit while rendering, and restore it afterwards.
-
-    mpmath formats a value through ``str`` of its (up to ``--dps``-digit) integer mantissa; the
-    limit guards against untrusted huge integers, and ours are bounded by the ``--dps`` range.
-    """
-    getter = getattr(sys, "get_int_max_str_digits", None)
-    if getter is None:  # Python without the limit
-        yield
-        return
-    previous = getter()
-    sys.set_int_max_str_digits(0)
-    try:
-        yield
-    finally:
-        sys.set_int_max_str_digits(previous)
-
-
 def _unlimited(render: Callable[[object], None]) -> Callable[[object], None]:
+    from gmm_math.cli.limits import long_integer_digits
+
     def run(table) -> None:
         with long_integer_digits():
             render(table)

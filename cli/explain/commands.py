@@ -43,7 +43,7 @@ NoNumbers = Annotated[bool, typer.Option("--no-numbers", help="pdf: a handout, w
 
 def target_path(out: Path | None, fmt: str) -> Path | None:
     """The file written: ``out`` itself when it has the format's suffix, else ``out/<name>``; None: stdout."""
-    from gmm_math.cli.io import check_output_folder
+    from gmm_math.cli.io import check_output_folder, is_device_or_fifo
 
     if out is None:
         out = Path(STDOUT) if fmt == "text" else Path("explain")
@@ -54,6 +54,10 @@ def target_path(out: Path | None, fmt: str) -> Path | None:
         return None
     suffix, name, _ = TARGETS[fmt]
     if out.suffix.lower() == suffix:
+        return check_output_folder(out)
+    if is_device_or_fifo(out):  # /dev/null, a FIFO: one document written through (md and json refuse below)
+        if fmt in ("md", "json"):
+            raise GmmMathError(f"--out {str(out)!r}: --format {fmt} writes figures beside the file; give a folder")
         return check_output_folder(out)
     if out.suffix and not out.is_dir():
         raise GmmMathError(f"--out {str(out)!r}: --format {fmt} writes a {suffix} file or a folder")
@@ -90,6 +94,9 @@ def explain(
     from gmm_math.derivations.core.data import load_dataset
 
     check_dps(dps)
+    from gmm_math.cli.limits import EXPLAIN_ADDRESS_SPACE, check_address_space
+
+    check_address_space(EXPLAIN_ADDRESS_SPACE, "explain")
     if seed < 0:
         raise GmmMathError(f"--seed must be a non-negative integer, got {seed}")
     if no_numbers and fmt is not ExplainFormat.pdf:

@@ -53,7 +53,10 @@ def as_dict(story, meta: str) -> dict:
 def write(story, target: Path, meta: str) -> list[Path]:
     """``target`` (JSON) and the PNG figures in ``figures/`` beside it (paths in the JSON are relative)."""
     from gmm_math.cli.explain.figures import write_figures
-    from gmm_math.cli.io import write_text
+    from gmm_math.cli.io import write_text, write_with_folder
 
-    written = list(write_figures(story, target.parent / FIGURES, ".png").values())
-    return [write_text(target, json.dumps(as_dict(story, meta), indent=2, allow_nan=False) + "\n"), *written]
+    def build(staged: Path) -> list[Path]:
+        written = list(write_figures(story, staged.parent / FIGURES, ".png").values())
+        return [write_text(staged, json.dumps(as_dict(story, meta), indent=2, allow_nan=False) + "\n"), *written]
+
+    return write_with_folder(target, FIGURES, build)

@@ -72,7 +72,10 @@ def document(story, meta: str) -> str:
 def write(story, target: Path, meta: str) -> list[Path]:
     """``target`` (Markdown) and the PNG figures in ``figures/`` beside it."""
     from gmm_math.cli.explain.figures import write_figures
-    from gmm_math.cli.io import write_text
+    from gmm_math.cli.io import write_text, write_with_folder
 
-    written = list(write_figures(story, target.parent / FIGURES, ".png").values())
-    return [write_text(target, document(story, meta)), *written]
+    def build(staged: Path) -> list[Path]:
+        written = list(write_figures(story, staged.parent / FIGURES, ".png").values())
+        return [write_text(staged, document(story, meta)), *written]
+
+    return write_with_folder(target, FIGURES, build)

@@ -26,8 +26,12 @@ PALETTE = {
 
 def output_format(path: Path, flag: str = "--out") -> str:
     """The image format named by the suffix of ``path`` (``.png``, ``.svg``, ``.pdf``); ``flag`` names it in errors."""
+    from gmm_math.cli.io import is_device_or_fifo
+
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None and not path.suffix and is_device_or_fifo(path):  # /dev/null, a FIFO: the default, PNG
+        return "png"
     if fmt is None:
         raise GmmMathError(
             f"{flag} {str(path)!r}: unknown image type {path.suffix or '(no suffix)'!r} "

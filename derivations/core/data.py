@@ -29,34 +29,72 @@ _BOUND = 10**MAX_EXPONENT  # one int, compared in integer arithmetic (cheaper th
 _FORM = 'a number list such as "0,1,3" (1-D) or "0,0;1,1;3,2" (rows separated by ";")'
 
 
+READ_CHUNK = 1 << 16  # bytes read at a time: memory grows with the file, never by its limit
+PIPE_WAIT = 10.0  # seconds a FIFO or pipe may stay silent before it is refused (a FIFO with no writer)
+
+
 def read_text_file(path: str | Path, max_bytes: int, what: str = "data file") -> str:
     """The UTF-8 text of ``path`` (CRLF and CR newlines made LF), reading at most ``max_bytes + 1`` bytes.
 
-    The read itself is bounded, so a pipe or a device such as /dev/zero cannot exhaust memory. ``what``
-    names the file in the GmmMathError raised when it is missing, unreadable, too large or not UTF-8.
-    ``"-"`` reads standard input.
+    The read is bounded and incremental (``READ_CHUNK`` at a time), so neither a pipe nor a device such
+    as /dev/zero can exhaust memory, and a small file costs a small buffer. A FIFO or pipe is opened
+    without blocking and refused when no byte arrives for ``PIPE_WAIT`` seconds (a FIFO nobody writes
+    to). ``what`` names the file in the GmmMathError raised when it is missing, unreadable, too large,
+    silent or not UTF-8. ``"-"`` reads standard input.
     """
     path = Path(path)
     try:
         if str(path) == STDIN:
             raw = _read_stdin(max_bytes + 1)
         else:
-            with path.open("rb") as handle:
-                raw = handle.read(max_bytes + 1)
+            raw = _read_bounded(path, max_bytes + 1, what)
         if len(raw) > max_bytes:
             raise GmmMathError(f"{what} {str(path)!r} is larger than {max_bytes} bytes")
         return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         raise GmmMathError(f"cannot read {what} {str(path)!r}: not UTF-8 text") from None
+    except MemoryError:
+        raise GmmMathError(f"cannot read {what} {str(path)!r}: out of memory") from None
     except OSError as err:
         raise GmmMathError(f"cannot read {what} {str(path)!r}: {err.strerror or type(err).__name__}") from None
 
 
+def _read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """At most ``limit`` bytes of ``path``, chunk by chunk; a FIFO or pipe waited on at most PIPE_WAIT s per chunk."""
+    import os
+    import select
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        piped = stat.S_ISFIFO(os.fstat(fd).st_mode)
+        if not piped:
+            os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size < limit:
+            if piped and not select.select([fd], [], [], PIPE_WAIT)[0]:
+                raise GmmMathError(f"cannot read {what} {str(path)!r}: it is a FIFO or pipe and nothing was written "
+                                   f"to it for {PIPE_WAIT:g} s")
+            chunk = os.read(fd, min(READ_CHUNK, limit - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _read_stdin(limit: int) -> bytes:
+    """At most ``limit`` bytes of standard input, READ_CHUNK at a time (never a buffer of ``limit`` up front)."""
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # a text stream without bytes underneath (an embedding host)
         return (sys.stdin.read(limit) if sys.stdin is not None else "").encode("utf-8")
-    return stream.read(limit)
+    chunks, size = [], 0
+    while size < limit and (chunk := stream.read(min(READ_CHUNK, limit - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def display_name(path: str | Path) -> str:
@@ -156,6 +194,9 @@ class Dataset:
             raise GmmMathError(f"data text is longer than {MAX_TEXT} characters")
         if not text.strip():
             raise GmmMathError(f"the data set is empty (expected {_FORM})")
+        if text.count(",") >= MAX_POINTS * MAX_DIM or (";" not in text and text.count(",") >= MAX_POINTS):
+            raise GmmMathError(f"the data text has {text.count(',') + 1} values; at most {MAX_POINTS} points "
+                               f"of at most {MAX_DIM} coordinates are accepted")
         if ";" in text:
             rows = [_parse_row(part, i) for i, part in enumerate(text.split(";")) if part.strip()]
         else:
@@ -172,6 +213,7 @@ class Dataset:
         if lines and not any(NUMBER.fullmatch(f.strip()) for f in lines[0][1].split(",")):
             lines = lines[1:]  # a header row of column names
         name = display_name(path)
+        check_field_counts(lines, name)
         rows = [_parse_row(line, number - 1, f"line {number} of {name}") for number, line in lines]
         for (number, _), row in zip(lines, rows):
             if len(row) != len(rows[0]):
@@ -274,6 +316,14 @@ def distinct_rows(data: Dataset) -> dict[tuple, int]:
     {(Fraction(1, 1),): 2, (Fraction(2, 1),): 1}
     """
     return data.counts
+
+
+def check_field_counts(numbered: list[tuple[int, str]], name: str) -> None:
+    """Refuse, before parsing any number, a CSV line with more than MAX_DIM values (a 5 MB one-line file)."""
+    for number, line in numbered:
+        if line.count(",") >= MAX_DIM:
+            raise GmmMathError(f"line {number} of {name} has {line.count(',') + 1} values; points have at most "
+                               f"{MAX_DIM} coordinates (expected one point per line)")
 
 
 def _parse_row(text: str, index: int, where: str | None = None) -> tuple[Fraction, ...]:

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import sympy as sp
-from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
+from gmm_math.derivations.printing.latex_mul import FastMulPretty
 from gmm_math.derivations.printing.notation import SUB, PositiveFirst, name_text, normals_last, reads_bare, script
 
 
-class TextbookPretty(PositiveFirst, PrettyPrinter):
+class TextbookPretty(PositiveFirst, FastMulPretty):
     """Unicode text in PRML's notation: π₁ 𝒩(xₘ | μₖ, Σₖ), log π₁, λᵢ, L_ε."""
 
     def __init__(self, settings=None):
