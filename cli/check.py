@@ -13,14 +13,16 @@ from gmm_math.derivations.core.data import read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_STEPS_FILE = 1_000_000
-EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3}  # by verdict value (the enum is a str)
+EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3, "nothing checked": 3}  # by verdict value
 MARKS = {"equal": "equal", "implied": "implied", "fails": "FAILS", "undecided": "undecided",
-         "unreadable": "UNREADABLE", "assumption": "assume", "definition": "define", "comment": ""}
+         "unreadable": "UNREADABLE", "assumption": "assume", "definition": "define", "comment": "",
+         "not checked": "UNCHECKED"}
 SHOWN_STEPS = (1, 8, 16)  # which k of var = 10^-k the text output shows
 
 app = typer.Typer(
     help="Check a student's reasoning: a limit, an equation, or a derivation file line by line. "
-         "Exit codes: 0 holds, 1 refuted, 2 bad input, 3 undecided (time limit or no evidence).",
+         "Exit codes: 0 holds, 1 refuted, 2 bad input, 3 undecided (time limit or no evidence) or nothing "
+         "checked.",
     no_args_is_help=True,
 )
 
@@ -246,10 +248,13 @@ def steps(
     seed: Seed = 0,
     language: Input = InputLanguage.auto,
 ) -> None:
-    """Check a derivation line by line: equal / implied / FAILS / undecided / UNREADABLE.
+    """Check a derivation line by line: equal / implied / FAILS / undecided / UNREADABLE / UNCHECKED.
 
     A line is a relation chain (a = b <= c), a continuation of the line above ('= ...',
-    '<= ...'), or 'NAME = EXPR' naming an expression (log(L) = ..., L(sigma) = ...).
+    '<= ...'), a bare expression (compared with the expression above, as '= ...' would be), or
+    'NAME = EXPR' naming an expression (log(L) = ..., L(sigma) = ...); 'NAME = EXPR' for an
+    unknown of a condition 'EXPR = 0' above is a conclusion, marked UNCHECKED (not a definition).
+    A file in which no line is compared is 'nothing checked' (exit 3), never 'holds'.
     'limit(EXPR, sigma, 0, +) = VALUE' lines are limit claims, 'assume: sigma > 0' lines add
     assumptions below, 'let: S = EXPR' defines a name ('let: S > 0' states a fact about it),
     '#' lines are comments. A line that cannot be read is marked UNREADABLE with the column;

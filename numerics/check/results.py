@@ -18,6 +18,7 @@ class Verdict(str, Enum):
     HOLDS = "holds"
     FAILS = "fails"
     UNDECIDED = "undecided"
+    NOTHING_CHECKED = "nothing checked"  # nothing was compared: never "holds"
 
 
 class LineVerdict(str, Enum):
@@ -31,6 +32,7 @@ class LineVerdict(str, Enum):
     ASSUMPTION = "assumption"
     DEFINITION = "definition"
     COMMENT = "comment"
+    NOT_CHECKED = "not checked"  # a conclusion (NAME = ... for an unknown of a condition) it cannot check
 
     @property
     def checked(self) -> bool:
@@ -154,7 +156,8 @@ class LineResult:
     """A line of a steps file checked (before it is numbered): the verdict and what it rests on.
 
     ``decision`` is the deciding comparison of a relation line, ``report`` the report of a limit
-    line, ``chain`` how a relation line joins its chain of steps.
+    line, ``chain`` how a relation line joins its chain of steps, ``compared_with`` the line above it
+    was compared with and ``skipped`` the unreadable lines passed over to reach it.
     """
 
     verdict: LineVerdict
@@ -165,13 +168,15 @@ class LineResult:
     decision: Decision | None = None
     report: CheckReport | None = None
     chain: ChainLink | None = None
+    compared_with: int | None = None
+    skipped: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class CheckReport:
     """The report of one check: the JSON contract of ``gmm-math check`` (:meth:`as_dict`)::
 
-        {"verdict": "holds"|"fails"|"undecided", "kind": "limit"|"equal"|"steps",
+        {"verdict": "holds"|"fails"|"undecided"|"nothing checked", "kind": "limit"|"equal"|"steps",
          "symbolic": str|None, "numeric": [...], "cases": [{"condition", "limit"}]|None,
          "counterexample": {...}|None, "lines": [...]|None,
          "evidence": "symbolic"|"numeric"|None, "tried": str|None, "hints": [str],
