@@ -103,20 +103,20 @@ def _render_limit(result: Any) -> list[str]:
     found = result.report
     lines = [result.headline, f"symbolic (SymPy): {found.symbolic}"]
     for case in found.cases or []:
-        lines.append(f"  case {case['condition']}: limit {case['limit']}")
-    steps = max((len(entry["approach"]) for entry in found.numeric), default=0)
+        lines.append(f"  case {case.condition}: limit {case.limit}")
+    steps = max((len(entry.approach) for entry in found.numeric), default=0)
     if steps:
         lines.append(f"numeric (mpmath, the variable at distance 10^-k from its point, k = 1..{steps}):")
     shown_cases: dict[Any, list[bool | None]] = {}
     for entry in found.numeric:
-        verdicts = shown_cases.setdefault(entry["case"], [])
-        verdicts.append(entry["agrees"])
+        verdicts = shown_cases.setdefault(entry.case, [])
+        verdicts.append(entry.agrees)
         if len(verdicts) > 1:
             continue
-        where = f"[{entry['case']}] " if entry["case"] else ""
-        approach = ", ".join(f"{entry['approach'][k - 1]['var']} -> {entry['approach'][k - 1]['value']}"
-                             for k in SHOWN_STEPS if k <= len(entry["approach"]))
-        lines.append(f"  {where}at {_point(entry['at'])}: {approach}")
+        where = f"[{entry.case}] " if entry.case else ""
+        approach = ", ".join(f"{entry.approach[k - 1][0]} -> {entry.approach[k - 1][1]}"
+                             for k in SHOWN_STEPS if k <= len(entry.approach))
+        lines.append(f"  {where}at {_point(entry.at)}: {approach}")
     for case, verdicts in shown_cases.items():
         where = f"[{case}] " if case else ""
         counts = ", ".join(f"{verdicts.count(value)} {label}" for value, label in
@@ -124,16 +124,16 @@ def _render_limit(result: Any) -> list[str]:
         lines.append(f"  {where}{len(verdicts)} sample point(s) compared with the symbolic limit: {counts}")
     counter = found.counterexample
     if counter:
-        when = f"when {counter['condition']}, " if counter.get("condition") else ""
-        lines.append(f"counterexample: {when}at {_point(counter['point'])} the limit is {counter['limit']}, "
-                     f"not {counter['claim']}")
+        when = f"when {counter.condition}, " if counter.condition else ""
+        lines.append(f"counterexample: {when}at {_point(counter.point)} the limit is {counter.limit}, "
+                     f"not {counter.claim}")
     return lines
 
 
 def _render_equal(result: Any) -> list[str]:
     found = result.report
     lines = [result.headline, f"symbolic (SymPy): {found.symbolic}"]
-    tally = [entry["agrees"] for entry in found.numeric]
+    tally = [entry.agrees for entry in found.numeric]
     if tally:
         lines.append(f"numeric ({found.tried or 'mpmath'}): {tally.count(True)} agree, "
                      f"{tally.count(False)} differ, {tally.count(None)} undefined")
@@ -141,8 +141,7 @@ def _render_equal(result: Any) -> list[str]:
         lines.append(f"note: {hint}")
     counter = found.counterexample
     if counter:
-        lines.append(f"counterexample: at {_point(counter['point'])}: LHS = {counter['lhs']}, "
-                     f"RHS = {counter['rhs']}")
+        lines.append(f"counterexample: at {_point(counter.point)}: LHS = {counter.lhs}, RHS = {counter.rhs}")
     return lines
 
 
@@ -158,15 +157,15 @@ def _render_steps(result: Any) -> list[str]:
         lines.append(f"{line.line:>4} {MARKS[line.verdict.value]:>10}  {line.text.rstrip():<{width}}{reason}".rstrip())
     lines.append(result.headline)
     counter = found.counterexample
-    if counter and "lhs" in counter:
-        lines.append(f"counterexample (line {counter['line']}): at {_point(counter['point'])}: "
-                     f"previous line = {counter['lhs']}, this line = {counter['rhs']}")
-    elif counter and "limit" in counter:
-        when = f"when {counter['condition']}, " if counter.get("condition") else ""
-        lines.append(f"counterexample (line {counter['line']}): {when}at {_point(counter['point'])} "
-                     f"the limit is {counter['limit']}, not {counter['claim']}")
+    if counter is not None and counter.point is not None and not counter.of_limit:
+        lines.append(f"counterexample (line {counter.line}): at {_point(counter.point)}: "
+                     f"previous line = {counter.lhs}, this line = {counter.rhs}")
+    elif counter is not None and counter.point is not None:
+        when = f"when {counter.condition}, " if counter.condition else ""
+        lines.append(f"counterexample (line {counter.line}): {when}at {_point(counter.point)} "
+                     f"the limit is {counter.limit}, not {counter.claim}")
     for case in found.cases or []:
-        lines.append(f"  case {case['condition']}: limit {case['limit']}")
+        lines.append(f"  case {case.condition}: limit {case.limit}")
     return lines
 
 

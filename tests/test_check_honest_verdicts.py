@@ -34,7 +34,7 @@ def test_bare_expression_lines_are_compared_and_the_planted_error_is_found_on_it
     found = check_steps(PLANTED, timeout=None)
     assert _verdicts(found) == ["assumption", "definition", "equal", "equal", "fails"]
     assert found.verdict is Verdict.FAILS
-    assert found.report.counterexample["line"] == 5
+    assert found.report.counterexample.line == 5
     assert found.report.lines[4].reason.startswith("compared with line 4: ")
     assert "line 5 fails (3 lines compared, 2 hold)" in str(found.summary)
 

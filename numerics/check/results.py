@@ -84,6 +84,88 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Instance:
+    """A relation compared at one numeric instance: the point, both sides (None: undefined there), agreement."""
+
+    at: dict[str, Any]
+    lhs: str | None
+    rhs: str | None
+    agrees: bool | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"at": self.at, "lhs": self.lhs, "rhs": self.rhs, "agrees": self.agrees}
+
+
+@dataclass(frozen=True)
+class Approach:
+    """A limit followed numerically at one point of a case: the variable's values and the expression's
+    (``approach``), where the sequence settles (``estimate``), the symbolic ``limit`` and agreement."""
+
+    case: str | None
+    at: dict[str, Any]
+    approach: tuple[tuple[str | None, str | None], ...]
+    estimate: str | None
+    limit: str | None
+    agrees: bool | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"case": self.case, "at": self.at,
+                "approach": [{"var": var, "value": value} for var, value in self.approach],
+                "estimate": self.estimate, "limit": self.limit, "agrees": self.agrees}
+
+
+@dataclass(frozen=True)
+class CaseLimit:
+    """The limit in one sign case (``condition`` None: unconditional)."""
+
+    condition: str | None
+    limit: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"condition": self.condition, "limit": self.limit}
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """What refutes a claim: a point where the two sides differ (``lhs``, ``rhs``), or a point of a case
+    where the limit is not the claim (``of_limit``: ``condition``, ``limit``, ``claim``); in a steps
+    file, the ``line`` it refutes (alone when the line's sides are never both defined)."""
+
+    point: dict[str, Any] | None = None
+    lhs: str | None = None
+    rhs: str | None = None
+    of_limit: bool = False
+    condition: str | None = None
+    limit: str | None = None
+    claim: str | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        line = {} if self.line is None else {"line": self.line}
+        if self.point is None:
+            return line
+        if self.of_limit:
+            return {**line, "condition": self.condition, "point": self.point, "limit": self.limit,
+                    "claim": self.claim}
+        return {**line, "point": self.point, "lhs": self.lhs, "rhs": self.rhs}
+
+
+@dataclass(frozen=True)
+class Domains:
+    """Where each side of a relation is real (when one was undefined at some instance), by sign region."""
+
+    symbols: tuple[str, ...]
+    left: str
+    right: str
+    both_defined: int
+    points: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"symbols": list(self.symbols), "left": self.left, "right": self.right,
+                "both_defined": self.both_defined, "points": self.points}
+
+
+@dataclass(frozen=True)
 class Decision:
     """One relation ``lhs RELATION rhs`` decided symbolically and at numeric instances.
 
@@ -103,12 +185,12 @@ class Decision:
     verdict: LineVerdict
     evidence: Evidence | None
     symbolic: str | None
-    numeric: list[dict]
+    numeric: list[Instance]
     tried: str | None
-    counterexample: dict | None
+    counterexample: Counterexample | None
     feedback: str | None
     summary: Summary
-    domains: dict | None = None
+    domains: Domains | None = None
 
 
 @dataclass(frozen=True)
@@ -190,24 +272,24 @@ class CheckReport:
     kind: Kind
     verdict: Verdict
     symbolic: str | None = None
-    numeric: list[dict] = field(default_factory=list)
-    cases: list[dict] | None = None
-    counterexample: dict | None = None
+    numeric: list[Instance] | list[Approach] = field(default_factory=list)
+    cases: list[CaseLimit] | None = None
+    counterexample: Counterexample | None = None
     lines: list[Line] | None = None
     evidence: Evidence | None = None
     tried: str | None = None
     hints: tuple[str, ...] = ()
     conclusions: list[Conclusion] | None = None
-    domains: dict | None = None
+    domains: Domains | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON-ready report, keys in the contract's order."""
         return {"verdict": self.verdict.value, "kind": self.kind.value, "symbolic": self.symbolic,
-                "numeric": list(self.numeric), "cases": self.cases, "counterexample": self.counterexample,
-                "lines": None if self.lines is None else [line.as_dict() for line in self.lines],
-                "evidence": _value(self.evidence), "tried": self.tried, "hints": list(dict.fromkeys(self.hints)),
-                "conclusions": None if self.conclusions is None else [c.as_dict() for c in self.conclusions],
-                "domains": self.domains}
+                "numeric": [entry.as_dict() for entry in self.numeric], "cases": _dicts(self.cases),
+                "counterexample": None if self.counterexample is None else self.counterexample.as_dict(),
+                "lines": _dicts(self.lines), "evidence": _value(self.evidence), "tried": self.tried,
+                "hints": list(dict.fromkeys(self.hints)), "conclusions": _dicts(self.conclusions),
+                "domains": None if self.domains is None else self.domains.as_dict()}
 
 
 @dataclass(frozen=True)
@@ -251,3 +333,7 @@ class CheckResult:
 
 def _value(item: Enum | None) -> Any:
     return None if item is None else item.value
+
+
+def _dicts(items: list[Any] | None) -> list[dict[str, Any]] | None:
+    return None if items is None else [item.as_dict() for item in items]

@@ -66,12 +66,17 @@ from gmm_math.numerics.check.evidence import (
 )
 from gmm_math.numerics.check.evidence import mp_inf, mp_is_inf
 from gmm_math.numerics.check.results import (
+    Approach,
+    CaseLimit,
     ChainLink,
     CheckReport,
     CheckResult,
     Conclusion,
+    Counterexample,
     Decision,
+    Domains,
     Evidence,
+    Instance,
     Kind,
     Line,
     LineResult,
@@ -106,8 +111,8 @@ def _value(value: Any) -> str:
     return "undefined over the reals" if value is None else show(value)
 
 
-def _entry(check: RelationCheck) -> dict:
-    return {"at": check.point, "lhs": show(check.lhs), "rhs": show(check.rhs), "agrees": check.holds}
+def _entry(check: RelationCheck) -> Instance:
+    return Instance(check.point, show(check.lhs), show(check.rhs), check.holds)
 
 
 def _feedback(lhs: sp.Expr, rhs: sp.Expr) -> str | None:
@@ -222,11 +227,11 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
                   f"{', '.join(probe.symbols)}" if probe.symbols else "")
     numeric = [_entry(check) for check in checks]
     domains = _domains(probe, checks, counter, relation)
-    shown_domains = None if probe is None else {
-        "symbols": list(probe.symbols), "left": probe.describe("left"), "right": probe.describe("right"),
-        "both_defined": sum(check.defined == (True, True) for check in checks), "points": len(checks)}
-    counterexample = None if counter is None else {
-        "point": counter.point, "lhs": _value(counter.lhs), "rhs": _value(counter.rhs)}
+    shown_domains = None if probe is None else Domains(
+        tuple(probe.symbols), probe.describe("left"), probe.describe("right"),
+        sum(check.defined == (True, True) for check in checks), len(checks))
+    counterexample = None if counter is None else Counterexample(counter.point, _value(counter.lhs),
+                                                                 _value(counter.rhs))
     result = Decision(LineVerdict.UNDECIDED, None, "during symbolic simplification", numeric, tried, counterexample,
                       None, Summary(""), shown_domains)
     holding = _HOLDING[relation]
@@ -302,13 +307,13 @@ def _domains(probe: DomainProbe | None, checks: Sequence[RelationCheck], counter
     return None
 
 
-def _refuted(counterexample: dict | None, relation: str = "=") -> Summary:
+def _refuted(counterexample: Counterexample | None, relation: str = "=") -> Summary:
     if counterexample is None:
         return Summary("time limit reached during symbolic simplification", "undecided")
-    at = _point_text(counterexample["point"])
+    at = _point_text(counterexample.point)
     if relation == "=":
-        return Summary(f"at {at}, LHS = {counterexample['lhs']} but RHS = {counterexample['rhs']}", "not equal")
-    return Summary(f"at {at}, LHS = {counterexample['lhs']} and RHS = {counterexample['rhs']}", f"not {relation}")
+        return Summary(f"at {at}, LHS = {counterexample.lhs} but RHS = {counterexample.rhs}", "not equal")
+    return Summary(f"at {at}, LHS = {counterexample.lhs} and RHS = {counterexample.rhs}", f"not {relation}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -389,7 +394,7 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
         result = LimitResult(tuple(case for case in result.cases if _case_possible(case, context.relations))
                              or result.cases, result.note)
     rng = random.Random(seed)
-    numeric: list[dict] = []
+    numeric: list[Approach] = []
     verdicts: list[Verdict] = []
     counterexample = None
     for case in result.cases:
@@ -402,14 +407,13 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
             verdict = Verdict.UNDECIDED  # a sum's value case (sum = 0) the assumed relations may rule out
         verdicts.append(verdict)
         if verdict is Verdict.FAILS and counterexample is None:
-            counterexample = {"condition": _condition(case), "point": point_shown,
-                              "limit": str(case.shown_limit), "claim": str(claim)}
+            counterexample = Counterexample(point_shown, of_limit=True, condition=_condition(case),
+                                            limit=str(case.shown_limit), claim=str(claim))
     verdict = _verdict(verdicts)
-    cases = [{"condition": _condition(case), "limit": _shown_limit(case)} for case in result.cases] \
-        if result.split else None
+    cases = [CaseLimit(_condition(case), _shown_limit(case)) for case in result.cases] if result.split else None
     symbolic = _describe(result)
     summary = _limit_summary(verdict, result, claim, counterexample, numeric)
-    if verdict is Verdict.UNDECIDED and expr.has(sp.Sum, sp.Product) and not any(entry["agrees"] is False
+    if verdict is Verdict.UNDECIDED and expr.has(sp.Sum, sp.Product) and not any(entry.agrees is False
                                                                                  for entry in numeric):
         summary = Summary("SymPy cannot take this limit through a sum or product over a general N; name the "
                           "sum and state its sign (let: S = sum(...), then let: S > 0) and write the limit with S",
@@ -524,19 +528,19 @@ def _display_point(case: LimitCase, sample: Mapping[sp.Symbol, Fraction]) -> dic
     return dict(sorted(shown.items()))
 
 
-def _limit_entry(case: LimitCase, item: LimitEvidence) -> dict:
+def _limit_entry(case: LimitCase, item: LimitEvidence) -> Approach:
     estimate = show(item.value) if item.estimate == "finite" else item.estimate.replace("+", "")
-    return {"case": _condition(case), "at": _display_point(case, item.point),
-            "approach": [{"var": show(at), "value": show(value)} for at, value in item.approach],
-            "estimate": estimate, "limit": show(item.target), "agrees": item.agrees}
+    return Approach(_condition(case), _display_point(case, item.point),
+                    tuple((show(at), show(value)) for at, value in item.approach), estimate, show(item.target),
+                    item.agrees)
 
 
-def _limit_summary(verdict: Verdict, result: LimitResult, claim: sp.Expr | None, counterexample: dict | None,
-                   numeric: list[dict]) -> Summary:
-    conflict = any(entry["agrees"] is False for entry in numeric)
+def _limit_summary(verdict: Verdict, result: LimitResult, claim: sp.Expr | None,
+                   counterexample: Counterexample | None, numeric: list[Approach]) -> Summary:
+    conflict = any(entry.agrees is False for entry in numeric)
     if verdict is Verdict.FAILS and counterexample is not None:
-        where = f" when {counterexample['condition']}" if counterexample["condition"] else ""
-        return Summary(f"the limit is {counterexample['limit']}{where}, not {counterexample['claim']}", "refuted")
+        where = f" when {counterexample.condition}" if counterexample.condition else ""
+        return Summary(f"the limit is {counterexample.limit}{where}, not {counterexample.claim}", "refuted")
     if verdict is Verdict.UNDECIDED:
         return Summary("SymPy's limit and the numeric sequence disagree" if conflict else _describe(result),
                        "undecided")
@@ -876,7 +880,7 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
         number, found = first_failure
         inner = found.report.counterexample if found.report is not None else None
         detail = found.decision.counterexample if found.decision is not None else None
-        counterexample = {"line": number, **(inner or detail or {})}
+        counterexample = replace(inner or detail or Counterexample(), line=number)
         cases = found.report.cases if found.report is not None else None
     conclusions = _conclusions(settled)
     summary = _steps_summary(verdict, lines, first_failure, conclusions)
