@@ -1,7 +1,7 @@
 """Speed of ``gmm-math check``: refusing hostile input, worker start-up, checking the shipped examples.
 
 Run: ``python benchmarks/bench_check.py``. Targets: every hostile input refused in well under
-a second (the issue's bound; we aim for < 50 ms), a worker start-up under 0.5 s with 'fork',
+a second (we aim for < 50 ms), a worker start-up under 0.5 s with 'fork',
 each shipped example checked in under 5 s, and ``gmm-math check steps`` on the 15-line
 general-N derivation (``--example general_n_collapse``) in a median cold wall time of at most
 2 s (a fresh process each run: imports, worker, every line). Timings on a shared machine are

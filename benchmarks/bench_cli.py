@@ -1,4 +1,4 @@
-"""Wall time of the CLI start-up and the default derivations (issue 2).
+"""Wall time of the CLI start-up and the default derivations.
 
 Run:  python benchmarks/bench_cli.py [--runs 7]
 

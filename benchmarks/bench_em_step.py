@@ -4,7 +4,7 @@ Run:  python benchmarks/bench_em_step.py [--runs 5]
 
 Both commands of a pair run with their defaults as fresh processes, alternately (A B A B ...), in a
 temporary folder, so ``figures/`` is untouched and a drift in the machine's speed hits both alike.
-Each pair's ratio A/B is computed and the median ratio reported. Targets (issue 13): at most 1.5, for
+Each pair's ratio A/B is computed and the median ratio reported. Targets: at most 1.5, for
 ``derive em-step`` in text and in ``--format json`` (each against ``derive mixture`` in the same format).
 """
 

@@ -1,4 +1,4 @@
-"""Wall time of ``gmm-math check em-step`` (defaults) against ``gmm-math derive mixture``, side by side (issue 13).
+"""Wall time of ``gmm-math check em-step`` (defaults) against ``gmm-math derive mixture``, side by side.
 
 Run:  python benchmarks/bench_em_watch.py [--runs 9]
 

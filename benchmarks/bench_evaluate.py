@@ -1,4 +1,4 @@
-"""Speed of the ``evaluate`` sweep: 200 sigma from 1 to 1e-1000000, N = 500 1-D points, K = 3, dps = 50 (issue 3).
+"""Speed of the ``evaluate`` sweep: 200 sigma from 1 to 1e-1000000, N = 500 1-D points, K = 3, dps = 50.
 
 Run:  python benchmarks/bench_evaluate.py [--runs 5] [--seed 0]
 

@@ -1,4 +1,4 @@
-"""Cost against N (issue 14): wall time of every derive command, evaluate and plot-limit for N = 10 .. 10,000.
+"""Cost against N: wall time of every derive command, evaluate and plot-limit for N = 10 .. 10,000.
 
 Run:  python benchmarks/bench_large_n.py [--runs 1] [--seed 0] [--sizes 10,100,1000,10000] [--only derive-mixture]
       [--clock wall|cpu]
@@ -6,7 +6,7 @@ Run:  python benchmarks/bench_large_n.py [--runs 1] [--seed 0] [--sizes 10,100,1
 Each command runs as the user runs it, ``gmm-math ... --data-file FILE`` in a fresh process (start-up and
 imports included), with ``--format json`` (plot-limit writes a PNG to a temporary folder); the median wall
 time of ``--runs`` runs. The data are N seeded normal points written with 6 decimals, 1-D for every N and
-2-D for the largest N. Besides the table the script prints the ratios the issue holds us to:
+2-D for the largest N. Besides the table the script prints the target ratios:
 
 - ``10k/1k``: time at N = 10,000 over time at N = 1,000 (target <= 1.5);
 - ``10k/3pt``: evaluate and plot-limit at N = 10,000 over the 3-point default (target <= 1.5);

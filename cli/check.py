@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
+from gmm_math.cli.options import OutputFormat, TextOrJson as Format
 from gmm_math.derivations.core.data import read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -27,15 +28,8 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 Assume = Annotated[list[str] | None, typer.Option(
     "--assume", "-a", help='An assumption: "x_n > 0", "d != 0", "mu_j = x_n" (repeatable).')]
-Format = Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=False,
-                                              help="text for people, json for programs.")]
 Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=3600.0,
                                         help="Seconds allowed per claim; then the verdict is 'undecided'.")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random numeric sample points.")]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from gmm_math.cli.options import OutputFormat, TextOrJson
 from gmm_math.derivations.core.data import read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -19,11 +19,6 @@ NOTHING_CLAIMED = ("nothing claimed, so nothing was compared: give the numbers t
 SHOWN_DIGITS = 6
 FILE_KEYS = {"data", "weights", "means", "covariances", "variances", "claims", "tol"}
 FLAGS = {"weights": "--claim-weights", "means": "--claim-means", "variances": "--claim-variances"}
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -193,8 +188,7 @@ def check_em_step_command(
         "--tol", help="Relative tolerance; default: each number at the precision it is written with.")] = None,
     file: Annotated[Path | None, typer.Option(
         "--file", help="homework.toml: data, start and claims in one file (any D, full covariances).")] = None,
-    output: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="text for people, json for programs.")] = OutputFormat.text,
+    output: TextOrJson = OutputFormat.text,
 ) -> None:
     """Check one EM iteration done by hand: E-step responsibilities, M-step weights, means and variances.
 

@@ -5,12 +5,7 @@ redraws PRML Fig. 9.7's panel with the mixture's log-likelihood, computed in mpm
 :mod:`gmm_math.numerics.loglik` (the numbers of ``gmm-math evaluate``). The other steps through
 a recorded EM run (:func:`gmm_math.numerics.em.fit.fit`) started with component 1 on x_n and
 draws the panels of ``gmm-math em --plot`` at that iteration. Figures are rendered with Agg
-into PNG image widgets, so no GUI backend is needed.
-
->>> explorer = explore(data="0,1,3", point=0)
->>> explorer.sigma_slider.value = -150
->>> explorer.log_likelihood
-mpf('339.181...')
+into PNG image widgets, so no GUI backend is needed. Reachable as ``gmm_math.explore``.
 """
 
 from __future__ import annotations
@@ -102,6 +97,12 @@ class Explorer:
         self.em_png = _png(figure, dpi=60)
         self.em_image.value = self.em_png
 
+    def __repr__(self) -> str:
+        import mpmath
+
+        return (f"<Explorer: log10 sigma {self.sigma_slider.value:g}, log L {mpmath.nstr(self.log_likelihood, 15)}, "
+                f"EM iteration {self.iteration_slider.value} of {self.iteration_slider.max}>")
+
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
@@ -131,6 +132,15 @@ def explore(data: str = "0,1,3", point: int = 0, components: int = 2, em_sigma: 
     -------
     Explorer
         Displays itself as the widgets; ``explorer.log_likelihood`` is the value shown.
+
+    Examples
+    --------
+    >>> explorer = explore(data="0,1,3", point=0)
+    >>> explorer.sigma_slider.value = -150
+    >>> explorer.log_likelihood
+    mpf('339.181...')
+    >>> explorer
+    <Explorer: log10 sigma -150, log L 339.181..., EM iteration 0 of 3>
     """
     import numpy as np
 

@@ -32,6 +32,13 @@ COVARIANCE_HELP = "spherical (sigma^2 I; isotropic is accepted as an alias) or f
 FORMATS = ("text", "latex", "markdown", "json", "csv")  # every output format of every command
 
 
+class OutputFormat(str, Enum):
+    """The ``--format`` of the commands that speak to people and to programs: check, check em-step, em."""
+
+    text = "text"
+    json = "json"
+
+
 def format_choices(*names: str) -> type[Enum]:
     """The ``--format`` Enum of a command: the subset ``names`` of :data:`FORMATS`, in that order.
 
@@ -63,6 +70,13 @@ Means = Annotated[Optional[str], typer.Option(
 Scales = Annotated[Optional[str], typer.Option(
     "--scales", help="Standard deviations s2,..,sK of the non-collapsing components (1-D). Default: data std.")]
 Dps = Annotated[int, typer.Option("--dps", help=f"Significant digits for mpmath ({DPS_MIN}..{DPS_MAX}).")]
+Dim = Annotated[Optional[int], typer.Option(
+    "--dim", "-d", help="Dimension D (default 1; read from the data when data are given).")]
+TextOrJson = Annotated[OutputFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                                  help="text for people, json for programs.")]
+Dpi = Annotated[int, typer.Option("--dpi", help="Resolution in dots per inch (PNG; also raster parts of PDF/SVG).")]
+ImageOut = Annotated[Path, typer.Option(
+    "--out", "-o", help="Output image; the format comes from the suffix: .png, .svg or .pdf.")]
 NoLimit = Annotated[bool, typer.Option(
     "--no-limit", help="Run even when rows x --dps is over the work budget (2,000,000 digit-rows).")]
 

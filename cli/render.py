@@ -1,6 +1,6 @@
 """Render a Derivation and its numeric check as text (rich), LaTeX, Markdown or JSON.
 
-Every formula goes through the one textbook printer, :mod:`gmm_math.derivations.notation` (unicode for text,
+Every formula goes through the one printing home, :mod:`gmm_math.derivations.printing` (unicode for text,
 LaTeX for LaTeX and Markdown). SymPy and mpmath are imported inside the functions: this module is loaded on
 every command.
 """
@@ -43,7 +43,7 @@ def _log_objective(derivation):
 
 def objective_heading(derivation) -> str:
     """The numeric column's head in unicode: ``log L``, or ``log p (log posterior)`` for a remedied objective."""
-    from gmm_math.derivations.notation import pretty
+    from gmm_math.derivations.printing import pretty
 
     head = pretty(_log_objective(derivation))
     return head if derivation.objective == "log-likelihood" else f"{head} ({derivation.objective})"
@@ -55,7 +55,7 @@ def to_dict(derivation, check) -> dict[str, Any]:
     ``limit.log_likelihood`` and ``numeric_check[].log_likelihood`` are of the objective that ``objective`` names
     (the log-likelihood itself, or a remedy's log posterior, penalised log-likelihood, ...).
     """
-    from gmm_math.derivations.notation import latex
+    from gmm_math.derivations.printing import latex
 
     return {
         "case": derivation.case,
@@ -86,7 +86,7 @@ def to_json(derivation, check) -> str:
 def latex_blocks(derivation, check) -> list[str]:
     """The paragraphs and ``align*`` environments of :func:`to_latex`, in order (one per step, so that every
     step aligns on its own and no row is widened by another step's columns)."""
-    from gmm_math.derivations.notation import latex, prose_latex, rows
+    from gmm_math.derivations.printing import latex, prose_latex, rows
 
     out = [rf"\noindent\textbf{{{prose_latex(derivation.title)}}}",
            "\\begin{itemize}\n" + "\n".join(rf"\item {prose_latex(a)}" for a in derivation.assumptions)
@@ -108,7 +108,7 @@ def latex_blocks(derivation, check) -> list[str]:
 
 def _shared_lead(exprs) -> int:
     """The alignment column of one ``align*``: its widest left side that fits a row at all."""
-    from gmm_math.derivations.notation import lead_width
+    from gmm_math.derivations.printing import lead_width
 
     return max([w for w in map(lead_width, exprs) if w <= LATEX_COLUMNS] or [0])
 
@@ -142,7 +142,7 @@ def _markdown_safe(line: str) -> str:
 
 def to_markdown(derivation, check) -> str:
     """CommonMark with ``$$`` display blocks (GitHub, KaTeX); prose in unicode notation, escaped."""
-    from gmm_math.derivations.notation import latex, prose_markdown, rows
+    from gmm_math.derivations.printing import latex, prose_markdown, rows
 
     out = [f"## {prose_markdown(derivation.title)}", "", "Assumptions:", ""]
     out += [f"- {prose_markdown(a)}" for a in derivation.assumptions]
@@ -164,62 +164,6 @@ def to_markdown(derivation, check) -> str:
     return "\n".join(out) + "\n"
 
 
-def text_rows(expr, width: int) -> list[str]:
-    """``expr`` in unicode, a long sum broken after its relation into rows of whole terms (``+ term``),
-    continuation rows indented under the right-hand side; SymPy's own wrapping only for a single term wider
-    than ``width``.
-    """
-    from sympy.printing.pretty.stringpict import prettyForm, stringPict
-
-    from gmm_math.derivations.notation import (
-        TEXT_RELATION, TextbookPretty, as_sum, pretty, relation_parts, term_groups, unicode_minus,
-    )
-
-    whole = pretty(expr)
-    if max(map(len, whole.splitlines()), default=0) <= width:
-        return whole.splitlines()
-    lhs, op, rhs = relation_parts(expr)
-    printer = TextbookPretty()
-    head = None if lhs is None else prettyForm(*stringPict.next(printer._print(lhs), f" {TEXT_RELATION[op]} "))
-    lead = 0 if head is None else head.width()
-    indent = lead if lead <= width // 3 else TEXT_INDENT
-
-    def shown(group):
-        return pretty(as_sum(group))
-
-    def fits(group, first):
-        return (lead if first else indent + 2) + max(map(len, shown(group).splitlines())) <= width
-
-    groups = term_groups(rhs, fits)
-    out = []
-    for number, group in enumerate(groups):
-        term, sign = as_sum(group), "+ "
-        if number and group[0].could_extract_minus_sign():  # "- term", not "-term", at the start of a row
-            term, sign = as_sum([-group[0], *group[1:]]), "- "
-        body = printer._print(term)
-        if number == 0:
-            pict = body if head is None else prettyForm(*stringPict.next(head, body))
-        else:
-            pict = prettyForm(*stringPict.next(" " * indent + sign, body))
-        text = unicode_minus("\n".join(pict.picture))
-        if max(map(len, text.splitlines())) > width:  # one term wider than the line: written in one line
-            start = (pretty(lhs) + f" {TEXT_RELATION[op]} " if number == 0 and lhs is not None
-                     else " " * indent + ("" if number == 0 else sign))
-            text = "\n".join(textwrap.wrap(start + _linear(term), width, subsequent_indent=" " * (indent + 2),
-                                            break_on_hyphens=False))
-        out += text.splitlines()
-    return out
-
-
-def _linear(expr) -> str:
-    """``expr`` on one line in the textbook's notation (log(π₁ ⋅ ... + ...)), for a term too wide to draw."""
-    import sympy as sp
-
-    from gmm_math.derivations.notation import prose_text
-
-    return prose_text(sp.sstr(expr))
-
-
 def _bullet(console, text: str) -> None:
     """``  • text`` wrapped to the console, continuation lines under the text, not under the bullet."""
     width = max(40, min(console.width, 120))
@@ -231,7 +175,7 @@ def print_text(derivation, check, console) -> None:
     """Unicode pretty-printing with rich, wrapped to the console width."""
     from rich.table import Table
 
-    from gmm_math.derivations.notation import pretty, prose_text
+    from gmm_math.derivations.printing import pretty, prose_text, text_rows
 
     width = max(40, min(console.width, 120))
     console.print(prose_text(derivation.title), style="bold", markup=False, highlight=False)
@@ -242,7 +186,8 @@ def print_text(derivation, check, console) -> None:
         console.print(f"{number}. {prose_text(step.title)}", style="bold cyan", markup=False, highlight=False)
         console.print(prose_text(step.text), markup=False, highlight=False)
         for expr in step.exprs:
-            console.print("\n".join(" " * TEXT_INDENT + line for line in text_rows(expr, width - TEXT_INDENT)),
+            rows = text_rows(expr, width - TEXT_INDENT, TEXT_INDENT)
+            console.print("\n".join(" " * TEXT_INDENT + line for line in rows),
                           markup=False, highlight=False, soft_wrap=True)
     console.print()
     log_obj, sym = pretty(_log_objective(derivation)), pretty(derivation.objective_symbol)
@@ -268,12 +213,12 @@ def _labelled(console, label: str, expr, width: int) -> None:
     """
     import sympy as sp
 
-    from gmm_math.derivations.notation import pretty
+    from gmm_math.derivations.printing import pretty, text_rows
 
     if expr.is_number and expr.is_finite and not expr.is_Rational and len(pretty(expr).splitlines()) > 1:
         lines = [f"{sp.N(expr, 15)}  (≈; the exact value is in --format json|latex)"]
     else:
-        lines = text_rows(expr, width - 6)
+        lines = text_rows(expr, width - 6, TEXT_INDENT)
     if len(lines) == 1:
         console.print(f"  {label} {lines[0]}", markup=False, highlight=False)
         return

@@ -221,15 +221,33 @@ def _distinct(model: CollapseModel) -> list[tuple[Fraction, int, Fraction]]:
     return [(x, c, x - centre) for x, c in counts.items()]
 
 
-def em_step(data: Dataset | None = None, point: int = 0, components: int = 2,
-            weights: tuple[Fraction, ...] | None = None, means: tuple[Fraction, ...] | None = None,
-            scales: tuple[Fraction, ...] | None = None) -> Derivation:
+def em_step_collapse(data: Dataset | None = None, point: int = 0, components: int = 2,
+                      weights: tuple[Fraction, ...] | None = None, means: tuple[Fraction, ...] | None = None,
+                      scales: tuple[Fraction, ...] | None = None) -> Derivation:
     """Derive one EM step for component 1 on x_n and its variance map f near the collapse s = 0.
 
-    Parameters as :func:`gmm_math.derivations.mixture.mixture_collapse` (1-D only). Without
-    data the example 0, 1, 3 with x_n = 0 is used.
+    1-D only. Without data the example 0, 1, 3 with x_n = 0 is used.
 
-    >>> d = em_step()
+    Parameters
+    ----------
+    data : Dataset, shape (N, 1), optional
+    point : int
+        0-based index of x_n.
+    components : int
+        K >= 2.
+    weights, means, scales : tuple of Fraction, optional
+        Shapes (K,), (K - 1,), (K - 1,); None: the documented defaults.
+
+    Returns
+    -------
+    Derivation
+        The M-step updates, the variance map s -> f(s) and its behaviour near s = 0.
+
+    Examples
+    --------
+    >>> em_step_collapse()
+    <Derivation em-step: 12 steps, log L -> oo as sigma -> 0+>
+    >>> d = em_step_collapse()
     >>> d.case, d.limit_log_likelihood
     ('em-step', oo)
     """

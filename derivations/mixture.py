@@ -53,6 +53,33 @@ def mixture_collapse(
     log-likelihood is built from exact rationals and its limit is computed with
     ``sympy.limit`` point by point, besides the bound.
 
+    Parameters
+    ----------
+    components : int
+        K >= 2.
+    dim : int, optional
+        D; default 1, or read from ``data``.
+    covariance : {"spherical", "full"}
+        How component 1 collapses: sigma^2 I, or along one direction (D > 1).
+    data : Dataset, shape (N, D), optional
+        The data; None: the symbolic argument (numeric check on the example 0, 1, 3).
+    point : int
+        0-based index of the data point x_n component 1 sits on.
+    multiplicity : int
+        r, the number of data points at x_n (without data; with data it is counted).
+    weights, means, scales : tuple of Fraction, optional
+        Shapes (K,), (K - 1,), (K - 1,): the mixing weights and the other components (1-D); None: the
+        documented defaults.
+
+    Returns
+    -------
+    Derivation
+        log L -> +oo at rate -r D log sigma as sigma -> 0+.
+
+    Examples
+    --------
+    >>> mixture_collapse()
+    <Derivation mixture: 6 steps, log L -> oo as sigma -> 0+>
     >>> d = mixture_collapse(dim=2)
     >>> d.limit_likelihood, d.leading_term
     (oo, -2*log(sigma))
@@ -91,10 +118,6 @@ def _component_one(dim: int, full: bool) -> tuple[sp.Basic, sp.Expr]:
         cov = sigma**2 * sp.Identity(dim)
         det = sigma ** (2 * dim)
     return cov, sp.powsimp(TWO_PI ** sp.Rational(-dim, 2) * det ** sp.Rational(-1, 2), force=True)
-
-
-def _mixture_log_likelihood(first: int = 1) -> sp.Expr:
-    return sp.Sum(sp.log(sp.Sum(PI[k] * Normal(X[m], MU[k], COV[k]), (k, first, sp.Symbol("K")))), (m, 1, N_SYM))
 
 
 def _opening(model: CollapseModel, dim: int, full: bool, r) -> list[Step]:

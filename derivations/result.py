@@ -6,27 +6,52 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from gmm_math.derivations.core.display import NotebookDisplay
 from gmm_math.derivations.core.model import CollapseModel
 
 SIGMA = sp.Symbol("sigma", positive=True)
 LIKELIHOOD = sp.Symbol("L", positive=True)
+SHOWN_LIMIT = 40  # characters of a limit a short repr shows before it shows the limit's value instead
 
 
-@dataclass(frozen=True)
+def short_expression(value: sp.Basic, limit: int = SHOWN_LIMIT) -> str:
+    """``value`` as SymPy prints it, or its numeric value (6 digits) when that text is longer than ``limit``.
+
+    >>> short_expression(-sp.oo)
+    '-oo'
+    >>> short_expression(sp.log(1 + sp.sqrt(2) * sp.exp(-sp.Integer(10) ** 6) + sp.pi ** 20 / 7), 20)
+    '20.9487'
+    """
+    text = sp.sstr(value)
+    if len(text) <= limit:
+        return text
+    if value.is_number:
+        return sp.sstr(sp.N(value, 6))
+    return text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True, repr=False)
 class Step:
-    """One step: a title, a sentence, and the SymPy expressions or relations it shows (one per line)."""
+    """One step: a title, a sentence, and the SymPy expressions or relations it shows (one per line).
+
+    >>> Step("Limit", "As sigma -> 0+.", (sp.Eq(sp.Symbol("x"), 0),))
+    <Step 'Limit': 1 expression(s)>
+    """
 
     title: str
     text: str
     exprs: tuple[sp.Basic, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<Step {self.title!r}: {len(self.exprs)} expression(s)>"
 
     def __post_init__(self) -> None:
         if not all(isinstance(e, sp.Basic) for e in self.exprs):
             raise TypeError("Step.exprs must be SymPy objects")
 
 
-@dataclass(frozen=True)
-class Derivation:
+@dataclass(frozen=True, repr=False)
+class Derivation(NotebookDisplay):
     """The result of a collapse derivation.
 
     Attributes
@@ -57,8 +82,11 @@ class Derivation:
     Examples
     --------
     >>> from gmm_math.derivations.single import single_gaussian_collapse
-    >>> single_gaussian_collapse().limit_likelihood
+    >>> derivation = single_gaussian_collapse()
+    >>> derivation.limit_likelihood
     0
+    >>> derivation
+    <Derivation single: 7 steps, log L -> -oo as sigma -> 0+>
     """
 
     case: str
@@ -74,12 +102,10 @@ class Derivation:
     objective: str = "log-likelihood"
     objective_symbol: sp.Symbol = field(default=LIKELIHOOD)
 
-    def _repr_latex_(self) -> str:
-        """Jupyter's rendering: every step's expressions in one ``aligned`` block (textbook notation)."""
-        from gmm_math.derivations.notation import latex, latex_text, prose_text
-
-        lines = [rf"\text{{{latex_text(prose_text(s.title))}}}: & \; {latex(e)}" for s in self.steps for e in s.exprs]
-        return "$\\begin{aligned}" + r"\\ ".join(lines) + "\\end{aligned}$"
+    def __repr__(self) -> str:
+        """One line: the case, how many steps, and the limit SymPy found."""
+        return (f"<Derivation {self.case}: {len(self.steps)} steps, log {self.objective_symbol} -> "
+                f"{short_expression(self.limit_log_likelihood)} as {self.sigma} -> 0+>")
 
 
 def dominant_term(terms: list[sp.Expr], sigma: sp.Symbol = SIGMA) -> sp.Expr:

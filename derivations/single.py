@@ -18,6 +18,24 @@ def single_gaussian_collapse(dim: int | None = None, data: Dataset | None = None
     Without data, N and S = sum_m ||x_m - x_n||^2 stay symbols (S > 0) and the
     S = 0 case is derived as a separate step. With data, N and S are exact.
 
+    Parameters
+    ----------
+    dim : int, optional
+        D; default 1, or read from ``data``.
+    data : Dataset, shape (N, D), optional
+        The data; None: symbolic N and S (the numeric check uses the example 0, 1, 3).
+    point : int
+        0-based index of the data point x_n the mean sits on.
+
+    Returns
+    -------
+    Derivation
+        The steps, log L along sigma and its limits as sigma -> 0+ (SymPy).
+
+    Examples
+    --------
+    >>> single_gaussian_collapse()
+    <Derivation single: 7 steps, log L -> -oo as sigma -> 0+>
     >>> d = single_gaussian_collapse()
     >>> d.limit_log_likelihood, d.leading_term
     (-oo, -S/(2*sigma**2))

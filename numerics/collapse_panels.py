@@ -77,11 +77,6 @@ class CollapseFigure:
     panels: tuple[CollapsePanel, ...]
 
 
-def collapse_panels(model: CollapseModel, sigmas: list[str], dps: int = 50) -> tuple[CollapsePanel, ...]:
-    """The figure's data for one panel per sigma text (``"1e-3"``, ``"10^(-5/2)"``), mpmath with ``dps`` digits."""
-    return collapse_figure(model, sigmas, dps).panels
-
-
 def collapse_figure(model: CollapseModel, sigmas: list[str], dps: int = 50) -> CollapseFigure:
     """The figure's data: the axis range and top, the data points, and one :class:`CollapsePanel` per sigma."""
     grid = broad_grid(model)

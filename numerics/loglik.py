@@ -25,14 +25,13 @@ from functools import cached_property
 import mpmath
 from mpmath import mp
 from mpmath.libmp import (
-    fninf, fone, from_int, from_man_exp, from_rational, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul,
+    fone, from_int, from_man_exp, from_rational, mpf_add, mpf_div, mpf_exp, mpf_log, mpf_lt, mpf_mul,
     mpf_mul_int, mpf_neg, mpf_pow_int, round_nearest as NEAREST, to_fixed,
 )
 
 from gmm_math.derivations.core.arithmetic import Arithmetic
-from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, OtherComponents
-
+from gmm_math.numerics.sigma_text import parse_sigma
 
 
 def _ratios(numerators, denominator: int) -> list:
@@ -57,32 +56,6 @@ def to_mpf(value: Fraction | int | str):
     if isinstance(value, Fraction):
         return mp.mpf(value.numerator) / value.denominator
     return mp.mpf(value)
-
-
-def parse_sigma(text) -> "mpmath.mpf":
-    """sigma from text or number at the current precision; must be a finite positive number.
-
-    Text goes through the one sigma parser, :func:`gmm_math.numerics.sigma_text.sigma_from_text`.
-    """
-    if isinstance(text, str):
-        from gmm_math.numerics.sigma_text import sigma_from_text  # it imports this module
-
-        return sigma_from_text(text, mp.dps)[0]
-    try:
-        sigma = mp.mpf(text)
-    except (ValueError, TypeError):
-        raise GmmMathError(f"sigma {text!r} is not a number (expected e.g. 1e-100)", parameter="sigma") from None
-    if not mpmath.isfinite(sigma) or sigma <= 0:
-        raise nonpositive_sigma(text)
-    return sigma
-
-
-def nonpositive_sigma(text) -> GmmMathError:
-    """The error for a sigma that is not a finite positive number, explaining why."""
-    return GmmMathError(
-        f"sigma must be a finite number > 0, got {str(text)[:40]}: the density is not defined at sigma = 0; "
-        "the limit sigma -> 0+ is what the derivations compute", parameter="sigma"
-    )
 
 
 def logaddexp(a, b, cut):

@@ -21,7 +21,6 @@ import mpmath
 from mpmath import mp
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.numerics.loglik import nonpositive_sigma
 
 MAX_SIGMAS = 2000  # rows per table: a --sweep COUNT and the --sigma values together
 MAX_LOG10 = 10**15  # |log10 sigma| at most this
@@ -175,3 +174,27 @@ def _int_from_digits(digits: str) -> int:
 def _check_log10(value: Fraction, raw: str) -> None:
     if abs(value) > MAX_LOG10:
         raise GmmMathError(f"sigma {raw[:40]!r} is out of range: |log10 sigma| must be at most {MAX_LOG10}")
+
+
+def parse_sigma(text) -> "mpmath.mpf":
+    """sigma from text or number at the current precision; must be a finite positive number.
+
+    Text goes through the one sigma parser, :func:`sigma_from_text`.
+    """
+    if isinstance(text, str):
+        return sigma_from_text(text, mp.dps)[0]
+    try:
+        sigma = mp.mpf(text)
+    except (ValueError, TypeError):
+        raise GmmMathError(f"sigma {text!r} is not a number (expected e.g. 1e-100)", parameter="sigma") from None
+    if not mpmath.isfinite(sigma) or sigma <= 0:
+        raise nonpositive_sigma(text)
+    return sigma
+
+
+def nonpositive_sigma(text) -> GmmMathError:
+    """The error for a sigma that is not a finite positive number, explaining why."""
+    return GmmMathError(
+        f"sigma must be a finite number > 0, got {str(text)[:40]}: the density is not defined at sigma = 0; "
+        "the limit sigma -> 0+ is what the derivations compute", parameter="sigma"
+    )

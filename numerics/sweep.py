@@ -43,6 +43,7 @@ import numpy as np
 from mpmath import mp
 
 from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.display import NotebookDisplay
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel
 from gmm_math.numerics.float64_loglik import ROUTES, Float64Model, MixtureCurve
@@ -95,8 +96,8 @@ class EvaluationRow:
     mixture_route: str = "mpmath"
 
 
-@dataclass(frozen=True)
-class EvaluationTable:
+@dataclass(frozen=True, repr=False)
+class EvaluationTable(NotebookDisplay):
     """The rows plus what the header shows.
 
     Attributes
@@ -133,6 +134,15 @@ class EvaluationTable:
     components: int
     multiplicity: int
     rate_limits: dict
+
+    def __repr__(self) -> str:
+        """One line: rows, the log10 sigma range, the model's sizes and the symbolic limits."""
+        from gmm_math.derivations.result import short_expression
+
+        ends = " .. ".join(mpmath.nstr(row.log10_sigma, 6) for row in (self.rows[0], self.rows[-1]))
+        limits = ", ".join(f"{short_expression(value, 20)} ({name})" for name, value in self.limits.items())
+        return (f"<EvaluationTable: {len(self.rows)} rows, log10 sigma {ends}, N={self.n} D={self.dim} "
+                f"K={self.components}, {self.dps} digits" + (f"; log L -> {limits}>" if limits else ">"))
 
 
 @dataclass(frozen=True)
@@ -234,6 +244,17 @@ def evaluate_table(
     Returns
     -------
     EvaluationTable
+        One :class:`EvaluationRow` per sigma, and the header's numbers.
+
+    Examples
+    --------
+    >>> from gmm_math.derivations.core.data import Dataset
+    >>> table = evaluate_table(Dataset.from_text("0,1,3"), sigmas=["0.5", "1e-1000"], dps=20)
+    >>> table
+    <EvaluationTable: 2 rows, log10 sigma -0.30103 .. -1000.0, N=3 D=1 K=2, 20 digits; log L -> -oo (single), oo (mixture)>
+    >>> row = table.rows[-1]
+    >>> mpmath.nstr(row.log_likelihood_single, 6), mpmath.nstr(row.log_likelihood_mixture, 6), row.float64_mixture
+    ('-5.0e+2000', '2296.38', None)
     """
     if not isinstance(dps, int) or dps < 1:
         raise GmmMathError(f"dps must be a positive integer, got {dps!r}", parameter="dps")

@@ -125,7 +125,7 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
      "assume: eps > 0\nassume: v >= 0\nlog |(v + eps)*I_D| >= D*log(eps)\n"
      "N(x | mu, (v + eps)*I_D) <= (2*pi*eps)^(-D/2)\n",
      "aaii", 3, "log |(v + eps)*I_D| <= D*log(eps)"),
-    # D dimensions, diagonal (symbolic D) and explicit small matrices (issue 11, the open gaps)
+    # D dimensions, diagonal (symbolic D) and explicit small matrices
     ("D dimensions, diagonal: determinant and collapse",
      "assume: Sigma = diag(sigma_d^2, d=1..D)\n"
      "log |Sigma|\n= sum(log(sigma_d^2), d=1..D)\n= 2*sum(log(sigma_d), d=1..D)\n"
@@ -178,7 +178,7 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
      r"\sum_{k=1}^{K} \pi_k c" "\n"
      r"= c" "\n",
      "ade", 3, r"= K \cdot c"),
-    # the numeric route (issue 11): free indices tied to the data, relative tolerance, small scales
+    # the numeric route: free indices tied to the data, relative tolerance, small scales
     ("free index: a sum bounds one of its terms",
      "sum(x_m^2, m=1..N)\n>= x_n^2\n",
      "di", 2, ">= x_n^2 + 1"),

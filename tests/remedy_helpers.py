@@ -10,18 +10,12 @@ from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
 
 from gmm_math.derivations.core.data import Dataset
-from gmm_math.derivations.remedies.prior import map_collapse, penalty_collapse, reparam_collapse
-from gmm_math.derivations.remedies.ratio import ratio_collapse
-from gmm_math.derivations.remedies.reset import reset_collapse
-from gmm_math.derivations.remedies.ridge import ridge_collapse
+from gmm_math.derivations.remedies import registry
 
 SIGMA = sp.Symbol("sigma", positive=True)
 
 
-BUILDERS = {
-    "ridge": ridge_collapse, "map": map_collapse, "penalty": penalty_collapse, "reparam": reparam_collapse,
-    "reset": reset_collapse, "ratio": ratio_collapse,
-}
+BUILDERS = {name: registry.builder(name) for name in registry.names("derive")}
 
 
 EXPECTED_LIMIT = {"map": -sp.oo, "penalty": -sp.oo, "reparam": -sp.oo, "reset": sp.oo, "ratio": -sp.oo}

@@ -1,6 +1,6 @@
 """The checker on coursework as students write it: general N, sums, PRML notation, bounds, bad lines.
 
-Also the hardening of issue 15 for the checker: parsing inside the time-limited worker, the
+Also the checker's hardening: parsing inside the time-limited worker, the
 total time budget of a steps file, documented limit points only, nothing complex passes silently.
 """
 
@@ -41,7 +41,7 @@ def verdicts(found: dict) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------
-# issue 15: nothing outside the time limit, documented forms only
+# hardening: nothing outside the time limit, documented forms only
 
 
 @pytest.mark.parametrize("args", [
@@ -114,7 +114,7 @@ def test_negative_expressions_need_no_double_dash(cli):
 
 
 # ----------------------------------------------------------------------------------------------
-# issue 11: general N, sums and products, definitions, named left sides
+# general N, sums and products, definitions, named left sides
 
 
 def test_general_n_derivation_holds_line_by_line():
@@ -217,7 +217,7 @@ def test_line_verdicts_are_the_documented_list(cli, tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
-# the audit's wrong verdicts (issue 11)
+# the audit's wrong verdicts
 
 
 @pytest.mark.parametrize("expr", ["-(x_1**2 - 2*x_1*x_2 + x_2**2 + 1)/sigma**2 + log(sigma)",

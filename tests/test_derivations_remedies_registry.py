@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from gmm_math.derivations.remedies import registry
-from gmm_math.derivations.remedies.registry import KINDS, RELATIONS, REMEDIES
+from gmm_math.derivations.remedies.registry import KINDS, REMEDIES
 
 
 def test_numerics_objectives_are_keyed_by_the_registry():
@@ -22,8 +22,8 @@ def test_numerics_objectives_are_keyed_by_the_registry():
 def test_em_updates_are_keyed_by_the_registry():
     from gmm_math.numerics.em.remedies import REMEDIES as EM
 
-    assert set(EM) == {e.em for e in REMEDIES.values() if e.em}
-    assert all(EM[e.em].source == e.source for e in REMEDIES.values() if e.em)
+    assert set(EM) == set(registry.names("em"))
+    assert all(EM[name].source == REMEDIES[name].source for name in EM)
 
 
 @pytest.mark.parametrize("name", registry.names("derive"))
@@ -38,7 +38,7 @@ def test_every_entry_is_complete():
     for name, entry in REMEDIES.items():
         assert entry.name == name and entry.kind in KINDS and entry.summary and entry.source
         assert entry.derivation or entry.em, name
-        assert name in RELATIONS
+        assert entry.relation.text
         for parameter in entry.derive_parameters + entry.em_parameters:
             assert parameter.type in ("decimal", "float") and parameter.measures and parameter.range
         if entry.overlay:
@@ -48,7 +48,7 @@ def test_every_entry_is_complete():
 @pytest.mark.parametrize("name", ["ridge", "ratio"])
 def test_related_defaults_agree(name):
     """Where the two sides are the same quantity in other units, the defaults are converted by the relation."""
-    relation = RELATIONS[name]
+    relation = REMEDIES[name].relation
     derive = registry.derive_parameter(relation.derive)
     em = registry.em_parameter(relation.em)
     assert relation.em_value(float(derive.default)) == pytest.approx(float(em.default), rel=1e-12)

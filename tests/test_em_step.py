@@ -16,7 +16,7 @@ from mpmath import mp
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, example_data
-from gmm_math.derivations.em_step import GAMMA, MU1, S, em_step, m_step_updates, map_constants
+from gmm_math.derivations.em_step import GAMMA, MU1, S, em_step_collapse, m_step_updates, map_constants
 from gmm_math.derivations.symbols import N_SYM, X, m
 from gmm_math.numerics.em.frozen import FrozenEm, free_fit, frozen_iterates
 from gmm_math.numerics.em_map_check import predicted_collapse
@@ -79,7 +79,7 @@ def test_m_step_updates_maximise_q():
 
 
 def test_freeing_the_mean_subtracts_its_squared_shift():
-    d = em_step()
+    d = em_step_collapse()
     (step,) = [s for s in d.steps if s.title == "Freeing mu_1"]
     difference = [e for e in step.exprs if str(e.lhs) == "s' - f(s)"][0].rhs
     assert sp.simplify(difference + (sp.Symbol("mu_1'") - X[sp.Symbol("n", integer=True)]) ** 2) == 0
@@ -95,7 +95,7 @@ def test_freeing_the_mean_subtracts_its_squared_shift():
 ])
 def test_constant_c_matches_f_over_its_asymptotic_form(text, kw):
     data = example_data() if text is None else Dataset.from_text(text)
-    d = em_step(data=None if text is None else data, **kw)
+    d = em_step_collapse(data=None if text is None else data, **kw)
     model = d.model
     consts = map_constants(d)
     delta = consts["delta"]
@@ -115,25 +115,25 @@ def test_constant_c_matches_f_over_its_asymptotic_form(text, kw):
 def test_c_carries_one_over_r():
     """Two points at x_n, the other components the same: C halves, and pi_1' -> r/N."""
     kw = {"means": (Fraction(4, 3),), "scales": (Fraction(1),)}
-    one = map_constants(em_step(data=Dataset.from_text("0,1,3"), **kw))["C"]
-    two = map_constants(em_step(data=Dataset.from_text("0,0,1,3"), **kw))["C"]
+    one = map_constants(em_step_collapse(data=Dataset.from_text("0,1,3"), **kw))["C"]
+    two = map_constants(em_step_collapse(data=Dataset.from_text("0,0,1,3"), **kw))["C"]
     assert sp.simplify(two / one) == sp.Rational(1, 2)
 
 
 def test_mean_shift_constant_vanishes_for_symmetric_neighbours():
-    d = em_step(data=Dataset.from_text("0,1,-1"), means=(Fraction(0),), scales=(Fraction(2),))
+    d = em_step_collapse(data=Dataset.from_text("0,1,-1"), means=(Fraction(0),), scales=(Fraction(2),))
     assert map_constants(d)["C_mu"] == 0
     assert map_constants(d)["C"] > 0
 
 
 def test_collapse_is_super_geometric():
-    d = em_step()
+    d = em_step_collapse()
     (step,) = [s for s in d.steps if s.title == "The collapse attracts"]
     assert [e.rhs for e in step.exprs] == [0, 0]
 
 
 def test_log_likelihood_limit_and_rate():
-    d = em_step(data=Dataset.from_text("0,0,1,3"))
+    d = em_step_collapse(data=Dataset.from_text("0,0,1,3"))
     assert d.limit_log_likelihood == sp.oo
     assert d.leading_term == -2 * sp.log(d.sigma)
 
@@ -262,7 +262,7 @@ def test_random_small_data(values, s0):
 @given(st.lists(st.integers(1, 5), min_size=1, max_size=3, unique=True), st.booleans())
 def test_random_c(values, twice):
     data = Dataset.from_text(",".join(map(str, [0] * (1 + twice) + values)))
-    d = em_step(data=data)
+    d = em_step_collapse(data=data)
     c = map_constants(d)["C"]
     delta = mp.mpf(min(values))
     with mp.workdps(70):
@@ -293,7 +293,7 @@ def test_cobweb_has_a_staircase_either_side_of_the_boundary():
 ])
 def test_bad_input(kwargs, fragment):
     with pytest.raises(GmmMathError, match=fragment):
-        em_step(**kwargs)
+        em_step_collapse(**kwargs)
 
 
 @pytest.mark.parametrize("name", ["gmm_math.derivations.em_step", "gmm_math.numerics.em_map"])

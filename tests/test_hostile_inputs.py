@@ -1,4 +1,4 @@
-"""Issue 15, held to: hostile or careless use never hangs, clobbers, orphans or crashes.
+"""Hostile or careless use never hangs, clobbers, orphans or crashes.
 
 Each item goes through the CLI: exit code, one stderr line, no traceback, no leftover file, no replaced
 device node, no orphan process (checked by PID). Time bounds are generous (the machine may be loaded):

@@ -1,5 +1,5 @@
-"""Cost independent of N (issue 14): the per-point lemma against sympy.limit, bulk exact constants, grouping,
-and the truth of what is printed (issue 12): zero weights, the ratio path, the reset thresholds, C's sum."""
+"""Cost independent of N: the per-point lemma against sympy.limit, bulk exact constants, grouping,
+and the truth of what is printed: zero weights, the ratio path, the reset thresholds, C's sum."""
 
 from __future__ import annotations
 
@@ -192,7 +192,7 @@ def test_affine_rank_of_many_points_without_an_n_by_d_sympy_matrix():
     assert derivation.leading_term == -3000 * 2 * sp.log(SIGMA)
 
 
-# -- truth in what is printed (issue 12) --------------------------------------------------------------------
+# -- truth in what is printed -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [
     ("derive", "mixture", "--data", "0,1,3", "--weights", "1,0"),

@@ -1,11 +1,11 @@
-"""The fast LaTeX product printer gives SymPy's own output (derivations/latex_mul.py)."""
+"""The fast LaTeX product printer gives SymPy's own output (derivations/printing/latex_mul.py)."""
 
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy.printing.latex import LatexPrinter
 
-from gmm_math.derivations.latex_mul import FastMulLatex, _not_constant, fraction_exact
+from gmm_math.derivations.printing.latex_mul import FastMulLatex, _not_constant, fraction_exact
 
 s, d, a, q = sp.symbols("s delta a q", positive=True)
 x, y = sp.symbols("x y", real=True)

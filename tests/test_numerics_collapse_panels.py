@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from gmm_math.numerics.collapse_panels import collapse_panels, component_log_densities
+from gmm_math.numerics.collapse_panels import collapse_figure, component_log_densities
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.model import CollapseModel, example_data
 from gmm_math.numerics.loglik import log_likelihood
@@ -20,7 +20,7 @@ from gmm_math.numerics.sweep import evaluate_table
 
 def test_titles_carry_the_numerics_log_likelihood():
     model = CollapseModel.mixture(example_data(), 0)
-    panels = collapse_panels(model, ["1e0", "1e-1", "10^(-5/2)", "1e-300"], dps=40)
+    panels = collapse_figure(model, ["1e0", "1e-1", "10^(-5/2)", "1e-300"], dps=40).panels
     for panel, text in zip(panels, ["1", "0.1", "0.0031622776601683793319988935444327185337195551393252", "1e-300"]):
         with mpmath.workdps(40):
             assert mpmath.almosteq(panel.sigma, mpmath.mpf(text), rel_eps=mpmath.mpf(10) ** -35)
@@ -32,14 +32,14 @@ def test_titles_agree_with_evaluate_table():
     data = Dataset.from_text("0,1,3,3.5")
     model = CollapseModel.mixture(data, 2, 3)
     table = evaluate_table(data, 2, sigmas=["1", "1e-3", "1e-40"], dps=30, components=3)
-    panels = collapse_panels(model, ["1", "1e-3", "1e-40"], dps=30)
+    panels = collapse_figure(model, ["1", "1e-3", "1e-40"], dps=30).panels
     for panel, row in zip(panels, table.rows):
         assert mpmath.almosteq(panel.log_likelihood, row.log_likelihood_mixture, rel_eps=1e-25)
 
 
 def test_spike_height_is_the_collapsing_component_at_its_centre():
     model = CollapseModel.mixture(Dataset.from_text("0,1,3"), 1, weights=(Fraction(1, 4), Fraction(3, 4)))
-    panels = collapse_panels(model, ["1e-1", "1e-5", "1e-1000"], dps=30)
+    panels = collapse_figure(model, ["1e-1", "1e-5", "1e-1000"], dps=30).panels
     assert float(panels[0].spike_peak) == pytest.approx(0.25 * norm.pdf(0.0, scale=0.1), rel=1e-12)
     assert float(panels[1].spike_peak) == pytest.approx(0.25 * norm.pdf(0.0, scale=1e-5), rel=1e-12)
     assert mpmath.almosteq(mpmath.log10(panels[2].spike_peak), 1000 + mpmath.log10(0.25 / mpmath.sqrt(2 * mpmath.pi)))
@@ -54,7 +54,7 @@ def test_spike_height_is_the_collapsing_component_at_its_centre():
 def test_log_likelihood_grows_like_minus_log_sigma(points, index, exponent):
     """Past the data spacing each factor 10 in sigma adds log 10 to log L (one point under the spike)."""
     model = CollapseModel.mixture(Dataset.from_text(",".join(map(str, points))), index % len(points))
-    first, second = collapse_panels(model, [f"1e-{exponent}", f"1e-{exponent + 1}"], dps=30)
+    first, second = collapse_figure(model, [f"1e-{exponent}", f"1e-{exponent + 1}"], dps=30).panels
     assert mpmath.almosteq(second.log_likelihood - first.log_likelihood, mpmath.log(10), rel_eps=1e-20)
 
 

@@ -1,4 +1,4 @@
-"""The fast loops on raw mpmath values (issue 14 at 10,000 points) against plain per-point mpmath routes.
+"""The fast loops on raw mpmath values (at 10,000 points) against plain per-point mpmath routes.
 
 The mixture's band (fixed-point sums, one exponential per point at the bits it needs, one logarithm per
 band), the ratio objective's nearest-mean bulk sums and the ridge's skipped exponentials must print the

@@ -1,9 +1,12 @@
-"""Every README example command, run, matches its stored output: later changes to outputs are deliberate.
+"""Every example command of README.md and of the documentation pages (docs/**/*.md), run, matches its stored
+output: later changes to outputs are deliberate.
 
-An example is a ``$ gmm-math ...`` line in a code block, a code block whose first line is its only
-``gmm-math ...`` command (alone, or followed by its output; not a usage line with ``[...]``), or a
-``gmm-math ...`` command in backticks introducing a block. Each runs in-process (Typer's CliRunner, 80 columns) in a fresh folder; its exit code, stdout
+The same rules hold in every page, each page read on its own. An example is a ``$ gmm-math ...`` line
+in a code block, a code block whose first line is its only ``gmm-math ...`` command (alone, or followed
+by its output; not a usage line with ``[...]``), or a ``gmm-math ...`` command in backticks introducing
+a block. Each runs in-process (Typer's CliRunner, 80 columns) in a fresh folder; its exit code, stdout
 and stderr, with that folder's path replaced by ``<tmp>``, must equal ``tests/snapshots/readme/NAME.txt``.
+An example keeps its snapshot when it moves to another page (the name comes from the command alone).
 
 After a deliberate change to an output, regenerate every snapshot and review the diff in the same commit::
 
@@ -25,6 +28,7 @@ from gmm_math.cli.main import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "readme"
 UPDATE = os.environ.get("GMM_MATH_UPDATE_SNAPSHOTS") == "1"
 FILES = {"blocker": ""}  # files the examples expect in the current folder (a regular file named blocker)
@@ -60,9 +64,15 @@ def _command(line: str) -> str:
     return re.sub(r"\s+#\s.*$", "", line).strip()
 
 
-def readme_commands() -> list[str]:
+def pages() -> list[Path]:
+    """README.md, then every documentation page: where the examples live."""
+    return [README, *sorted(DOCS.rglob("*.md"))]
+
+
+def page_commands(page: Path) -> list[str]:
+    """The example commands of one page, in order."""
     commands = []
-    for before, body in _blocks(README.read_text().splitlines()):
+    for before, body in _blocks(page.read_text().splitlines()):
         body = _joined(body)
         prompted = [_command(line[2:]) for line in body if line.startswith("$ gmm-math ")]
         if prompted:
@@ -74,7 +84,12 @@ def readme_commands() -> list[str]:
             commands.append(introduced.group(1))
         elif len(starts) == 1 and body[0] == starts[0] and not re.search(r"\[|&&|\bmedian\b", body[0]):
             commands.append(_command(body[0]))  # the command alone, or followed by its output
-    return list(dict.fromkeys(commands))
+    return commands
+
+
+def example_commands() -> list[str]:
+    """Every example command of every page, each once."""
+    return list(dict.fromkeys(command for page in pages() for command in page_commands(page)))
 
 
 def snapshot_name(command: str) -> str:
@@ -82,7 +97,7 @@ def snapshot_name(command: str) -> str:
     return f"{words}-{hashlib.sha1(command.encode()).hexdigest()[:8]}"
 
 
-COMMANDS = readme_commands()
+COMMANDS = example_commands()
 
 
 def run(command: str, folder: Path) -> str:
@@ -95,6 +110,7 @@ def run(command: str, folder: Path) -> str:
 
 
 def test_every_example_has_exactly_one_snapshot():
+    """No example without its snapshot, no snapshot without its example (an orphan)."""
     assert len(COMMANDS) >= 20
     if not UPDATE:
         assert sorted(p.stem for p in SNAPSHOTS.glob("*.txt")) == sorted(map(snapshot_name, COMMANDS))

@@ -20,7 +20,7 @@ from hypothesis import given, settings, strategies as st
 from markdown_it import MarkdownIt
 
 from gmm_math.cli.render import LATEX_PREAMBLE, latex_document
-from gmm_math.derivations.notation import latex_text, prose_latex, prose_markdown, prose_text
+from gmm_math.derivations.printing import latex_text, prose_latex, prose_markdown, prose_text
 
 CASES = {
     "single": ["derive", "single"],
@@ -197,7 +197,7 @@ def test_latex_and_markdown_use_the_same_notation(outputs):
 
 def test_repr_latex_uses_the_textbook_printer():
     from gmm_math.derivations.mixture import mixture_collapse
-    from gmm_math.derivations.notation import latex
+    from gmm_math.derivations.printing import latex
 
     derivation = mixture_collapse()
     shown = derivation._repr_latex_()

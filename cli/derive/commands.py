@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from gmm_math.cli.derive import remedy as derive_remedy
 from gmm_math.cli.derive.output import Format, FormatOpt, delayed_status, show
 from gmm_math.cli.options import (
-    Components, Covariance, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
+    Components, Covariance, DataFile, DataText, Dim, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
 )
 from gmm_math.derivations.core.data import load_dataset
 
@@ -17,10 +17,6 @@ app = typer.Typer(
     help="Derive, step by step with SymPy, what happens to the likelihood as a variance collapses.",
     no_args_is_help=True,
 )
-
-
-Dim = Annotated[Optional[int], typer.Option(
-    "--dim", "-d", help="Dimension D (default 1; read from the data when data are given).")]
 
 
 @app.command()
@@ -80,7 +76,7 @@ Below = Annotated[str, typer.Option(
 
 
 @app.command("em-step")
-def em_step(
+def derive_em_step(
     components: Components = 2,
     data: DataText = None,
     data_file: DataFile = None,
@@ -98,12 +94,12 @@ def em_step(
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)
     from dataclasses import replace
 
-    from gmm_math.derivations.em_step import em_step as derive_em_step
+    from gmm_math.derivations.em_step import em_step_collapse
     from gmm_math.numerics.em_map import parse_positive
     from gmm_math.numerics.em_map_check import em_map_report, em_step_check, report_steps
 
     log_s0, log_below = parse_positive(s0, "s0", "--s0"), parse_positive(below, "below", "--below")
-    derivation = derive_em_step(data=dataset, point=point, components=components, **params)
+    derivation = em_step_collapse(data=dataset, point=point, components=components, **params)
     report = em_map_report(derivation.model, log_s0, log_below, dps)
     derivation = replace(derivation, steps=derivation.steps + report_steps(report, s0, below, dps))
     show(derivation, dps, fmt, em_step_check(derivation, dps))

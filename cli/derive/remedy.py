@@ -1,12 +1,15 @@
 """``gmm-math derive remedy NAME`` and ``gmm-math derive degenerate``: which cures bound the objective.
 
-Registered on the ``derive`` sub-app by cli/derive.py.
+Registered on the ``derive`` sub-app by cli/derive/commands.py. The remedy choices and one option per
+derive-side parameter come from the remedy registry (:mod:`gmm_math.derivations.remedies.registry`).
 """
 
 from __future__ import annotations
 
 from enum import Enum
 from typing import Annotated, Optional
+
+import inspect
 
 import typer
 
@@ -22,12 +25,13 @@ from gmm_math.derivations.remedies import registry
 Remedy = Enum("Remedy", {name: name for name in registry.names("derive")}, type=str)
 
 
-def _number(name: str):
-    """A remedy parameter's option; its help (what it measures, range, default) comes from the registry."""
-    return Annotated[Optional[str], typer.Option(f"--{name}", help=registry.derive_parameter(name).help_text())]
+def _parameter_options() -> list[inspect.Parameter]:
+    """One option per derive-side remedy parameter, its help (what it measures, range, default) from the registry."""
+    return [inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+                              annotation=Annotated[Optional[str], typer.Option(f"--{p.name}", help=p.help_text())])
+            for p in registry.derive_parameters()]
 
 
-Eps, Alpha, Beta, PenaltyA, Ratio, Lam, Tau2 = (_number(n) for n in ("eps", "alpha", "beta", "a", "c", "lam", "tau2"))
 RemedyDim = Annotated[Optional[int], typer.Option(
     "--dim", "-d", help="Dimension D (from the data when given; default 1 for remedy, 2 for degenerate).")]
 
@@ -68,15 +72,9 @@ def remedy(
     weights: Weights = None,
     means: Means = None,
     scales: Scales = None,
-    eps: Eps = None,
-    alpha: Alpha = None,
-    beta: Beta = None,
-    a: PenaltyA = None,
-    c: Ratio = None,
-    lam: Lam = None,
-    tau2: Tau2 = None,
     dps: Dps = 50,
     fmt: FormatOpt = Format.text,
+    **parameters: str | None,
 ) -> None:
     """Derive what a remedy does to the objective as component 1 collapses on a data point (sigma -> 0+).
 
@@ -84,15 +82,27 @@ def remedy(
     distinct points than components; reset leaves it unbounded and only guards the algorithm.
     """
     check_dps(dps)
-    params = _parameters(name.value, {"eps": eps, "alpha": alpha, "beta": beta, "a": a, "c": c, "lam": lam,
-                                      "tau2": tau2})
+    params = _parameters(name.value, parameters)
     dataset, mixture = mixture_inputs(data, data_file, weights, means, scales)
     mixture = {k: v for k, v in mixture.items() if v is not None}
-    if mixture and name is Remedy.ratio:
-        raise GmmMathError("--weights/--means/--scales do not apply to `derive remedy ratio`: its path puts every "
-                           "component on its own data point with equal weights")
+    fixed_path = registry.REMEDIES[name.value].fixed_path
+    if mixture and fixed_path:
+        raise GmmMathError(f"--weights/--means/--scales do not apply to `derive remedy {name.value}`: {fixed_path}")
     common = {"dim": dim, "data": dataset, "point": point, "components": components}
     _show_remedy(_build(name.value, common, {**params, **mixture}), dps, fmt)
+
+
+def _with_parameter_options(command):
+    """``command``'s signature with the registry's parameter options in place of ``**parameters``, after --scales
+    (Typer reads the signature; the options keep the place and order they have always had in --help)."""
+    signature = inspect.signature(command, eval_str=True)
+    fixed = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    at = [p.name for p in fixed].index("scales") + 1
+    command.__signature__ = signature.replace(parameters=fixed[:at] + _parameter_options() + fixed[at:])
+    return command
+
+
+remedy = _with_parameter_options(remedy)
 
 
 def degenerate(

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gmm_math.cli.options import COVARIANCE_HELP, Covariance, format_choices
+from gmm_math.cli.options import COVARIANCE_HELP, Covariance, OutputFormat, format_option
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.remedies import registry
 
@@ -61,8 +61,8 @@ def _progress(max_iter: int, quiet: bool):
 
 Init = Enum("Init", {name: name for name in INITS}, type=str)
 EmRemedy = Enum("EmRemedy", {name: name for name in registry.names("em")}, type=str)
-EmFormat = format_choices("text", "json")
 Ridge = Enum("Ridge", {name: name for name in registry.RIDGES}, type=str)
+FormatOpt = format_option(OutputFormat, "text or json.")
 
 
 def em(
@@ -90,7 +90,7 @@ def em(
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a picture (.png, .svg, .pdf).")] = None,
     animate: Annotated[Optional[Path], typer.Option(
         "--animate", help="Write one frame per iteration: .gif, or .mp4 (needs ffmpeg).")] = None,
-    output_format: Annotated[EmFormat, typer.Option("--format", "-f", help="text or json.")] = EmFormat.text,
+    output_format: FormatOpt = OutputFormat.text,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Fit a Gaussian mixture by EM, detect a component collapsing onto a data point, and apply a remedy.

@@ -41,7 +41,7 @@ def row_record(row, dps: int) -> dict:
 
 
 def table_record(table) -> dict:
-    """The JSON document of the issue's contract."""
+    """The JSON document of ``evaluate --format json``."""
     import mpmath
 
     dps = table.dps

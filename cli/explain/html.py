@@ -6,8 +6,6 @@ import base64
 from html import escape
 from pathlib import Path
 
-from gmm_math.cli.explain.mathml import mathml
-
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"  # the page can load nothing
 STYLE = """
 body{margin:0;font:17px/1.55 Georgia,'DejaVu Serif',serif;color:#1d1d1d;background:#fdfdfb}
@@ -29,7 +27,7 @@ blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #aaa;font-style
 
 def _text(text: str) -> str:
     """Prose in the textbook's notation (sigma -> 0+ as σ → 0⁺, x_n as xₙ), HTML-escaped."""
-    from gmm_math.derivations.notation import prose_text
+    from gmm_math.derivations.printing import prose_text
 
     return escape(prose_text(text))
 
@@ -39,6 +37,8 @@ def _p(text: str) -> str:
 
 
 def _equations(exprs) -> str:
+    from gmm_math.derivations.printing import mathml
+
     return "".join(f'<div class="eq">{mathml(e)}</div>' for e in exprs)
 
 

@@ -50,7 +50,7 @@ def text(value: str) -> str:
 
 
 def _formula(block) -> str:
-    from gmm_math.derivations.notation import latex
+    from gmm_math.derivations.printing import latex
 
     lead = text(block.caption) + "\n" if block.caption else ""
     return lead + r"\begin{gather*}" + " \\\\\n".join(latex(e) for e in block.exprs) + r"\end{gather*}" + "\n"

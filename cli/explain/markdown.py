@@ -18,7 +18,7 @@ def _table(caption: str, header, rows) -> list[str]:
 
 
 def _formula(block) -> list[str]:
-    from gmm_math.derivations.notation import latex
+    from gmm_math.derivations.printing import latex
 
     lines = [block.caption, ""] if block.caption else []
     for expr in block.exprs:
@@ -36,7 +36,7 @@ def _worked(block) -> list[str]:
 
 def _prose(block) -> list[str]:
     """A paragraph (a quotation as a block quote) in the textbook's notation."""
-    from gmm_math.derivations.notation import prose_markdown
+    from gmm_math.derivations.printing import prose_markdown
 
     return [("> " if block.text.startswith("\u201c") else "") + prose_markdown(block.text), ""]
 

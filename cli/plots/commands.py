@@ -13,18 +13,14 @@ import typer
 
 from gmm_math.cli.plots.remedy import PlotRemedy
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, NoLimit, Point, Scales, Weights, check_dps, check_work,
-    mixture_inputs,
+    Components, DataFile, DataText, Dpi, Dps, ImageOut, Means, NoLimit, Point, Scales, Weights, check_dps,
+    check_work, mixture_inputs,
 )
 from gmm_math.derivations.core.errors import GmmMathError
 
 PANELS_MAX = 12
 POINTS_MIN, POINTS_MAX = 2, 2000
 
-Dpi = Annotated[int, typer.Option("--dpi", help="Resolution in dots per inch (PNG; also raster parts of PDF/SVG).")]
-LimitOut = Annotated[Path, typer.Option(
-    "--out", "-o", help="Output image; the format comes from the suffix: .png, .svg or .pdf.")]
-CollapseOut = LimitOut
 LimitFrom = Annotated[float, typer.Option("--from", help="Largest log10 sigma (left end of the x-axis).")]
 LimitTo = Annotated[float, typer.Option(
     "--to", help="Smallest log10 sigma (right end); may lie far below float64's range, e.g. -1000.")]
@@ -68,7 +64,7 @@ def plot_collapse(
     panels: Panels = 4,
     dps: Dps = 50,
     dpi: Dpi = 150,
-    out: CollapseOut = Path("figures/plot-collapse.png"),
+    out: ImageOut = Path("figures/plot-collapse.png"),
 ) -> None:
     """Draw PRML Fig. 9.7: a broad component and a spike on data point x_n, for shrinking sigma.
 
@@ -117,7 +113,7 @@ def plot_limit(
     points: LimitPoints = 402,
     dps: Dps = 50,
     dpi: Dpi = 150,
-    out: LimitOut = Path("figures/plot-limit.png"),
+    out: ImageOut = Path("figures/plot-limit.png"),
     remedy: RemedyOpt = None,
     no_limit: NoLimit = False,
 ) -> None:

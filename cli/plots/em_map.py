@@ -13,17 +13,14 @@ from typing import Annotated, Optional
 import typer
 
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
+    Components, DataFile, DataText, Dpi, Dps, ImageOut, Means, Point, Scales, Weights, check_dps, mixture_inputs,
 )
 from gmm_math.cli.plots.base import PALETTE
 
-EmMapOut = Annotated[Path, typer.Option(
-    "--out", "-o", help="Output image; the format comes from the suffix: .png, .svg or .pdf.")]
 Starts = Annotated[Optional[str], typer.Option(
     "--s0", help="Start variances of the drawn EM orbits, comma-separated (default: either side of the basin "
                  "boundary, or s_0 = max d^2 when there is none).")]
 Below = Annotated[str, typer.Option("--below", help="Threshold for the collapse counts in the legend.")]
-Dpi = Annotated[int, typer.Option("--dpi", help="Resolution in dots per inch (PNG; also raster parts of PDF/SVG).")]
 MAX_STARTS = 6
 TITLE_POINTS = 12
 STAIR_COLORS = ("#c0392b", "#27ae60", "#8e44ad", "#e67e22", "#16a085", "#2c3e50")
@@ -138,7 +135,7 @@ def plot_em_map(
     below: Below = "1e-300",
     dps: Dps = 50,
     dpi: Dpi = 150,
-    out: EmMapOut = Path("figures/plot-em-map.png"),
+    out: ImageOut = Path("figures/plot-em-map.png"),
 ) -> None:
     """Draw the EM variance map s -> f(s) of component 1 on x_n as a cobweb diagram (1-D).
 

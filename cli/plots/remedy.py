@@ -1,4 +1,6 @@
-"""The remedied curve of ``plot-limit --remedy ridge|map|penalty``: Series for the mixture (and log) panels.
+"""The remedied curve of ``plot-limit --remedy NAME``: Series for the mixture (and log) panels.
+
+The choices are the registry's overlay remedies, each drawn in its registered colour.
 
 Only the standard library at module level; SymPy, mpmath and the figure code are imported inside.
 """
@@ -11,7 +13,6 @@ from gmm_math.derivations.remedies import registry
 
 PlotRemedy = Enum("PlotRemedy", {name: name for name in registry.names("overlay")}, type=str)
 
-REMEDY_COLOURS = {"ridge": "#27ae60", "map": "#16a085", "penalty": "#d35400"}
 BELOW = 0.5  # remedy values more than this fraction of the raw curve's range below its minimum are not drawn
 
 
@@ -44,7 +45,7 @@ def remedy_series(derivation, name: str, x: tuple[float, ...], values: list, raw
     shown = sp.latex(limit if not limit.is_finite else sp.Float(sp.N(limit, 6), 6))
     tends = math_label(rf"\log L \to {shown}", f"log L -> {limit}")
     cut = " (leaves the axis downwards)" if any(math.isnan(v) for v in y) else ""
-    colour = REMEDY_COLOURS[name]
+    colour = registry.REMEDIES[name].overlay_colour
     series = [Series("mixture", "remedy", f"{name} remedy, mpmath: {tends}{cut}", x, y, colour)]
     if limit == -sp.oo:
         fall = tuple(panel_value("single", v) for v in values)

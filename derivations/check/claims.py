@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
 
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.assumptions import WeightSum
@@ -21,6 +20,7 @@ from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS
 from gmm_math.derivations.check.grammar import is_tree, parse_text, source
 from gmm_math.derivations.check.parser import Context
 from gmm_math.derivations.check.safety import check_text
+from gmm_math.derivations.printing import student_text as show_expr
 
 MAX_CASE_DEPTH = 3
 MAX_CASES = 12
@@ -29,36 +29,6 @@ DIRECTIONS = ("+", "-", "+-")
 _SIGN_MESSAGE = re.compile(r"Result depends on the sign of (.+)", re.DOTALL)
 _POINT_FORM = 'a point such as 0+, 0-, 0 (two-sided), 1.5, oo or -oo'
 _POINT = re.compile(r"[+-]?([0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?|oo)[+-]?")
-
-
-# ----------------------------------------------------------------------------------------------
-# printing in the student's language
-
-
-class _StudentPrinter(StrPrinter):
-    """SymPy's str printer, but x[n] prints as x_n and sums as sum(f, n=1..N), as the student writes them."""
-
-    printmethod = "_gmm_math_str"  # not Indexed's own _sympystr
-
-    def _print_Indexed(self, expr: sp.Indexed) -> str:
-        return f"{expr.base.label}_{'_'.join(self._print(index) for index in expr.indices)}"
-
-    def _print_Sum(self, expr: sp.Sum) -> str:
-        return self._big("sum", expr)
-
-    def _print_Product(self, expr: sp.Product) -> str:
-        return self._big("prod", expr)
-
-    def _big(self, name: str, expr: sp.Expr) -> str:
-        (index, low, high), *rest = expr.limits
-        if rest:
-            return StrPrinter._print_Sum(self, expr) if name == "sum" else StrPrinter._print_Product(self, expr)
-        return f"{name}({self._print(expr.function)}, {index}={self._print(low)}..{self._print(high)})"
-
-
-def show_expr(expr: object) -> str:
-    """An expression as the student would write it."""
-    return _StudentPrinter().doprint(expr) if isinstance(expr, sp.Basic) else str(expr)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from gmm_math.derivations.core.errors import GmmMathError
 MAX_POINTS = 100_000
 MAX_DIM = 50
 MAX_TEXT = 10_000_000
+SHOWN_ROWS, SHOWN_TEXT = 4, 120  # rows and characters of them a Dataset's repr shows
 # re.ASCII: a bare "\d" also takes Arabic-Indic or full-width digits, which numpy's CSV route refuses
 NUMBER = re.compile(r"[+-]?(?:\d{1,80}(?:\.\d{0,80})?|\.\d{1,80})(?:[eE][+-]?\d{1,4})?", re.ASCII)
 MAX_EXPONENT = 300
@@ -98,7 +99,7 @@ def parse_number_list(text: str, parameter: str) -> tuple[Fraction, ...]:
         raise GmmMathError(str(err), parameter=parameter) from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Dataset:
     """N points in D dimensions, every coordinate an exact :class:`~fractions.Fraction`.
 
@@ -106,9 +107,18 @@ class Dataset:
 
     >>> Dataset.from_text("0,1,3").shape
     (3, 1)
+    >>> Dataset.from_text("0,0;1,1.5;3,2;4,4;5,5;6,6")
+    <Dataset N=6 D=2: 0,0; 1,3/2; 3,2; 4,4; ...>
     """
 
     rows: tuple[tuple[Fraction, ...], ...]
+
+    def __repr__(self) -> str:
+        """One line: the shape and the first rows, exactly."""
+        shown = "; ".join(",".join(str(v) for v in row) for row in self.rows[:SHOWN_ROWS])
+        more = "; ..." if self.n > SHOWN_ROWS else ""
+        text = f"{shown}{more}" if len(shown) <= SHOWN_TEXT else f"{shown[:SHOWN_TEXT]}..."
+        return f"<Dataset N={self.n} D={self.dim}: {text}>"
 
     def __post_init__(self) -> None:
         if not self.rows:

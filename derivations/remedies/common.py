@@ -19,7 +19,7 @@ A_SYM, Q_SYM = sp.Symbol("a", positive=True), sp.Symbol("q", positive=True)
 S_VAR = sp.Symbol("s", positive=True)  # a variance sigma^2 as one variable
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # Derivation's one-line repr
 class RemedyDerivation(Derivation):
     """A :class:`Derivation` plus the exact parameters its numeric objective needs.
 

@@ -70,12 +70,6 @@ class CentredData:
                           for row in ints[:count]])
 
 
-def centred_matrix(data: Dataset) -> tuple[sp.Matrix, sp.Matrix]:
-    """The data mean (D x 1) and the centred data X - 1 mean^T (N x D), exactly (small data; for checks)."""
-    centred = CentredData.from_data(data)
-    return centred.mean, centred.rows(data.n)
-
-
 def affine_rank(data: Dataset) -> int:
     """Dimension of the affine hull of the data: the rank of the centred data, exactly, from its D x D scatter.
 
@@ -98,6 +92,21 @@ def degenerate_collapse(dim: int | None = None, data: Dataset | None = None) -> 
     position give a bounded likelihood, and the same shrinking drives log L to -oo. ``dim`` defaults
     to the data's dimension, or to 2 (collinear example data) without data.
 
+    Parameters
+    ----------
+    dim : int, optional
+        D.
+    data : Dataset, shape (N, D), optional
+        None: collinear example data in D = 2.
+
+    Returns
+    -------
+    RemedyDerivation
+
+    Examples
+    --------
+    >>> degenerate_collapse()
+    <Derivation degenerate: 7 steps, log L -> oo as sigma -> 0+>
     >>> degenerate_collapse().leading_term
     -3*log(sigma)
     >>> degenerate_collapse(data=Dataset.from_text("0,0;1,0;0,1")).limit_log_likelihood

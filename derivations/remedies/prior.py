@@ -3,7 +3,8 @@
 Each function returns a :class:`~gmm_math.derivations.remedies.common.RemedyDerivation` of the remedied
 log objective along the collapse sigma_1 = sigma -> 0+ (component 1 on the data point x_n), with
 the bounded variance update derived from its stationarity equation. The ridge, the reset and the
-ratio constraint live in :mod:`remedy_ridge`, :mod:`remedy_reset` and :mod:`remedy_ratio`.
+ratio constraint live in :mod:`~gmm_math.derivations.remedies.ridge`,
+:mod:`~gmm_math.derivations.remedies.reset` and :mod:`~gmm_math.derivations.remedies.ratio`.
 Extra keyword arguments (``weights``, ``means``, ``scales``) fix components 2..K as in
 :meth:`~gmm_math.derivations.core.model.CollapseModel.mixture`.
 """

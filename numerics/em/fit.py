@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from gmm_math.derivations.core.display import NotebookDisplay
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import COVARIANCE_ALIASES
 from gmm_math.derivations.remedies.registry import RIDGES
@@ -163,8 +164,8 @@ class IterationRecord:
     effective_counts: np.ndarray
 
 
-@dataclass(frozen=True)
-class FitResult:
+@dataclass(frozen=True, repr=False)
+class FitResult(NotebookDisplay):
     """Outcome of :func:`fit`.
 
     ``log_likelihood`` lists the total log-likelihood at the initial parameters and after
@@ -191,6 +192,14 @@ class FitResult:
     threshold: float = 0.0  # "small" threshold on the smallest eigenvalue (collapse_tol x mean variance), data units
     small: list[SmallComponent] = field(default_factory=list)  # small, not collapsed (last attempt)
     ridge: str = "absolute"
+
+    def __repr__(self) -> str:
+        """One line: K, the remedy, how the run ended, and the last log-likelihood."""
+        c = self.collapse
+        ended = (f"collapsed (component={c.component}, point_index={c.point_index}, iteration={c.iteration})"
+                 if c is not None else "converged" if self.converged else "not converged")
+        return (f"<FitResult K={len(self.weights)} remedy={self.remedy}: {ended} after {self.n_iter} iterations, "
+                f"log L {self.log_likelihood[-1]:.6g}>")
 
     @property
     def score(self) -> float:
@@ -458,6 +467,14 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     -------
     FitResult
         Everything in the data's units.
+
+    Examples
+    --------
+    >>> from gmm_math.numerics.datasets import seed_blobs
+    >>> fit(seed_blobs(), 3, init="seed-style", remedy="none", seed=30)
+    <FitResult K=3 remedy=none: collapsed (component=2, point_index=111, iteration=2) after 2 iterations, log L -3424.23>
+    >>> fit([[0.0], [1.0], [3.0], [4.0]], 2, seed=0).means.shape
+    (2, 1)
     """
     X = validate_points(X)
     n, dim = X.shape

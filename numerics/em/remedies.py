@@ -23,12 +23,19 @@ from zero, so EM can go on; a collapse they report means the bound sits below
 the collapse threshold for the data's scale (a ridge of 1e-6 against a data
 variance of 143 leaves a component sitting on one point: bounded, still a spike).
 If their bound is so weak that a covariance is numerically singular, they stop too.
+
+Each remedy is a :class:`Remedy` subclass registered under its name in the remedy registry
+(:mod:`gmm_math.derivations.remedies.registry`), overriding the hooks it changes; :data:`REMEDIES` maps
+the names to instances, so every remedy can be run from the same start::
+
+    for name in REMEDIES:
+        fit(X, 3, remedy=name, init="seed-style", seed=30)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -197,36 +204,94 @@ def m_step_ratio(stats: Stats, data: DataSummary, settings: Settings) -> tuple[n
     return means, (rebuilt + np.swapaxes(rebuilt, 1, 2)) / 2
 
 
-def no_term(means: np.ndarray, covariances: np.ndarray, data: DataSummary, settings: Settings) -> float:
-    return 0.0
-
-
-MStep = Callable[[Stats, DataSummary, Settings], tuple[np.ndarray, np.ndarray]]
-Term = Callable[[np.ndarray, np.ndarray, DataSummary, Settings], float]
-
-
-@dataclass(frozen=True)
 class Remedy:
-    """One remedy: its M-step, its objective term, its action on collapse and its source."""
+    """One remedy's numeric side: the M-step EM takes, the term it adds to the objective, its action on collapse.
 
-    m_step: MStep
-    objective_term: Term
-    on_collapse: str  # "stop" | "reset" | "restart" | "continue"
-    source: str
+    The base class is plain maximum likelihood; a remedy overrides the hooks it changes and registers
+    under its key in the remedy registry (:mod:`gmm_math.derivations.remedies.registry`) by subclassing
+    with ``key=``, e.g. ``class Ridge(Remedy, key="ridge")``. Instances are stateless: the data-dependent
+    quantities (the prior, a_n) come from the :class:`DataSummary` and :class:`Settings` each hook receives.
+
+    Attributes
+    ----------
+    key : str
+        Its name in every layer.
+    on_collapse : {"stop", "reset", "restart", "continue"}
+        What :func:`~gmm_math.numerics.em.fit.fit` does when a component collapses.
+    """
+
+    key: ClassVar[str]
+    on_collapse: ClassVar[str] = "continue"
+
+    def __init_subclass__(cls, key: str, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if key not in REGISTRY or not REGISTRY[key].em:
+            raise TypeError(f"{cls.__name__}: {key!r} is not an EM remedy of the remedy registry")
+        if key in REMEDIES:
+            raise TypeError(f"{cls.__name__}: remedy {key!r} is already registered by {type(REMEDIES[key]).__name__}")
+        cls.key = key
+        REMEDIES[key] = cls()
+
+    @property
+    def source(self) -> str:
+        """Where it comes from: the remedy registry's entry (one place for it)."""
+        return REGISTRY[self.key].source
+
+    @property
+    def keeps_likelihood(self) -> bool:
+        """Does it keep plain maximum likelihood's M-step and objective (it only acts on the iterates)?"""
+        return type(self).m_step is Remedy.m_step and type(self).objective_term is Remedy.objective_term
+
+    def m_step(self, stats: Stats, data: DataSummary, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+        """New means (K, D) and covariances (K, D, D) from the responsibility-weighted statistics."""
+        return m_step_ml(stats, data, settings)
+
+    def objective_term(self, means: np.ndarray, covariances: np.ndarray, data: DataSummary,
+                       settings: Settings) -> float:
+        """What the remedy adds to the log-likelihood in the objective EM climbs (its prior, its penalty)."""
+        return 0.0
+
+    def __repr__(self) -> str:
+        return f"<remedy {self.key}: {self.source}>"
 
 
-def _entry(name: str, m_step: MStep, objective_term: Term, on_collapse: str) -> tuple[str, Remedy]:
-    """The EM update of remedy ``name``; its source is the remedy registry's (one place for it)."""
-    return name, Remedy(m_step, objective_term, on_collapse, REGISTRY[name].source)
+REMEDIES: dict[str, Remedy] = {}
+"""Every EM remedy by key, in registration order: ``for key, remedy in REMEDIES.items(): fit(X, K, remedy=key)``."""
 
 
-# Keyed by the names of the remedy registry (gmm_math.derivations.remedies.registry), a test checks.
-REMEDIES: dict[str, Remedy] = dict([
-    _entry("none", m_step_ml, no_term, "stop"),
-    _entry("ridge", m_step_ridge, no_term, "continue"),
-    _entry("reset", m_step_ml, no_term, "reset"),
-    _entry("restart", m_step_ml, no_term, "restart"),
-    _entry("map", m_step_map, map_log_prior, "continue"),
-    _entry("penalty", m_step_penalty, penalty_log_term, "continue"),
-    _entry("ratio", m_step_ratio, no_term, "continue"),
-])
+class MaximumLikelihood(Remedy, key="none"):
+    on_collapse = "stop"
+
+
+class Ridge(Remedy, key="ridge"):
+    def m_step(self, stats, data, settings):
+        return m_step_ridge(stats, data, settings)
+
+
+class Reset(Remedy, key="reset"):
+    on_collapse = "reset"
+
+
+class Restart(Remedy, key="restart"):
+    on_collapse = "restart"
+
+
+class Map(Remedy, key="map"):
+    def m_step(self, stats, data, settings):
+        return m_step_map(stats, data, settings)
+
+    def objective_term(self, means, covariances, data, settings):
+        return map_log_prior(means, covariances, data, settings)
+
+
+class Penalty(Remedy, key="penalty"):
+    def m_step(self, stats, data, settings):
+        return m_step_penalty(stats, data, settings)
+
+    def objective_term(self, means, covariances, data, settings):
+        return penalty_log_term(means, covariances, data, settings)
+
+
+class Ratio(Remedy, key="ratio"):
+    def m_step(self, stats, data, settings):
+        return m_step_ratio(stats, data, settings)

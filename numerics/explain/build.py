@@ -17,7 +17,7 @@ from mpmath import mp
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.core.model import CollapseModel, example_data
-from gmm_math.derivations.notation import pretty
+from gmm_math.derivations.printing import pretty
 from gmm_math.derivations.result import SIGMA
 from gmm_math.numerics.confirm import confirm
 from gmm_math.numerics.explain import em_story, remedy_story
@@ -222,6 +222,15 @@ def build_story(data: Dataset | None = None, point: int = 0, *, seed: int = 0, d
     Returns
     -------
     Story
+        Seven sections of typed blocks; ``gmm-math explain`` renders it as HTML, Markdown, PDF or JSON.
+
+    Examples
+    --------
+    >>> story = build_story(seed=0, dps=20)
+    >>> story
+    <Story: 7 sections, 4 figures, on the example data 0, 1, 3, seed 0, 20 digits>
+    >>> [section.key for section in story.sections][:3]
+    ['question', 'single', 'mixture']
     """
     from gmm_math.derivations.mixture import mixture_collapse
     from gmm_math.derivations.single import single_gaussian_collapse

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.remedies import registry
 from gmm_math.numerics.explain.story import FigureSlot, Prose, Section, Table
 
 DATASET = "seed-blobs"
@@ -18,7 +19,7 @@ COMPONENTS = 3
 INIT = "seed-style"
 SEARCH = 1000  # seeds tried at most
 RIDGE_EPS = 1e-6  # the ridge of the EM runs and of the ridge derivation (scikit-learn's reg_covar)
-REMEDIES = ("ridge", "reset", "restart", "map", "penalty", "ratio")
+REMEDIES = tuple(name for name in registry.names("em") if registry.REMEDIES[name].kind != registry.NONE)  # vs. plain ML
 
 
 @dataclass(frozen=True)

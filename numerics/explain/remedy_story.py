@@ -12,38 +12,28 @@ import sympy as sp
 
 from gmm_math.derivations.core.data import Dataset
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.remedies import registry
 from gmm_math.derivations.result import SIGMA
-from gmm_math.numerics.explain.em_story import RIDGE_EPS, EmRun, stopped
+from gmm_math.numerics.explain.em_story import REMEDIES as COMPARED, RIDGE_EPS, EmRun, stopped
 from gmm_math.numerics.explain.story import FigureSlot, Formula, Prose, Section, Table
 
 COMPONENTS = 2
-DERIVED = ("ridge", "map", "penalty", "ratio", "reset")
-DESCRIPTIONS = {
-    "ridge": "adds \u03b5I to every covariance (scikit-learn's reg_covar)",
-    "map": "maximises the posterior under an inverse-Wishart prior (Fraley & Raftery 2007)",
-    "penalty": "penalises small variances (Chen, Tan & Zhang 2008)",
-    "ratio": "constrains \u03c3_j/\u03c3_k \u2265 c (Hathaway 1985)",
-    "reset": "re-initialises a collapsing component (PRML 9.2.1)",
-    "restart": "starts EM again from a fresh initialisation (mixtools)",
-}
+
+
+def _story_parameters(name: str) -> dict:
+    """The derivation's parameters that section 4's EM runs fix: the ridge of both is RIDGE_EPS."""
+    return {"eps": Fraction(repr(RIDGE_EPS))} if name == "ridge" else {}
 
 
 def _derivations(data: Dataset | None, point: int) -> tuple[dict, dict]:
-    """Each remedy's derivation on these data, and for those that refuse the data the reason why."""
-    from gmm_math.derivations.remedies import prior, ratio, reset, ridge
-
+    """Each compared remedy's derivation on these data, and for those that refuse the data the reason why."""
     common = {"dim": data.dim if data is not None else 1, "data": data, "point": point, "components": COMPONENTS}
-    builders = {
-        "ridge": lambda: ridge.ridge_collapse(**common, eps=Fraction(repr(RIDGE_EPS))),
-        "map": lambda: prior.map_collapse(**common),
-        "penalty": lambda: prior.penalty_collapse(**common),
-        "ratio": lambda: ratio.ratio_collapse(**common),
-        "reset": lambda: reset.reset_collapse(**common),
-    }
     derived, refused = {}, {}
-    for name, build in builders.items():
+    for name in COMPARED:
+        if registry.REMEDIES[name].derivation is None:
+            continue
         try:
-            derived[name] = build()
+            derived[name] = registry.builder(name)(**common, **_story_parameters(name))
         except GmmMathError as err:
             refused[name] = str(err)
     return derived, refused
@@ -86,10 +76,20 @@ def _em_outcome(result, collapsed: int, point: int) -> str:
 
 def objective_unchanged(name: str) -> bool:
     """Does EM remedy ``name`` keep plain maximum likelihood's M-step and objective (it only acts on iterates)?"""
-    from gmm_math.numerics.em.remedies import REMEDIES
+    from gmm_math.numerics.em.remedies import REMEDIES as EM_REMEDIES
 
-    plain, remedy = REMEDIES["none"], REMEDIES[name]
-    return remedy.m_step is plain.m_step and remedy.objective_term is plain.objective_term
+    return EM_REMEDIES[name].keeps_likelihood
+
+
+def _limits(derivations: dict, ml_limit: sp.Basic) -> dict:
+    """lim log objective per remedy: its derivation's, or plain likelihood's for an underived remedy that keeps it."""
+    limits = {}
+    for name in COMPARED:
+        if name in derivations:
+            limits[name] = derivations[name].limit_log_likelihood
+        elif registry.REMEDIES[name].derivation is None and objective_unchanged(name):
+            limits[name] = ml_limit
+    return limits
 
 
 def kind(name: str, limit: sp.Basic) -> str:
@@ -103,15 +103,14 @@ def kind(name: str, limit: sp.Basic) -> str:
 def remedy_section(data: Dataset | None, point: int, dps: int, em: EmRun, ml_limit: sp.Basic) -> Section:
     """Section 5; ``ml_limit`` is lim log L of plain maximum likelihood (section 3's derivation)."""
     derivations, refused = _derivations(data, point)
-    limits = {name: d.limit_log_likelihood for name, d in derivations.items()}
-    if objective_unchanged("restart"):
-        limits["restart"] = ml_limit
+    limits = _limits(derivations, ml_limit)
     collapse = em.fits["none"].collapse
     k, p = collapse.component, collapse.point_index
     kinds = {name: kind(name, lim) for name, lim in limits.items()}
-    rows = tuple((name, DESCRIPTIONS[name], kinds[name], sp.pretty(shown(lim), use_unicode=True),
+    described = {name: registry.REMEDIES[name].description for name in COMPARED}
+    rows = tuple((name, described[name], kinds[name], sp.pretty(shown(lim), use_unicode=True),
                   _em_outcome(em.fits[name], k, p)) for name, lim in limits.items())
-    rows += tuple((name, DESCRIPTIONS[name], "not derived on these data", reason, _em_outcome(em.fits[name], k, p))
+    rows += tuple((name, described[name], "not derived on these data", reason, _em_outcome(em.fits[name], k, p))
                   for name, reason in refused.items())
     blocks: list = [
         Prose("A remedy either changes the objective so that the collapse no longer sends it to +\u221e "

@@ -10,6 +10,7 @@ from typing import Any, Union
 
 import sympy as sp
 
+from gmm_math.derivations.core.display import NotebookDisplay
 from gmm_math.derivations.result import Derivation
 from gmm_math.numerics.confirm import NumericCheck
 
@@ -102,15 +103,15 @@ class FigureData:
     em_fits: dict
 
 
-@dataclass(frozen=True)
-class Story:
+@dataclass(frozen=True, repr=False)
+class Story(NotebookDisplay):
     """The whole document.
 
     Attributes
     ----------
     title : str
     sections : tuple of Section
-        In the order of issue 12: question, single, mixture, em, remedies, boundary, confusion.
+        In the page's order: question, single, mixture, em, remedies, boundary, confusion.
     figures : FigureData
     seed, dps : int
         The options it was computed with.
@@ -124,6 +125,11 @@ class Story:
     seed: int
     dps: int
     data_label: str
+
+    def __repr__(self) -> str:
+        """One line: the sections, the figures and the options it was computed with."""
+        return (f"<Story: {len(self.sections)} sections, {len(self.figure_keys())} figures, on {self.data_label}, "
+                f"seed {self.seed}, {self.dps} digits>")
 
     def figure_keys(self) -> tuple[str, ...]:
         """The figures the sections show, in order of appearance."""
