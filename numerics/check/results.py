@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from gmm_math.derivations.core.display import NotebookDisplay
+
 
 class Verdict(str, Enum):
     """The verdict on a whole claim or file."""
@@ -293,8 +295,10 @@ class CheckReport:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NotebookDisplay):
     """A check's report and its one-sentence summary; ``result["report"]`` reads the JSON view.
+
+    In a notebook it shows its headline and one row per line (``_repr_html_``).
 
     Examples
     --------
