@@ -14,7 +14,7 @@ import pytest
 
 from gmm_math.numerics.check.results import LineResult, LineVerdict, Verdict
 from gmm_math.numerics.check.runner import _settle_line, check_steps
-from gmm_math.numerics.check.time_limit import Outcome
+from gmm_math.numerics.check.time_limit import Outcome, Status
 
 # the issue's file: each line a rewriting of the one above, the planted error on line 5
 PLANTED = """\
@@ -147,7 +147,7 @@ def test_a_continuation_after_an_unreadable_line_is_compared_with_the_last_reada
 
 
 def test_no_internal_exception_text_reaches_the_user():
-    found = _settle_line(Outcome("error", "StopIteration: "), 10.0)
+    found = _settle_line(Outcome(Status.ERROR, "StopIteration: "), 10.0)
     assert isinstance(found, LineResult) and found.verdict is LineVerdict.UNDECIDED
     assert "StopIteration" not in found.reason and "internal error" in found.reason
 

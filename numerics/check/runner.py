@@ -88,6 +88,7 @@ from gmm_math.numerics.check.time_limit import (
     DEFAULT_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
     Outcome,
+    Status,
     ignore_partial,
     run_limited,
 )
@@ -826,16 +827,16 @@ def _combine(decisions: list[tuple[str, Decision]], hints: tuple[str, ...], shap
 def _settle_line(outcome: Outcome | None, timeout: float | None) -> LineResult:
     if outcome is None:
         return LineResult(LineVerdict.COMMENT)
-    if outcome.status == "ok":
+    if outcome.status is Status.OK:
         return outcome.value
-    if outcome.status == "skipped":
+    if outcome.status is Status.SKIPPED:
         return LineResult(LineVerdict.UNDECIDED, "the total time limit was reached before this line")
-    if outcome.status == "timeout":
+    if outcome.status is Status.TIMEOUT:
         partial = outcome.value
         if partial is not None and partial.verdict in (LineVerdict.FAILS, LineVerdict.EQUAL, LineVerdict.IMPLIED):
             return replace(partial, reason=f"{partial.reason} (time limit of {timeout:g} s reached afterwards)")
         return LineResult(LineVerdict.UNDECIDED, f"time limit of {timeout:g} s reached")
-    if outcome.status == "bad_input":
+    if outcome.status is Status.BAD_INPUT:
         return LineResult(LineVerdict.UNREADABLE, outcome.value)
     return LineResult(LineVerdict.UNDECIDED, _INTERNAL)
 
@@ -978,11 +979,11 @@ def _steps_summary(verdict: Verdict, lines: list[Line], first_failure: tuple | N
 
 
 def _settle(outcome: Outcome, kind: Kind, timeout: float | None) -> CheckResult:
-    if outcome.status == "ok":
+    if outcome.status is Status.OK:
         return outcome.value
-    if outcome.status == "bad_input":
+    if outcome.status is Status.BAD_INPUT:
         raise GmmMathError(outcome.value)
-    if outcome.status == "timeout":
+    if outcome.status is Status.TIMEOUT:
         partial = outcome.value or CheckResult(CheckReport(kind, Verdict.UNDECIDED), Summary("undecided"))
         found = partial.report
         phase = f" {found.symbolic}" if found.symbolic else ""
