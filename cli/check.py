@@ -14,14 +14,16 @@ from gmm_math.derivations.core.data import read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_STEPS_FILE = 1_000_000
-EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3}  # by verdict value (the enum is a str)
+EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3, "nothing checked": 3}  # by verdict value
 MARKS = {"equal": "equal", "implied": "implied", "fails": "FAILS", "undecided": "undecided",
-         "unreadable": "UNREADABLE", "assumption": "assume", "definition": "define", "comment": ""}
+         "unreadable": "UNREADABLE", "assumption": "assume", "definition": "define", "comment": "",
+         "not checked": "UNCHECKED"}
 SHOWN_STEPS = (1, 8, 16)  # which k of var = 10^-k the text output shows
 
 app = typer.Typer(
     help="Check a student's reasoning: a limit, an equation, or a derivation file line by line. "
-         "Exit codes: 0 holds, 1 refuted, 2 bad input, 3 undecided (time limit or no evidence).",
+         "Exit codes: 0 holds, 1 refuted, 2 bad input, 3 undecided (time limit or no evidence) or nothing "
+         "checked.",
     no_args_is_help=True,
 )
 
@@ -95,20 +97,20 @@ def _render_limit(result: Any) -> list[str]:
     found = result.report
     lines = [result.headline, f"symbolic (SymPy): {found.symbolic}"]
     for case in found.cases or []:
-        lines.append(f"  case {case['condition']}: limit {case['limit']}")
-    steps = max((len(entry["approach"]) for entry in found.numeric), default=0)
+        lines.append(f"  case {case.condition}: limit {case.limit}")
+    steps = max((len(entry.approach) for entry in found.numeric), default=0)
     if steps:
         lines.append(f"numeric (mpmath, the variable at distance 10^-k from its point, k = 1..{steps}):")
     shown_cases: dict[Any, list[bool | None]] = {}
     for entry in found.numeric:
-        verdicts = shown_cases.setdefault(entry["case"], [])
-        verdicts.append(entry["agrees"])
+        verdicts = shown_cases.setdefault(entry.case, [])
+        verdicts.append(entry.agrees)
         if len(verdicts) > 1:
             continue
-        where = f"[{entry['case']}] " if entry["case"] else ""
-        approach = ", ".join(f"{entry['approach'][k - 1]['var']} -> {entry['approach'][k - 1]['value']}"
-                             for k in SHOWN_STEPS if k <= len(entry["approach"]))
-        lines.append(f"  {where}at {_point(entry['at'])}: {approach}")
+        where = f"[{entry.case}] " if entry.case else ""
+        approach = ", ".join(f"{entry.approach[k - 1][0]} -> {entry.approach[k - 1][1]}"
+                             for k in SHOWN_STEPS if k <= len(entry.approach))
+        lines.append(f"  {where}at {_point(entry.at)}: {approach}")
     for case, verdicts in shown_cases.items():
         where = f"[{case}] " if case else ""
         counts = ", ".join(f"{verdicts.count(value)} {label}" for value, label in
@@ -116,16 +118,16 @@ def _render_limit(result: Any) -> list[str]:
         lines.append(f"  {where}{len(verdicts)} sample point(s) compared with the symbolic limit: {counts}")
     counter = found.counterexample
     if counter:
-        when = f"when {counter['condition']}, " if counter.get("condition") else ""
-        lines.append(f"counterexample: {when}at {_point(counter['point'])} the limit is {counter['limit']}, "
-                     f"not {counter['claim']}")
+        when = f"when {counter.condition}, " if counter.condition else ""
+        lines.append(f"counterexample: {when}at {_point(counter.point)} the limit is {counter.limit}, "
+                     f"not {counter.claim}")
     return lines
 
 
 def _render_equal(result: Any) -> list[str]:
     found = result.report
     lines = [result.headline, f"symbolic (SymPy): {found.symbolic}"]
-    tally = [entry["agrees"] for entry in found.numeric]
+    tally = [entry.agrees for entry in found.numeric]
     if tally:
         lines.append(f"numeric ({found.tried or 'mpmath'}): {tally.count(True)} agree, "
                      f"{tally.count(False)} differ, {tally.count(None)} undefined")
@@ -133,8 +135,7 @@ def _render_equal(result: Any) -> list[str]:
         lines.append(f"note: {hint}")
     counter = found.counterexample
     if counter:
-        lines.append(f"counterexample: at {_point(counter['point'])}: LHS = {counter['lhs']}, "
-                     f"RHS = {counter['rhs']}")
+        lines.append(f"counterexample: at {_point(counter.point)}: LHS = {counter.lhs}, RHS = {counter.rhs}")
     return lines
 
 
@@ -150,15 +151,15 @@ def _render_steps(result: Any) -> list[str]:
         lines.append(f"{line.line:>4} {MARKS[line.verdict.value]:>10}  {line.text.rstrip():<{width}}{reason}".rstrip())
     lines.append(result.headline)
     counter = found.counterexample
-    if counter and "lhs" in counter:
-        lines.append(f"counterexample (line {counter['line']}): at {_point(counter['point'])}: "
-                     f"previous line = {counter['lhs']}, this line = {counter['rhs']}")
-    elif counter and "limit" in counter:
-        when = f"when {counter['condition']}, " if counter.get("condition") else ""
-        lines.append(f"counterexample (line {counter['line']}): {when}at {_point(counter['point'])} "
-                     f"the limit is {counter['limit']}, not {counter['claim']}")
+    if counter is not None and counter.point is not None and not counter.of_limit:
+        lines.append(f"counterexample (line {counter.line}): at {_point(counter.point)}: "
+                     f"previous line = {counter.lhs}, this line = {counter.rhs}")
+    elif counter is not None and counter.point is not None:
+        when = f"when {counter.condition}, " if counter.condition else ""
+        lines.append(f"counterexample (line {counter.line}): {when}at {_point(counter.point)} "
+                     f"the limit is {counter.limit}, not {counter.claim}")
     for case in found.cases or []:
-        lines.append(f"  case {case['condition']}: limit {case['limit']}")
+        lines.append(f"  case {case.condition}: limit {case.limit}")
     return lines
 
 
@@ -240,10 +241,13 @@ def steps(
     seed: Seed = 0,
     language: Input = InputLanguage.auto,
 ) -> None:
-    """Check a derivation line by line: equal / implied / FAILS / undecided / UNREADABLE.
+    """Check a derivation line by line: equal / implied / FAILS / undecided / UNREADABLE / UNCHECKED.
 
     A line is a relation chain (a = b <= c), a continuation of the line above ('= ...',
-    '<= ...'), or 'NAME = EXPR' naming an expression (log(L) = ..., L(sigma) = ...).
+    '<= ...'), a bare expression (compared with the expression above, as '= ...' would be), or
+    'NAME = EXPR' naming an expression (log(L) = ..., L(sigma) = ...); 'NAME = EXPR' for an
+    unknown of a condition 'EXPR = 0' above is a conclusion, marked UNCHECKED (not a definition).
+    A file in which no line is compared is 'nothing checked' (exit 3), never 'holds'.
     'limit(EXPR, sigma, 0, +) = VALUE' lines are limit claims, 'assume: sigma > 0' lines add
     assumptions below, 'let: S = EXPR' defines a name ('let: S > 0' states a fact about it),
     '#' lines are comments. A line that cannot be read is marked UNREADABLE with the column;

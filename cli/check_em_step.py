@@ -13,7 +13,9 @@ from gmm_math.derivations.core.data import read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_FILE_BYTES = 1_000_000
-EXIT_CODES = {"holds": 0, "fails": 1}
+EXIT_CODES = {"holds": 0, "fails": 1, "nothing checked": 3}
+NOTHING_CLAIMED = ("nothing claimed, so nothing was compared: give the numbers to check with --claim-weights, "
+                   "--claim-means, --claim-variances or --claim-responsibilities (or a [claims] table in --file)")
 SHOWN_DIGITS = 6
 FILE_KEYS = {"data", "weights", "means", "covariances", "variances", "claims", "tol"}
 FLAGS = {"weights": "--claim-weights", "means": "--claim-means", "variances": "--claim-variances"}
@@ -156,9 +158,10 @@ def render_text(step, entries, tol: float | None) -> str:
             if not e.holds:
                 line += f"  likely slip: {e.slip}" if e.slip else "  (no known slip reproduces it)"
             lines.append(line.rstrip())
-    wrong = sum(not e.holds for e in entries)
-    summary = {"holds": f"all {len(entries)} claimed number(s) hold" if entries else "nothing claimed",
-               "fails": f"{wrong} of {len(entries)} claimed number(s) refuted"}
+    wrong = [_where(e) for e in entries if not e.holds]
+    summary = {"holds": f"all {len(entries)} claimed number(s) hold",
+               "fails": f"{len(wrong)} of {len(entries)} claimed number(s) refuted: {', '.join(wrong)}",
+               "nothing checked": NOTHING_CLAIMED}
     found = verdict(entries).value
     lines.append(f"verdict: {found} - {summary[found]}")
     return "\n".join(lines)
@@ -211,7 +214,7 @@ def check_em_step_command(
 
     Each wrong number is named with its right value and the slip that reproduces it, if a known one does: responsibilities not normalised, old mean used in the variance update, N instead of N_k, standard deviation reported for variance, weights not summing to 1.
 
-    Exit codes: 0 all claims hold, 1 something refuted, 2 bad input.
+    Exit codes: 0 all claims hold, 1 something refuted, 2 bad input, 3 nothing claimed (nothing checked).
     """
     from gmm_math.numerics.em.hand_step import check_claims, exact_iteration, verdict
 

@@ -143,6 +143,19 @@ def story_html(story) -> str:
     return "<div>" + "".join(body) + "</div>"
 
 
+def check_html(result) -> str:
+    """A check's headline, then (steps) one row per line: number, verdict, the line as written, why."""
+    report = result.report
+    body = [_header(result), f"<p>{escape(result.headline)}</p>"]
+    if report.lines is not None:
+        rows = [(line.line, line.verdict.value, line.text, line.reason or "") for line in report.lines
+                if line.verdict.value != "comment"]
+        body.append(_table(("line", "verdict", "text", "why"), rows))
+    elif report.cases:
+        body.append(_table(("case", "limit"), [(case.condition or "always", case.limit) for case in report.cases]))
+    return "<div>" + "".join(body) + "</div>"
+
+
 HTML = {"Derivation": derivation_html, "EvaluationTable": evaluation_html, "FitResult": fit_html,
-        "Story": story_html}
+        "Story": story_html, "CheckResult": check_html}
 LATEX = {"Derivation": derivation_latex}

@@ -214,10 +214,10 @@ def test_slip_is_only_named_when_it_changes_the_value():
     assert [e.slip for e in entries] == [None, None] and not any(e.holds for e in entries)
 
 
-def test_no_claims_prints_the_step_and_exits_0(cli):
+def test_no_claims_prints_the_step_and_is_nothing_checked(cli):
     result = cli("check", "em-step")
-    assert result.exit_code == 0
-    assert "0.880797" in result.stdout and "verdict: holds - nothing claimed" in result.stdout
+    assert result.exit_code == 3
+    assert "0.880797" in result.stdout and "verdict: nothing checked - nothing claimed" in result.stdout
 
 
 def test_doctests():
@@ -257,7 +257,7 @@ def test_bad_homework_file(cli, tmp_path, text, needle):
 def test_file_and_claim_options_do_not_mix(cli, tmp_path):
     path = tmp_path / "homework.toml"
     path.write_text("data = [0, 1, 3]\nmeans = [0, 2]\nvariances = [1, 1]\n")
-    assert cli("check", "em-step", "--file", str(path)).exit_code == 0
+    assert cli("check", "em-step", "--file", str(path)).exit_code == 3  # nothing claimed: nothing checked
     assert_one_line_error(cli("check", "em-step", "--file", str(path), "--claim-weights", "0.5,0.5"),
                           "--claim-weights")
 

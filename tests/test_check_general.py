@@ -62,7 +62,7 @@ def test_building_an_expression_runs_under_the_time_limit(cli, args):
 
 def test_a_hanging_step_line_is_undecided_and_the_rest_is_checked(cli, tmp_path):
     path = tmp_path / "steps.txt"
-    path.write_text(f"x + x\n= 2*x\n{HANGING} = 0\nx*x\n= x^2\n")
+    path.write_text(f"x + x\n= 2*x\n{HANGING} = 0\nu = x*x\n= x^2\n")  # u is no unknown of line 3
     result = cli("check", "steps", str(path), "--timeout", "1", "--format", "json")
     assert result.exit_code == 3, result.stderr
     found = json.loads(result.stdout)

@@ -202,10 +202,10 @@ def _split(case: LimitCase, depth: int, done: list[LimitCase]) -> list[LimitCase
     except NotImplementedError as err:
         found = _by_cases(case, _sign_quantity(str(err), case), depth, done)
         reason = "SymPy cannot take a limit through a sum or product over a general N" \
-            if case.expr.has(sp.Sum, sp.Product) else f"SymPy: {str(err)[:160]}"
+            if case.expr.has(sp.Sum, sp.Product) else "SymPy cannot take this limit"
         return found or [_undecided(case, reason)]
-    except (ValueError, TypeError, ArithmeticError, RecursionError, AttributeError) as err:
-        return [_undecided(case, f"SymPy failed: {type(err).__name__}")]
+    except (ValueError, TypeError, ArithmeticError, RecursionError, AttributeError):
+        return [_undecided(case, "SymPy failed while taking this limit")]
     if _unevaluated(value):
         return [_undecided(case, "SymPy returned the limit unevaluated")]
     value = _decided_signs(value)
@@ -540,6 +540,10 @@ MAX_NAMES = 16
 _EQUAL_START = re.compile(r"&?\s*=(?!=)")
 _LET = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_{}]*)\s*(?P<op><=|>=|!=|=|<|>)\s*(?P<rest>.*)", re.DOTALL)
 RELATIONS = ("=", "<=", ">=", "<", ">")
+MAX_EARLIER = 8  # step lines above a line that it may be compared with (the nearest readable one)
+MAX_CONDITIONS = 8  # conditions (EXPR = 0 lines) a conclusion is looked up in
+# a condition: a step line EXPR = 0 (the unknowns in it are what later NAME = ... lines conclude)
+_CONDITION = re.compile(r".*[^<>!=]&?\s*=\s*0\s*[.,]?\s*(\\\\)?\s*$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -553,13 +557,17 @@ class StepLine:
     kind : "comment", "assumption", "definition", "limit" or "step"
     body : the text after the ``assume:``/``let:`` prefix (or the whole line)
     previous : for step lines, the number of the previous step line (None: none)
-    previous_text : its text
+    earlier : for step lines, the step lines above (number, text), nearest first: a continuation or a
+        bare expression is compared with the nearest one that can be read
     assumptions : assumption strings in force on this line (``let: S > 0`` facts included)
     definitions : (name, expression text) of the ``let: S = ...`` lines, this one included
     adds : for assumption and definition lines, which of the two tuples this line extended
     names : for each earlier step line that may name its left side (``log L(sigma) = ...``), its text
         and the ``= ...`` lines that continue it; later lines mean the named expression where they
         write the name (in the chain's last form, the simplest for SymPy)
+    conditions : the texts of the step lines ``EXPR = 0`` above (conditions in force): ``NAME = ...``
+        naming one of their unknowns is a conclusion, never a definition
+    name_conditions : for each entry of ``names``, how many of ``conditions`` were in force at its line
     """
 
     line: int
@@ -567,11 +575,13 @@ class StepLine:
     kind: str
     body: str = ""
     previous: int | None = None
-    previous_text: str | None = None
+    earlier: tuple[tuple[int, str], ...] = ()
     assumptions: tuple[str, ...] = ()
     definitions: tuple[tuple[str, str], ...] = ()
     adds: str | None = None
     names: tuple[tuple[str, ...], ...] = ()
+    conditions: tuple[str, ...] = ()
+    name_conditions: tuple[int, ...] = ()
 
 
 def plan_steps(text: str) -> list[StepLine]:
@@ -580,8 +590,9 @@ def plan_steps(text: str) -> list[StepLine]:
     ``#`` lines and blank lines are comments, ``assume: ...`` adds assumptions for the lines
     below, ``let: S = EXPR`` defines a name and ``let: S > 0`` states a fact about it,
     ``limit(EXPR, VAR, POINT, DIR) = VALUE`` is a limit claim, any other line is a step:
-    a relation chain, a continuation ``= EXPR`` / ``<= EXPR`` of the previous step line, or
-    ``NAME = EXPR`` naming an expression.
+    a relation chain, a continuation ``= EXPR`` / ``<= EXPR`` of the previous step line, a bare
+    expression (continuing the chain above as ``= EXPR`` would), or ``NAME = EXPR`` naming an
+    expression (a conclusion when NAME is an unknown of a condition ``EXPR = 0`` above).
     """
     if not isinstance(text, str):
         raise GmmMathError("the steps file must be text")
@@ -591,7 +602,9 @@ def plan_steps(text: str) -> list[StepLine]:
     assumptions: tuple[str, ...] = ()
     definitions: tuple[tuple[str, str], ...] = ()
     names: tuple[tuple[str, ...], ...] = ()
-    previous: tuple[int, str] | None = None
+    name_conditions: tuple[int, ...] = ()
+    conditions: tuple[str, ...] = ()
+    earlier: tuple[tuple[int, str], ...] = ()
     plan: list[StepLine] = []
     for number, raw in enumerate(lines, start=1):
         raw = raw.rstrip("\r")
@@ -611,15 +624,19 @@ def plan_steps(text: str) -> list[StepLine]:
                                  adds=adds))
         elif _LIMIT_START.match(body):
             plan.append(StepLine(number, raw, "limit", body.lstrip("&=").strip(), assumptions=assumptions,
-                                 definitions=definitions, names=names))
+                                 definitions=definitions, names=names, conditions=conditions,
+                                 name_conditions=name_conditions))
         else:
-            plan.append(StepLine(number, raw, "step", body, previous and previous[0], previous and previous[1],
-                                 assumptions, definitions, names=names))
+            plan.append(StepLine(number, raw, "step", body, earlier[0][0] if earlier else None, earlier,
+                                 assumptions, definitions, names=names, conditions=conditions,
+                                 name_conditions=name_conditions))
             if _MAY_NAME.match(body) and len(names) < MAX_NAMES:
-                names = (*names, (body,))
-            elif names and previous is not None and names[-1][-1] == previous[1] and _EQUAL_START.match(body):
+                names, name_conditions = (*names, (body,)), (*name_conditions, len(conditions))
+            elif names and earlier and names[-1][-1] == earlier[0][1] and _EQUAL_START.match(body):
                 names = (*names[:-1], (*names[-1], body))  # "= ..." continues the chain of the last named line
-            previous = (number, body)
+            if _CONDITION.fullmatch(body) and len(conditions) < MAX_CONDITIONS:
+                conditions = (*conditions, body)
+            earlier = ((number, body), *earlier)[:MAX_EARLIER]
     if not any(step.kind in ("step", "limit") for step in plan):
         raise GmmMathError("the steps file has no step or limit lines (expected one step per line, "
                            "e.g. log(N(x, mu, sigma)) then = logN(x, mu, sigma))")

@@ -213,7 +213,7 @@ class Context:
         except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError, AttributeError) as err:
             shown = " (a matrix and a number added, or sizes that do not fit?)" if isinstance(
                 err, TypeError | ValueError) else ""
-            raise GmmMathError(f"the {what} cannot be built: {type(err).__name__}{shown}") from None
+            raise GmmMathError(f"the {what} cannot be built{shown}") from None
         if isinstance(expr, sp.Expr) and expr.has(IDENTITY):
             expr = quadratic_forms(expr, text, what)
         if not isinstance(expr, sp.Expr) or isinstance(expr, sp.Tuple):

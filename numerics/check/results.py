@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from gmm_math.derivations.core.display import NotebookDisplay
+
 
 class Verdict(str, Enum):
     """The verdict on a whole claim or file."""
@@ -18,6 +20,7 @@ class Verdict(str, Enum):
     HOLDS = "holds"
     FAILS = "fails"
     UNDECIDED = "undecided"
+    NOTHING_CHECKED = "nothing checked"  # nothing was compared: never "holds"
 
 
 class LineVerdict(str, Enum):
@@ -31,6 +34,7 @@ class LineVerdict(str, Enum):
     ASSUMPTION = "assumption"
     DEFINITION = "definition"
     COMMENT = "comment"
+    NOT_CHECKED = "not checked"  # a conclusion (NAME = ... for an unknown of a condition) it cannot check
 
     @property
     def checked(self) -> bool:
@@ -82,6 +86,88 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Instance:
+    """A relation compared at one numeric instance: the point, both sides (None: undefined there), agreement."""
+
+    at: dict[str, Any]
+    lhs: str | None
+    rhs: str | None
+    agrees: bool | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"at": self.at, "lhs": self.lhs, "rhs": self.rhs, "agrees": self.agrees}
+
+
+@dataclass(frozen=True)
+class Approach:
+    """A limit followed numerically at one point of a case: the variable's values and the expression's
+    (``approach``), where the sequence settles (``estimate``), the symbolic ``limit`` and agreement."""
+
+    case: str | None
+    at: dict[str, Any]
+    approach: tuple[tuple[str | None, str | None], ...]
+    estimate: str | None
+    limit: str | None
+    agrees: bool | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"case": self.case, "at": self.at,
+                "approach": [{"var": var, "value": value} for var, value in self.approach],
+                "estimate": self.estimate, "limit": self.limit, "agrees": self.agrees}
+
+
+@dataclass(frozen=True)
+class CaseLimit:
+    """The limit in one sign case (``condition`` None: unconditional)."""
+
+    condition: str | None
+    limit: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"condition": self.condition, "limit": self.limit}
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """What refutes a claim: a point where the two sides differ (``lhs``, ``rhs``), or a point of a case
+    where the limit is not the claim (``of_limit``: ``condition``, ``limit``, ``claim``); in a steps
+    file, the ``line`` it refutes (alone when the line's sides are never both defined)."""
+
+    point: dict[str, Any] | None = None
+    lhs: str | None = None
+    rhs: str | None = None
+    of_limit: bool = False
+    condition: str | None = None
+    limit: str | None = None
+    claim: str | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        line = {} if self.line is None else {"line": self.line}
+        if self.point is None:
+            return line
+        if self.of_limit:
+            return {**line, "condition": self.condition, "point": self.point, "limit": self.limit,
+                    "claim": self.claim}
+        return {**line, "point": self.point, "lhs": self.lhs, "rhs": self.rhs}
+
+
+@dataclass(frozen=True)
+class Domains:
+    """Where each side of a relation is real (when one was undefined at some instance), by sign region."""
+
+    symbols: tuple[str, ...]
+    left: str
+    right: str
+    both_defined: int
+    points: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"symbols": list(self.symbols), "left": self.left, "right": self.right,
+                "both_defined": self.both_defined, "points": self.points}
+
+
+@dataclass(frozen=True)
 class Decision:
     """One relation ``lhs RELATION rhs`` decided symbolically and at numeric instances.
 
@@ -101,12 +187,12 @@ class Decision:
     verdict: LineVerdict
     evidence: Evidence | None
     symbolic: str | None
-    numeric: list[dict]
+    numeric: list[Instance]
     tried: str | None
-    counterexample: dict | None
+    counterexample: Counterexample | None
     feedback: str | None
     summary: Summary
-    domains: dict | None = None
+    domains: Domains | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +240,8 @@ class LineResult:
     """A line of a steps file checked (before it is numbered): the verdict and what it rests on.
 
     ``decision`` is the deciding comparison of a relation line, ``report`` the report of a limit
-    line, ``chain`` how a relation line joins its chain of steps.
+    line, ``chain`` how a relation line joins its chain of steps, ``compared_with`` the line above it
+    was compared with and ``skipped`` the unreadable lines passed over to reach it.
     """
 
     verdict: LineVerdict
@@ -165,13 +252,15 @@ class LineResult:
     decision: Decision | None = None
     report: CheckReport | None = None
     chain: ChainLink | None = None
+    compared_with: int | None = None
+    skipped: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class CheckReport:
     """The report of one check: the JSON contract of ``gmm-math check`` (:meth:`as_dict`)::
 
-        {"verdict": "holds"|"fails"|"undecided", "kind": "limit"|"equal"|"steps",
+        {"verdict": "holds"|"fails"|"undecided"|"nothing checked", "kind": "limit"|"equal"|"steps",
          "symbolic": str|None, "numeric": [...], "cases": [{"condition", "limit"}]|None,
          "counterexample": {...}|None, "lines": [...]|None,
          "evidence": "symbolic"|"numeric"|None, "tried": str|None, "hints": [str],
@@ -185,29 +274,31 @@ class CheckReport:
     kind: Kind
     verdict: Verdict
     symbolic: str | None = None
-    numeric: list[dict] = field(default_factory=list)
-    cases: list[dict] | None = None
-    counterexample: dict | None = None
+    numeric: list[Instance] | list[Approach] = field(default_factory=list)
+    cases: list[CaseLimit] | None = None
+    counterexample: Counterexample | None = None
     lines: list[Line] | None = None
     evidence: Evidence | None = None
     tried: str | None = None
     hints: tuple[str, ...] = ()
     conclusions: list[Conclusion] | None = None
-    domains: dict | None = None
+    domains: Domains | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON-ready report, keys in the contract's order."""
         return {"verdict": self.verdict.value, "kind": self.kind.value, "symbolic": self.symbolic,
-                "numeric": list(self.numeric), "cases": self.cases, "counterexample": self.counterexample,
-                "lines": None if self.lines is None else [line.as_dict() for line in self.lines],
-                "evidence": _value(self.evidence), "tried": self.tried, "hints": list(dict.fromkeys(self.hints)),
-                "conclusions": None if self.conclusions is None else [c.as_dict() for c in self.conclusions],
-                "domains": self.domains}
+                "numeric": [entry.as_dict() for entry in self.numeric], "cases": _dicts(self.cases),
+                "counterexample": None if self.counterexample is None else self.counterexample.as_dict(),
+                "lines": _dicts(self.lines), "evidence": _value(self.evidence), "tried": self.tried,
+                "hints": list(dict.fromkeys(self.hints)), "conclusions": _dicts(self.conclusions),
+                "domains": None if self.domains is None else self.domains.as_dict()}
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NotebookDisplay):
     """A check's report and its one-sentence summary; ``result["report"]`` reads the JSON view.
+
+    In a notebook it shows its headline and one row per line (``_repr_html_``).
 
     Examples
     --------
@@ -246,3 +337,7 @@ class CheckResult:
 
 def _value(item: Enum | None) -> Any:
     return None if item is None else item.value
+
+
+def _dicts(items: list[Any] | None) -> list[dict[str, Any]] | None:
+    return None if items is None else [item.as_dict() for item in items]

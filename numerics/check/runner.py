@@ -44,8 +44,8 @@ from gmm_math.derivations.check.claims import (
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.latex import latex_to_ascii, steps_text
 from gmm_math.derivations.check.assumptions import WeightSum
-from gmm_math.derivations.check.grammar import is_latex, warm
-from gmm_math.derivations.check.names import check_name
+from gmm_math.derivations.check.grammar import is_latex, parse_text, warm
+from gmm_math.derivations.check.names import check_name, normal_name
 from gmm_math.derivations.check.parser import Context, parse_assumptions
 from gmm_math.derivations.check.safety import Unreadable, check_text
 from gmm_math.numerics.check.evidence import (
@@ -66,12 +66,17 @@ from gmm_math.numerics.check.evidence import (
 )
 from gmm_math.numerics.check.evidence import mp_inf, mp_is_inf
 from gmm_math.numerics.check.results import (
+    Approach,
+    CaseLimit,
     ChainLink,
     CheckReport,
     CheckResult,
     Conclusion,
+    Counterexample,
     Decision,
+    Domains,
     Evidence,
+    Instance,
     Kind,
     Line,
     LineResult,
@@ -83,6 +88,7 @@ from gmm_math.numerics.check.time_limit import (
     DEFAULT_TIMEOUT,
     DEFAULT_TOTAL_TIMEOUT,
     Outcome,
+    Status,
     ignore_partial,
     run_limited,
 )
@@ -106,8 +112,8 @@ def _value(value: Any) -> str:
     return "undefined over the reals" if value is None else show(value)
 
 
-def _entry(check: RelationCheck) -> dict:
-    return {"at": check.point, "lhs": show(check.lhs), "rhs": show(check.rhs), "agrees": check.holds}
+def _entry(check: RelationCheck) -> Instance:
+    return Instance(check.point, show(check.lhs), show(check.rhs), check.holds)
 
 
 def _feedback(lhs: sp.Expr, rhs: sp.Expr) -> str | None:
@@ -222,11 +228,11 @@ def decide(lhs: sp.Expr, rhs: sp.Expr, relation: str, seed: int, numeric_lhs: sp
                   f"{', '.join(probe.symbols)}" if probe.symbols else "")
     numeric = [_entry(check) for check in checks]
     domains = _domains(probe, checks, counter, relation)
-    shown_domains = None if probe is None else {
-        "symbols": list(probe.symbols), "left": probe.describe("left"), "right": probe.describe("right"),
-        "both_defined": sum(check.defined == (True, True) for check in checks), "points": len(checks)}
-    counterexample = None if counter is None else {
-        "point": counter.point, "lhs": _value(counter.lhs), "rhs": _value(counter.rhs)}
+    shown_domains = None if probe is None else Domains(
+        tuple(probe.symbols), probe.describe("left"), probe.describe("right"),
+        sum(check.defined == (True, True) for check in checks), len(checks))
+    counterexample = None if counter is None else Counterexample(counter.point, _value(counter.lhs),
+                                                                 _value(counter.rhs))
     result = Decision(LineVerdict.UNDECIDED, None, "during symbolic simplification", numeric, tried, counterexample,
                       None, Summary(""), shown_domains)
     holding = _HOLDING[relation]
@@ -302,13 +308,13 @@ def _domains(probe: DomainProbe | None, checks: Sequence[RelationCheck], counter
     return None
 
 
-def _refuted(counterexample: dict | None, relation: str = "=") -> Summary:
+def _refuted(counterexample: Counterexample | None, relation: str = "=") -> Summary:
     if counterexample is None:
         return Summary("time limit reached during symbolic simplification", "undecided")
-    at = _point_text(counterexample["point"])
+    at = _point_text(counterexample.point)
     if relation == "=":
-        return Summary(f"at {at}, LHS = {counterexample['lhs']} but RHS = {counterexample['rhs']}", "not equal")
-    return Summary(f"at {at}, LHS = {counterexample['lhs']} and RHS = {counterexample['rhs']}", f"not {relation}")
+        return Summary(f"at {at}, LHS = {counterexample.lhs} but RHS = {counterexample.rhs}", "not equal")
+    return Summary(f"at {at}, LHS = {counterexample.lhs} and RHS = {counterexample.rhs}", f"not {relation}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -389,7 +395,7 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
         result = LimitResult(tuple(case for case in result.cases if _case_possible(case, context.relations))
                              or result.cases, result.note)
     rng = random.Random(seed)
-    numeric: list[dict] = []
+    numeric: list[Approach] = []
     verdicts: list[Verdict] = []
     counterexample = None
     for case in result.cases:
@@ -402,14 +408,13 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
             verdict = Verdict.UNDECIDED  # a sum's value case (sum = 0) the assumed relations may rule out
         verdicts.append(verdict)
         if verdict is Verdict.FAILS and counterexample is None:
-            counterexample = {"condition": _condition(case), "point": point_shown,
-                              "limit": str(case.shown_limit), "claim": str(claim)}
+            counterexample = Counterexample(point_shown, of_limit=True, condition=_condition(case),
+                                            limit=str(case.shown_limit), claim=str(claim))
     verdict = _verdict(verdicts)
-    cases = [{"condition": _condition(case), "limit": _shown_limit(case)} for case in result.cases] \
-        if result.split else None
+    cases = [CaseLimit(_condition(case), _shown_limit(case)) for case in result.cases] if result.split else None
     symbolic = _describe(result)
     summary = _limit_summary(verdict, result, claim, counterexample, numeric)
-    if verdict is Verdict.UNDECIDED and expr.has(sp.Sum, sp.Product) and not any(entry["agrees"] is False
+    if verdict is Verdict.UNDECIDED and expr.has(sp.Sum, sp.Product) and not any(entry.agrees is False
                                                                                  for entry in numeric):
         summary = Summary("SymPy cannot take this limit through a sum or product over a general N; name the "
                           "sum and state its sign (let: S = sum(...), then let: S > 0) and write the limit with S",
@@ -524,19 +529,19 @@ def _display_point(case: LimitCase, sample: Mapping[sp.Symbol, Fraction]) -> dic
     return dict(sorted(shown.items()))
 
 
-def _limit_entry(case: LimitCase, item: LimitEvidence) -> dict:
+def _limit_entry(case: LimitCase, item: LimitEvidence) -> Approach:
     estimate = show(item.value) if item.estimate == "finite" else item.estimate.replace("+", "")
-    return {"case": _condition(case), "at": _display_point(case, item.point),
-            "approach": [{"var": show(at), "value": show(value)} for at, value in item.approach],
-            "estimate": estimate, "limit": show(item.target), "agrees": item.agrees}
+    return Approach(_condition(case), _display_point(case, item.point),
+                    tuple((show(at), show(value)) for at, value in item.approach), estimate, show(item.target),
+                    item.agrees)
 
 
-def _limit_summary(verdict: Verdict, result: LimitResult, claim: sp.Expr | None, counterexample: dict | None,
-                   numeric: list[dict]) -> Summary:
-    conflict = any(entry["agrees"] is False for entry in numeric)
+def _limit_summary(verdict: Verdict, result: LimitResult, claim: sp.Expr | None,
+                   counterexample: Counterexample | None, numeric: list[Approach]) -> Summary:
+    conflict = any(entry.agrees is False for entry in numeric)
     if verdict is Verdict.FAILS and counterexample is not None:
-        where = f" when {counterexample['condition']}" if counterexample["condition"] else ""
-        return Summary(f"the limit is {counterexample['limit']}{where}, not {counterexample['claim']}", "refuted")
+        where = f" when {counterexample.condition}" if counterexample.condition else ""
+        return Summary(f"the limit is {counterexample.limit}{where}, not {counterexample.claim}", "refuted")
     if verdict is Verdict.UNDECIDED:
         return Summary("SymPy's limit and the numeric sequence disagree" if conflict else _describe(result),
                        "undecided")
@@ -612,19 +617,25 @@ def _without(found: LineResult, dropped: list[str]) -> LineResult:
     return found
 
 
-def _names(chains: tuple[tuple[str, ...], ...], context: Context) -> dict[sp.Expr, sp.Expr]:
+def _names(chains: tuple[tuple[str, ...], ...], context: Context,
+           in_force: Sequence[Sequence[tuple[int, str, frozenset[str]]]] = ()) -> dict[sp.Expr, sp.Expr]:
     """The quantities earlier lines named (``log L(sigma) = ...``), as replacements for later lines.
 
     Each chain is a naming line and the ``= ...`` lines that continue it; the name stands for the
-    chain's last expression that could be read (each is the same value when the steps hold).
+    chain's last expression that could be read (each is the same value when the steps hold). A
+    naming line that concludes an unknown of a condition in force at it (``in_force``, one list per
+    chain) names nothing: it is a conclusion, not a definition.
     """
     names: dict[sp.Expr, sp.Expr] = {}
-    for text, *continued in chains:
+    for position, (text, *continued) in enumerate(chains):
         try:
             line = read_line(text, context)
         except GmmMathError:
             continue
         if line.named is None or named_symbol(line.named) in _named_symbols(names):
+            continue
+        conditions = in_force[position] if position < len(in_force) else ()
+        if _concluded(named_symbol(line.named), conditions) is not None:
             continue
         value = line.exprs[-1] if all(relation == "=" for relation in line.relations) else line.exprs[0]
         for later in continued if value is line.exprs[-1] else ():
@@ -644,11 +655,34 @@ def _named_symbols(names: Mapping[sp.Expr, sp.Expr]) -> set[sp.Expr]:
     return {named_symbol(key) for key in names}
 
 
-def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str, ...],
+def _unknowns(conditions: tuple[str, ...], context: Context,
+              built: Mapping[sp.Symbol, sp.Expr]) -> list[tuple[int, str, frozenset[str]]]:
+    """Each condition ``EXPR = 0`` that parses: its position, its text and its unknowns (the names in
+    it that no ``let:`` defines: those are held fixed). Only the grammar reads it (no SymPy is built)."""
+    defined = {symbol.name for symbol in built}
+    found = []
+    for position, text in enumerate(conditions):
+        try:
+            tree, _ = parse_text(text, "condition", "line", context.language)
+        except GmmMathError:
+            continue
+        names = {normal_name(str(token)) for token in tree.scan_values(lambda token: getattr(token, "type", None) == "NAME")}
+        found.append((position, text, frozenset(names - defined)))
+    return found
+
+
+def _concluded(symbol: sp.Symbol, conditions: Sequence[tuple[int, str, frozenset[str]]]) -> str | None:
+    """The condition (its text) in which ``symbol`` is an unknown, the nearest above, else None."""
+    return next((text for _, text, names in reversed(conditions) if symbol.name in names), None)
+
+def step_job(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumptions: tuple[str, ...],
              definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto",
-             names: tuple[tuple[str, ...], ...] = (), *, emit: Any = ignore_partial) -> LineResult:
+             names: tuple[tuple[str, ...], ...] = (), conditions: tuple[str, ...] = (),
+             name_conditions: tuple[int, ...] = (), *, emit: Any = ignore_partial) -> LineResult:
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
 
+    ``earlier`` are the step lines above (number, text), nearest first; ``conditions`` the
+    ``EXPR = 0`` lines above, ``name_conditions`` how many of them were in force at each naming line.
     An unreadable assumption or definition above does not stop the line: it is checked without it
     (a failure is then only 'undecided').
     """
@@ -669,10 +703,11 @@ def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str,
     if kind in ("assumption", "definition"):
         return LineResult(LineVerdict(kind))
     try:
-        named = _names(names, context)
+        unknowns = _unknowns(conditions, context, built)
+        named = _names(names, context, [unknowns[:count] for count in name_conditions])
         if kind == "limit":
             return _without(_limit_line(body, context, seed, emit, named), dropped)
-        return _without(_relation_line(body, previous, context, built, seed, emit, named), dropped)
+        return _without(_relation_line(body, earlier, context, built, seed, emit, named, unknowns), dropped)
     except Unreadable as err:
         return _unreadable(err)
     except GmmMathError as err:
@@ -690,46 +725,75 @@ def _limit_line(body: str, context: Context, seed: int, emit: Any, names: dict |
     return LineResult(verdict, found.summary.after(found.verdict.value), evidence, report=found.report)
 
 
-def _relation_line(body: str, previous: str | None, context: Context, built: dict, seed: int,
-                   emit: Any, names: dict | None = None) -> LineResult:
+def _last_readable(earlier: tuple[tuple[int, str], ...], context: Context) -> tuple[Any, int, tuple[int, ...]] | None:
+    """The nearest step line above that can be read (parsed, its number, the unreadable lines skipped)."""
+    skipped: list[int] = []
+    for number, text in earlier:
+        try:
+            return read_line(text, context), number, tuple(skipped)
+        except GmmMathError:
+            skipped.append(number)
+    return None
+
+
+def _relation_line(body: str, earlier: tuple[tuple[int, str], ...], context: Context, built: dict, seed: int,
+                   emit: Any, names: dict | None = None,
+                   unknowns: Sequence[tuple[int, str, frozenset[str]]] = ()) -> LineResult:
     names = names or {}
     line = read_line(body, context)
     exprs = [replace_names(expr, names) for expr in line.exprs]
     comparisons: list[tuple[sp.Expr, sp.Expr, str, str]] = []
     first_text = line.name or line.texts[0]
-    if line.named is not None and named_symbol(line.named) in _named_symbols(names) | set(built):
+    known = line.named is not None and named_symbol(line.named) in _named_symbols(names) | set(built)
+    if line.named is not None and not known:
+        condition = _concluded(named_symbol(line.named), unknowns)
+        if condition is not None:
+            return LineResult(LineVerdict.NOT_CHECKED, _CONCLUSION.format(name=line.name, condition=condition),
+                              hints=tuple(context.hints), chain=ChainLink(None, _line_relation(line), first_text, line.texts[-1]))
+    if known:
         # the name was given a meaning above: this line restates it, and that is checked
         comparisons.append((replace_names(line.named, names), exprs[0], "=", f"{line.name} = {line.texts[0]}"))
-    if line.continues is not None:
-        if previous is None:
-            raise GmmMathError(f"a line starting with {line.continues!r} continues the step above, but there is none")
-        try:
-            before = read_line(previous, context)
-        except GmmMathError:
-            return LineResult(LineVerdict.UNDECIDED, "the step line above is unreadable: nothing to compare with")
-        comparisons.append((replace_names(before.exprs[-1], names), exprs[0], line.continues,
-                            "compared with the line above"))
+    bare = line.continues is None and line.named is None and not line.relations
+    continues = "=" if bare and earlier else line.continues
+    compared_with, skipped = None, ()
+    if continues is not None:
+        if not earlier:
+            raise GmmMathError(f"a line starting with {continues!r} continues the step above, but there is none")
+        found = _last_readable(earlier, context)
+        if found is None:
+            reason = "no step line above can be read: nothing to compare with"
+            if bare:
+                return LineResult(LineVerdict.DEFINITION, f"starting expression: {reason}", hints=tuple(context.hints),
+                                  chain=ChainLink(None, "=", first_text, line.texts[-1]))
+            return LineResult(LineVerdict.UNDECIDED, reason, skipped=tuple(number for number, _ in earlier))
+        before, compared_with, skipped = found
+        comparisons.append((replace_names(before.exprs[-1], names), exprs[0], continues, _ABOVE))
     for index, relation in enumerate(line.relations):
         comparisons.append((exprs[index], exprs[index + 1], relation,
                             f"{line.texts[index]} {relation} {line.texts[index + 1]}"))
     hints = tuple(context.hints)
-    shape = ChainLink(line.continues, _line_relation(line), first_text, line.texts[-1])
+    shape = ChainLink(continues, _line_relation(line, continues), first_text, line.texts[-1])
     if not comparisons:
         what = f"names {line.name}" if line.name else "starting expression: nothing to compare with"
         return LineResult(LineVerdict.DEFINITION, what, hints=hints, chain=shape)
     decisions: list[tuple[str, Decision]] = []
     for lhs, rhs, relation, label in comparisons:
         def partial_line(partial: Decision, label: str = label) -> None:  # with the comparisons already decided
-            emit(_combine([*decisions, (label, partial)], tuple(context.hints), shape))
+            emit(replace(_combine([*decisions, (label, partial)], tuple(context.hints), shape),
+                         compared_with=compared_with, skipped=skipped))
 
         found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built), emit=partial_line,
                        weights=context.constraints, relations=context.relations)
         decisions.append((label, found))
-    return _combine(decisions, hints, shape)
+    return replace(_combine(decisions, hints, shape), compared_with=compared_with, skipped=skipped)
 
 
-def _line_relation(line: Any) -> str | None:
-    relation = line.continues or "="
+_CONCLUSION = ("not checked: {name} is an unknown of the condition '{condition}' above, so this line is a "
+               "conclusion from it, not a definition; solving a condition for its unknown is not checked yet")
+
+
+def _line_relation(line: Any, continues: str | None = None) -> str | None:
+    relation = continues or line.continues or "="
     for inner in line.relations:
         relation = compose(relation, inner)
     return relation
@@ -763,18 +827,23 @@ def _combine(decisions: list[tuple[str, Decision]], hints: tuple[str, ...], shap
 def _settle_line(outcome: Outcome | None, timeout: float | None) -> LineResult:
     if outcome is None:
         return LineResult(LineVerdict.COMMENT)
-    if outcome.status == "ok":
+    if outcome.status is Status.OK:
         return outcome.value
-    if outcome.status == "skipped":
+    if outcome.status is Status.SKIPPED:
         return LineResult(LineVerdict.UNDECIDED, "the total time limit was reached before this line")
-    if outcome.status == "timeout":
+    if outcome.status is Status.TIMEOUT:
         partial = outcome.value
         if partial is not None and partial.verdict in (LineVerdict.FAILS, LineVerdict.EQUAL, LineVerdict.IMPLIED):
             return replace(partial, reason=f"{partial.reason} (time limit of {timeout:g} s reached afterwards)")
         return LineResult(LineVerdict.UNDECIDED, f"time limit of {timeout:g} s reached")
-    if outcome.status == "bad_input":
+    if outcome.status is Status.BAD_INPUT:
         return LineResult(LineVerdict.UNREADABLE, outcome.value)
-    return LineResult(LineVerdict.UNDECIDED, f"computation failed: {outcome.value}")
+    return LineResult(LineVerdict.UNDECIDED, _INTERNAL)
+
+
+# what an internal failure says (its exception text is for the developers, never the user)
+_INTERNAL = ("the computation failed inside the checker (an internal error, not a verdict on this line; "
+             "please report it with the file)")
 
 
 def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
@@ -795,29 +864,24 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     for step in plan:
         if step.kind == "comment":
             continue
-        jobs.append((step_job, (step.kind, step.body, step.previous_text, step.assumptions, step.definitions,
-                                step.adds, seed, language, step.names)))
+        jobs.append((step_job, (step.kind, step.body, step.earlier, step.assumptions, step.definitions,
+                                step.adds, seed, language, step.names, step.conditions, step.name_conditions)))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
     settled = [(step, _settle_line(outcomes.get(step.line), timeout)) for step in plan]
     lines, first_failure, hints = [], None, []
     for step, found in settled:
         hints.extend(found.hints)
-        reason = found.reason
-        if found.chain is not None and found.chain.continues and step.previous and reason:
-            reason = f"compared with line {step.previous}: {reason}"
-        lines.append(Line(step.line, step.text, found.verdict, reason, found.evidence, found.column))
+        lines.append(Line(step.line, step.text, found.verdict, _said_compared(found), found.evidence, found.column))
         if found.verdict is LineVerdict.FAILS and first_failure is None:
             first_failure = (step.line, found)
-    verdicts = {line.verdict for line in lines}
-    verdict = Verdict.FAILS if LineVerdict.FAILS in verdicts else (
-        Verdict.UNDECIDED if {LineVerdict.UNDECIDED, LineVerdict.UNREADABLE} & verdicts else Verdict.HOLDS)
+    verdict = _steps_verdict({line.verdict for line in lines})
     counterexample = cases = None
     if first_failure is not None:
         number, found = first_failure
         inner = found.report.counterexample if found.report is not None else None
         detail = found.decision.counterexample if found.decision is not None else None
-        counterexample = {"line": number, **(inner or detail or {})}
+        counterexample = replace(inner or detail or Counterexample(), line=number)
         cases = found.report.cases if found.report is not None else None
     conclusions = _conclusions(settled)
     summary = _steps_summary(verdict, lines, first_failure, conclusions)
@@ -852,16 +916,62 @@ def _conclusions(settled: Sequence[tuple[Any, LineResult]]) -> list[Conclusion]:
             for chain in chains if chain["holds"] and chain["relation"] and chain["steps"] > 1]
 
 
+def _said_compared(found: LineResult) -> str | None:
+    """The line's reason, saying which line above it was compared with (and which unreadable ones it skipped)."""
+    if found.compared_with is None or not found.reason:
+        return found.reason
+    if not found.skipped:
+        return f"compared with line {found.compared_with}: {found.reason}"
+    skipped = ", ".join(map(str, sorted(found.skipped)))
+    return (f"compared with line {found.compared_with}, the last readable line above (line {skipped} could not be "
+            f"read): {found.reason}")
+
+
+def _steps_verdict(verdicts: set[LineVerdict]) -> Verdict:
+    """FAILS when a line fails; NOTHING_CHECKED when no line was compared; UNDECIDED when a line is
+    undecided, unreadable or not checked; else HOLDS."""
+    if LineVerdict.FAILS in verdicts:
+        return Verdict.FAILS
+    if not verdicts & COMPARED:
+        return Verdict.NOTHING_CHECKED
+    if verdicts & {LineVerdict.UNDECIDED, LineVerdict.UNREADABLE, LineVerdict.NOT_CHECKED}:
+        return Verdict.UNDECIDED
+    return Verdict.HOLDS
+
+
+COMPARED = frozenset({LineVerdict.EQUAL, LineVerdict.IMPLIED, LineVerdict.FAILS, LineVerdict.UNDECIDED})
+HOW_TO_STEP = ("write each step under the line it rewrites, as a bare expression or starting with = (or <=, >=), "
+               "or as a chain a = b on one line")
+
+
+def _listed(numbers: Sequence[int]) -> str:
+    return f"line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
+
+
 def _steps_summary(verdict: Verdict, lines: list[Line], first_failure: tuple | None,
                    conclusions: list[Conclusion]) -> Summary:
-    checked = sum(line.verdict.checked for line in lines)
+    """The verdict in words: what was compared, every failing line, every line left open."""
+    numbers = {kind: [line.line for line in lines if line.verdict is kind] for kind in LineVerdict}
+    compared = sum(len(numbers[kind]) for kind in COMPARED)
+    held = len(numbers[LineVerdict.EQUAL]) + len(numbers[LineVerdict.IMPLIED])
     concluded = "; ".join(f"lines {c.from_line}-{c.to_line} conclude {c.text}" for c in conclusions)
-    unreadable = [str(line.line) for line in lines if line.verdict is LineVerdict.UNREADABLE]
-    texts = {Verdict.HOLDS: f"every one of the {checked} checked lines holds",
-             Verdict.FAILS: f"line {first_failure[0]} fails" if first_failure else "",
-             Verdict.UNDECIDED: "no line fails, but some are undecided" + (
-                 f" or unreadable (line {', '.join(unreadable)})" if unreadable else "")}
-    return Summary(texts[verdict] + (f"; {concluded}" if concluded else ""))
+    if verdict is Verdict.NOTHING_CHECKED:
+        read = [line for line in lines if line.verdict not in (LineVerdict.COMMENT, LineVerdict.ASSUMPTION)]
+        why = ("no line could be read" if read and all(line.verdict is LineVerdict.UNREADABLE for line in read)
+               else "no step line has a line above it to be compared with")
+        text = f"no line was compared: {why}; {HOW_TO_STEP}"
+    else:
+        counts = f"{compared} line{'s' if compared != 1 else ''} compared, {held} hold"
+        text = {Verdict.HOLDS: f"every one of the {held} checked lines holds",
+                Verdict.FAILS: f"{_listed(numbers[LineVerdict.FAILS])} "
+                               f"fail{'s' if len(numbers[LineVerdict.FAILS]) == 1 else ''} ({counts})",
+                Verdict.UNDECIDED: f"no line fails, but not every line is decided ({counts})"}[verdict]
+    open_ = [f"{_listed(numbers[kind])} {word}" for kind, word in (
+        (LineVerdict.UNDECIDED, "undecided"), (LineVerdict.UNREADABLE, "unreadable"),
+        (LineVerdict.NOT_CHECKED, "not checked (a conclusion from a condition)")) if numbers[kind]]
+    if open_ and verdict is not Verdict.HOLDS:
+        text += "; " + "; ".join(open_)
+    return Summary(text + (f"; {concluded}" if concluded else ""))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -869,11 +979,11 @@ def _steps_summary(verdict: Verdict, lines: list[Line], first_failure: tuple | N
 
 
 def _settle(outcome: Outcome, kind: Kind, timeout: float | None) -> CheckResult:
-    if outcome.status == "ok":
+    if outcome.status is Status.OK:
         return outcome.value
-    if outcome.status == "bad_input":
+    if outcome.status is Status.BAD_INPUT:
         raise GmmMathError(outcome.value)
-    if outcome.status == "timeout":
+    if outcome.status is Status.TIMEOUT:
         partial = outcome.value or CheckResult(CheckReport(kind, Verdict.UNDECIDED), Summary("undecided"))
         found = partial.report
         phase = f" {found.symbolic}" if found.symbolic else ""
@@ -883,8 +993,7 @@ def _settle(outcome: Outcome, kind: Kind, timeout: float | None) -> CheckResult:
             found = replace(found, verdict=Verdict.UNDECIDED)
             return CheckResult(found, Summary(found.symbolic, "undecided"))
         return CheckResult(found, partial.summary)
-    return CheckResult(CheckReport(kind, Verdict.UNDECIDED, f"computation failed: {outcome.value}"),
-                       Summary(f"the computation failed ({outcome.value})", "undecided"))
+    return CheckResult(CheckReport(kind, Verdict.UNDECIDED, "the computation failed"), Summary(_INTERNAL, "undecided"))
 
 
 def check_limit(expr: str, var: str | None, to: str | None, claim: str | None = None, assume: Sequence[str] = (), *,

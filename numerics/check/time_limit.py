@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -43,18 +44,29 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCHDOG_PERIOD = 0.25  # seconds between the worker's checks that its parent is alive
 
 
+class Status(str, Enum):
+    """What happened to a job: it returned, ran out of time, failed inside, was refused as bad input,
+    or was never started (the total time limit came first)."""
+
+    OK = "ok"
+    TIMEOUT = "timeout"
+    ERROR = "error"
+    BAD_INPUT = "bad_input"
+    SKIPPED = "skipped"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one job.
 
     Attributes
     ----------
-    status : "ok", "timeout", "error" (the job raised or the worker died) or "bad_input"
-    value : the job's return value ("ok"), its last partial result ("timeout", may be None),
-        or a one-line message ("error", "bad_input")
+    status : OK, TIMEOUT, ERROR (the job raised or the worker died), BAD_INPUT or SKIPPED
+    value : the job's return value (OK), its last partial result (TIMEOUT, may be None),
+        or a one-line message (ERROR, BAD_INPUT; an ERROR's is for developers, never shown)
     """
 
-    status: str
+    status: Status
     value: Any
 
 
@@ -167,7 +179,7 @@ def run_limited(jobs: Sequence[Job], timeout: float | None, method: str | None =
     start = 0
     while start < len(jobs):
         if stop is not None and time.monotonic() >= stop:
-            outcomes[start:] = [Outcome("skipped", None)] * (len(jobs) - start)
+            outcomes[start:] = [Outcome(Status.SKIPPED, None)] * (len(jobs) - start)
             break
         start = _run_worker(context, jobs, start, timeout, outcomes, stop)
     return [outcome for outcome in outcomes if outcome is not None]
@@ -175,9 +187,9 @@ def run_limited(jobs: Sequence[Job], timeout: float | None, method: str | None =
 
 def _run_here(function: Callable[..., Any], args: tuple[Any, ...]) -> Outcome:
     try:
-        return Outcome("ok", function(*args, emit=ignore_partial))
+        return Outcome(Status.OK, function(*args, emit=ignore_partial))
     except GmmMathError as err:
-        return Outcome("bad_input", str(err))
+        return Outcome(Status.BAD_INPUT, str(err))
 
 
 def _started(receiver: Any) -> bool:
@@ -202,7 +214,7 @@ def _run_worker(context: Any, jobs: Sequence[Job], start: int, timeout: float,
         process.start()
         sender.close()
         if not _started(receiver):
-            outcomes[start] = Outcome("error", "the worker process did not start")
+            outcomes[start] = Outcome(Status.ERROR, "the worker process did not start")
             return start + 1
         def limit() -> float:
             return time.monotonic() + timeout if stop is None else min(time.monotonic() + timeout, stop)
@@ -211,17 +223,17 @@ def _run_worker(context: Any, jobs: Sequence[Job], start: int, timeout: float,
         while index < len(jobs):
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not receiver.poll(remaining):
-                outcomes[index] = Outcome("timeout", partial)
+                outcomes[index] = Outcome(Status.TIMEOUT, partial)
                 return index + 1
             try:
                 kind, where, value = receiver.recv()
             except (EOFError, OSError):
-                outcomes[index] = Outcome("error", "the worker process died (out of memory?)")
+                outcomes[index] = Outcome(Status.ERROR, "the worker process died (out of memory?)")
                 return index + 1
             if kind == "partial":
                 partial = value
                 continue
-            outcomes[where] = Outcome(kind, value)
+            outcomes[where] = Outcome(Status(kind), value)
             index, partial, deadline = where + 1, None, limit()
         return index
     finally:

@@ -466,5 +466,7 @@ def check_claims(step: Step, claims: dict, tol=None) -> list[Entry]:
 
 
 def verdict(entries: Sequence[Entry]) -> Verdict:
-    """HOLDS when every claim holds (or none was made), else FAILS."""
+    """HOLDS when every claim holds, FAILS when one does not, NOTHING_CHECKED when none was made."""
+    if not entries:
+        return Verdict.NOTHING_CHECKED
     return Verdict.HOLDS if all(e.holds for e in entries) else Verdict.FAILS
