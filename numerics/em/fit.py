@@ -39,6 +39,7 @@ from gmm_math.numerics.em.data import STRUCTURES, DataSummary, Settings, structu
 from gmm_math.numerics.em.remedies import REMEDIES, Remedy
 from gmm_math.numerics.em.scaling import Standardiser
 from gmm_math.numerics.points import validate_points
+from gmm_math.numerics.rank import affine_rank, flatness_cause
 
 COVARIANCE_TYPES = tuple(STRUCTURES)
 DEFAULT_COLLAPSE_TOL = 1e-6  # below this (relative) a component is at least "small"
@@ -47,6 +48,11 @@ COLLAPSE_FLOOR = 1e-12  # a degenerate component with a smaller (relative) eigen
 SHRINK_FACTOR = 10.0  # ... or one whose smallest eigenvalue shrank this much in each of two iterations
 SUPPORT_RESPONSIBILITY = 1e-3  # the points a component holds: responsibility at least this
 MAX_ITER = 10_000  # documented cap on EM iterations per attempt
+UNSUPPORTED = {  # (remedy, covariance) pairs without a closed-form M-step, and why
+    ("map", "diag"): "mclust's conjugate prior is defined for VVV and VII, full and spherical",
+    ("map", "tied"): "mclust's conjugate prior is defined for VVV and VII, full and spherical",
+    ("penalty", "tied"): "Chen, Tan & Zhang's penalty is per component; use full, diag or spherical",
+}
 USER_UNIT_INITS = ("seed-style",)  # starts defined in the data's units (integers, 5 I), mapped in
 
 __all__ = ["COVARIANCE_TYPES", "INITS", "MAX_ITER", "REMEDIES", "RIDGES", "Collapse", "FitResult",
@@ -205,6 +211,7 @@ def _finite_or_none(value: float) -> float | None:
 @dataclass(frozen=True)
 class _Problem:
     X: np.ndarray
+    raw: np.ndarray  # the data as given (exact ranks are taken of these)
     XT: np.ndarray
     data: DataSummary
     settings: Settings
@@ -240,21 +247,20 @@ def _record(iteration: int, params: Params, counts: np.ndarray, log_likelihood: 
                            params.covariances, _min_eigenvalues(params.covariances), counts)
 
 
-def affine_rank(points: np.ndarray) -> int:
-    """How many of ``points`` (M, D) are affinely independent: 1 + the rank of their differences (0 if M = 0).
+def independent_points(points: np.ndarray) -> int:
+    """How many of ``points`` (M, D) are affinely independent, exactly: 1 + their affine rank (0 if M = 0).
 
-    >>> affine_rank(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))  # on a line
+    >>> independent_points(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))  # on a line
     2
     """
-    if points.shape[0] == 0:
-        return 0
-    return 1 + (int(np.linalg.matrix_rank(points[1:] - points[0])) if points.shape[0] > 1 else 0)
+    return 1 + affine_rank(points).exact
 
 
 def _support(problem: _Problem, resp: np.ndarray) -> tuple[int, int]:
-    """(size, affinely independent count) of the points whose responsibility is >= SUPPORT_RESPONSIBILITY."""
-    held = problem.X[resp >= SUPPORT_RESPONSIBILITY]
-    return int(held.shape[0]), affine_rank(held)
+    """(size, exactly affinely independent count) of the points whose responsibility is >= SUPPORT_RESPONSIBILITY,
+    counted in the data's own values (the standardised ones are rounded)."""
+    held = problem.raw[resp >= SUPPORT_RESPONSIBILITY]
+    return int(held.shape[0]), independent_points(held)
 
 
 def _shrinking(history: list[IterationRecord], mins: np.ndarray) -> np.ndarray:
@@ -398,6 +404,9 @@ def _check_options(components: int, n: int, init: str, remedy: str, covariance: 
     if isinstance(components, bool) or not isinstance(components, (int, np.integer)) or not 1 <= components <= n:
         raise GmmMathError(f"components must be an integer from 1 to N={n} (the number of points), "
                            f"got {components!r}", parameter="components")
+    if (remedy, covariance) in UNSUPPORTED:
+        raise GmmMathError(f"the {remedy} remedy has no {covariance}-covariance M-step here ({UNSUPPORTED[remedy, covariance]})",
+                           parameter="covariance")
     positive = {"reg_covar": reg_covar, "collapse_tol": collapse_tol}
     for name, value in positive.items():
         if not (np.isfinite(value) and value > 0):
@@ -417,7 +426,7 @@ def _check_options(components: int, n: int, init: str, remedy: str, covariance: 
 
 def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covariance="full", max_iter=100,
         tol=1e-6, seed=None, weights_init=None, means_init=None, covariances_init=None, min_ratio=0.01,
-        max_restarts=10, collapse_tol=DEFAULT_COLLAPSE_TOL, callback=None, ridge="absolute") -> FitResult:
+        max_restarts=10, collapse_tol=DEFAULT_COLLAPSE_TOL, callback=None, ridge="absolute", names=None) -> FitResult:
     """Fit a K-component Gaussian mixture by EM, watching for collapsing components.
 
     Parameters
@@ -431,7 +440,8 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
         See :mod:`gmm_math.numerics.em.remedies`.
     reg_covar : float > 0
         Diagonal ridge for ``remedy="ridge"``: absolute (data units squared) or relative, see ``ridge``.
-    covariance : {"full", "spherical"}
+    covariance : {"full", "diag", "spherical", "tied"}
+        scikit-learn's ``covariance_type``; ``"isotropic"`` is an alias of ``"spherical"``.
     max_iter : int
         EM iterations per attempt, 1..MAX_ITER.
     tol : float
@@ -453,6 +463,8 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     ridge : {"absolute", "relative"}
         ``"absolute"`` adds ``reg_covar`` itself (scikit-learn's ``reg_covar``, not scale-invariant);
         ``"relative"`` adds ``reg_covar`` times the data's mean variance ``trace(cov(X)) / D``.
+    names : tuple of str, optional
+        Column names (a CSV header) for messages about the data.
 
     Returns
     -------
@@ -469,16 +481,15 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     data = DataSummary.of(Z)
     threshold = collapse_tol * data.scale
     frame.covariances_out(np.full((1, 1, 1), data.scale))  # the data's own variance must be representable
-    if np.linalg.eigvalsh(structured(data.covariance, covariance))[0] < threshold:
-        raise GmmMathError(f"the data span fewer than {dim} dimensions, so no full covariance fits them "
-                           "(use covariance spherical or drop a coordinate)", parameter="covariance")
+    _check_fittable(X, covariance, remedy, names)
     settings = Settings(components=int(components), covariance=covariance,
                         reg_covar=_internal_ridge(ridge, float(reg_covar), frame, data, remedy), min_ratio=float(min_ratio))
-    problem = _Problem(Z, columns(Z), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
+    problem = _Problem(Z, X, columns(Z), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
     rng = np.random.default_rng(seed)
     given = (weights_init, means_init, covariances_init)
     start = _given_start(frame, given, settings.components, dim, covariance, lambda: _initial(
         problem, frame, X, init, rng))
+    start = _floored_start(start, problem)
     report = None if callback is None else (
         lambda iteration, record: callback(iteration, _record_out(frame, record, n, dim)))
     outcome = _climb(problem, start, rng, 0, report)
@@ -504,6 +515,50 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
                      small=[replace(item, min_eigenvalue=frame.variance_out(item.min_eigenvalue))
                             for _, item in sorted(outcome.small.items())],
                      ridge=ridge)
+
+
+BOUNDING_REMEDIES = ("ridge",)  # a covariance floor of their own: they fit data flat in exact arithmetic
+
+
+def _check_fittable(X: np.ndarray, covariance: str, remedy: str, names: tuple[str, ...] | None) -> None:
+    """Refuse only data that no model of this covariance type and remedy can fit, saying why (column, relation).
+
+    Full and tied covariances need data of affine rank D (exactly, and numerically: float64 must hold the
+    covariance), diagonal ones no constant column, spherical ones any spread; the ridge fits every data set.
+    """
+    if remedy in BOUNDING_REMEDIES:
+        return
+    dim = X.shape[1]
+    if covariance == "diag":
+        constant = [j for j in range(dim) if np.all(X[:, j] == X[0, j])]
+        if constant:
+            raise GmmMathError(f"no diagonal covariance fits these data without a ridge: {flatness_cause(X, names)} "
+                               "(use --remedy ridge, or drop the column)", parameter="covariance")
+    if covariance not in ("full", "tied"):
+        return
+    rank = affine_rank(X)
+    if rank.exact < dim:
+        raise GmmMathError(f"the data span {rank.exact} of {dim} dimensions exactly (affine rank {rank.exact}), so "
+                           f"no {covariance} covariance fits them without a ridge: {flatness_cause(X, names)} "
+                           "(use --remedy ridge, spherical or diag covariances, or drop a column)",
+                           parameter="covariance")
+    if rank.numerical < dim:
+        ratio = rank.singular_values[-1] / rank.singular_values[0]
+        raise GmmMathError(f"the data have affine rank {dim} exactly but {rank.numerical} numerically (smallest/"
+                           f"largest singular value of the centred data {ratio:.3g}, below the tolerance "
+                           f"max(N, D) x eps = {rank.tolerance:.3g}), so float64 cannot hold a {covariance} "
+                           "covariance of them without a ridge (use --remedy ridge)", parameter="covariance")
+
+
+def _floored_start(start: Params, problem: _Problem) -> Params:
+    """A bounding remedy's start on flat data: its ridge added to covariances float64 cannot factor (as
+    scikit-learn's initial M-step adds ``reg_covar``); any other start unchanged."""
+    if problem.remedy is not REMEDIES["ridge"]:
+        return start
+    if np.all(_min_eigenvalues(start.covariances) > SINGULAR_TOL * problem.data.scale):
+        return start
+    dim = start.covariances.shape[1]
+    return replace(start, covariances=start.covariances + problem.settings.reg_covar * np.eye(dim))
 
 
 def _internal_ridge(ridge: str, reg_covar: float, frame: Standardiser, data: DataSummary, remedy: str) -> float:
