@@ -36,6 +36,8 @@ from gmm_math.derivations.remedies.registry import RIDGES
 from gmm_math.numerics.em.init import INITS, Params, user_params
 from gmm_math.numerics.em.kernels import EStep, Stats, columns, e_step, sample_log_likelihood, sufficient_stats
 from gmm_math.numerics.em.data import STRUCTURES, DataSummary, Settings, structured
+from gmm_math.numerics.em.logspace import (LOG10_E, LOG10_TINY, STARVING_COUNT, LogMoments, log10_min_eigenvalue,
+                                           log_moments, log_responsibilities, relative_support)
 from gmm_math.numerics.em.remedies import REMEDIES, Remedy
 from gmm_math.numerics.em.scaling import Standardiser
 from gmm_math.numerics.points import validate_points
@@ -86,7 +88,15 @@ class Collapse:
     support_size : int
         Points whose responsibility for it was at least ``SUPPORT_RESPONSIBILITY``.
     support_rank : int
-        How many of them are affinely independent (fewer than D + 1 for every collapse).
+        How many of them are affinely independent (fewer than D + 1 for every collapse), in exact arithmetic.
+    log10_weight : float
+        log10 of the weight, computed in log space (exact where ``weight`` underflows float64 or is
+        scikit-learn's 10 eps floor).
+    log10_min_eigenvalue : float
+        log10 of the smallest eigenvalue of the exactly normalised M-step covariance (data units), from mpmath
+        when float64 cannot resolve it; -inf when it is exactly 0.
+    eigenvalue_resolved : bool
+        False when even ``MAX_DPS`` digits did not resolve it: then ``log10_min_eigenvalue`` is an upper bound.
     """
 
     component: int
@@ -100,13 +110,25 @@ class Collapse:
     attempt: int = 0
     support_size: int = 0
     support_rank: int = 0
+    log10_weight: float = float("nan")
+    log10_min_eigenvalue: float = float("nan")
+    eigenvalue_resolved: bool = True
+
+    @property
+    def weight_underflows(self) -> bool:
+        """The exact weight is below float64's smallest normal number."""
+        return self.log10_weight < LOG10_TINY
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form: component, iteration, point_index, point, weight (and the extras)."""
         return {"component": self.component, "iteration": self.iteration, "point_index": self.point_index,
                 "point": list(self.point), "weight": self.weight, "effective_count": self.effective_count,
                 "coincident": self.coincident, "min_eigenvalue": _finite_or_none(self.min_eigenvalue),
-                "attempt": self.attempt, "support_size": self.support_size, "support_rank": self.support_rank}
+                "attempt": self.attempt, "support_size": self.support_size, "support_rank": self.support_rank,
+                "log10_weight": _finite_or_none(self.log10_weight),
+                "weight_underflows_float64": bool(self.weight_underflows),
+                "log10_min_eigenvalue": _finite_or_none(self.log10_min_eigenvalue),
+                "min_eigenvalue_resolved": self.eigenvalue_resolved}
 
 
 @dataclass(frozen=True)
@@ -197,6 +219,7 @@ class FitResult:
     threshold: float = 0.0  # "small" threshold on the smallest eigenvalue (collapse_tol x mean variance), data units
     small: list[SmallComponent] = field(default_factory=list)  # small, not collapsed (last attempt)
     ridge: str = "absolute"
+    collapses: list[Collapse] = field(default_factory=list)  # every collapse of the step ``collapse`` is from
 
     @property
     def score(self) -> float:
@@ -212,6 +235,7 @@ def _finite_or_none(value: float) -> float | None:
 class _Problem:
     X: np.ndarray
     raw: np.ndarray  # the data as given (exact ranks are taken of these)
+    exponent: int  # internal variances times 4**exponent are the data's
     XT: np.ndarray
     data: DataSummary
     settings: Settings
@@ -219,6 +243,11 @@ class _Problem:
     threshold: float
     max_iter: int
     tol: float
+
+    def scale_out(self, variance: float) -> float:
+        """An internal variance in the data's units."""
+        with np.errstate(over="ignore", under="ignore"):
+            return float(np.ldexp(variance, 2 * self.exponent))
 
 
 @dataclass
@@ -230,6 +259,7 @@ class _Attempt:
     converged: bool = False
     stopped: Collapse | None = None  # the collapse that ended the run
     noted: Collapse | None = None  # the first collapse a bounded remedy carried on through
+    together: list[Collapse] = field(default_factory=list)  # all collapses of that step (stopped or noted)
     just_reset: bool = False
     events: list[Collapse] = field(default_factory=list)
     small: dict[int, SmallComponent] = field(default_factory=dict)
@@ -256,10 +286,13 @@ def independent_points(points: np.ndarray) -> int:
     return 1 + affine_rank(points).exact
 
 
-def _support(problem: _Problem, resp: np.ndarray) -> tuple[int, int]:
-    """(size, exactly affinely independent count) of the points whose responsibility is >= SUPPORT_RESPONSIBILITY,
-    counted in the data's own values (the standardised ones are rounded)."""
-    held = problem.raw[resp >= SUPPORT_RESPONSIBILITY]
+def _support(problem: _Problem, resp: np.ndarray, moments: LogMoments | None) -> tuple[int, int]:
+    """(size, exactly affinely independent count) of the points a component holds, counted in the data's own
+    values (the standardised ones are rounded): responsibility >= SUPPORT_RESPONSIBILITY, or, for a starving
+    component (``moments`` given), responsibility >= SUPPORT_RESPONSIBILITY x its largest one."""
+    mask = resp >= SUPPORT_RESPONSIBILITY if moments is None else relative_support(
+        moments.log_resp, SUPPORT_RESPONSIBILITY)
+    held = problem.raw[mask]
     return int(held.shape[0]), independent_points(held)
 
 
@@ -280,7 +313,7 @@ class _Verdicts:
 
 
 def _judge(problem: _Problem, estep: EStep, means: np.ndarray, mins: np.ndarray,
-           history: list[IterationRecord]) -> _Verdicts:
+           history: list[IterationRecord], starving: dict[int, LogMoments]) -> _Verdicts:
     """Which components collapsed at this M-step, and which are only small (see the module docstring)."""
     scale = problem.data.scale
     broken = ~(np.isfinite(means).all(axis=1) & (mins > 0))  # also NaN eigenvalues
@@ -289,7 +322,7 @@ def _judge(problem: _Problem, estep: EStep, means: np.ndarray, mins: np.ndarray,
         tiny = ~(mins >= COLLAPSE_FLOOR * scale)
         below = ~(mins >= problem.threshold)
     suspects = np.flatnonzero(broken | below | shrinking)
-    supports = {int(c): _support(problem, estep.resp[c]) for c in suspects}
+    supports = {int(c): _support(problem, estep.resp[c], starving.get(int(c))) for c in suspects}
     dim = problem.X.shape[1]
     degenerate = {c: rank < dim + 1 for c, (_, rank) in supports.items()}
     collapsed = [c for c in supports if broken[c] or tiny[c] or (degenerate[c] and shrinking[c])]
@@ -298,18 +331,27 @@ def _judge(problem: _Problem, estep: EStep, means: np.ndarray, mins: np.ndarray,
 
 
 def _collapse(problem: _Problem, component: int, iteration: int, estep: EStep, stats: Stats,
-              weights: np.ndarray, min_eigenvalue: float, attempt: int, support: tuple[int, int]) -> Collapse:
+              weights: np.ndarray, min_eigenvalue: float, attempt: int, support: tuple[int, int],
+              params: Params, moments: LogMoments | None) -> Collapse:
+    """The report of one collapse; its weight and smallest eigenvalue in log space (see logspace)."""
     X = problem.X
-    resp = estep.resp[component]
-    index = int(np.argmax(resp)) if resp.max() > 0 else int(
-        np.argmin(((X - stats.centroids[component]) ** 2).sum(axis=1)))
+    log_resp = moments.log_resp if moments is not None else log_responsibilities(
+        problem.XT, params.weights, params.means, params.covariances, estep.sample_log_likelihood, component)
+    index = int(np.argmax(log_resp))
     point = X[index]
+    log_count = moments.log_count if moments is not None else float(np.log(stats.counts[component]))
+    log10_weight = (log_count - float(np.log(problem.data.n))) * LOG10_E
+    if np.isfinite(min_eigenvalue) and min_eigenvalue > COLLAPSE_FLOOR * problem.data.scale:
+        log10_min, resolved = float(np.log10(problem.scale_out(min_eigenvalue))), True
+    else:  # float64 cannot resolve it: mpmath, from the log shares, on the data as given
+        log10_min, resolved = log10_min_eigenvalue(problem.raw, log_resp, problem.settings.covariance)
     return Collapse(component=component, iteration=iteration, point_index=index,
                     point=tuple(float(v) for v in point), weight=float(weights[component]),
                     effective_count=float(stats.counts[component]),
                     coincident=int(np.all(X == point, axis=1).sum()),
                     min_eigenvalue=float(min_eigenvalue), attempt=attempt,
-                    support_size=support[0], support_rank=support[1])
+                    support_size=support[0], support_rank=support[1], log10_weight=log10_weight,
+                    log10_min_eigenvalue=log10_min, eigenvalue_resolved=resolved)
 
 
 def _reset(problem: _Problem, params: Params, components: np.ndarray, rng: np.random.Generator) -> Params:
@@ -341,11 +383,35 @@ def _note_and_continue(problem: _Problem, candidate: Params, collapsed: np.ndarr
     """Bounded remedies go on (their likelihood is bounded) unless a covariance is numerically singular."""
     if not (np.all(mins > SINGULAR_TOL * problem.data.scale) and np.isfinite(candidate.means).all()):
         return None
-    attempt.noted = attempt.noted or reports[0]
+    if attempt.noted is None:
+        attempt.noted, attempt.together = reports[0], list(reports)
     return candidate
 
 
 ON_COLLAPSE = {"stop": _stop, "restart": _stop, "reset": _reset_collapsed, "continue": _note_and_continue}
+
+
+def _starving(problem: _Problem, params: Params, estep: EStep, stats: Stats) -> dict[int, LogMoments]:
+    """The components holding fewer than STARVING_COUNT points, with their M-step moments from log space."""
+    if problem.settings.covariance == "tied":  # one pooled covariance: a starving component barely enters it
+        return {}
+    return {int(c): log_moments(problem.XT, log_responsibilities(
+        problem.XT, params.weights, params.means, params.covariances, estep.sample_log_likelihood, int(c)))
+        for c in np.flatnonzero(stats.counts < STARVING_COUNT)}
+
+
+def _with_exact_moments(stats: Stats, starving: dict[int, LogMoments]) -> Stats:
+    """Stats whose starving components carry their exact centroid and covariance (scatter = covariance x count,
+    so that the M-step's scatter / count is the exactly normalised one, not one shrunk by the 10 eps)."""
+    if not starving:
+        return stats
+    counts, centroids, scatter = stats.counts.copy(), stats.centroids.copy(), stats.scatter.copy()
+    for c, moments in starving.items():
+        with np.errstate(under="ignore"):
+            counts[c] = np.exp(moments.log_count) + 10.0 * np.finfo(np.float64).eps
+        centroids[c] = moments.mean
+        scatter[c] = moments.covariance * counts[c]
+    return Stats(counts, centroids, scatter)
 
 
 def _climb(problem: _Problem, start: Params, rng: np.random.Generator, number: int,
@@ -360,10 +426,12 @@ def _climb(problem: _Problem, start: Params, rng: np.random.Generator, number: i
     handle = ON_COLLAPSE[remedy.on_collapse]
     for iteration in range(1, problem.max_iter + 1):
         stats = sufficient_stats(problem.XT, estep.resp)
+        starving = _starving(problem, params, estep, stats)
+        stats = _with_exact_moments(stats, starving)
         means, covariances = remedy.m_step(stats, data, settings)
         weights = stats.counts / stats.counts.sum()
         mins = _min_eigenvalues(covariances)
-        verdicts = _judge(problem, estep, means, mins, attempt.history)
+        verdicts = _judge(problem, estep, means, mins, attempt.history, starving)
         collapsed = verdicts.collapsed
         for c in verdicts.small:
             size, rank = verdicts.supports[int(c)]
@@ -372,12 +440,12 @@ def _climb(problem: _Problem, start: Params, rng: np.random.Generator, number: i
         attempt.just_reset = False
         if collapsed.size:
             reports = [_collapse(problem, int(c), iteration, estep, stats, weights, mins[c], number,
-                                 verdicts.supports[int(c)]) for c in collapsed]
+                                 verdicts.supports[int(c)], params, starving.get(int(c))) for c in collapsed]
             candidate = handle(problem, candidate, collapsed, reports, mins, rng, attempt)
             if candidate is None:
                 attempt.history.append(_record(iteration, Params(weights, means, covariances), stats.counts,
                                                None, None))
-                attempt.stopped = reports[0]
+                attempt.stopped, attempt.together = reports[0], list(reports)
                 attempt.params = Params(weights, means, covariances)
                 return attempt
         params = attempt.params = candidate
@@ -484,7 +552,7 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     _check_fittable(X, covariance, remedy, names)
     settings = Settings(components=int(components), covariance=covariance,
                         reg_covar=_internal_ridge(ridge, float(reg_covar), frame, data, remedy), min_ratio=float(min_ratio))
-    problem = _Problem(Z, X, columns(Z), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
+    problem = _Problem(Z, X, frame.exponent, columns(Z), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
     rng = np.random.default_rng(seed)
     given = (weights_init, means_init, covariances_init)
     start = _given_start(frame, given, settings.components, dim, covariance, lambda: _initial(
@@ -514,7 +582,7 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
                      threshold=frame.variance_out(threshold),
                      small=[replace(item, min_eigenvalue=frame.variance_out(item.min_eigenvalue))
                             for _, item in sorted(outcome.small.items())],
-                     ridge=ridge)
+                     ridge=ridge, collapses=[_collapse_out(frame, X, each) for each in outcome.together])
 
 
 BOUNDING_REMEDIES = ("ridge",)  # a covariance floor of their own: they fit data flat in exact arithmetic
