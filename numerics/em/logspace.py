@@ -24,6 +24,7 @@ from gmm_math.numerics.em.kernels import weighted_log_densities
 STARVING_COUNT = 1e-3  # below this many points a component's float64 M-step is dominated by the 10 eps
 EXACT_DPS = 30
 MAX_DPS = 2000
+DPS_STEPS = (EXACT_DPS, 300, MAX_DPS)  # working precisions tried in turn
 LOG10_E = float(np.log10(np.e))
 LOG10_TINY = float(np.log10(np.finfo(np.float64).tiny))
 
@@ -109,8 +110,7 @@ def log10_min_eigenvalue(X: np.ndarray, log_resp: np.ndarray, covariance: str = 
     ``MAX_DPS`` digits). Returns (log10 value, resolved); unresolved, the value is an upper bound
     (10^-dps times the largest); -inf when the covariance is exactly 0.
     """
-    dps = EXACT_DPS
-    while True:
+    for dps in DPS_STEPS:
         smallest, largest = _smallest_eigenvalue(X, log_resp, dps, covariance)
         if largest == 0:
             return float("-inf"), True
@@ -118,6 +118,6 @@ def log10_min_eigenvalue(X: np.ndarray, log_resp: np.ndarray, covariance: str = 
             resolved = smallest > largest * mp.mpf(10) ** (10 - dps)
             bound = smallest if resolved else largest * mp.mpf(10) ** (10 - dps)
             value = float(mp.log10(bound))
-        if resolved or dps >= MAX_DPS:
-            return value, resolved
-        dps = min(MAX_DPS, int(20 - value + float(mp.log10(largest))) + EXACT_DPS)
+        if resolved:
+            break
+    return value, resolved
