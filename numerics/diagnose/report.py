@@ -116,9 +116,11 @@ class DiagnoseReport:
                 f"the fit {verdict}; {len(self.collapses)} collapse(s){extra}>")
 
     def _repr_html_(self) -> str:
-        from gmm_math.cli.diagnose.render import render_html
+        """The notebook view: the renderer lives with the others in cli/, reached lazily (numerics never
+        imports cli at module level; the numbers it shows are this report's)."""
+        import importlib
 
-        return render_html(self)
+        return importlib.import_module("gmm_math.cli.diagnose.render").render_html(self)
 
 
 def _support_sizes(result: FitResult, X: np.ndarray) -> np.ndarray:
@@ -262,7 +264,7 @@ def diagnose(X, model=None, *, components: int = 1, covariance: str = "full", re
     data = table.X
     n, dim = data.shape
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= n:
-        raise GmmMathError(f"K = {k} components but the data have N = {n} rows (K must be 1..N)",
+        raise GmmMathError(f"K = {k} exceeds the N = {n} rows of the data (K must be 1..N)",
                            parameter="components")
     if not (np.isfinite(reg_covar) and reg_covar > 0):
         raise GmmMathError(f"reg_covar must be a positive number, got {reg_covar!r}", parameter="reg_covar")
