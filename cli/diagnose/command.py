@@ -45,6 +45,9 @@ def diagnose(
     output_format: Annotated[DiagnoseFormat, typer.Option("--format", "-f", help="text, json, html or md.")
                              ] = DiagnoseFormat.text,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write the report to this file.")] = None,
+    plot: Annotated[Optional[Path], typer.Option(
+        "--plot", help="Write a picture (.png, .svg, .pdf): the rows named, and weight and smallest eigenvalue "
+                       "against iteration.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
     """Why your Gaussian-mixture fit degenerated (scikit-learn's 'ill-defined empirical covariance') and what fixes it.
@@ -64,9 +67,18 @@ def diagnose(
         raise GmmMathError(f"--n-init must be at least 1, got {n_init}")
     if out is not None:
         check_output_folder(out)
+    if plot is not None:
+        from gmm_math.cli.plots.base import output_format as image_format
+
+        image_format(plot, "--plot")
+        check_output_folder(plot)
     table = load_table(data_file) if data_file is not None else Table.of_array(points_from_text(data))
     report = run(table, components=components, covariance=covariance.value, reg_covar=reg_covar, init=init.value,
                  n_init=n_init, seed=seed, remedies=True if remedies else None, progress=_progress(quiet))
+    if plot is not None:
+        from gmm_math.cli.diagnose.plot import save_plot
+
+        save_plot(report, plot)
     text = RENDERERS[output_format.value](report)
     if out is None:
         typer.echo(text)

@@ -61,10 +61,10 @@ def fit_lines(report: DiagnoseReport) -> list[str]:
                                                   else f"raised: {report.sklearn_error}"))
     n = report.findings.n
     for o in report.outcomes:
-        for component, rows in o.ill_defined:
+        for (component, rows), rank in zip(o.ill_defined, o.ill_defined_ranks):
             lines.append(f"start {o.start}: component {component + 1}'s start covariance is not positive definite "
                          f"in float64 (reg_covar {report.reg_covar:g} is below its rounding); it holds "
-                         f"{_rows(report, rows)}")
+                         f"{_rows(report, rows)}, which span {rank} of {report.findings.dim} dimensions exactly")
         if o.ml is not None:
             for c in o.ml.collapses:
                 lines.append(f"start {o.start}, maximum likelihood: " + collapse_sentence(c, n))
@@ -89,6 +89,8 @@ def fix_lines(report: DiagnoseReport) -> list[str]:
                      "every start from a degenerate component")
     if report.sklearn_reg_covar is not None:
         lines.append(f"scikit-learn's fit succeeds from reg_covar {report.sklearn_reg_covar:g} on")
+    if not report.remedies:
+        lines.append("remedies side by side: not run, the first start is itself ill-defined in float64")
     for r in report.remedies:
         if r.error:
             lines.append(f"remedy {r.remedy}: refused ({r.error})")

@@ -20,6 +20,7 @@ from gmm_math.numerics.diagnose.findings import DataFindings, find
 from gmm_math.numerics.diagnose.starts import Starts, have_sklearn, sklearn_starts
 from gmm_math.numerics.diagnose.table import Table
 from gmm_math.numerics.em.fit import Collapse, FitResult, fit
+from gmm_math.numerics.rank import affine_rank
 
 REG_GRID = tuple(10.0 ** e for e in range(-12, 1))  # the decade grid of reg_covar, 1e-12 .. 1e0, absolute, then
 # relative to the data's mean variance where that is larger
@@ -41,6 +42,7 @@ class StartOutcome:
     smallest_eigenvalue: float  # the ridge fit's, over components
     degenerate: bool
     spurious: bool
+    ill_defined_ranks: tuple[int, ...] = ()  # the exact affine rank of the ill-defined rows, per entry
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,8 @@ def _outcome(X: np.ndarray, index: int, start, k: int, covariance: str, reg_cova
     bad = start.ill_defined()
     if bad:  # scikit-learn raises here: the start's covariance of these rows is not positive definite in float64
         rows = tuple((c, tuple(int(r) for r in start.rows_of(c))) for c in bad)
-        return StartOutcome(index, None, None, rows, min(len(r) for _, r in rows), float("nan"), True, True)
+        ranks = tuple(affine_rank(X[list(held)]).exact for _, held in rows)
+        return StartOutcome(index, None, None, rows, min(len(r) for _, r in rows), float("nan"), True, True, ranks)
     given = dict(weights_init=start.weights, means_init=start.means, covariances_init=start.covariances)
     ml = _fit_or_none(X, k, remedy="none", covariance=covariance, max_iter=max_iter, tol=tol,
                       **given) if with_ml else None
@@ -147,7 +150,7 @@ def _outcome(X: np.ndarray, index: int, start, k: int, covariance: str, reg_cova
     dim = X.shape[1]
     degenerate = bool(sizes.min() < dim + 1 or smallest <= DEGENERATE_EIGEN_FACTOR * reg_covar)
     spurious = bool(sizes.min() <= dim + 1 or smallest < SPURIOUS_RATIO * float(eig[:, -1].max()))
-    return StartOutcome(index, ml, ridge, (), int(sizes.min()), smallest, degenerate, spurious)
+    return StartOutcome(index, ml, ridge, (), int(sizes.min()), smallest, degenerate, spurious, ())
 
 
 def _fit_or_none(X, k, **options) -> FitResult | None:
@@ -338,3 +341,45 @@ def _with_remedies(base: DiagnoseReport, starts: Starts, settings: dict, report:
     return replace(base, regcovar=tuple(trials), recommended_reg_covar=recommended, sklearn_reg_covar=sklearn_from,
                    remedies=remedies,
                    alternatives=tuple(alternatives), bic=tuple(bic))
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One component of one ML run, iteration by iteration, in base-10 logarithms (NaN where not positive).
+
+    Attributes
+    ----------
+    iterations : ndarray of int, shape (T,)
+    log10_weight, log10_min_eigenvalue : ndarray, shape (T,)
+        The last entry of a collapse is the log-space value of its report (beyond float64 if need be).
+    """
+
+    component: int
+    iterations: np.ndarray
+    log10_weight: np.ndarray
+    log10_min_eigenvalue: np.ndarray
+
+
+def traces(report: DiagnoseReport) -> list[Trace]:
+    """The weight and smallest eigenvalue of every collapsing component of the first start's ML run."""
+    outcome = next((o for o in report.outcomes if o.ml is not None and o.ml.collapses), None)
+    if outcome is None:
+        return []
+    out = []
+    for c in outcome.ml.collapses:
+        records = outcome.ml.history
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weights = np.array([np.log10(r.weights[c.component]) if r.weights[c.component] > 0 else np.nan
+                                for r in records])
+            eigen = np.array([np.log10(r.min_eigenvalues[c.component]) if r.min_eigenvalues[c.component] > 0
+                              else np.nan for r in records])
+        weights[-1], eigen[-1] = c.log10_weight, c.log10_min_eigenvalue
+        out.append(Trace(c.component, np.array([r.iteration for r in records]), weights, eigen))
+    return out
+
+
+def marked_rows(report: DiagnoseReport) -> np.ndarray:
+    """Rows the diagnosis names: collapse supports' points and ill-defined starts' rows, shape (M,) sorted."""
+    rows = {c.point_index for c in report.collapses}
+    rows |= {r for o in report.outcomes for _, held in o.ill_defined for r in held}
+    return np.array(sorted(rows), dtype=int)
