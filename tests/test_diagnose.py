@@ -169,3 +169,14 @@ def test_stdin_is_read(tmp_path):
 def test_write_csv_helper_round_trips(tmp_path):
     path = write_csv(tmp_path / "b.csv", BLOBS, "x,y")
     assert np.array_equal(np.loadtxt(path, delimiter=",", skiprows=1), BLOBS)
+
+
+def test_without_scikit_learn_diagnose_says_which_initialisation_it_used(monkeypatch):
+    import gmm_math.numerics.diagnose.report as report_module
+    import gmm_math.numerics.diagnose.starts as starts_module
+
+    monkeypatch.setattr(starts_module, "have_sklearn", lambda: False)
+    monkeypatch.setattr(report_module, "have_sklearn", lambda: False)
+    report = diagnose(BLOBS, components=2, seed=0, remedies=False)
+    assert "this package's k-means++" in report.starts_how and "scikit-learn is not installed" in report.starts_how
+    assert not report.sklearn_ran and report.sklearn_error is None

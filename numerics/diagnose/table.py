@@ -14,6 +14,7 @@ import numpy as np
 from gmm_math.derivations.core.data import NUMBER, display_name, read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.points import MAX_BYTES, MAX_POINTS
+from gmm_math.numerics.points import _is_numeric_row as is_numeric_row  # one rule for a header row
 
 _NON_FINITE = ("nan", "inf", "infinity")
 
@@ -70,7 +71,7 @@ def load_table(path: str | Path) -> Table:
     if not numbered:
         raise GmmMathError(f"data file {name} is empty: no header and no rows")
     first = numbered[0][1].split(",")
-    header = not all(_is_number(f) or f.strip().lower().lstrip("+-") in _NON_FINITE for f in first)
+    header = not is_numeric_row(numbered[0][1])
     names = tuple(f.strip() for f in first) if header else tuple(f"column {j + 1}" for j in range(len(first)))
     rows = numbered[1:] if header else numbered
     if not rows:

@@ -19,6 +19,13 @@ spanning support also stops the run (Cholesky is no longer safe), reported as nu
 remedy the run stops at the collapsing M-step and reports it instead of failing in a Cholesky
 factorisation; see :mod:`gmm_math.numerics.em.remedies` for what the remedies do.
 
+A component holding fewer than ``STARVING_COUNT`` points has its M-step computed from its log
+responsibilities (:mod:`gmm_math.numerics.em.logspace`): float64's, with scikit-learn's 10 eps added to
+its count, would shrink its covariance towards 0 and report a collapse the exact M-step denies; its
+support is then the points holding at least 1e-3 of its largest responsibility. Supports are ranked
+exactly (:func:`gmm_math.numerics.rank.affine_rank`), every collapse of a step is reported
+(``FitResult.collapses``), and each report's weight and smallest eigenvalue are computed in log space.
+
 EM runs in standardised coordinates (:mod:`gmm_math.numerics.em.scaling`): centred, and scaled by one
 power of two, so that it is scale-invariant; every number reported is in the data's units.
 """
