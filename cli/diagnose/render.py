@@ -53,6 +53,12 @@ def data_lines(report: DiagnoseReport) -> list[str]:
     return lines
 
 
+def spurious_ratio() -> float:
+    from gmm_math.numerics.diagnose.report import SPURIOUS_RATIO
+
+    return SPURIOUS_RATIO
+
+
 def fit_lines(report: DiagnoseReport) -> list[str]:
     """Item 3: what happened in the fit."""
     lines = [f"starts: {report.starts_how}, n_init = {report.n_init}"]
@@ -71,7 +77,9 @@ def fit_lines(report: DiagnoseReport) -> list[str]:
         if o.ridge is not None:
             lines.append(f"start {o.start}, with reg_covar {report.reg_covar:g}: smallest support {o.smallest_support}"
                          f" point(s), smallest eigenvalue {_g(o.smallest_eigenvalue)}"
-                         + ("; degenerate" if o.degenerate else "") + ("; a spurious maximiser" if o.spurious else ""))
+                         + ("; degenerate" if o.degenerate else "")
+                         + (f"; a spurious maximiser (a component on <= D + 1 = {report.findings.dim + 1} points, or an "
+                            f"eigenvalue ratio below {spurious_ratio():g})" if o.spurious else ""))
     return lines
 
 
@@ -137,6 +145,8 @@ def render_html(report: DiagnoseReport) -> str:
 
 def as_payload(report: DiagnoseReport) -> dict:
     """The JSON contract of ``gmm-math diagnose --format json``."""
+    from gmm_math.numerics.diagnose.report import SPURIOUS_RATIO
+
     f = report.findings
     return {
         "n": f.n, "dim": f.dim, "components": report.components, "covariance": report.covariance,
@@ -151,6 +161,10 @@ def as_payload(report: DiagnoseReport) -> dict:
         "parameters": f.parameters.total,
         "sklearn_error": report.sklearn_error,
         "collapses": [c.as_dict() for c in report.collapses],
+        "fits": [{"start": o.start, "degenerate": o.degenerate, "spurious": o.spurious,
+                  "smallest_support": o.smallest_support, "smallest_eigenvalue": o.smallest_eigenvalue}
+                 for o in report.outcomes],
+        "spurious_criterion": {"max_support": f.dim + 1, "min_eigenvalue_ratio": SPURIOUS_RATIO},
         "ill_defined_starts": [{"start": o.start, "component": c, "rows": list(rows)}
                                for o in report.outcomes for c, rows in o.ill_defined],
         "recommended_reg_covar": report.recommended_reg_covar,
@@ -158,6 +172,7 @@ def as_payload(report: DiagnoseReport) -> dict:
         "reg_covar_grid": [{"reg_covar": t.reg_covar, "relative": t.relative, "degenerate_starts": t.degenerate_starts,
                             "sklearn_ok": t.sklearn_ok} for t in report.regcovar],
         "remedies": [{"remedy": r.remedy, "objective": r.objective, "error": r.error,
+                      "smallest_eigenvalue": r.smallest_eigenvalue,
                       "smallest_support": r.smallest_support, "collapses": r.collapses,
                       "same_partition": r.same_partition} for r in report.remedies],
         "bic": [{"components": k, "bic": b} for k, b in report.bic],
