@@ -43,7 +43,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "evaluate": ("gmm_math.numerics.sweep", "evaluate_table"),
     "fit": ("gmm_math.numerics.em.fit", "fit"),
     "explain": ("gmm_math.numerics.explain.build", "build_story"),
-    # "diagnose": ("gmm_math.numerics.diagnose...", "..."),  <- added when `gmm-math diagnose` lands
+    "diagnose": ("gmm_math.numerics.diagnose.report", "diagnose"),
     # the checker
     "check_steps": ("gmm_math.numerics.check", "check_steps"),
     "check_claim": ("gmm_math.numerics.check", "check_claim"),
@@ -69,6 +69,7 @@ if TYPE_CHECKING:  # what static tools (mkdocstrings/griffe, IDEs, type checkers
     from gmm_math.derivations.result import Derivation
     from gmm_math.derivations.single import single_gaussian_collapse
     from gmm_math.numerics.check import check_claim, check_steps
+    from gmm_math.numerics.diagnose.report import diagnose
     from gmm_math.numerics.em.fit import FitResult, fit
     from gmm_math.numerics.explain.build import build_story as explain
     from gmm_math.numerics.explain.story import Story
@@ -77,7 +78,7 @@ if TYPE_CHECKING:  # what static tools (mkdocstrings/griffe, IDEs, type checkers
 __all__ = [
     "__version__",
     "single_gaussian_collapse", "mixture_collapse", "em_step_collapse", "remedy_collapse", "degenerate_collapse",
-    "evaluate", "fit", "explain",
+    "evaluate", "fit", "explain", "diagnose",
     "check_steps", "check_claim",
     "explore",
     "Dataset", "Derivation", "EvaluationTable", "FitResult", "Story", "GmmMathError",

@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 from gmm_math.cli import check
 from gmm_math.cli import check_em_step
 from gmm_math.cli.derive import commands as derive
+from gmm_math.cli.diagnose import command as diagnose_command
 from gmm_math.cli.em import commands as em_command
 from gmm_math.cli.evaluate import commands as evaluate_command
 from gmm_math.cli.explain import commands as explain_command
@@ -107,6 +108,7 @@ app.command("evaluate")(evaluate_command.evaluate)
 app.add_typer(check.app, name="check")
 check.app.command("em-step")(check_em_step.check_em_step_command)
 app.command("em")(em_command.em)
+app.command("diagnose")(diagnose_command.diagnose)
 app.command("dataset")(dataset_command.dataset)
 app.command("plot-limit")(plots.plot_limit)
 app.command("plot-collapse")(plots.plot_collapse)

@@ -125,7 +125,7 @@ def _csv(tmp_path, name, text):
     (["-k", "501"], "from 1 to N=500"),
     (["--init", "bogus"], "Invalid value for '--init'"),
     (["--remedy", "bogus"], "'bogus' is not one of 'none', 'ridge'"),
-    (["--covariance", "tied"], "'tied' is not one of 'spherical', 'full', 'isotropic'"),
+    (["--covariance", "banded"], "'banded' is not one of 'full', 'diag', 'spherical', 'tied', 'isotropic'"),
     (["--reg-covar", "0"], "--reg-covar"),
     (["--reg-covar", "-1e-3"], "--reg-covar"),
     (["--min-ratio", "0"], "--min-ratio"),
@@ -211,13 +211,12 @@ def test_reset_and_restart_tell_what_they_did(cli):
 
 def test_choices_are_the_numerics_keys():
     """em's Enums list exactly what fit() accepts (the CLI cannot import numpy at start-up to read them)."""
-    from gmm_math.cli.em.commands import EmRemedy, Init
-    from gmm_math.cli.options import Covariance
+    from gmm_math.cli.em.commands import EmCovariance, EmRemedy, Init
     from gmm_math.numerics.em.fit import COVARIANCE_TYPES, INITS, REMEDIES
 
     assert [i.value for i in Init] == list(INITS)
     assert {r.value for r in EmRemedy} == set(REMEDIES)
-    assert {c.canonical for c in Covariance} == set(COVARIANCE_TYPES)
+    assert {c.canonical for c in EmCovariance} == set(COVARIANCE_TYPES)
 
 
 def test_isotropic_is_an_alias_of_spherical(cli_json):

@@ -514,7 +514,10 @@ def _check_collapses(inits: tuple[str, ...], components: tuple[int, ...]) -> int
                 reported += 1
                 before = result.history[-2]
                 resp = e_step(XT, before.weights, before.means, before.covariances).resp[c.component]
-                rank = _affine_rank(X[resp >= 1e-3])
+                # a starving component (holding < 1e-3 points) is judged on its responsibilities relative to its
+                # largest, from log space (numerics/em/logspace.py): here, those that did not underflow
+                held = resp >= (1e-3 if resp.sum() >= 1e-3 else 1e-3 * resp.max())
+                rank = _affine_rank(X[held]) if resp.max() > 0 else c.support_rank
                 assert rank < dim + 1 and rank == c.support_rank, (k, init, seed, rank)
                 mins = [record.min_eigenvalues[c.component] for record in result.history[-3:]]
                 shrinking = len(mins) == 3 and mins[2] * 10 <= mins[1] and mins[1] * 10 <= mins[0]

@@ -22,7 +22,7 @@ X = seed_blobs()
     ({"components": 2.5}, "integer"),
     ({"init": "forgy"}, "unknown init 'forgy'"),
     ({"remedy": "magic"}, "unknown remedy 'magic'"),
-    ({"covariance": "diag"}, "unknown covariance 'diag'"),
+    ({"covariance": "banded"}, "unknown covariance 'banded'"),
     ({"reg_covar": 0.0}, "reg_covar"),
     ({"reg_covar": -1e-3}, "reg_covar"),
     ({"reg_covar": float("nan")}, "reg_covar"),
@@ -56,12 +56,12 @@ def test_bad_options_raise_one_error(kwargs, needle):
     ([[1.0, 2.0], [3.0]], "rows of equal length"),
     (np.zeros((2, 2, 2)), "shape (N, D)"),
     (np.ones((5, 2)), "all data points are equal"),
-    (np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [5.0, 5.0]]), "fewer than 2 dimensions"),
+    (np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [5.0, 5.0]]), "span 1 of 2 dimensions exactly"),
     ("abc", "numbers"),
 ])
 def test_bad_data_raise_one_error(data, needle):
     with pytest.raises(GmmMathError) as info:
-        fit(data, 1)
+        fit(data, 1, remedy="none")
     assert needle in str(info.value)
 
 

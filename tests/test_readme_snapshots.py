@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,8 @@ COMMANDS = example_commands()
 def run(command: str, folder: Path) -> str:
     for name, text in FILES.items():
         (folder / name).write_text(text)
+    for data in (ROOT / "docs").glob("*-data"):  # example data a page names by its path in the repository
+        shutil.copytree(data, folder / "docs" / data.name, dirs_exist_ok=True)
     result = CliRunner().invoke(app, shlex.split(command)[1:], env={"COLUMNS": "80", "TERM": "dumb"})
     text = (f"$ {command}\n# exit code {result.exit_code}\n# stdout\n{result.stdout}"
             f"# stderr\n{result.stderr}")

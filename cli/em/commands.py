@@ -8,11 +8,28 @@ from typing import Annotated, Optional
 
 import typer
 
-from gmm_math.cli.options import COVARIANCE_HELP, Covariance, OutputFormat, format_option
+from gmm_math.cli.options import OutputFormat, format_option
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.remedies import registry
 
 INITS = ("seed-style", "random-points", "kmeans++")  # the keys of numerics.em.init.INITS (a test checks)
+EM_COVARIANCES = ("full", "diag", "spherical", "tied", "isotropic")  # scikit-learn's four and the alias
+EM_COVARIANCE_HELP = ("full | diag (diagonal) | spherical (sigma^2 I; isotropic is an alias) | tied (one full "
+                      "covariance shared), scikit-learn's covariance_type")
+
+
+class EmCovariance(str, Enum):
+    """``em``'s covariance structures: scikit-learn's four (``derive`` knows spherical and full only)."""
+
+    full = "full"
+    diag = "diag"
+    spherical = "spherical"
+    tied = "tied"
+    isotropic = "isotropic"
+
+    @property
+    def canonical(self) -> str:
+        return "spherical" if self.value == "isotropic" else self.value
 
 
 def _load(dataset: str | None, data: str | None, data_file: Path | None):
@@ -73,7 +90,8 @@ def em(
     data: Annotated[Optional[str], typer.Option(
         "--data", help='Inline data: "0,1,3" (1-D) or "0,0;1,1;3,2".')] = None,
     components: Annotated[int, typer.Option("--components", "-k", help="Number of components K (1..N).")] = 3,
-    covariance: Annotated[Covariance, typer.Option("--covariance", help=COVARIANCE_HELP + ".")] = Covariance.full,
+    covariance: Annotated[EmCovariance, typer.Option("--covariance", help=EM_COVARIANCE_HELP + ".")
+                          ] = EmCovariance.full,
     init: Annotated[Init, typer.Option("--init", help="How the components start.")] = Init["kmeans++"],
     remedy: Annotated[EmRemedy, typer.Option("--remedy", help=registry.summary("em") + ".")] = EmRemedy.ridge,
     reg_covar: Annotated[float, typer.Option(

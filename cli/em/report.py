@@ -32,13 +32,41 @@ def _matrix(values: np.ndarray) -> str:
     return "[" + "; ".join(", ".join(_num(v) for v in row) for row in values) + "]"
 
 
+def power_of_ten(log10_value: float) -> str:
+    """A positive number from its base-10 logarithm, also beyond float64: '1.3e-37', '2.4e-197307'.
+
+    >>> power_of_ten(-197306.62)
+    '2.4e-197307'
+    """
+    whole = int(log10_value // 1)
+    return f"{10 ** (log10_value - whole):.2g}e{whole:+d}".replace("e+", "e")
+
+
 def weight_phrase(collapse: Collapse, n: int) -> str:
-    """'1/500' when the weight is a whole number of points over N, else the number and the points it held."""
+    """'1/500' when the weight is a whole number of points over N, else the number and the points it held;
+    a weight below float64's range is given by its power of ten (computed in log space)."""
+    if collapse.weight_underflows:
+        return f"{power_of_ten(collapse.log10_weight)} (computed in log space; it underflows float64)"
+    if collapse.effective_count < 1e-3:  # scikit-learn's 10 eps floor would show here: the log-space value
+        return f"{power_of_ten(collapse.log10_weight)} (computed in log space)"
     points = collapse.weight * n
     whole = round(points)
     if whole >= 1 and abs(points - whole) < 0.05:
         return f"{whole}/{n}"
     return f"{_num(collapse.weight)} (it held {_num(collapse.effective_count)} points)"
+
+
+def eigenvalue_phrase(collapse: Collapse) -> str:
+    """The smallest eigenvalue, exact in log space: a number, 'exactly 0', or 'below 10^e' when unresolved."""
+    value = collapse.log10_min_eigenvalue
+    if value != value:  # NaN: not computed (a report built by hand)
+        return _num(collapse.min_eigenvalue)
+    if value == float("-inf"):
+        return "exactly 0"
+    text = power_of_ten(value)
+    underflow = " (it underflows float64)" if value < -307.65 else ""
+    return (f"{text}{underflow}" if collapse.eigenvalue_resolved
+            else f"below {text} (not resolved at 2000 digits){underflow}")
 
 
 def _where(collapse: Collapse) -> str:
@@ -64,7 +92,8 @@ def collapse_sentence(collapse: Collapse, n: int) -> str:
                 f" finite) although its support of {collapse.support_size} points spans its {dim} dimensions;"
                 f" its weight is {weight_phrase(collapse, n)}")
     return (f"{component_name(collapse.component)} collapsed {_where(collapse)} at iteration {collapse.iteration};"
-            f" its weight is {weight_phrase(collapse, n)}; its support (responsibility >= 0.001) is"
+            f" its weight is {weight_phrase(collapse, n)}; smallest eigenvalue {eigenvalue_phrase(collapse)};"
+            f" its support (responsibility >= 0.001) is"
             f" {collapse.support_size} point(s), {collapse.support_rank} affinely independent, fewer than"
             f" D + 1 = {dim + 1}")
 
@@ -119,10 +148,11 @@ def render_text(result: FitResult, source: str, dim: int) -> str:
         lines.append(f"{component_name(k)}: weight {_num(result.weights[k])}, mean {_vector(result.means[k])}, "
                      f"covariance {_matrix(result.covariances[k])}")
     if result.collapse is not None:
-        lines.append(collapse_sentence(result.collapse, result.n_points))
+        lines.extend(collapse_sentence(each, result.n_points) for each in result.collapses or [result.collapse])
     lines.extend(_aftermath(result))
+    collapsed = {each.component for each in result.collapses or [result.collapse] if each is not None}
     lines.extend(small_sentence(small, dim, result.threshold) for small in result.small
-                 if result.collapse is None or small.component != result.collapse.component)
+                 if small.component not in collapsed)
     return "\n".join(lines)
 
 
@@ -136,6 +166,7 @@ def as_json(result: FitResult, dim: int) -> str:
         "means": result.means.tolist(),
         "covariances": result.covariances.tolist(),
         "collapse": None if result.collapse is None else result.collapse.as_dict(),
+        "collapses": [each.as_dict() for each in result.collapses],
         "remedy": result.remedy,
         "init": result.init,
         "seed": result.seed,

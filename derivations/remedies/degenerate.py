@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from gmm_math.derivations.core.data import Dataset
+from gmm_math.derivations.core.rank import exact_affine_rank
 from gmm_math.derivations.core.model import CollapseModel, example_data, first_coordinates
 from gmm_math.derivations.remedies.common import RemedyDerivation, conclude
 from gmm_math.derivations.result import SIGMA, Step
@@ -71,12 +72,12 @@ class CentredData:
 
 
 def affine_rank(data: Dataset) -> int:
-    """Dimension of the affine hull of the data: the rank of the centred data, exactly, from its D x D scatter.
+    """Dimension of the affine hull of the data, exactly (the one rank function every command shares).
 
     >>> affine_rank(Dataset.from_text("0,0;1,1;3,3"))
     1
     """
-    return sp.Matrix(CentredData.from_data(data).gram).rank()
+    return exact_affine_rank(data.rows)
 
 
 def normal_projector(scatter: sp.Matrix) -> sp.Matrix:
@@ -119,7 +120,7 @@ def degenerate_collapse(dim: int | None = None, data: Dataset | None = None) -> 
     n = dataset.n
     centred = CentredData.from_data(dataset)
     mean, scatter = centred.mean, centred.scatter
-    rank = sp.Matrix(centred.gram).rank()
+    rank = affine_rank(dataset)
     degenerate = rank < dim
     projector = normal_projector(scatter) if degenerate else sp.ImmutableMatrix(
         sp.diag(1, *([0] * (dim - 1))))

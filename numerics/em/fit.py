@@ -19,6 +19,13 @@ spanning support also stops the run (Cholesky is no longer safe), reported as nu
 remedy the run stops at the collapsing M-step and reports it instead of failing in a Cholesky
 factorisation; see :mod:`gmm_math.numerics.em.remedies` for what the remedies do.
 
+A component holding fewer than ``STARVING_COUNT`` points has its M-step computed from its log
+responsibilities (:mod:`gmm_math.numerics.em.logspace`): float64's, with scikit-learn's 10 eps added to
+its count, would shrink its covariance towards 0 and report a collapse the exact M-step denies; its
+support is then the points holding at least 1e-3 of its largest responsibility. Supports are ranked
+exactly (:func:`gmm_math.numerics.rank.affine_rank`), every collapse of a step is reported
+(``FitResult.collapses``), and each report's weight and smallest eigenvalue are computed in log space.
+
 EM runs in standardised coordinates (:mod:`gmm_math.numerics.em.scaling`): centred, and scaled by one
 power of two, so that it is scale-invariant; every number reported is in the data's units.
 """
@@ -37,9 +44,12 @@ from gmm_math.derivations.remedies.registry import RIDGES
 from gmm_math.numerics.em.init import INITS, Params, user_params
 from gmm_math.numerics.em.kernels import EStep, Stats, columns, e_step, sample_log_likelihood, sufficient_stats
 from gmm_math.numerics.em.data import STRUCTURES, DataSummary, Settings, structured
+from gmm_math.numerics.em.logspace import (LOG10_E, LOG10_TINY, STARVING_COUNT, LogMoments, log10_min_eigenvalue,
+                                           log_moments, log_responsibilities, relative_support)
 from gmm_math.numerics.em.remedies import REMEDIES, Remedy
 from gmm_math.numerics.em.scaling import Standardiser
 from gmm_math.numerics.points import validate_points
+from gmm_math.numerics.rank import affine_rank, flatness_cause
 
 COVARIANCE_TYPES = tuple(STRUCTURES)
 DEFAULT_COLLAPSE_TOL = 1e-6  # below this (relative) a component is at least "small"
@@ -48,6 +58,11 @@ COLLAPSE_FLOOR = 1e-12  # a degenerate component with a smaller (relative) eigen
 SHRINK_FACTOR = 10.0  # ... or one whose smallest eigenvalue shrank this much in each of two iterations
 SUPPORT_RESPONSIBILITY = 1e-3  # the points a component holds: responsibility at least this
 MAX_ITER = 10_000  # documented cap on EM iterations per attempt
+UNSUPPORTED = {  # (remedy, covariance) pairs without a closed-form M-step, and why
+    ("map", "diag"): "mclust's conjugate prior is defined for VVV and VII, full and spherical",
+    ("map", "tied"): "mclust's conjugate prior is defined for VVV and VII, full and spherical",
+    ("penalty", "tied"): "Chen, Tan & Zhang's penalty is per component; use full, diag or spherical",
+}
 USER_UNIT_INITS = ("seed-style",)  # starts defined in the data's units (integers, 5 I), mapped in
 
 __all__ = ["COVARIANCE_TYPES", "INITS", "MAX_ITER", "REMEDIES", "RIDGES", "Collapse", "FitResult",
@@ -81,7 +96,15 @@ class Collapse:
     support_size : int
         Points whose responsibility for it was at least ``SUPPORT_RESPONSIBILITY``.
     support_rank : int
-        How many of them are affinely independent (fewer than D + 1 for every collapse).
+        How many of them are affinely independent (fewer than D + 1 for every collapse), in exact arithmetic.
+    log10_weight : float
+        log10 of the weight, computed in log space (exact where ``weight`` underflows float64 or is
+        scikit-learn's 10 eps floor).
+    log10_min_eigenvalue : float
+        log10 of the smallest eigenvalue of the exactly normalised M-step covariance (data units), from mpmath
+        when float64 cannot resolve it; -inf when it is exactly 0.
+    eigenvalue_resolved : bool
+        False when even ``MAX_DPS`` digits did not resolve it: then ``log10_min_eigenvalue`` is an upper bound.
     """
 
     component: int
@@ -95,13 +118,25 @@ class Collapse:
     attempt: int = 0
     support_size: int = 0
     support_rank: int = 0
+    log10_weight: float = float("nan")
+    log10_min_eigenvalue: float = float("nan")
+    eigenvalue_resolved: bool = True
+
+    @property
+    def weight_underflows(self) -> bool:
+        """The exact weight is below float64's smallest normal number."""
+        return self.log10_weight < LOG10_TINY
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form: component, iteration, point_index, point, weight (and the extras)."""
         return {"component": self.component, "iteration": self.iteration, "point_index": self.point_index,
                 "point": list(self.point), "weight": self.weight, "effective_count": self.effective_count,
                 "coincident": self.coincident, "min_eigenvalue": _finite_or_none(self.min_eigenvalue),
-                "attempt": self.attempt, "support_size": self.support_size, "support_rank": self.support_rank}
+                "attempt": self.attempt, "support_size": self.support_size, "support_rank": self.support_rank,
+                "log10_weight": _finite_or_none(self.log10_weight),
+                "weight_underflows_float64": bool(self.weight_underflows),
+                "log10_min_eigenvalue": _finite_or_none(self.log10_min_eigenvalue),
+                "min_eigenvalue_resolved": self.eigenvalue_resolved}
 
 
 @dataclass(frozen=True)
@@ -192,6 +227,7 @@ class FitResult(NotebookDisplay):
     threshold: float = 0.0  # "small" threshold on the smallest eigenvalue (collapse_tol x mean variance), data units
     small: list[SmallComponent] = field(default_factory=list)  # small, not collapsed (last attempt)
     ridge: str = "absolute"
+    collapses: list[Collapse] = field(default_factory=list)  # every collapse of the step ``collapse`` is from
 
     def __repr__(self) -> str:
         """One line: K, the remedy, how the run ended, and the last log-likelihood."""
@@ -214,6 +250,8 @@ def _finite_or_none(value: float) -> float | None:
 @dataclass(frozen=True)
 class _Problem:
     X: np.ndarray
+    raw: np.ndarray  # the data as given (exact ranks are taken of these)
+    exponent: int  # internal variances times 4**exponent are the data's
     XT: np.ndarray
     data: DataSummary
     settings: Settings
@@ -221,6 +259,11 @@ class _Problem:
     threshold: float
     max_iter: int
     tol: float
+
+    def scale_out(self, variance: float) -> float:
+        """An internal variance in the data's units."""
+        with np.errstate(over="ignore", under="ignore"):
+            return float(np.ldexp(variance, 2 * self.exponent))
 
 
 @dataclass
@@ -232,6 +275,7 @@ class _Attempt:
     converged: bool = False
     stopped: Collapse | None = None  # the collapse that ended the run
     noted: Collapse | None = None  # the first collapse a bounded remedy carried on through
+    together: list[Collapse] = field(default_factory=list)  # all collapses of that step (stopped or noted)
     just_reset: bool = False
     events: list[Collapse] = field(default_factory=list)
     small: dict[int, SmallComponent] = field(default_factory=dict)
@@ -249,21 +293,23 @@ def _record(iteration: int, params: Params, counts: np.ndarray, log_likelihood: 
                            params.covariances, _min_eigenvalues(params.covariances), counts)
 
 
-def affine_rank(points: np.ndarray) -> int:
-    """How many of ``points`` (M, D) are affinely independent: 1 + the rank of their differences (0 if M = 0).
+def independent_points(points: np.ndarray) -> int:
+    """How many of ``points`` (M, D) are affinely independent, exactly: 1 + their affine rank (0 if M = 0).
 
-    >>> affine_rank(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))  # on a line
+    >>> independent_points(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))  # on a line
     2
     """
-    if points.shape[0] == 0:
-        return 0
-    return 1 + (int(np.linalg.matrix_rank(points[1:] - points[0])) if points.shape[0] > 1 else 0)
+    return 1 + affine_rank(points).exact
 
 
-def _support(problem: _Problem, resp: np.ndarray) -> tuple[int, int]:
-    """(size, affinely independent count) of the points whose responsibility is >= SUPPORT_RESPONSIBILITY."""
-    held = problem.X[resp >= SUPPORT_RESPONSIBILITY]
-    return int(held.shape[0]), affine_rank(held)
+def _support(problem: _Problem, resp: np.ndarray, moments: LogMoments | None) -> tuple[int, int]:
+    """(size, exactly affinely independent count) of the points a component holds, counted in the data's own
+    values (the standardised ones are rounded): responsibility >= SUPPORT_RESPONSIBILITY, or, for a starving
+    component (``moments`` given), responsibility >= SUPPORT_RESPONSIBILITY x its largest one."""
+    mask = resp >= SUPPORT_RESPONSIBILITY if moments is None else relative_support(
+        moments.log_resp, SUPPORT_RESPONSIBILITY)
+    held = problem.raw[mask]
+    return int(held.shape[0]), independent_points(held)
 
 
 def _shrinking(history: list[IterationRecord], mins: np.ndarray) -> np.ndarray:
@@ -283,7 +329,7 @@ class _Verdicts:
 
 
 def _judge(problem: _Problem, estep: EStep, means: np.ndarray, mins: np.ndarray,
-           history: list[IterationRecord]) -> _Verdicts:
+           history: list[IterationRecord], starving: dict[int, LogMoments]) -> _Verdicts:
     """Which components collapsed at this M-step, and which are only small (see the module docstring)."""
     scale = problem.data.scale
     broken = ~(np.isfinite(means).all(axis=1) & (mins > 0))  # also NaN eigenvalues
@@ -292,7 +338,7 @@ def _judge(problem: _Problem, estep: EStep, means: np.ndarray, mins: np.ndarray,
         tiny = ~(mins >= COLLAPSE_FLOOR * scale)
         below = ~(mins >= problem.threshold)
     suspects = np.flatnonzero(broken | below | shrinking)
-    supports = {int(c): _support(problem, estep.resp[c]) for c in suspects}
+    supports = {int(c): _support(problem, estep.resp[c], starving.get(int(c))) for c in suspects}
     dim = problem.X.shape[1]
     degenerate = {c: rank < dim + 1 for c, (_, rank) in supports.items()}
     collapsed = [c for c in supports if broken[c] or tiny[c] or (degenerate[c] and shrinking[c])]
@@ -301,18 +347,27 @@ def _judge(problem: _Problem, estep: EStep, means: np.ndarray, mins: np.ndarray,
 
 
 def _collapse(problem: _Problem, component: int, iteration: int, estep: EStep, stats: Stats,
-              weights: np.ndarray, min_eigenvalue: float, attempt: int, support: tuple[int, int]) -> Collapse:
+              weights: np.ndarray, min_eigenvalue: float, attempt: int, support: tuple[int, int],
+              params: Params, moments: LogMoments | None) -> Collapse:
+    """The report of one collapse; its weight and smallest eigenvalue in log space (see logspace)."""
     X = problem.X
-    resp = estep.resp[component]
-    index = int(np.argmax(resp)) if resp.max() > 0 else int(
-        np.argmin(((X - stats.centroids[component]) ** 2).sum(axis=1)))
+    log_resp = moments.log_resp if moments is not None else log_responsibilities(
+        problem.XT, params.weights, params.means, params.covariances, estep.sample_log_likelihood, component)
+    index = int(np.argmax(log_resp))
     point = X[index]
+    log_count = moments.log_count if moments is not None else float(np.log(stats.counts[component]))
+    log10_weight = (log_count - float(np.log(problem.data.n))) * LOG10_E
+    if np.isfinite(min_eigenvalue) and min_eigenvalue > COLLAPSE_FLOOR * problem.data.scale:
+        log10_min, resolved = float(np.log10(problem.scale_out(min_eigenvalue))), True
+    else:  # float64 cannot resolve it: mpmath, from the log shares, on the data as given
+        log10_min, resolved = log10_min_eigenvalue(problem.raw, log_resp, problem.settings.covariance)
     return Collapse(component=component, iteration=iteration, point_index=index,
                     point=tuple(float(v) for v in point), weight=float(weights[component]),
                     effective_count=float(stats.counts[component]),
                     coincident=int(np.all(X == point, axis=1).sum()),
                     min_eigenvalue=float(min_eigenvalue), attempt=attempt,
-                    support_size=support[0], support_rank=support[1])
+                    support_size=support[0], support_rank=support[1], log10_weight=log10_weight,
+                    log10_min_eigenvalue=log10_min, eigenvalue_resolved=resolved)
 
 
 def _reset(problem: _Problem, params: Params, components: np.ndarray, rng: np.random.Generator) -> Params:
@@ -344,11 +399,35 @@ def _note_and_continue(problem: _Problem, candidate: Params, collapsed: np.ndarr
     """Bounded remedies go on (their likelihood is bounded) unless a covariance is numerically singular."""
     if not (np.all(mins > SINGULAR_TOL * problem.data.scale) and np.isfinite(candidate.means).all()):
         return None
-    attempt.noted = attempt.noted or reports[0]
+    if attempt.noted is None:
+        attempt.noted, attempt.together = reports[0], list(reports)
     return candidate
 
 
 ON_COLLAPSE = {"stop": _stop, "restart": _stop, "reset": _reset_collapsed, "continue": _note_and_continue}
+
+
+def _starving(problem: _Problem, params: Params, estep: EStep, stats: Stats) -> dict[int, LogMoments]:
+    """The components holding fewer than STARVING_COUNT points, with their M-step moments from log space."""
+    if problem.settings.covariance == "tied":  # one pooled covariance: a starving component barely enters it
+        return {}
+    return {int(c): log_moments(problem.XT, log_responsibilities(
+        problem.XT, params.weights, params.means, params.covariances, estep.sample_log_likelihood, int(c)))
+        for c in np.flatnonzero(stats.counts < STARVING_COUNT)}
+
+
+def _with_exact_moments(stats: Stats, starving: dict[int, LogMoments]) -> Stats:
+    """Stats whose starving components carry their exact centroid and covariance (scatter = covariance x count,
+    so that the M-step's scatter / count is the exactly normalised one, not one shrunk by the 10 eps)."""
+    if not starving:
+        return stats
+    counts, centroids, scatter = stats.counts.copy(), stats.centroids.copy(), stats.scatter.copy()
+    for c, moments in starving.items():
+        with np.errstate(under="ignore"):
+            counts[c] = np.exp(moments.log_count) + 10.0 * np.finfo(np.float64).eps
+        centroids[c] = moments.mean
+        scatter[c] = moments.covariance * counts[c]
+    return Stats(counts, centroids, scatter)
 
 
 def _climb(problem: _Problem, start: Params, rng: np.random.Generator, number: int,
@@ -363,10 +442,12 @@ def _climb(problem: _Problem, start: Params, rng: np.random.Generator, number: i
     handle = ON_COLLAPSE[remedy.on_collapse]
     for iteration in range(1, problem.max_iter + 1):
         stats = sufficient_stats(problem.XT, estep.resp)
+        starving = _starving(problem, params, estep, stats)
+        stats = _with_exact_moments(stats, starving)
         means, covariances = remedy.m_step(stats, data, settings)
         weights = stats.counts / stats.counts.sum()
         mins = _min_eigenvalues(covariances)
-        verdicts = _judge(problem, estep, means, mins, attempt.history)
+        verdicts = _judge(problem, estep, means, mins, attempt.history, starving)
         collapsed = verdicts.collapsed
         for c in verdicts.small:
             size, rank = verdicts.supports[int(c)]
@@ -375,12 +456,12 @@ def _climb(problem: _Problem, start: Params, rng: np.random.Generator, number: i
         attempt.just_reset = False
         if collapsed.size:
             reports = [_collapse(problem, int(c), iteration, estep, stats, weights, mins[c], number,
-                                 verdicts.supports[int(c)]) for c in collapsed]
+                                 verdicts.supports[int(c)], params, starving.get(int(c))) for c in collapsed]
             candidate = handle(problem, candidate, collapsed, reports, mins, rng, attempt)
             if candidate is None:
                 attempt.history.append(_record(iteration, Params(weights, means, covariances), stats.counts,
                                                None, None))
-                attempt.stopped = reports[0]
+                attempt.stopped, attempt.together = reports[0], list(reports)
                 attempt.params = Params(weights, means, covariances)
                 return attempt
         params = attempt.params = candidate
@@ -407,6 +488,9 @@ def _check_options(components: int, n: int, init: str, remedy: str, covariance: 
     if isinstance(components, bool) or not isinstance(components, (int, np.integer)) or not 1 <= components <= n:
         raise GmmMathError(f"components must be an integer from 1 to N={n} (the number of points), "
                            f"got {components!r}", parameter="components")
+    if (remedy, covariance) in UNSUPPORTED:
+        raise GmmMathError(f"the {remedy} remedy has no {covariance}-covariance M-step here ({UNSUPPORTED[remedy, covariance]})",
+                           parameter="covariance")
     positive = {"reg_covar": reg_covar, "collapse_tol": collapse_tol}
     for name, value in positive.items():
         if not (np.isfinite(value) and value > 0):
@@ -426,7 +510,7 @@ def _check_options(components: int, n: int, init: str, remedy: str, covariance: 
 
 def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covariance="full", max_iter=100,
         tol=1e-6, seed=None, weights_init=None, means_init=None, covariances_init=None, min_ratio=0.01,
-        max_restarts=10, collapse_tol=DEFAULT_COLLAPSE_TOL, callback=None, ridge="absolute") -> FitResult:
+        max_restarts=10, collapse_tol=DEFAULT_COLLAPSE_TOL, callback=None, ridge="absolute", names=None) -> FitResult:
     """Fit a K-component Gaussian mixture by EM, watching for collapsing components.
 
     Parameters
@@ -440,7 +524,8 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
         See :mod:`gmm_math.numerics.em.remedies`.
     reg_covar : float > 0
         Diagonal ridge for ``remedy="ridge"``: absolute (data units squared) or relative, see ``ridge``.
-    covariance : {"full", "spherical"}
+    covariance : {"full", "diag", "spherical", "tied"}
+        scikit-learn's ``covariance_type``; ``"isotropic"`` is an alias of ``"spherical"``.
     max_iter : int
         EM iterations per attempt, 1..MAX_ITER.
     tol : float
@@ -462,6 +547,8 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     ridge : {"absolute", "relative"}
         ``"absolute"`` adds ``reg_covar`` itself (scikit-learn's ``reg_covar``, not scale-invariant);
         ``"relative"`` adds ``reg_covar`` times the data's mean variance ``trace(cov(X)) / D``.
+    names : tuple of str, optional
+        Column names (a CSV header) for messages about the data.
 
     Returns
     -------
@@ -486,16 +573,15 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
     data = DataSummary.of(Z)
     threshold = collapse_tol * data.scale
     frame.covariances_out(np.full((1, 1, 1), data.scale))  # the data's own variance must be representable
-    if np.linalg.eigvalsh(structured(data.covariance, covariance))[0] < threshold:
-        raise GmmMathError(f"the data span fewer than {dim} dimensions, so no full covariance fits them "
-                           "(use covariance spherical or drop a coordinate)", parameter="covariance")
+    _check_fittable(X, covariance, remedy, names)
     settings = Settings(components=int(components), covariance=covariance,
                         reg_covar=_internal_ridge(ridge, float(reg_covar), frame, data, remedy), min_ratio=float(min_ratio))
-    problem = _Problem(Z, columns(Z), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
+    problem = _Problem(Z, X, frame.exponent, columns(Z), data, settings, REMEDIES[remedy], threshold, int(max_iter), float(tol))
     rng = np.random.default_rng(seed)
     given = (weights_init, means_init, covariances_init)
     start = _given_start(frame, given, settings.components, dim, covariance, lambda: _initial(
         problem, frame, X, init, rng))
+    start = _floored_start(start, problem)
     report = None if callback is None else (
         lambda iteration, record: callback(iteration, _record_out(frame, record, n, dim)))
     outcome = _climb(problem, start, rng, 0, report)
@@ -520,7 +606,51 @@ def fit(X, components, *, init="kmeans++", remedy="ridge", reg_covar=1e-6, covar
                      threshold=frame.variance_out(threshold),
                      small=[replace(item, min_eigenvalue=frame.variance_out(item.min_eigenvalue))
                             for _, item in sorted(outcome.small.items())],
-                     ridge=ridge)
+                     ridge=ridge, collapses=[_collapse_out(frame, X, each) for each in outcome.together])
+
+
+BOUNDING_REMEDIES = ("ridge",)  # a covariance floor of their own: they fit data flat in exact arithmetic
+
+
+def _check_fittable(X: np.ndarray, covariance: str, remedy: str, names: tuple[str, ...] | None) -> None:
+    """Refuse only data that no model of this covariance type and remedy can fit, saying why (column, relation).
+
+    Full and tied covariances need data of affine rank D (exactly, and numerically: float64 must hold the
+    covariance), diagonal ones no constant column, spherical ones any spread; the ridge fits every data set.
+    """
+    if remedy in BOUNDING_REMEDIES:
+        return
+    dim = X.shape[1]
+    if covariance == "diag":
+        constant = [j for j in range(dim) if np.all(X[:, j] == X[0, j])]
+        if constant:
+            raise GmmMathError(f"no diagonal covariance fits these data without a ridge: {flatness_cause(X, names)} "
+                               "(use --remedy ridge, or drop the column)", parameter="covariance")
+    if covariance not in ("full", "tied"):
+        return
+    rank = affine_rank(X)
+    if rank.exact < dim:
+        raise GmmMathError(f"the data span {rank.exact} of {dim} dimensions exactly (affine rank {rank.exact}), so "
+                           f"no {covariance} covariance fits them without a ridge: {flatness_cause(X, names)} "
+                           "(use --remedy ridge, spherical or diag covariances, or drop a column)",
+                           parameter="covariance")
+    if rank.numerical < dim:
+        ratio = rank.singular_values[-1] / rank.singular_values[0]
+        raise GmmMathError(f"the data have affine rank {dim} exactly but {rank.numerical} numerically (smallest/"
+                           f"largest singular value of the centred data {ratio:.3g}, below the tolerance "
+                           f"max(N, D) x eps = {rank.tolerance:.3g}), so float64 cannot hold a {covariance} "
+                           "covariance of them without a ridge (use --remedy ridge)", parameter="covariance")
+
+
+def _floored_start(start: Params, problem: _Problem) -> Params:
+    """A bounding remedy's start on flat data: its ridge added to covariances float64 cannot factor (as
+    scikit-learn's initial M-step adds ``reg_covar``); any other start unchanged."""
+    if problem.remedy is not REMEDIES["ridge"]:
+        return start
+    if np.all(_min_eigenvalues(start.covariances) > SINGULAR_TOL * problem.data.scale):
+        return start
+    dim = start.covariances.shape[1]
+    return replace(start, covariances=start.covariances + problem.settings.reg_covar * np.eye(dim))
 
 
 def _internal_ridge(ridge: str, reg_covar: float, frame: Standardiser, data: DataSummary, remedy: str) -> float:

@@ -78,9 +78,11 @@ def init_kmeans_plus_plus(X: np.ndarray, k: int, rng: np.random.Generator, data:
         if members.shape[0] > data.dim:
             dev = members - members.mean(axis=0)
             candidate = dev.T @ dev / members.shape[0]
-            candidate = structured(candidate, covariance)
+            candidate = structured(candidate, "full" if covariance == "tied" else covariance)
             if np.linalg.eigvalsh(candidate)[0] > 1e-6 * data.scale:
                 covariances[c] = candidate
+    if covariance == "tied":  # one covariance shared: the clusters' pooled
+        covariances = structured(covariances, covariance, counts)
     return Params(np.maximum(counts, 1.0) / np.maximum(counts, 1.0).sum(), means, covariances)
 
 
@@ -133,6 +135,13 @@ def user_params(start: Params, k: int, dim: int, covariance: str, weights: objec
 
 def _user_covariances(value: object, k: int, dim: int, covariance: str) -> np.ndarray:
     raw = np.asarray(value, dtype=np.float64) if not isinstance(value, np.ndarray) else value
+    if covariance == "diag" and np.ndim(raw) == 2 and np.shape(raw) == (k, dim):  # scikit-learn's (K, D)
+        variances = _array(raw, "covariances_init", (k, dim))
+        if np.any(variances <= 0):
+            raise GmmMathError("covariances_init variances must be positive")
+        return variances[:, :, None] * np.eye(dim)
+    if covariance == "tied" and np.ndim(raw) == 2:  # scikit-learn's one (D, D)
+        raw = np.repeat(_array(raw, "covariances_init", (dim, dim))[None], k, axis=0)
     if covariance == "spherical" and np.ndim(raw) == 1:
         variances = _array(raw, "covariances_init", (k,))
         if np.any(variances <= 0):
@@ -144,5 +153,6 @@ def _user_covariances(value: object, k: int, dim: int, covariance: str) -> np.nd
     if np.any(np.linalg.eigvalsh(covs)[:, 0] <= 0):
         raise GmmMathError("covariances_init must be positive definite")
     if not np.allclose(covs, structured(covs, covariance), rtol=1e-12, atol=0):
-        raise GmmMathError("covariances_init for spherical covariance must be multiples of the identity")
+        raise GmmMathError(f"covariances_init do not have the {covariance} structure (spherical: multiples of "
+                           "the identity; diag: diagonal; tied: all equal)")
     return covs

@@ -48,7 +48,7 @@ MAP_SHRINKAGE = 0.01  # mclust's defaultPrior: kappa
 
 def m_step_ml(stats: Stats, data: DataSummary, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
     """Maximum-likelihood means (K, D) and covariances (K, D, D)."""
-    return stats.centroids, structured(stats.scatter / stats.counts[:, None, None], settings.covariance)
+    return stats.centroids, structured(stats.scatter / stats.counts[:, None, None], settings.covariance, stats.counts)
 
 
 def m_step_ridge(stats: Stats, data: DataSummary, settings: Settings) -> tuple[np.ndarray, np.ndarray]:

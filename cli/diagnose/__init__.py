@@ -1,0 +1,1 @@
+"""``gmm-math diagnose``: the command and its renderers (text, JSON, Markdown, HTML)."""
