@@ -53,7 +53,8 @@ from gmm_math.derivations.check.claims import (
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.latex import latex_to_ascii, steps_text
+from gmm_math.derivations.check.document import read_document
+from gmm_math.derivations.check.latex import latex_to_ascii
 from gmm_math.derivations.check.assumptions import WeightSum
 from gmm_math.derivations.check.grammar import is_latex, warm
 from gmm_math.derivations.check.names import check_name
@@ -794,9 +795,8 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     of the first failing line, and whose ``conclusions`` say what each chain of steps concludes.
     """
     # LaTeX frame lines ($$, \begin{aligned}) are read as comments; each line is reported as written
-    lines_as_written = text.splitlines()
-    plan = [replace(step, text=lines_as_written[step.line - 1].rstrip("\r"))
-            for step in plan_steps(steps_text(text, language))]
+    document = read_document(text, language)  # prose, annotations, two relations on a row: see document.py
+    plan = [replace(step, text=document.shown(step.line)) for step in plan_steps(document.text)]
     warm((text,), language)
     jobs, owners = [], []
     for step in plan:
@@ -812,8 +812,10 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
         hints.extend(found.get("hints", ()))
         reason = found["reason"]
         if found.get("continues") and step.previous and reason and not reason.startswith("the step line above"):
-            reason = f"compared with line {step.previous}: {reason}"
-        lines.append({"line": step.line, "text": step.text, "verdict": found["verdict"], "reason": reason,
+            reason = f"compared with line {document.origin(step.previous)}: {reason}"
+        if document.note(step.line):
+            reason = f"{reason}; {document.note(step.line)}" if reason else document.note(step.line)
+        lines.append({"line": document.origin(step.line), "text": step.text, "verdict": found["verdict"], "reason": reason,
                       "evidence": found["evidence"], "column": found["column"]})
         if found["verdict"] == "fails" and first_failure is None:
             first_failure = (step.line, found)
@@ -825,9 +827,12 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
         number, found = first_failure
         inner = found.get("report") or {}
         detail = found.get("found") or {}
-        counterexample = {"line": number, **(inner.get("counterexample") or detail.get("counterexample") or {})}
+        counterexample = {"line": document.origin(number), **(inner.get("counterexample") or detail.get("counterexample") or {})}
         cases = inner.get("cases")
     conclusions = _conclusions(plan, outcomes, timeout)
+    conclusions = [{**chain, "from_line": document.origin(chain["from_line"]),
+                    "to_line": document.origin(chain["to_line"])} for chain in conclusions]
+    first_failure = first_failure and (document.origin(first_failure[0]), first_failure[1])
     summary = _steps_summary(verdict, lines, first_failure, conclusions)
     evidence = None if verdict == "undecided" else (
         "numeric" if any(line["evidence"] == "numeric" for line in lines) else "symbolic")
