@@ -219,6 +219,16 @@ def split_relations(text: str) -> list[str]:
     return [piece for piece in pieces if piece.strip()] or [text]
 
 
+def split_list(text: str) -> list[str]:
+    """A comma (or ``and``) list of relations, cut at its top-level separators (``\\epsilon > 0, a > 0``)."""
+    pieces, start = [], 0
+    for match in _top_level(text, re.compile(r",|\s+and\s+|\\text\{\s*and\s*\}")):
+        pieces.append(text[start:match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece.strip()] or [text]
+
+
 def _is_range(before: str, after: str) -> bool:
     """``n = 1, \\dots, N``-like tails are not relations of their own."""
     return bool(re.match(r"\s*(\\[lc]?dots|\.\.\.)", after))
@@ -326,8 +336,8 @@ def _open_limit(text: str) -> bool:
     body = re.sub(r"\\\\\s*$|(?<!\\)%.*$", "", text).rstrip()
     if not _LIMIT_ROW.match(body):
         return False
-    start = _LIMIT_ROW.match(body).end()
-    return not _has_relation(body[start:].replace("\\to", " ").replace("->", "  "))
+    rest = re.sub(r"^\s*&?=\s*", "", body)
+    return not _has_relation(rest.replace("\\to", "   ").replace("->", "  "))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -25,12 +25,25 @@ COMMANDS = frozenset({
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu", "nu", "xi", "pi",
     "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega", "Sigma", "Pi", "Lambda", "Gamma", "Delta",
     "Omega", "operatorname", "mathrm", "text", "dots", "ldots", "cdots", "top",
+    "approx", "simeq", "doteq", "Rightarrow", "Longrightarrow", "implies", "therefore", "iff", "Leftrightarrow",
+    "Longleftrightarrow", "downarrow", "searrow", "uparrow", "nearrow",
 })
+# spellings read as another of the same length (columns stay those of the line as typed)
+_RESPELLED = (
+    (re.compile(r"\\middle\s*(?:\||\\vert(?![A-Za-z]))"), lambda m: "\\mid".ljust(len(m.group(0)))),
+    (re.compile(r"\\left\\vert(?![A-Za-z])"), lambda m: "\\left|".ljust(len(m.group(0)))),
+    (re.compile(r"\\right\\vert(?![A-Za-z])"), lambda m: "\\right|".ljust(len(m.group(0)))),
+    (re.compile(r"\\vert(?![A-Za-z])"), lambda m: "|".ljust(len(m.group(0)))),
+    (re.compile(r"\\Vert(?![A-Za-z])"), lambda m: "\\|".ljust(len(m.group(0)))),
+    # PRML's responsibility gamma(z_nk) is the quantity gamma_nk, not gamma times z_nk
+    (re.compile(r"\\gamma\s*(?:\\left)?\(\s*z_\s*(\{\s*[A-Za-z0-9]{1,3}\s*\}|[A-Za-z0-9])\s*(?:\\right)?\)"),
+     lambda m: f"\\gamma_{{{m.group(1).strip('{} ')}}}".ljust(len(m.group(0)))),
+)
 _MATRIX_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
 _WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}
-_RELATIONS = {"=": "=", "&=": "=", "<": "<", ">": ">", "&<": "<", "&>": ">", "\\le": "<=", "\\leq": "<=",
+_RELATIONS = {"\\approx": "~=", "\\simeq": "~=", "\\doteq": "~=", "=": "=", "&=": "=", "<": "<", ">": ">", "&<": "<", "&>": ">", "\\le": "<=", "\\leq": "<=",
               "\\leqslant": "<=", "\\ge": ">=", "\\geq": ">=", "\\geqslant": ">=", "\\ne": "!=", "\\neq": "!="}
 _SIMPLE_SUBSCRIPT = re.compile(r"[A-Za-z0-9]+")
 
@@ -90,6 +103,7 @@ def latex_to_ascii(text: str) -> str:
     if not body.strip():
         raise Unreadable("the LaTeX line holds only frames or labels ($, \\[, \\begin{aligned}, \\label{...}); "
                          "there is nothing to check")
+    body = respell(body)
     _check_commands(body)
     body = read_bars(body)
     try:
@@ -98,6 +112,13 @@ def latex_to_ascii(text: str) -> str:
         raise _unreadable(err, body) from None
     _bounded(tree)
     return Reading(_Ascii(body).visit(tree), text)
+
+
+def respell(body: str) -> str:
+    """``\\middle|``, ``\\vert``, ``\\Vert`` and PRML's ``\\gamma(z_{nk})`` in the spelling the grammar reads (same length)."""
+    for pattern, spelled in _RESPELLED:
+        body = pattern.sub(spelled, body)
+    return body
 
 
 class Reading(str):
@@ -409,14 +430,22 @@ def _greek(token: str) -> str:
     return _RENAMED.get(name, name)
 
 
+_MARKERS = {"CONSEQUENCE": "=>", "EQUIVALENCE": "<=>"}
+
+
 def _line(self: _Ascii, node: Any) -> str:
     children = node.children
+    if children and _is(children[0], "marker"):
+        token = next(child for child in children[0].children if getattr(child, "type", "") in _MARKERS)
+        rest = _line(self, type(node)(node.data, children[1:], node.meta))
+        return f"{_MARKERS[token.type]} {rest}"
     if len(children) >= 2 and not _is(children[0], "rel") and "".join(_tokens(children[1])).lstrip("&") == "=":
         self.naming = children[0]
     out = []
     for child in node.children:
         if hasattr(child, "data") and str(child.data) == "rel":
-            out.append(_RELATIONS["".join(str(token) for token in _tokens(child)).lstrip("&") or "="])
+            written = "".join(str(token) for token in _tokens(child)).lstrip("&") or "="
+            out.append(_RELATIONS[written])
         else:
             out.append(self.visit(child))
     return " ".join(out)
@@ -549,8 +578,19 @@ def _big(self: _Ascii, node: Any) -> str:
     if kind == "big_except":
         index, other, body = (self.visit(child) for child in values)
         return f"{operator}({body}, {index}=1..N, {index} != {other})"
+    from gmm_math.derivations.check.names import INDEX_RANGES  # the textbook's letters: \sum_j runs to K
+
     index, body = (self.visit(child) for child in values)
-    return f"{operator}({body}, {index}=1..N)"
+    return f"{operator}({body}, {index}=1..{INDEX_RANGES.get(index, 'N')})"
+
+
+def _limit_arrow(self: _Ascii, node: Any) -> str:
+    """``\\lim_{\\sigma \\downarrow 0}``: from above; ``\\uparrow``: from below."""
+    arrow = next(str(child) for child in node.children if getattr(child, "type", "") == "ARROW_SIDE")
+    var, point, body = (child for child in node.children if hasattr(child, "data"))
+    side = "+" if arrow.lstrip("\\") in ("downarrow", "searrow") else "-"
+    value = "".join(_tokens(point)).replace("\\infty", "oo")
+    return f"limit({self.visit(body)}, {self.visit(var)}, {value}{side})"
 
 
 def _limit(self: _Ascii, node: Any) -> str:
@@ -589,6 +629,7 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "big_except": _big,
     "big_all": _big,
     "limit": _limit,
+    "limit_arrow": _limit_arrow,
     "diag": lambda self, node: f"diag({', '.join(self.parts(node))})",
     "dots": lambda self, node: "...",
     "top": lambda self, node: "T",

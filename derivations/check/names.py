@@ -29,6 +29,21 @@ IDENTITY_NAMES = frozenset({"I", "I_D"})
 # the D x D identity matrix, as a marker: c*IDENTITY is an isotropic covariance (see _Builder._isotropic)
 IDENTITY = sp.Symbol("I_D", positive=True)
 DIMENSION_LETTER = "d"  # the index of a vector's components: diag(sigma_d^2, d=1..D), sum(..., d=1..D)
+# the textbook's index letters (PRML): i, m, n run over the N points; j, k, l over the K components;
+# d over the D dimensions. A sum written without its range (sum_j, \sum_{j}) runs over the letter's range.
+INDEX_RANGES = {"i": "N", "m": "N", "n": "N", "j": "K", "k": "K", "l": "K", DIMENSION_LETTER: "D"}
+KEYWORDS = {
+    "so": "begins a consequence (so x = ...)", "hence": "begins a consequence (hence x = ...)",
+    "therefore": "begins a consequence", "thus": "begins a consequence", "iff": "begins an equivalence",
+    "and": "joins assumptions or relations (assume: a > 0 and b > 0)", "where": "introduces a definition "
+    "(where S = ...; or let: S = ...)", "as": "is part of 'EXPR -> VALUE as sigma -> 0+'",
+}
+
+
+# Python's words are not names of the language (nothing is ever run; a product "x if y" is a slip)
+PYTHON_WORDS = frozenset({"for", "in", "if", "else", "elif", "import", "from", "def", "class", "return", "not", "or",
+                          "is", "while", "yield", "await", "async", "global", "nonlocal", "None", "True", "False",
+                          "exec", "eval", "print", "open", "lambda_", "del", "pass", "raise", "try", "except"})
 
 
 def normal_name(name: str) -> str:
@@ -49,11 +64,21 @@ def check_name(name: str) -> str:
                            f"e.g. x_n, mu_k, sigma)")
     if name in CONSTANTS:
         raise GmmMathError(f"{name!r} is a constant, not a variable")
+    if name in PYTHON_WORDS:
+        raise GmmMathError(f"{name!r} is not a name of the checking language (it reads formulas, never code); "
+                           f"write * for products")
+    if name in KEYWORDS:
+        raise GmmMathError(f"the word {name!r} is a keyword, not a name: it {KEYWORDS[name]}")
     if name in _RESERVED:
         raise GmmMathError(f"the name {name!r} is not accepted: {_RESERVED[name]}")
     if (name in FUNCTIONS or name in BIG_OPERATORS or name in SPECIAL) and name not in COUNTS:
         raise GmmMathError(f"{name!r} is a function; call it as {name}(...)")
     return name
+
+
+def index_range(letter: str) -> str:
+    """The count an index letter runs up to: ``"j"`` -> ``"K"`` (see :data:`INDEX_RANGES`)."""
+    return INDEX_RANGES[letter]
 
 
 def split_subscript(name: str) -> tuple[str, str | None]:

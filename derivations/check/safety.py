@@ -25,6 +25,12 @@ EXPECTED = ("an expression built from numbers, names, + - * / ^ and exp, log, sq
             "e.g. log(N(x_n | mu, sigma^2))")
 
 
+def _known_unicode() -> frozenset[str]:
+    from gmm_math.derivations.check.unicode import KNOWN
+
+    return KNOWN
+
+
 class Unreadable(GmmMathError):
     """A text outside the language; ``column`` (1-based) says where, when known."""
 
@@ -33,8 +39,12 @@ class Unreadable(GmmMathError):
         self.column = column
 
 
-def check_text(text: object, what: str = "expression") -> str:
-    """Raw-text checks before any parsing: type, length, NUL bytes, non-ASCII and control characters."""
+def check_text(text: object, what: str = "expression", unicode: bool = True) -> str:
+    """Raw-text checks before any parsing: type, length, NUL bytes, non-ASCII and control characters.
+
+    With ``unicode`` (the default), the characters the tool prints (σ, ², ₙ, −, ...; :mod:`.unicode`) are
+    let through: the parser respells them in ASCII and checks the respelled text again without them.
+    """
     if not isinstance(text, str):
         raise GmmMathError(f"the {what} must be text, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -42,7 +52,7 @@ def check_text(text: object, what: str = "expression") -> str:
     if "\x00" in text:
         raise GmmMathError(f"the {what} contains a NUL byte at position {text.index(chr(0))}")
     for position, char in enumerate(text):
-        if not char.isascii():
+        if not char.isascii() and not (unicode and char in _known_unicode()):
             name = unicodedata.name(char, "unnamed character")
             raise GmmMathError(
                 f"the {what} contains the non-ASCII character U+{ord(char):04X} ({name}) at position "
