@@ -358,7 +358,94 @@ def _let_row(text: str) -> str:
     return f"{prefix}:{body}"
 
 
+_FUNCTION_LET = re.compile(r"\s*let:\s*(?P<name>[A-Za-z][A-Za-z0-9]*)\s*\(\s*(?P<params>[A-Za-z][A-Za-z0-9_]*"
+                           r"(?:\s*,\s*[A-Za-z][A-Za-z0-9_]*){0,3})\s*\)\s*=\s*(?P<body>.+)$", re.IGNORECASE)
+MAX_APPLICATIONS = 8  # function applications expanded in one row
+_RESERVED_CALLS = frozenset({"log", "ln", "exp", "sqrt", "det", "sum", "prod", "N", "logN", "Abs", "limit", "diag",
+                             "Sum", "Product", "Limit", "diff"})
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function the file defined, ``let: f(v) = BODY``: applied where ``f(...)`` is written below."""
+
+    name: str
+    params: tuple[str, ...]
+    body: str
+
+    def apply(self, row: str) -> str:
+        """``row`` with each ``f(ARG)`` replaced by ``(BODY)`` with ARG for the parameter (text only, bounded)."""
+        call = re.compile(r"(?<![A-Za-z0-9_\\])" + re.escape(self.name) + r"\s*\(")
+        for _ in range(MAX_APPLICATIONS):
+            match = call.search(row)
+            if match is None or ("\\" in self.body) != ("\\" in row):
+                return row
+            close = _closing(row, match.end() - 1)
+            if close is None:
+                return row
+            arguments = [piece.strip() for piece in _split_top(row[match.end():close], ",")]
+            if len(arguments) != len(self.params):
+                return row
+            body = self.body
+            for param, argument in zip(self.params, arguments, strict=True):
+                body = re.sub(r"(?<![A-Za-z0-9_\\])" + re.escape(param) + r"(?![A-Za-z0-9_])", f"({argument})", body)
+            row = f"{row[:match.start()]}({body}){row[close + 1:]}"
+            if len(row) > 4000:
+                return row  # the parser refuses it by length, in the student's terms
+        return row
+
+
+def _closing(text: str, start: int) -> int | None:
+    depth = 0
+    for position in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[position], 0)
+        if depth == 0:
+            return position
+    return None
+
+
+def _split_top(text: str, separator: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        depth += 1 if char in "([{" else -1 if char in ")]}" else 0
+        if char == separator and depth == 0:
+            pieces.append(text[start:position])
+            start = position + 1
+    return [*pieces, text[start:]]
+
+
+def _function(line: str) -> Function | None:
+    match = _FUNCTION_LET.match(line)
+    if match is None or match.group("name") in _RESERVED_CALLS:
+        return None
+    params = tuple(param.strip() for param in match.group("params").split(","))
+    return Function(match.group("name"), params, match.group("body").strip())
+
+
+def _applied(functions: dict[str, Function], row: Row) -> Row:
+    text = row.text
+    for function in functions.values():
+        text = function.apply(text)
+    return row if text == row.text else Row(row.origin, text, row.shown, row.note)
+
+
 def read_document(text: str, language: str = "auto") -> Document:
+    """The rows of a file (:func:`_rows`), with the functions it defines (``let: f(v) = ...``) applied."""
+    functions: dict[str, Function] = {}
+    rows: list[Row] = []
+    for row in _rows(text, language):
+        function = _function(row.text)
+        if function is not None:
+            functions[function.name] = function
+            rows.append(Row(row.origin, f"let: {function.name} = {function.body}", row.shown,
+                            f"defines the function {function.name}({', '.join(function.params)}); "
+                            f"{function.name}(...) below applies it"))
+            continue
+        rows.append(_applied(functions, row) if functions and not row.text.lstrip().startswith(("%", "#")) else row)
+    return Document(tuple(rows))
+
+
+def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
     """The rows of a file as ``check steps`` reads them (see the module docstring).
 
     Raises
@@ -374,7 +461,7 @@ def read_document(text: str, language: str = "auto") -> Document:
     if len(lines) > MAX_SOURCE_LINES:
         raise GmmMathError(f"the file has {len(lines)} lines; at most {MAX_SOURCE_LINES} are accepted")
     if language == "ascii":
-        return Document(tuple(_ascii_rows(lines)))
+        return tuple(_ascii_rows(lines))
     document = _is_document(lines)
     rows: list[Row] = []
     closer: re.Pattern | None = None
@@ -424,8 +511,8 @@ def read_document(text: str, language: str = "auto") -> Document:
                             f"read with line {origin} (one formula)"))
     text_rows = steps_text("\n".join(row.text for row in rows), language).split("\n")
     if len(text_rows) != len(rows):  # a row that was a frame only keeps its count (steps_text maps lines 1:1)
-        return Document(tuple(rows))
-    return Document(tuple(Row(row.origin, new, row.shown, row.note) for row, new in zip(rows, text_rows, strict=True)))
+        return tuple(rows)
+    return tuple(Row(row.origin, new, row.shown, row.note) for row, new in zip(rows, text_rows, strict=True))
 
 
 def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:

@@ -72,6 +72,7 @@ from gmm_math.numerics.check.evidence import (
     mp_value,
     relation_check,
     respects,
+    rounded_comparison,
     show,
     spot_check,
     to_mp,
@@ -704,6 +705,7 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
     line = read_line(body, context)
     exprs = [replace_names(expr, names) for expr in line.exprs]
     comparisons: list[tuple[sp.Expr, sp.Expr, str, str]] = []
+    written: dict[int, tuple[str | None, str | None]] = {}  # the sides as typed, for numbers at their precision
     first_text = line.name or line.texts[0]
     if line.named is not None and named_symbol(line.named) in _named_symbols(names) | set(built):
         # the name was given a meaning above: this line restates it, and that is checked
@@ -715,9 +717,11 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
             before = read_line(previous, context)
         except GmmMathError:
             return _line("undecided", "the step line above is unreadable: nothing to compare with")
+        written[len(comparisons)] = (None, line.texts[0])
         comparisons.append((replace_names(before.exprs[-1], names), exprs[0], line.continues,
                             "compared with the line above"))
     for index, relation in enumerate(line.relations):
+        written[len(comparisons)] = (line.texts[index], line.texts[index + 1])
         comparisons.append((exprs[index], exprs[index + 1], relation,
                             f"{line.texts[index]} {relation} {line.texts[index + 1]}"))
     hints = list(context.hints)
@@ -727,7 +731,12 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
         what = f"names {line.name}" if line.name else "starting expression: nothing to compare with"
         return _line("definition", what, hints=hints, **shape)
     decisions: list[tuple[str, dict]] = []
-    for lhs, rhs, relation, label in comparisons:
+    for position, (lhs, rhs, relation, label) in enumerate(comparisons):
+        rounded = _at_precision(lhs, rhs, relation, written.get(position, (None, None)), built)
+        if rounded is not None:
+            decisions.append((label, rounded))
+            continue
+
         def partial_line(partial: dict, label: str = label) -> None:  # with the comparisons already decided
             emit(_combine([*decisions, (label, partial)], list(context.hints), shape))
 
@@ -735,6 +744,21 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
                        weights=context.constraints, relations=context.relations)
         decisions.append((label, found))
     return _combine(decisions, hints, shape)
+
+
+def _at_precision(lhs: sp.Expr, rhs: sp.Expr, relation: str, texts: tuple[str | None, str | None],
+                  built: dict) -> dict | None:
+    """A side written as a decimal (``= 0.9994``) against the other side's exact value rounded to its digits."""
+    if relation != "=":
+        return None
+    for value, text in ((lhs, texts[1]), (rhs, texts[0])):
+        found = rounded_comparison(value.xreplace(built) if built else value, text) if text else None
+        if found is not None:
+            verdict = "equal" if found.holds else "fails"
+            return {"verdict": verdict, "evidence": "numeric", "summary": found.describe(), "feedback": None,
+                    "symbolic": None, "numeric": [], "tried": "the exact value at 40 digits, rounded as written",
+                    "counterexample": None, "domains": None}
+    return None
 
 
 def _line_relation(line: Any) -> str | None:
