@@ -212,7 +212,8 @@ def split_relations(text: str) -> list[str]:
     pieces, start = [], 0
     for match in _top_level(text, _SEPARATOR):
         before, after = text[start:match.start()], text[match.end():]
-        if _has_relation(before) and _has_relation(after) and not _is_range(before, after):
+        if _has_relation(before) and _has_relation(after) and not _is_range(before, after) \
+                and not _ANNOTATION_START.match(after):
             pieces.append(before)
             start = match.end()
     pieces.append(text[start:])
@@ -227,6 +228,9 @@ def split_list(text: str) -> list[str]:
         start = match.end()
     pieces.append(text[start:])
     return [piece for piece in pieces if piece.strip()] or [text]
+
+
+_ANNOTATION_START = re.compile(r"\s*\\(?:text|textrm|mbox)\s*\{(?!\s*and\s*\})")
 
 
 def _is_range(before: str, after: str) -> bool:
