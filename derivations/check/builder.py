@@ -28,7 +28,7 @@ from gmm_math.derivations.check.names import (
     IDENTITY_NAMES,
     INDEX_LETTERS,
     base_assumptions,
-    index_range,
+    INDEX_RANGES,
     normal_name,
     split_subscript,
 )
@@ -449,13 +449,21 @@ class Builder:
         if written:
             low_text, _, high_text = written.partition("^")
             low, high = self._script_value(low_text), self._script_value(high_text)
+        elif index in INDEX_RANGES:
+            low, high = sp.Integer(1), self.context.symbol(INDEX_RANGES[index])
         else:
-            low, high = sp.Integer(1), self.context.symbol(index_range(index))
+            raise self.fail(f"the index of {name}_{index} must be one of the letters "
+                            f"{', '.join(sorted(INDEX_RANGES))} (i, m, n run to N; j, k, l to K; d to D)")
         return self._sum_over(name, index, low, high, body, [])
 
     def _script_value(self, text: str) -> sp.Expr:
         text = text.strip().strip("{}").strip()
-        return sp.Integer(int(text)) if text.isdigit() else self.context.symbol(text)
+        if text.isdigit() and len(text.lstrip("0")) > MAX_INT_DIGITS:
+            raise self.fail(f"the number {text[:20]}... has more than {MAX_INT_DIGITS} digits")
+        try:
+            return sp.Integer(int(text)) if text.isdigit() else self.context.symbol(text)
+        except GmmMathError as err:
+            raise self.fail(str(err)) from None
 
     def _sum_over(self, name: str, index: str, low: Any, high: Any, body: Any, exclusion: list) -> sp.Expr:
         if index not in INDEX_LETTERS and index != DIMENSION_LETTER:

@@ -32,6 +32,7 @@ from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_SOURCE_LINES = 2000
 MAX_ROW_LINES = 12  # source lines one display row may span
+MAX_LINE = 4000  # characters of a source line the patterns here look at
 
 
 @dataclass(frozen=True)
@@ -365,6 +366,7 @@ def _let_row(text: str) -> str:
 _FUNCTION_LET = re.compile(r"\s*let:\s*(?P<name>[A-Za-z][A-Za-z0-9]*)\s*\(\s*(?P<params>[A-Za-z][A-Za-z0-9_]*"
                            r"(?:\s*,\s*[A-Za-z][A-Za-z0-9_]*){0,3})\s*\)\s*=\s*(?P<body>.+)$", re.IGNORECASE)
 MAX_APPLICATIONS = 8  # function applications expanded in one row
+MAX_EXPANDED = 2000  # characters of a row after applying functions (the parser's own bound)
 _RESERVED_CALLS = frozenset({"log", "ln", "exp", "sqrt", "det", "sum", "prod", "N", "logN", "Abs", "limit", "diag",
                              "Sum", "Product", "Limit", "diff"})
 
@@ -393,9 +395,9 @@ class Function:
             body = self.body
             for param, argument in zip(self.params, arguments, strict=True):
                 body = re.sub(r"(?<![A-Za-z0-9_\\])" + re.escape(param) + r"(?![A-Za-z0-9_])", f"({argument})", body)
+            if len(row) + len(body) > MAX_EXPANDED:
+                return row  # left as written: f(...) is then refused as an unknown function, never expanded further
             row = f"{row[:match.start()]}({body}){row[close + 1:]}"
-            if len(row) > 4000:
-                return row  # the parser refuses it by length, in the student's terms
         return row
 
 
@@ -474,6 +476,9 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
         line = lines[number]
         origin = number + 1
         number += 1
+        if len(line) > MAX_LINE:  # no pattern runs over it: the parser refuses it by its length
+            rows.append(Row(origin, line, line))
+            continue
         stripped = line.strip()
         lowered = stripped.lower()
         if closer is None:
@@ -540,6 +545,9 @@ def _ascii_rows(lines: list[str]) -> list[Row]:
     while number < len(lines):
         line, origin = lines[number], number + 1
         number += 1
+        if len(line) > MAX_LINE:  # no pattern runs over it: the parser refuses it by its length
+            rows.append(Row(origin, line, line))
+            continue
         stripped = line.strip()
         if not stripped or stripped.startswith(("#", "%")) or is_prose(line):
             rows.append(Row(origin, line if not stripped or stripped[0] in "#%" else "#" + line, line))

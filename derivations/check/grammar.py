@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 from functools import cache
@@ -41,7 +42,12 @@ def warm(texts: Iterable[str | None] = (), language: str = "auto") -> None:
 
 def is_latex(text: str) -> bool:
     """LaTeX is recognised by a backslash, a braced exponent ``^{``, an alignment ``&`` or a ``$``."""
-    return "\\" in text or "^{" in text or "&" in text or "$" in text
+    if "\\" in text or "&" in text or "$" in text:
+        return True
+    return "^{" in _ASCII_BIG_SCRIPT.sub(" ", text)  # sum_{n=1}^{N} is the ASCII language's
+
+
+_ASCII_BIG_SCRIPT = re.compile(r"(?<![A-Za-z\\])(sum|prod)_\{[^{}]*\}\^\{[^{}]*\}")
 
 
 LANGUAGES = ("auto", "ascii", "latex")

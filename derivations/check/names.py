@@ -76,11 +76,6 @@ def check_name(name: str) -> str:
     return name
 
 
-def index_range(letter: str) -> str:
-    """The count an index letter runs up to: ``"j"`` -> ``"K"`` (see :data:`INDEX_RANGES`)."""
-    return INDEX_RANGES[letter]
-
-
 def split_subscript(name: str) -> tuple[str, str | None]:
     """``"x_n"`` -> ``("x", "n")``; ``"sigma"`` -> ``("sigma", None)``."""
     base, _, sub = name.partition("_")
