@@ -58,7 +58,7 @@ HOSTILE = {
     "double starred": ("N(**x)", "the power '**' at column 3"),
     "keyword": ("log(x, base=2)", "plain arguments"),
     "walrus": ("(y := 1) + y", "':' at column 4"),
-    "subscript": ("x[0]", "write x_n or x_{n}"),
+    "subscript": ("x[0.5]", "write x_n or x_{n}"),
     "call of a call": ("open(x)(1)", "not an accepted function"),
     "unknown function": ("foo(x)", "foo(...) is not an accepted function"),
     "string": ("'canary'", "strings are not values"),

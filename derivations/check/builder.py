@@ -439,6 +439,16 @@ class Builder:
             raise self.fail(f"the range of {name} reads n=1..N or (n, 1, N)")
         return self._sum_over(name, index, low, high, body, exclusion)
 
+    def _item(self, node: Any) -> sp.Expr:
+        """``x[m]`` (as SymPy prints an indexed quantity) is ``x_m``; ``x[n, d]`` is ``x_nd``."""
+        import lark
+
+        base, *indices = (str(child) for child in node.children)
+        if not all(len(index) == 1 or index.isdigit() and len(index) <= 3 for index in indices):
+            raise self.fail(f"write {base}_n or {base}_{{n}} for an indexed quantity ({base}[n] takes one index "
+                            f"letter or a small number)")
+        return self._name(lark.Tree("name", [f"{base}_{''.join(indices)}"]))
+
     def _big_script(self, node: Any) -> sp.Expr:
         """``sum_n BODY``, ``sum_{j}``, ``sum_{n=1}^N BODY``: the range is the index letter's unless written."""
         script, body = str(node.children[0]), node.children[1]
@@ -510,6 +520,6 @@ class Builder:
     _HANDLERS: dict[str, Callable[[Builder, Any], sp.Expr]] = {
         "number": _number, "name": _name, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "neg": _neg,
         "pos": _pos, "pow": _pow, "operand": _operand, "transpose": _transpose, "bars": _bars, "norm": _norm,
-        "tuple": _tuple, "apply": _apply, "call": _call, "bracket": _bracket, "big_script": _big_script,
+        "tuple": _tuple, "apply": _apply, "call": _call, "bracket": _bracket, "big_script": _big_script, "item": _item,
         "juxt": _mul,
     }

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gmm_math.derivations.check.latex import _RENAMED
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_SOURCE_LINES = 2000
@@ -169,7 +170,6 @@ _GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|xi|p
 _LATEX_NAME = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|mathrm)\s*\{\s*)?(?:\\(?P<greek>" + _GREEK +
                          r")(?![A-Za-z])|(?P<letter>[A-Za-z]))\s*\}?\s*(?:_\s*(?:\{(?P<braced>[A-Za-z0-9 ]{1,8})\}|"
                          r"(?P<single>[A-Za-z0-9])))?")
-_RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}
 _RELATION = re.compile(r"(?<![<>!=\\])(?:<=|>=|!=|=|<|>)(?!=)|\\(?:leq?|geq?|neq?|approx|simeq|leqslant|geqslant)"
                        r"(?![A-Za-z])")
 _SEPARATOR = re.compile(r"(?:,\s*(?:\\q?quad\s*|\\[,;:]\s*|~\s*)*|(?:\\q?quad\s*)+|\s+and\s+|;\s*|\\text\{\s*and\s*\}\s*)"
@@ -310,7 +310,10 @@ _QUOTED_SIDE = re.compile(r"(['\"])([+-])\1")
 
 def ascii_limits(text: str) -> str:
     """ASCII limit forms as typed, rewritten as ``limit(EXPR, VAR, POINT) = VALUE`` (text only, nothing parsed)."""
-    if "\\" in text or ("lim" not in text and "->" not in text and "Limit" not in text):
+    if "\\" in text:
+        return text
+    text = _equation(text)
+    if "lim" not in text and "->" not in text and "Limit" not in text:
         return text
     text = re.sub(r"\bLimit\s*\(", "limit(", text)
     text = _DIRECTION.sub(r", \2", text)
@@ -330,6 +333,15 @@ def ascii_limits(text: str) -> str:
         return (f"{match.group('lead')}limit({match.group('expr').strip()}, {match.group('var')}, {point}) = "
                 f"{match.group('value').replace(' ', '')}")
     return text
+
+
+def _equation(text: str) -> str:
+    """``Eq(A, B)`` (SymPy's printing of an equation) is ``A = B``."""
+    match = re.match(r"\s*Eq\s*\(", text)
+    if match is None or _closing(text, match.end() - 1) != len(text.rstrip()) - 1:
+        return text
+    pieces = _split_top(text[match.end():len(text.rstrip()) - 1], ",")
+    return f"{pieces[0].strip()} = {pieces[1].strip()}" if len(pieces) == 2 else text
 
 
 _LIMIT_ROW = re.compile(r"\s*(?:&?=\s*)?(?:limit\s*\(|\\lim(?![a-z]))")

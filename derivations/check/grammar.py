@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from gmm_math.derivations.check.latex import _lark as latex_tables
+from gmm_math.derivations.check.document import ascii_limits
 from gmm_math.derivations.check.latex import Reading, latex_to_ascii
 from gmm_math.derivations.check.unicode import from_unicode
 from gmm_math.derivations.check.safety import EXPECTED, Unreadable, check_size, check_text, quoted
@@ -71,6 +72,8 @@ def parse_text(text: str, what: str = "expression", start: str = "start",
                            parameter="language")
     typed = check_text(text, what)
     text = from_unicode(typed)
+    if not is_latex(text):
+        text = ascii_limits(text)  # Limit(..., dir='+') and Eq(A, B) as SymPy prints them; lim_{sigma->0+}
     if text != typed and not is_latex(text):
         text = Reading(text, getattr(typed, "typed", typed))  # messages quote the Unicode as typed
     text = check_text(text, what, unicode=False)

@@ -35,14 +35,16 @@ _RESPELLED = (
     (re.compile(r"\\right\\vert(?![A-Za-z])"), lambda m: "\\right|".ljust(len(m.group(0)))),
     (re.compile(r"\\vert(?![A-Za-z])"), lambda m: "|".ljust(len(m.group(0)))),
     (re.compile(r"\\Vert(?![A-Za-z])"), lambda m: "\\|".ljust(len(m.group(0)))),
+    # Q_{\perp}: the subscript "perp", as the tool prints the normal part
+    (re.compile(r"(?<=_\{)\s*\\perp\s*(?=\})"), lambda m: "perp".ljust(len(m.group(0)))),
     # PRML's responsibility gamma(z_nk) is the quantity gamma_nk, not gamma times z_nk
     (re.compile(r"\\gamma\s*(?:\\left)?\(\s*z_\s*(\{\s*[A-Za-z0-9]{1,3}\s*\}|[A-Za-z0-9])\s*(?:\\right)?\)"),
      lambda m: f"\\gamma_{{{m.group(1).strip('{} ')}}}".ljust(len(m.group(0)))),
 )
 _MATRIX_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
-_WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})")
+_WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})(?![A-Za-z][A-Za-z0-9]{0,15}\})")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
-_RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}
+_RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}  # names.ALIASES spell them alike
 _RELATIONS = {"\\approx": "~=", "\\simeq": "~=", "\\doteq": "~=", "=": "=", "&=": "=", "<": "<", ">": ">", "&<": "<", "&>": ">", "\\le": "<=", "\\leq": "<=",
               "\\leqslant": "<=", "\\ge": ">=", "\\geq": ">=", "\\geqslant": ">=", "\\ne": "!=", "\\neq": "!="}
 _SIMPLE_SUBSCRIPT = re.compile(r"[A-Za-z0-9]+")
@@ -60,7 +62,7 @@ def _check_commands(text: str) -> None:
     words = _WORD_COMMANDS.search(text)
     if words:
         raise Unreadable(f"\\{words.group(1)}{{...}} at column {words.start() + 1} is accepted only as "
-                         f"\\{words.group(1)}{{diag}}", words.start() + 1)
+                         f"\\{words.group(1)}{{diag}} or around a name of letters (\\mathrm{{reset}})", words.start() + 1)
     for match in _COMMAND.finditer(text):
         if match.group(1) in ("begin", "end") and _MATRIX_ENVIRONMENTS.match(text, match.start()):
             continue
@@ -604,6 +606,7 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "line": _line,
     "number": lambda self, node: str(node.children[0]),
     "letter": _letter,
+    "word": lambda self, node: re.sub(r"^\\[a-z]+\{|\}$", "", str(node.children[0])),
     "greek": lambda self, node: _greek(str(node.children[0])),
     "infinity": lambda self, node: "oo",
     "group": lambda self, node: f"({self.parts(node)[0]})",

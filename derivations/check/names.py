@@ -46,9 +46,16 @@ PYTHON_WORDS = frozenset({"for", "in", "if", "else", "elif", "import", "from", "
                           "exec", "eval", "print", "open", "lambda_", "del", "pass", "raise", "try", "except"})
 
 
+# one name per letter: SymPy prints epsilon and lambda, the LaTeX reader and students write eps and lam
+ALIASES = {"epsilon": "eps", "varepsilon": "eps", "lambda": "lam", "varphi": "phi"}
+
+
 def normal_name(name: str) -> str:
-    """``x_{n}`` -> ``x_n``."""
-    return name.replace("{", "").replace("}", "")
+    """``x_{n}`` -> ``x_n``; ``epsilon_k`` -> ``eps_k``, ``L_epsilon`` -> ``L_eps`` (:data:`ALIASES`)."""
+    name = name.replace("{", "").replace("}", "")
+    if not any(alias in name for alias in ALIASES):
+        return name
+    return "_".join(ALIASES.get(part, part) for part in name.split("_"))
 
 
 def default_sign(name: str) -> frozenset[int]:

@@ -14,7 +14,6 @@ _GREEK = {
     "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "Σ": "Sigma", "Π": "Pi", "Λ": "Lambda",
     "Γ": "Gamma", "Δ": "Delta", "Ω": "Omega",
 }
-_ASCII_GREEK = {"epsilon": "eps", "lambda": "lam"}
 # (ASCII spelling, LaTeX spelling); a spelling that is a word is kept apart from letters and digits by spaces
 _SYMBOLS = {
     "∑": ("sum", "\\sum"), "∏": ("prod", "\\prod"), "𝒩": ("N", "\\mathcal{N}"), "√": ("sqrt", "\\sqrt"),
@@ -77,7 +76,7 @@ def from_unicode(text: str) -> str:
 def _spelling(char: str, latex: bool) -> str | None:
     if char in _GREEK:
         name = _GREEK[char]
-        return f"\\{name}" if latex else _ASCII_GREEK.get(name, name)
+        return f"\\{name}" if latex else name
     if char in _SYMBOLS:
         return _SYMBOLS[char][1 if latex else 0]
     return None
