@@ -158,6 +158,9 @@ def _render_steps(found: dict[str, Any], summary: str) -> list[str]:
             reason = f"  (numeric evidence only{'; ' + line['reason'] if line['reason'] else ''})"
         lines.append(f"{line['line']:>4} {MARKS[line['verdict']]:>10}  {line['text'].rstrip():<{width}}{reason}"
                      .rstrip())
+        column = line.get("column")
+        if line["verdict"] == "unreadable" and isinstance(column, int) and 0 < column <= len(line["text"]):
+            lines.append(" " * (4 + 1 + 10 + 2 + column - 1) + "^")  # under the column, in the line as typed
     lines.append(_headline(found, summary))
     counter = found["counterexample"]
     if counter and "lhs" in counter:

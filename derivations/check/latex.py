@@ -159,8 +159,20 @@ def _unreadable(err: Any, body: str) -> Unreadable:
     command = _COMMAND.fullmatch(str(token))
     if command and command.group(1) in _COMMAND_HINTS:
         return Unreadable(_COMMAND_HINTS[command.group(1)].format(command=command.group(0), at=at), column)
-    return Unreadable(f"the LaTeX text cannot be read: '{token}'{at} is not expected there "
-                      f"(a missing brace or \\right?)", column)
+    value = str(token)
+    hint = _TOKEN_HINTS.get(value, "(a missing brace or \\right?)" if value in ("}", ")", "]") or
+                            value.startswith("\\right") else "")
+    return Unreadable(f"the LaTeX text cannot be read: '{value}'{at} is not expected there{hint and ' '}{hint}",
+                      column)
+
+
+_TOKEN_HINTS = {
+    ",": "(a comma separates the arguments of \\mathcal{N}(x \\mid \\mu, \\sigma^2); two relations on one row are "
+         "read as two lines when a comma or \\qquad separates them: a = b, \\qquad c = d)",
+    "&": "(an alignment mark & goes right before a relation, as in &=; an annotation column && \\text{...} is a "
+         "comment)",
+    "=": "(a relation separates whole expressions; a sum's range is written \\sum_{n=1}^{N})",
+}
 
 
 _SUM_HINT = ("{command}{at} (the middle of a written-out sum) has no meaning here; write the sum with its "

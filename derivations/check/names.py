@@ -11,7 +11,8 @@ from gmm_math.derivations.check.safety import MAX_NAME_LENGTH
 from gmm_math.derivations.core.errors import GmmMathError
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
-_POSITIVE_NAME = re.compile(r"(sigma|s|pi)(_\w+|\d+)?")
+# positive: standard deviations, weights, and N_k (a component's effective count, a sum of responsibilities)
+_POSITIVE_NAME = re.compile(r"(sigma|s|pi)(_\w+|\d+)?|N_[a-z]")
 _POSITIVE_BASES = frozenset({"sigma", "s", "pi"})
 _WEIGHT_BASES = frozenset({"pi"})
 COUNTS = frozenset({"N", "K", "D", "M"})

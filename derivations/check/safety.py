@@ -70,7 +70,8 @@ def check_text(text: object, what: str = "expression", unicode: bool = True) -> 
 def quoted(text: str) -> str:
     """A text quoted for a message: LaTeX input as typed (its translation keeps it as ``typed``), never its repr."""
     typed = getattr(text, "typed", None)
-    return f"'{typed.strip()[:60]}'" if typed is not None else repr(text.strip()[:60])
+    shown = (typed if typed is not None else text).strip()
+    return f"'{shown[:60]}'" if len(shown) <= 60 else f"'{shown[:57]}...'"  # as typed: no repr, no doubled \
 
 
 def check_size(tree: Any, what: str) -> None:
