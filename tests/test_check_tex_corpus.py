@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gmm_math.numerics.check.runner import check_steps
+from test_check_corpus import LETTERS, _planted
 from tex_corpus import TEX_CORPUS
-
-LETTERS = {"c": "comment", "a": "assumption", "d": "definition", "e": "equal", "i": "implied", "f": "fails"}
-
-
-def _planted(text: str, line: int, replacement: str) -> str:
-    lines = text.splitlines()
-    lines[line - 1] = replacement
-    return "\n".join(lines) + "\n"
 
 
 def test_the_corpus_is_large_enough_and_half_of_it_planted():

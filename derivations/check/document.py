@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gmm_math.derivations.check.latex import _RENAMED
+from gmm_math.derivations.check.latex import GREEK_RENAMED, closing_parenthesis
 from gmm_math.derivations.core.errors import GmmMathError
 
 MAX_SOURCE_LINES = 2000
@@ -181,7 +181,7 @@ def latex_name(text: str) -> tuple[str, int] | None:
     match = _LATEX_NAME.match(text)
     if not match:
         return None
-    base = _RENAMED.get(match.group("greek") or "", match.group("greek") or match.group("letter"))
+    base = GREEK_RENAMED.get(match.group("greek") or "", match.group("greek") or match.group("letter"))
     sub = (match.group("braced") or match.group("single") or "").replace(" ", "")
     return (f"{base}_{sub}" if sub else base), match.end()
 
@@ -338,7 +338,7 @@ def ascii_limits(text: str) -> str:
 def _equation(text: str) -> str:
     """``Eq(A, B)`` (SymPy's printing of an equation) is ``A = B``."""
     match = re.match(r"\s*Eq\s*\(", text)
-    if match is None or _closing(text, match.end() - 1) != len(text.rstrip()) - 1:
+    if match is None or closing_parenthesis(text, match.end() - 1) != len(text.rstrip()) - 1:
         return text
     pieces = _split_top(text[match.end():len(text.rstrip()) - 1], ",")
     return f"{pieces[0].strip()} = {pieces[1].strip()}" if len(pieces) == 2 else text
@@ -398,7 +398,7 @@ class Function:
             match = call.search(row)
             if match is None or ("\\" in self.body) != ("\\" in row):
                 return row
-            close = _closing(row, match.end() - 1)
+            close = closing_parenthesis(row, match.end() - 1)
             if close is None:
                 return row
             arguments = [piece.strip() for piece in _split_top(row[match.end():close], ",")]
@@ -411,15 +411,6 @@ class Function:
                 return row  # left as written: f(...) is then refused as an unknown function, never expanded further
             row = f"{row[:match.start()]}({body}){row[close + 1:]}"
         return row
-
-
-def _closing(text: str, start: int) -> int | None:
-    depth = 0
-    for position in range(start, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[position], 0)
-        if depth == 0:
-            return position
-    return None
 
 
 def _split_top(text: str, separator: str) -> list[str]:

@@ -44,7 +44,7 @@ _RESPELLED = (
 _MATRIX_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
 _WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})(?![A-Za-z][A-Za-z0-9]{0,15}\})")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
-_RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}  # names.ALIASES spell them alike
+GREEK_RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}  # names.ALIASES spell them alike
 _RELATIONS = {"\\approx": "~=", "\\simeq": "~=", "\\doteq": "~=", "=": "=", "&=": "=", "<": "<", ">": ">", "&<": "<", "&>": ">", "\\le": "<=", "\\leq": "<=",
               "\\leqslant": "<=", "\\ge": ">=", "\\geq": ">=", "\\geqslant": ">=", "\\ne": "!=", "\\neq": "!="}
 _SIMPLE_SUBSCRIPT = re.compile(r"[A-Za-z0-9]+")
@@ -441,7 +441,7 @@ def _is_value(token: Any) -> bool:
 
 def _greek(token: str) -> str:
     name = token.lstrip("\\")
-    return _RENAMED.get(name, name)
+    return GREEK_RENAMED.get(name, name)
 
 
 _MARKERS = {"CONSEQUENCE": "=>", "EQUIVALENCE": "<=>"}
@@ -654,10 +654,10 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
 
 
 def _closes_at_end(text: str, start: int) -> bool:
-    return _closing_parenthesis(text, start) == len(text) - 1
+    return closing_parenthesis(text, start) == len(text) - 1
 
 
-def _closing_parenthesis(text: str, start: int) -> int | None:
+def closing_parenthesis(text: str, start: int) -> int | None:
     depth = 0
     for position in range(start, len(text)):
         depth += {"(": 1, ")": -1}.get(text[position], 0)
@@ -676,7 +676,7 @@ def _w(text: str, powers: bool = True) -> str:
         return text
     call = _CALL.match(text)
     if call:
-        close = _closing_parenthesis(text, call.end() - 1)
+        close = closing_parenthesis(text, call.end() - 1)
         if close == len(text) - 1 or powers and close is not None and _EXPONENT.fullmatch(text[close + 1:]):
             return text
     return f"({text})"
