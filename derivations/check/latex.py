@@ -195,9 +195,11 @@ _ROW_END = re.compile(r"(\\\\(\[[^\]\\]{0,20}\])?|(?<!\\)%.*)\s*$")
 _FRAME = re.compile(r"\\(?:begin|end)\{" + _ENVIRONMENTS + r"\}(?:\{[0-9]{1,2}\})?|^\s*\$\$?|\$\$?(?=[\s,.]*$)|\\\[|\\\]"
                     r"|\ufeff")
 _WORD = re.compile(r"\\(?:nonumber|notag|limits|displaystyle|textstyle|[Bb]igg?[lrm]?)(?![A-Za-z])")
-_ANNOTATION = re.compile(r"(?<!\\)(,\s*)?\\q?quad\s*\\(?:text|textrm|mbox)\s*\{.*$")
+_ANNOTATION = re.compile(r"(?<!\\)(,\s*)?\\q?quad\s*\\(?:text|textrm|mbox)\s*\{.*$"
+                         r"|(?<!\\)(,\s*)?(\\q?quad\s*)?\\forall(?![A-Za-z]).*$")  # \quad \forall k: an annotation
 _DROPPED = re.compile(r"\\(?:label|tag|text|textrm|textnormal|mbox|intertext)(?![A-Za-z])\s*\{")
-_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)(?![A-Za-z])\s*")
+# decorations read as the plain name: bold vectors, and \hat{\mu}_k, \bar{x}, \tilde{x} (an estimate is its quantity)
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|hat|widehat|bar|overline|tilde|widetilde|mathit|mathsf)(?![A-Za-z])\s*")
 _AFTER_RELATION = re.compile(r"(?:=|<|>|\\(?:leqslant|leq|le|geqslant|geq|ge|neq|ne)(?![A-Za-z]))\s*(&)")
 _TRAILING_PUNCTUATION = re.compile(r"(?<!\\)[,.]\s*$")
 

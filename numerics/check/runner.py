@@ -755,7 +755,7 @@ def _at_precision(lhs: sp.Expr, rhs: sp.Expr, relation: str, texts: tuple[str | 
         found = rounded_comparison(value.xreplace(built) if built else value, text) if text else None
         if found is not None:
             verdict = "equal" if found.holds else "fails"
-            return {"verdict": verdict, "evidence": "numeric", "summary": found.describe(), "feedback": None,
+            return {"verdict": verdict, "evidence": "symbolic", "summary": found.describe(), "feedback": None,
                     "symbolic": None, "numeric": [], "tried": "the exact value at 40 digits, rounded as written",
                     "counterexample": None, "domains": None}
     return None
