@@ -221,6 +221,20 @@ def split_relations(text: str) -> list[str]:
     return [piece for piece in pieces if piece.strip()] or [text]
 
 
+_MARKER = re.compile(r"&?\s*\\(?:Rightarrow|Longrightarrow|implies|iff|Leftrightarrow|Longleftrightarrow|therefore)"
+                     r"(?![A-Za-z])|\s(?:=>|<=>)\s|\s(?:so|hence|thus|therefore)\s")
+
+
+def split_markers(text: str) -> list[str]:
+    """``A \\implies B = C`` (a consequence inside a row) as two rows: ``A`` and ``\\implies B = C``."""
+    cuts = [match.start() for match in _top_level(text, _MARKER) if text[:match.start()].strip(" &")]
+    if not cuts:
+        return [text]
+    starts = [0, *cuts]
+    return [text[start:stop] for start, stop in zip(starts, [*cuts, len(text)], strict=True)
+            if text[start:stop].strip(" &\\")]
+
+
 def split_list(text: str) -> list[str]:
     """A comma (or ``and``) list of relations, cut at its top-level separators (``\\epsilon > 0, a > 0``)."""
     pieces, start = [], 0
@@ -532,7 +546,8 @@ def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:
     body = _ANNOTATION_COLUMN.sub(lambda match: " " * len(match.group(0)), row) if "&&" in row else row
     body, lets, note = _where(body)
     body = ascii_limits(body)
-    pieces = split_relations(body) if _has_relation(body) else [body]
+    pieces = [part for piece in split_markers(body)
+              for part in (split_relations(piece) if _has_relation(piece) else [piece])]
     if len(pieces) > 1:
         # each piece keeps the row's frames: a trailing \\ and a leading $$ are blanked by the reader anyway
         rows = [Row(origin, piece, piece.strip(), note if index == 0 else None) for index, piece in enumerate(pieces)]

@@ -199,7 +199,9 @@ _ANNOTATION = re.compile(r"(?<!\\)(,\s*)?\\q?quad\s*\\(?:text|textrm|mbox)\s*\{.
                          r"|(?<!\\)(,\s*)?(\\q?quad\s*)?\\forall(?![A-Za-z]).*$")  # \quad \forall k: an annotation
 _DROPPED = re.compile(r"\\(?:label|tag|text|textrm|textnormal|mbox|intertext)(?![A-Za-z])\s*\{")
 # decorations read as the plain name: bold vectors, and \hat{\mu}_k, \bar{x}, \tilde{x} (an estimate is its quantity)
-_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|hat|widehat|bar|overline|tilde|widetilde|mathit|mathsf)(?![A-Za-z])\s*")
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|hat|widehat|bar|overline|tilde|widetilde|mathit|mathsf|boxed|"
+                   r"underbrace|overbrace)(?![A-Za-z])\s*")
+_BRACE_NOTE = re.compile(r"\s*[_^]\s*\{")  # the label of \underbrace{X}_{...}: a comment
 _AFTER_RELATION = re.compile(r"(?:=|<|>|\\(?:leqslant|leq|le|geqslant|geq|ge|neq|ne)(?![A-Za-z]))\s*(&)")
 _TRAILING_PUNCTUATION = re.compile(r"(?<!\\)[,.]\s*$")
 
@@ -236,6 +238,10 @@ def unframe(text: str) -> str:
         if closing is not None:
             blank(match.end(), match.end() + 1)
             blank(closing, closing + 1)
+            note = _BRACE_NOTE.match("".join(chars), closing + 1) if "brace" in match.group(0) else None
+            end = _closing_brace(chars, note.end() - 1) if note else None
+            if end is not None:
+                blank(closing + 1, end + 1)
     for match in _AFTER_RELATION.finditer("".join(chars)):
         blank(match.start(1), match.end(1))
     match = _TRAILING_PUNCTUATION.search("".join(chars))
@@ -620,7 +626,11 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "line": _line,
     "number": lambda self, node: str(node.children[0]),
     "letter": _letter,
-    "word": lambda self, node: re.sub(r"^\\[a-z]+\{|\}$", "", str(node.children[0])),
+    "word": lambda self, node: {"e": "E"}.get(re.sub(r"^\\[a-z]+\{|\}$", "", str(node.children[0])),
+                                              re.sub(r"^\\[a-z]+\{|\}$", "", str(node.children[0]))),
+    "pow_sub": lambda self, node: "{}^{}".format(
+        _subscript(self, type(node)("subscript", [node.children[0], node.children[2]], node.meta)),
+        _w(self.visit(node.children[1]), powers=False)),
     "greek": lambda self, node: _greek(str(node.children[0])),
     "infinity": lambda self, node: "oo",
     "group": lambda self, node: f"({self.parts(node)[0]})",
