@@ -66,6 +66,10 @@ def _check_commands(text: str) -> None:
     for match in _COMMAND.finditer(text):
         if match.group(1) in ("begin", "end") and _MATRIX_ENVIRONMENTS.match(text, match.start()):
             continue
+        if match.group(1) not in COMMANDS and match.group(1) in _COMMAND_HINTS:
+            raise Unreadable(_COMMAND_HINTS[match.group(1)].format(command=match.group(0),
+                                                                   at=f" at column {match.start() + 1}"),
+                             match.start() + 1)
         if match.group(1) not in COMMANDS:
             raise Unreadable(f"the LaTeX command \\{match.group(1)[:20]} at column {match.start() + 1} is not "
                              f"accepted (accepted: \\frac, \\sqrt, \\log, \\exp, \\sum, \\prod, \\lim, "
@@ -185,6 +189,13 @@ _COMMAND_HINTS = {
     "right": "{command}{at} must be followed by ), ], \\}} or | and match a \\left before it",
 }
 _COMMAND_HINTS["rightarrow"] = _COMMAND_HINTS["longrightarrow"] = _COMMAND_HINTS["to"]
+_COMMAND_HINTS.update({
+    "propto": "{command}{at} (proportional to) states no value to check; write the constant out, e.g. "
+              "\\pi_k = \\frac{{N_k}}{{N}}",
+    "mathbb": "{command}{at}: an expectation or a set is not a value the checker computes; write the sum it "
+              "stands for, e.g. \\sum_{{k=1}}^{{K}} \\gamma(z_{{nk}}) z_{{nk}}",
+    "in": "{command}{at} (a member of a set) is not checked; state the assumption as assume: x > 0",
+})
 
 
 # ----------------------------------------------------------------------------------------------
