@@ -92,6 +92,11 @@ def _closer(match: re.Match) -> re.Pattern:
     return re.compile(r"\\\]") if match.group("bracket") else re.compile(r"\$\$")
 
 
+def _stray_maths(line: str) -> bool:
+    """A line of a document outside the displays that is still maths (``c = d``, ``&= x``): read, not skipped."""
+    return "$" not in line and _has_relation(line) and not re.search(r"\\(?:text|emph|textbf|cite|ref)\b", line)
+
+
 def _is_document(lines: list[str]) -> bool:
     for line in lines:
         if _PREAMBLE.match(line) and re.match(r"\s*\\(documentclass|begin\{document\})", line):
@@ -510,7 +515,7 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
             elif lowered.startswith(("assume:", "let:")):
                 rows.append(Row(origin, _let_row(line), line))
                 continue
-            elif document or _PREAMBLE.match(line) or is_prose(line):
+            elif _PREAMBLE.match(line) or is_prose(line) or document and not _stray_maths(line):
                 rows.append(Row(origin, "%" + line, line))
                 continue
         elif closer.search(line):
