@@ -26,7 +26,6 @@ from gmm_math.derivations.check.parser import parse_assumptions, parse_expressio
     (r"\sum_{m=1}^{N} - x_m", "sum(-x_m, m=1..N)"),
     (r"a \approx 0.818", "a ~= 0.818"),
     (r"a \simeq b", "a ~= b"),
-    (r"a \le b \leq c \geq d \ne f", "a <= b <= c >= d != f"),
     (r"\Rightarrow x = 2", "=> x = 2"),
     (r"\implies x = 2", "=> x = 2"),
     (r"\therefore x = 2", "=> x = 2"),
@@ -41,7 +40,6 @@ from gmm_math.derivations.check.parser import parse_assumptions, parse_expressio
     (r"\mathrm{e}^{x}", "E^x"),
     (r"L_{\mathrm{reset}}", "L_reset"),
     (r"Q_{\perp}", "Q_perp"),
-    (r"\ln p(X \mid \pi, \mu, \Sigma) = 1", "log(p(X | pi, mu, Sigma)) = 1"),
     (r"p(\mathbf{x} \mid \mu, \sigma^2) = 1", "p(x | mu, sigma^2) = 1"),
 ])
 def test_latex_notation_reads_as(latex, ascii_):
