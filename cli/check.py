@@ -149,6 +149,9 @@ def _render_steps(result: Any) -> list[str]:
         if line.evidence is not None and line.evidence.value == "numeric" and holding:
             reason = f"  (numeric evidence only{'; ' + line.reason if line.reason else ''})"
         lines.append(f"{line.line:>4} {MARKS[line.verdict.value]:>10}  {line.text.rstrip():<{width}}{reason}".rstrip())
+        column = line.column
+        if line.verdict.value == "unreadable" and isinstance(column, int) and 0 < column <= len(line.text):
+            lines.append(" " * (4 + 1 + 10 + 2 + column - 1) + "^")  # under the column, in the line as typed
     lines.append(result.headline)
     counter = found.counterexample
     if counter is not None and counter.point is not None and not counter.of_limit:

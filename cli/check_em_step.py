@@ -126,7 +126,7 @@ def render_text(step, entries, tol: float | None) -> str:
     """The computed step, then one line per claimed number and the verdict."""
     import mpmath
 
-    from gmm_math.numerics.em.hand_step import DPS, verdict
+    from gmm_math.numerics.em.hand_step import DPS, carried_forward, verdict
 
     start = step.start
     n, k, dim = len(start.data), len(start.weights), start.dim
@@ -152,12 +152,15 @@ def render_text(step, entries, tol: float | None) -> str:
         rule = "at the precision written" if tol is None else f"to relative tolerance {tol:g}"
         lines.append(f"claims (compared {rule}):")
         width = max(len(_where(e)) for e in entries)
-        for e in entries:
+        for number, e in enumerate(entries, start=1):
             mark = "holds" if e.holds else "FAILS"
-            line = f"  {_where(e):<{width}}  claimed {e.claimed:<10} computed {mpmath.nstr(e.computed, 10):<14} {mark}"
-            if not e.holds:
+            line = f"{number:>3} {_where(e):<{width}}  claimed {e.claimed:<10} computed {mpmath.nstr(e.computed, 10):<14} {mark}"
+            if not e.holds and e.follows:
+                line += f"  but follows from your earlier numbers ({mpmath.nstr(e.own, 10)})"
+            elif not e.holds:
                 line += f"  likely slip: {e.slip}" if e.slip else "  (no known slip reproduces it)"
             lines.append(line.rstrip())
+        lines.extend(f"error carried forward: {sentence}" for sentence in carried_forward(entries))
     wrong = [_where(e) for e in entries if not e.holds]
     summary = {"holds": f"all {len(entries)} claimed number(s) hold",
                "fails": f"{len(wrong)} of {len(entries)} claimed number(s) refuted: {', '.join(wrong)}",
@@ -171,12 +174,14 @@ def as_json(step, entries, tol: float | None) -> str:
     """The JSON contract: the verdict, one entry per claimed number, and the computed step (20 digits)."""
     import mpmath
 
-    from gmm_math.numerics.em.hand_step import DPS, verdict
+    from gmm_math.numerics.em.hand_step import DPS, carried_forward, verdict
 
     text = lambda v: mpmath.nstr(v, 20)  # noqa: E731
     payload = {
+        "schema_version": 2,  # 2: entries' "follows" and "from_own_numbers", "carried_forward"
         "verdict": verdict(entries).value, "dps": DPS, "tol": tol,
         "entries": [e.as_dict() for e in entries],
+        "carried_forward": carried_forward(entries),
         "step": {"log_likelihood": text(step.log_likelihood),
                  "responsibilities": [[text(v) for v in row] for row in step.responsibilities],
                  "counts": [text(v) for v in step.counts], "weights": [text(v) for v in step.weights],

@@ -54,6 +54,12 @@ HOSTILE_LATEX = {
     "frac12 chain": ("\\frac1" * 300 + "2", "cannot be read"),
     "e tower exponent": ("e^{" + "2^{" * 40 + "2" + "}" * 41, "too large"),
     "dots": ("x_1 + " + "\\cdots + " * 150 + "x_N", r"\sum_{n=1}^{N}"),
+    # issue 21
+    "middle smuggles input": (r"\middle|\input{x}", r"\input"),
+    "gamma smuggles def": (r"\gamma(z_{\def})", r"\def"),
+    "marker twice": (r"\implies \implies x = 1", "cannot be read"),
+    "arrow limit without a point": (r"\lim_{\sigma \downarrow} x", "cannot be read"),
+    "vert never closed": (r"\vert x + 1", "never closed"),
 }
 
 
@@ -77,7 +83,11 @@ _LATEX_TOKENS = st.sampled_from([
     "|x|", "\\Sigma",
     "\\left\\{", "\\right\\}", "\\{", "\\}", "\\left", "\\leq", "\\tfrac", "\\frac12", "e^{", "\\text{a}",
     "\\text{", "\\mathbf{x}", "\\boldsymbol", "$", "$$", "\\[", "\\]", "\\begin{aligned}", "\\end{aligned}",
-    "\\nonumber", "\\label{a}", "\\cdots", "\\rightarrow", "&=&", "p(", "\\quad", ".", ",", "\\bigl(", "%"])
+    "\\nonumber", "\\label{a}", "\\cdots", "\\rightarrow", "&=&", "p(", "\\quad", ".", ",", "\\bigl(", "%",
+    # issue 21
+    "\\middle|", "\\vert", "\\Vert", "\\bm{", "\\gamma(z_{nk})", "\\gamma(", "z_{", "\\approx", "\\simeq",
+    "\\Rightarrow", "\\implies", "\\therefore", "\\iff", "\\downarrow", "\\searrow", "\\sum_{j}", "\\sum_j",
+    "\\ne", "\\geq", "&&", "\\tag{1}", "\\sigma^2", "\u03c3", "\u00b2", "\u2099"])
 
 
 @pytest.mark.slow

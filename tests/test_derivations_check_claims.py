@@ -198,7 +198,7 @@ def test_steps_assumptions_apply_below_and_chain_skips_comments():
     ("assume: x >\nx", 1, "NAME > 0"),
     ("assume: s = 0\nlimit(x, s, 0+) = 0", 2, "equality assumption"),
     ("x\n= 2x\n= x", 2, "write * for products"),
-    ("x\n= x[1]\n= x", 2, "x_n or x_{n}"),
+    ("x\n= x[1.5]\n= x", 2, "x_n or x_{n}"),
 ])
 def test_a_bad_line_is_unreadable_and_the_rest_is_checked(text, line, needle):
     found = check_steps(text, timeout=None)["report"]

@@ -50,14 +50,16 @@ HOSTILE = {
     "diag as a value": ("diag(s_d, d=1..D)", "not a number"),
     "ellipsis outside diag": ("log(x, ..., y)", "only in diag"),
     "ragged matrix": ("[[1, 2], [3]]", "same length"),
-    "generator": ("sum(i for i in x)", "write * for products"),
+    "generator": ("sum(i for i in x)", "write sum(f, n=1..N)"),
+    "python word": ("x if x else 1", "never code"),
+    "python word in a sum": ("sum_n x for n in y", "never code"),
     "f-string": ('f"{open(\'canary\', \'w\')}"', "strings are not values"),
     "starred": ("exp(*x)", "'*' at column 5 is not expected"),
     "double starred": ("N(**x)", "the power '**' at column 3"),
     "keyword": ("log(x, base=2)", "plain arguments"),
     "walrus": ("(y := 1) + y", "':' at column 4"),
-    "subscript": ("x[0]", "write x_n or x_{n}"),
-    "call of a call": ("Abs(x)(1)", "write * for products"),
+    "subscript": ("x[0.5]", "write x_n or x_{n}"),
+    "call of a call": ("open(x)(1)", "not an accepted function"),
     "unknown function": ("foo(x)", "foo(...) is not an accepted function"),
     "string": ("'canary'", "strings are not values"),
     "huge literal": ("1" * 60, "digits"),
@@ -72,9 +74,9 @@ HOSTILE = {
     "long sum": ("+".join(f"x{i}" for i in range(300)), "nested more than"),
     "very long": ("x+" * 1200 + "x", "characters"),
     "cyrillic a": ("\u0430 + 1", "U+0430"),
-    "greek sigma": ("\u03c3", "spelled out"),
+    "greek varpi (not printed by the tool)": ("\u03d6", "U+03D6"),
     "fullwidth x": ("\uff58", "U+FF58"),
-    "minus sign": ("1 \u2212 x", "U+2212"),
+    "heavy minus sign": ("1 \u2796 x", "U+2796"),
     "zero width space": ("x\u200b", "U+200B"),
     "NUL byte": ("x\x00 + 1", "NUL"),
     "newline": ("x\n+1", "control character"),
@@ -94,6 +96,19 @@ HOSTILE = {
     "sum with a bad index": ("sum(x_q, q=1..N)", "index of sum"),
     "sums nested too deep": ("sum(sum(sum(sum(x_i, i=1..N), j=1..N), k=1..N), l=1..N)", "nest at most"),
     "bar outside N": ("log(x | y)", "'|' inside log(...)"),
+    # issue 21's constructs
+    "huge sum bound": ("sum_{n=1}^{" + "9" * 60 + "} x_n", "digits"),
+    "sum script with a bad index": ("sum_q x_q", "index of sum_q"),
+    "sums by script nested too deep": ("sum_i sum_j sum_k sum_l x_i", "nest at most"),
+    "juxtaposed python call": ("x __import__('os')", "a name starts with a letter"),
+    "juxtaposed open": ("2 open(x)", "not an accepted function"),
+    "keyword as a name": ("so + 1", "keyword"),
+    "marker inside an expression": ("x => y", "relations separate"),
+    "unicode outside the table": ("\u03c3 + \u2603", "U+2603"),
+    "unicode superscript tower": ("2" + "\u00b2" * 600, "digits"),
+    "unicode subscript flood": ("x" + "\u2099" * 40, "accepted name"),
+    "unicode juxtaposition flood": ("\u03c3" * 300, "nested"),
+    "approx inside an expression": ("x ~= 1", "relations separate whole expressions"),
 }
 
 
@@ -217,7 +232,7 @@ def test_equality_assumptions_substitute():
     (["x = open(y)"], "not an accepted function"),
     (["x.y > 0"], "'.' at column 2"),
     (["x + 1 = 0"], "name on one side"),
-    (["\u03c3 > 0"], "U+03C3"),
+    (["\u03d6 > 0"], "U+03D6"),
 ])
 def test_bad_assumptions(texts, needle):
     with pytest.raises(GmmMathError) as info:
@@ -364,13 +379,19 @@ def test_fuzz_language_trees_parse_or_refuse_cleanly(tree):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["\n", "assume: ", "limit(", ", sigma, 0, +) = ", "= ", "#"])),
+@given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["\n", "assume: ", "limit(", ", sigma, 0, +) = ", "= ", "#",
+                                                     "let: f(v) = ", "f(", ", where ", " and ", "so ", "The x is ",
+                                                     "$", "$$", "\\[", "\\begin{align*}", "\\end{align*}",
+                                                     "&&", "\\text{where }", ", \\qquad ", "\\\\", "%"])),
                 max_size=40).map("".join))
 def test_fuzz_steps_files(text):
     from gmm_math.derivations.check.claims import plan_steps
+    from gmm_math.derivations.check.document import read_document
 
     try:
-        plan_steps(text)
+        document = read_document(text)
+        plan = plan_steps(document.text)
+        assert all(1 <= document.origin(step.line) <= max(1, len(text.splitlines())) for step in plan)
     except GmmMathError as err:
         assert "\n" not in str(err)
 
@@ -392,7 +413,10 @@ _GRAMMAR_TOKENS = st.sampled_from([
     "log", "ln", "exp", "sqrt", "Abs", "det", "N(", "logN(", "sum(", "prod(", "Sum(", "Product(", "limit(",
     " ", "n=1..N", "m != n", "(n, 1, N)", "\\", "[", "_", "{", "}", "#", ":",
     "]", "[[a, b], [b, c]]", "[x_1, x_2]", "diag(", "d=1..D", "...", "sigma_d", "x_n_d", "I_D", "Sigma", "^(-1)",
-    "D", "d"])
+    "D", "d",
+    # issue 21: juxtaposition, scripted sums, markers, comments, approximately, and
+    "sum_n ", "sum_{n=1}^N ", "sum_{j} ", "prod_k ", " x ", "2 ", "=>", "<=>", "so ", "hence ", " and ", "~=",
+    "# c", "iff ", "lim_{sigma->0+} ", "->", "dir='+'", "\u03c3", "\u00b2", "\u2099", "\u2212", "\u221e"])
 
 
 @pytest.mark.slow

@@ -28,6 +28,7 @@ from gmm_math.derivations.check.names import (
     IDENTITY_NAMES,
     INDEX_LETTERS,
     base_assumptions,
+    INDEX_RANGES,
     normal_name,
     split_subscript,
 )
@@ -436,6 +437,45 @@ class Builder:
             index, low, high = str(bounds.children[0].children[0]), bounds.children[1], bounds.children[2]
         else:
             raise self.fail(f"the range of {name} reads n=1..N or (n, 1, N)")
+        return self._sum_over(name, index, low, high, body, exclusion)
+
+    def _item(self, node: Any) -> sp.Expr:
+        """``x[m]`` (as SymPy prints an indexed quantity) is ``x_m``; ``x[n, d]`` is ``x_nd``."""
+        import lark
+
+        base, *indices = (str(child) for child in node.children)
+        if not all(len(index) == 1 or index.isdigit() and len(index) <= 3 for index in indices):
+            raise self.fail(f"write {base}_n or {base}_{{n}} for an indexed quantity ({base}[n] takes one index "
+                            f"letter or a small number)")
+        return self._name(lark.Tree("name", [f"{base}_{''.join(indices)}"]))
+
+    def _big_script(self, node: Any) -> sp.Expr:
+        """``sum_n BODY``, ``sum_{j}``, ``sum_{n=1}^N BODY``: the range is the index letter's unless written."""
+        script, body = str(node.children[0]), node.children[1]
+        name, _, bounds = script.partition("_")
+        bounds = bounds.strip("{}")
+        index, _, written = bounds.partition("=")
+        index = index.strip()
+        if written:
+            low_text, _, high_text = written.partition("^")
+            low, high = self._script_value(low_text), self._script_value(high_text)
+        elif index in INDEX_RANGES:
+            low, high = sp.Integer(1), self.context.symbol(INDEX_RANGES[index])
+        else:
+            raise self.fail(f"the index of {name}_{index} must be one of the letters "
+                            f"{', '.join(sorted(INDEX_RANGES))} (i, m, n run to N; j, k, l to K; d to D)")
+        return self._sum_over(name, index, low, high, body, [])
+
+    def _script_value(self, text: str) -> sp.Expr:
+        text = text.strip().strip("{}").strip()
+        if text.isdigit() and len(text.lstrip("0")) > MAX_INT_DIGITS:
+            raise self.fail(f"the number {text[:20]}... has more than {MAX_INT_DIGITS} digits")
+        try:
+            return sp.Integer(int(text)) if text.isdigit() else self.context.symbol(text)
+        except GmmMathError as err:
+            raise self.fail(str(err)) from None
+
+    def _sum_over(self, name: str, index: str, low: Any, high: Any, body: Any, exclusion: list) -> sp.Expr:
         if index not in INDEX_LETTERS and index != DIMENSION_LETTER:
             raise self.fail(f"the index of {name} must be one of the letters {', '.join(sorted(INDEX_LETTERS))} "
                             f"(or d, over the D components of a vector), got {index[:20]!r}")
@@ -444,7 +484,7 @@ class Builder:
         if len(self.scope) >= MAX_SUM_NESTING:
             raise self.fail(f"sums and products nest at most {MAX_SUM_NESTING} deep")
         symbol = self.context.index_symbol(index)
-        low_value, high_value = self.build(low), self.build(high)
+        low_value, high_value = (value if isinstance(value, sp.Basic) else self.build(value) for value in (low, high))
         self.scope.append(index)
         try:
             term = self.build(body)
@@ -480,5 +520,6 @@ class Builder:
     _HANDLERS: dict[str, Callable[[Builder, Any], sp.Expr]] = {
         "number": _number, "name": _name, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "neg": _neg,
         "pos": _pos, "pow": _pow, "operand": _operand, "transpose": _transpose, "bars": _bars, "norm": _norm,
-        "tuple": _tuple, "apply": _apply, "call": _call, "bracket": _bracket,
+        "tuple": _tuple, "apply": _apply, "call": _call, "bracket": _bracket, "big_script": _big_script, "item": _item,
+        "juxt": _mul,
     }

@@ -663,10 +663,11 @@ class ReadLine:
     relations: tuple[str, ...]
     texts: tuple[str, ...]
     named: sp.Expr | None = None
+    marker: str | None = None  # "consequence" (=>, so, hence, \implies) or "equivalence" (<=>, \iff)
 
 
 def _relation(token: object) -> str:
-    value = "=" if str(token) == "==" else str(token)
+    value = "=" if str(token) in ("==", "~=") else str(token)  # ~= (approximately): numbers at their precision
     if value not in RELATIONS:
         raise GmmMathError(f"a step relates expressions by =, <=, >=, < or >, not {value!r}")
     return value
@@ -683,7 +684,8 @@ def _naming(tree: object, context: Context) -> bool:
     if is_tree(tree, "call"):
         name = str(tree.children[0])
         return name not in FUNCTIONS and name not in BIG_OPERATORS and name not in ("limit", "det") \
-            and all(is_tree(arg, "name") for arg in tree.children[1].children)
+            and all(is_tree(arg, "name") or is_tree(arg, "pow") and is_tree(arg.children[0], "name")
+                    for arg in tree.children[1].children)  # p(x | mu, sigma^2): powers in the conditioning list
     return False
 
 
@@ -700,7 +702,9 @@ def read_line(text: str, context: Context) -> ReadLine:
     """Parse a step line (in the worker): a chain, a continuation, or a named left side."""
     tree, text = parse_text(text, "step", "line", context.language)
     parts = list(tree.children)
-    continues = None
+    continues = marker = None
+    if is_tree(parts[0], "marker"):  # => so hence (consequence), <=> iff (equivalence): issue 20 gives the meaning
+        marker, parts = str(parts[0].children[0].type).lower(), parts[1:]
     if not hasattr(parts[0], "data"):
         continues, parts = _relation(parts[0]), parts[1:]
     trees, relations = parts[0::2], [_relation(token) for token in parts[1::2]]
@@ -710,7 +714,7 @@ def read_line(text: str, context: Context) -> ReadLine:
         name, trees, relations = source(trees[0], text).strip(), trees[1:], relations[1:]
     exprs = tuple(context.build(item, text, "step") for item in trees)
     return ReadLine(continues, name, exprs, tuple(relations), tuple(source(item, text).strip() for item in trees),
-                    named)
+                    named, marker)
 
 
 def named_symbol(named: sp.Expr) -> sp.Symbol:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 from functools import cache
@@ -9,7 +10,9 @@ from importlib import resources
 from typing import Any
 
 from gmm_math.derivations.check.latex import _lark as latex_tables
-from gmm_math.derivations.check.latex import latex_to_ascii
+from gmm_math.derivations.check.document import ascii_limits
+from gmm_math.derivations.check.latex import Reading, latex_to_ascii
+from gmm_math.derivations.check.unicode import from_unicode
 from gmm_math.derivations.check.safety import EXPECTED, Unreadable, check_size, check_text, quoted
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -40,7 +43,12 @@ def warm(texts: Iterable[str | None] = (), language: str = "auto") -> None:
 
 def is_latex(text: str) -> bool:
     """LaTeX is recognised by a backslash, a braced exponent ``^{``, an alignment ``&`` or a ``$``."""
-    return "\\" in text or "^{" in text or "&" in text or "$" in text
+    if "\\" in text or "&" in text or "$" in text:
+        return True
+    return "^{" in _ASCII_BIG_SCRIPT.sub(" ", text)  # sum_{n=1}^{N} is the ASCII language's
+
+
+_ASCII_BIG_SCRIPT = re.compile(r"(?<![A-Za-z\\])(sum|prod)_\{[^{}]*\}\^\{[^{}]*\}")
 
 
 LANGUAGES = ("auto", "ascii", "latex")
@@ -62,16 +70,45 @@ def parse_text(text: str, what: str = "expression", start: str = "start",
     if language not in LANGUAGES:
         raise GmmMathError(f"the input language {language!r} is not one of {', '.join(LANGUAGES)}",
                            parameter="language")
-    check_text(text, what)
+    typed = check_text(text, what)
+    text = from_unicode(typed)
+    if not is_latex(text):
+        text = ascii_limits(text)  # Limit(..., dir='+') and Eq(A, B) as SymPy prints them; lim_{sigma->0+}
+    if text != typed and not is_latex(text):
+        text = Reading(text, getattr(typed, "typed", typed))  # messages quote the Unicode as typed
+    text = check_text(text, what, unicode=False)
     if language == "latex" or language == "auto" and is_latex(text):
-        text = check_text(latex_to_ascii(text), what)
+        text = check_text(_latex_relations(text) if start == "relations" else latex_to_ascii(text), what)
     try:
         tree = _lark().parse(text, start=start)
     except lark.exceptions.UnexpectedInput as err:
         raise Unreadable(f"the {what} {quoted(text)}: {_explain(err, text)}",
                          getattr(err, "column", None)) from None
     check_size(tree, what)
+    _spaced_products(tree, text, what)
     return tree, text
+
+
+def _spaced_products(tree: Any, text: str, what: str) -> None:
+    """A product written by juxtaposition needs a space (``2 x``) or a bracket (``2(x+1)``): ``2x``, ``1j``,
+    ``0x1f`` are refused, never guessed."""
+    for node in tree.iter_subtrees():
+        if str(node.data) != "juxt":
+            continue
+        left, right = node.children
+        end, start = left.meta.end_pos, right.meta.start_pos
+        if end == start and text[end - 1:end].isalnum() and text[start:start + 1].isalnum():
+            raise Unreadable(f"the {what} {quoted(text)}: '{text[start:start + 8].split()[0]}' at column {start + 1} "
+                             f"follows another factor with no space; write * for products (2*x) or leave a "
+                             f"space (2 x)", start + 1)
+
+
+def _latex_relations(text: str) -> str:
+    """``\\epsilon > 0, a > 0, b > a`` (an assume: list in LaTeX): each relation translated, joined by commas."""
+    from gmm_math.derivations.check.document import split_list
+
+    pieces = [latex_to_ascii(piece) for piece in split_list(text)]
+    return Reading(", ".join(pieces), getattr(text, "typed", text))
 
 
 def _explain(err: Any, text: str) -> str:
@@ -94,7 +131,7 @@ def _explain(err: Any, text: str) -> str:
     words = _TOKEN_WORDS.get(kind, "the symbol")
     words = words if words.startswith("'") else f"{words} {value!r}"
     before = text[:token.start_pos].rstrip()
-    if kind in ("NAME", "NUMBER", "LPAR", "PREFIX") and before and (before[-1].isalnum() or before[-1] in ")|_"):
+    if kind in ("NAME", "NUMBER", "LPAR", "PREFIX", "VBAR") and before and (before[-1].isalnum() or before[-1] in ")|_"):
         return f"{words}{at} follows another factor; write * for products (e.g. 2*x, not 2x)"
     if kind in ("LSQB", "RSQB"):
         return f"{words}{at} is not expected here; {_CHARACTER_HINTS[value]}"

@@ -25,12 +25,27 @@ COMMANDS = frozenset({
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu", "nu", "xi", "pi",
     "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega", "Sigma", "Pi", "Lambda", "Gamma", "Delta",
     "Omega", "operatorname", "mathrm", "text", "dots", "ldots", "cdots", "top",
+    "approx", "simeq", "doteq", "Rightarrow", "Longrightarrow", "implies", "therefore", "iff", "Leftrightarrow",
+    "Longleftrightarrow", "downarrow", "searrow", "uparrow", "nearrow",
 })
+# spellings read as another of the same length (columns stay those of the line as typed)
+_RESPELLED = (
+    (re.compile(r"\\middle\s*(?:\||\\vert(?![A-Za-z]))"), lambda m: "\\mid".ljust(len(m.group(0)))),
+    (re.compile(r"\\left\\vert(?![A-Za-z])"), lambda m: "\\left|".ljust(len(m.group(0)))),
+    (re.compile(r"\\right\\vert(?![A-Za-z])"), lambda m: "\\right|".ljust(len(m.group(0)))),
+    (re.compile(r"\\vert(?![A-Za-z])"), lambda m: "|".ljust(len(m.group(0)))),
+    (re.compile(r"\\Vert(?![A-Za-z])"), lambda m: "\\|".ljust(len(m.group(0)))),
+    # Q_{\perp}: the subscript "perp", as the tool prints the normal part
+    (re.compile(r"(?<=_\{)\s*\\perp\s*(?=\})"), lambda m: "perp".ljust(len(m.group(0)))),
+    # PRML's responsibility gamma(z_nk) is the quantity gamma_nk, not gamma times z_nk
+    (re.compile(r"\\gamma\s*(?:\\left)?\(\s*z_\s*(\{\s*[A-Za-z0-9]{1,3}\s*\}|[A-Za-z0-9])\s*(?:\\right)?\)"),
+     lambda m: f"\\gamma_{{{m.group(1).strip('{} ')}}}".ljust(len(m.group(0)))),
+)
 _MATRIX_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
-_WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})")
+_WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})(?![A-Za-z][A-Za-z0-9]{0,15}\})")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
-_RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}
-_RELATIONS = {"=": "=", "&=": "=", "<": "<", ">": ">", "&<": "<", "&>": ">", "\\le": "<=", "\\leq": "<=",
+GREEK_RENAMED = {"epsilon": "eps", "varepsilon": "eps", "varphi": "phi", "lambda": "lam"}  # names.ALIASES spell them alike
+_RELATIONS = {"\\approx": "~=", "\\simeq": "~=", "\\doteq": "~=", "=": "=", "&=": "=", "<": "<", ">": ">", "&<": "<", "&>": ">", "\\le": "<=", "\\leq": "<=",
               "\\leqslant": "<=", "\\ge": ">=", "\\geq": ">=", "\\geqslant": ">=", "\\ne": "!=", "\\neq": "!="}
 _SIMPLE_SUBSCRIPT = re.compile(r"[A-Za-z0-9]+")
 
@@ -47,10 +62,14 @@ def _check_commands(text: str) -> None:
     words = _WORD_COMMANDS.search(text)
     if words:
         raise Unreadable(f"\\{words.group(1)}{{...}} at column {words.start() + 1} is accepted only as "
-                         f"\\{words.group(1)}{{diag}}", words.start() + 1)
+                         f"\\{words.group(1)}{{diag}} or around a name of letters (\\mathrm{{reset}})", words.start() + 1)
     for match in _COMMAND.finditer(text):
         if match.group(1) in ("begin", "end") and _MATRIX_ENVIRONMENTS.match(text, match.start()):
             continue
+        if match.group(1) not in COMMANDS and match.group(1) in _COMMAND_HINTS:
+            raise Unreadable(_COMMAND_HINTS[match.group(1)].format(command=match.group(0),
+                                                                   at=f" at column {match.start() + 1}"),
+                             match.start() + 1)
         if match.group(1) not in COMMANDS:
             raise Unreadable(f"the LaTeX command \\{match.group(1)[:20]} at column {match.start() + 1} is not "
                              f"accepted (accepted: \\frac, \\sqrt, \\log, \\exp, \\sum, \\prod, \\lim, "
@@ -90,6 +109,7 @@ def latex_to_ascii(text: str) -> str:
     if not body.strip():
         raise Unreadable("the LaTeX line holds only frames or labels ($, \\[, \\begin{aligned}, \\label{...}); "
                          "there is nothing to check")
+    body = respell(body)
     _check_commands(body)
     body = read_bars(body)
     try:
@@ -98,6 +118,13 @@ def latex_to_ascii(text: str) -> str:
         raise _unreadable(err, body) from None
     _bounded(tree)
     return Reading(_Ascii(body).visit(tree), text)
+
+
+def respell(body: str) -> str:
+    """``\\middle|``, ``\\vert``, ``\\Vert`` and PRML's ``\\gamma(z_{nk})`` in the spelling the grammar reads (same length)."""
+    for pattern, spelled in _RESPELLED:
+        body = pattern.sub(spelled, body)
+    return body
 
 
 class Reading(str):
@@ -136,8 +163,20 @@ def _unreadable(err: Any, body: str) -> Unreadable:
     command = _COMMAND.fullmatch(str(token))
     if command and command.group(1) in _COMMAND_HINTS:
         return Unreadable(_COMMAND_HINTS[command.group(1)].format(command=command.group(0), at=at), column)
-    return Unreadable(f"the LaTeX text cannot be read: '{token}'{at} is not expected there "
-                      f"(a missing brace or \\right?)", column)
+    value = str(token)
+    hint = _TOKEN_HINTS.get(value, "(a missing brace or \\right?)" if value in ("}", ")", "]") or
+                            value.startswith("\\right") else "")
+    return Unreadable(f"the LaTeX text cannot be read: '{value}'{at} is not expected there{hint and ' '}{hint}",
+                      column)
+
+
+_TOKEN_HINTS = {
+    ",": "(a comma separates the arguments of \\mathcal{N}(x \\mid \\mu, \\sigma^2); two relations on one row are "
+         "read as two lines when a comma or \\qquad separates them: a = b, \\qquad c = d)",
+    "&": "(an alignment mark & goes right before a relation, as in &=; an annotation column && \\text{...} is a "
+         "comment)",
+    "=": "(a relation separates whole expressions; a sum's range is written \\sum_{n=1}^{N})",
+}
 
 
 _SUM_HINT = ("{command}{at} (the middle of a written-out sum) has no meaning here; write the sum with its "
@@ -150,6 +189,13 @@ _COMMAND_HINTS = {
     "right": "{command}{at} must be followed by ), ], \\}} or | and match a \\left before it",
 }
 _COMMAND_HINTS["rightarrow"] = _COMMAND_HINTS["longrightarrow"] = _COMMAND_HINTS["to"]
+_COMMAND_HINTS.update({
+    "propto": "{command}{at} (proportional to) states no value to check; write the constant out, e.g. "
+              "\\pi_k = \\frac{{N_k}}{{N}}",
+    "mathbb": "{command}{at}: an expectation or a set is not a value the checker computes; write the sum it "
+              "stands for, e.g. \\sum_{{k=1}}^{{K}} \\gamma(z_{{nk}}) z_{{nk}}",
+    "in": "{command}{at} (a member of a set) is not checked; state the assumption as assume: x > 0",
+})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -160,9 +206,13 @@ _ROW_END = re.compile(r"(\\\\(\[[^\]\\]{0,20}\])?|(?<!\\)%.*)\s*$")
 _FRAME = re.compile(r"\\(?:begin|end)\{" + _ENVIRONMENTS + r"\}(?:\{[0-9]{1,2}\})?|^\s*\$\$?|\$\$?(?=[\s,.]*$)|\\\[|\\\]"
                     r"|\ufeff")
 _WORD = re.compile(r"\\(?:nonumber|notag|limits|displaystyle|textstyle|[Bb]igg?[lrm]?)(?![A-Za-z])")
-_ANNOTATION = re.compile(r"(?<!\\)(,\s*)?\\q?quad\s*\\(?:text|textrm|mbox)\s*\{.*$")
+_ANNOTATION = re.compile(r"(?<!\\)(,\s*)?\\q?quad\s*\\(?:text|textrm|mbox)\s*\{.*$"
+                         r"|(?<!\\)(,\s*)?(\\q?quad\s*)?\\forall(?![A-Za-z]).*$")  # \quad \forall k: an annotation
 _DROPPED = re.compile(r"\\(?:label|tag|text|textrm|textnormal|mbox|intertext)(?![A-Za-z])\s*\{")
-_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm)(?![A-Za-z])\s*")
+# decorations read as the plain name: bold vectors, and \hat{\mu}_k, \bar{x}, \tilde{x} (an estimate is its quantity)
+_BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|hat|widehat|bar|overline|tilde|widetilde|mathit|mathsf|boxed|"
+                   r"underbrace|overbrace)(?![A-Za-z])\s*")
+_BRACE_NOTE = re.compile(r"\s*[_^]\s*\{")  # the label of \underbrace{X}_{...}: a comment
 _AFTER_RELATION = re.compile(r"(?:=|<|>|\\(?:leqslant|leq|le|geqslant|geq|ge|neq|ne)(?![A-Za-z]))\s*(&)")
 _TRAILING_PUNCTUATION = re.compile(r"(?<!\\)[,.]\s*$")
 
@@ -199,6 +249,10 @@ def unframe(text: str) -> str:
         if closing is not None:
             blank(match.end(), match.end() + 1)
             blank(closing, closing + 1)
+            note = _BRACE_NOTE.match("".join(chars), closing + 1) if "brace" in match.group(0) else None
+            end = _closing_brace(chars, note.end() - 1) if note else None
+            if end is not None:
+                blank(closing + 1, end + 1)
     for match in _AFTER_RELATION.finditer("".join(chars)):
         blank(match.start(1), match.end(1))
     match = _TRAILING_PUNCTUATION.search("".join(chars))
@@ -406,17 +460,25 @@ def _is_value(token: Any) -> bool:
 
 def _greek(token: str) -> str:
     name = token.lstrip("\\")
-    return _RENAMED.get(name, name)
+    return GREEK_RENAMED.get(name, name)
+
+
+_MARKERS = {"CONSEQUENCE": "=>", "EQUIVALENCE": "<=>"}
 
 
 def _line(self: _Ascii, node: Any) -> str:
     children = node.children
+    if children and _is(children[0], "marker"):
+        token = next(child for child in children[0].children if getattr(child, "type", "") in _MARKERS)
+        rest = _line(self, type(node)(node.data, children[1:], node.meta))
+        return f"{_MARKERS[token.type]} {rest}"
     if len(children) >= 2 and not _is(children[0], "rel") and "".join(_tokens(children[1])).lstrip("&") == "=":
         self.naming = children[0]
     out = []
     for child in node.children:
         if hasattr(child, "data") and str(child.data) == "rel":
-            out.append(_RELATIONS["".join(str(token) for token in _tokens(child)).lstrip("&") or "="])
+            written = "".join(str(token) for token in _tokens(child)).lstrip("&") or "="
+            out.append(_RELATIONS[written])
         else:
             out.append(self.visit(child))
     return " ".join(out)
@@ -549,8 +611,19 @@ def _big(self: _Ascii, node: Any) -> str:
     if kind == "big_except":
         index, other, body = (self.visit(child) for child in values)
         return f"{operator}({body}, {index}=1..N, {index} != {other})"
+    from gmm_math.derivations.check.names import INDEX_RANGES  # the textbook's letters: \sum_j runs to K
+
     index, body = (self.visit(child) for child in values)
-    return f"{operator}({body}, {index}=1..N)"
+    return f"{operator}({body}, {index}=1..{INDEX_RANGES.get(index, 'N')})"
+
+
+def _limit_arrow(self: _Ascii, node: Any) -> str:
+    """``\\lim_{\\sigma \\downarrow 0}``: from above; ``\\uparrow``: from below."""
+    arrow = next(str(child) for child in node.children if getattr(child, "type", "") == "ARROW_SIDE")
+    var, point, body = (child for child in node.children if hasattr(child, "data"))
+    side = "+" if arrow.lstrip("\\") in ("downarrow", "searrow") else "-"
+    value = "".join(_tokens(point)).replace("\\infty", "oo")
+    return f"limit({self.visit(body)}, {self.visit(var)}, {value}{side})"
 
 
 def _limit(self: _Ascii, node: Any) -> str:
@@ -564,6 +637,11 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "line": _line,
     "number": lambda self, node: str(node.children[0]),
     "letter": _letter,
+    "word": lambda self, node: {"e": "E"}.get(re.sub(r"^\\[a-z]+\{|\}$", "", str(node.children[0])),
+                                              re.sub(r"^\\[a-z]+\{|\}$", "", str(node.children[0]))),
+    "pow_sub": lambda self, node: "{}^{}".format(
+        _subscript(self, type(node)("subscript", [node.children[0], node.children[2]], node.meta)),
+        _w(self.visit(node.children[1]), powers=False)),
     "greek": lambda self, node: _greek(str(node.children[0])),
     "infinity": lambda self, node: "oo",
     "group": lambda self, node: f"({self.parts(node)[0]})",
@@ -589,6 +667,7 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
     "big_except": _big,
     "big_all": _big,
     "limit": _limit,
+    "limit_arrow": _limit_arrow,
     "diag": lambda self, node: f"diag({', '.join(self.parts(node))})",
     "dots": lambda self, node: "...",
     "top": lambda self, node: "T",
@@ -598,10 +677,10 @@ _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
 
 
 def _closes_at_end(text: str, start: int) -> bool:
-    return _closing_parenthesis(text, start) == len(text) - 1
+    return closing_parenthesis(text, start) == len(text) - 1
 
 
-def _closing_parenthesis(text: str, start: int) -> int | None:
+def closing_parenthesis(text: str, start: int) -> int | None:
     depth = 0
     for position in range(start, len(text)):
         depth += {"(": 1, ")": -1}.get(text[position], 0)
@@ -620,7 +699,7 @@ def _w(text: str, powers: bool = True) -> str:
         return text
     call = _CALL.match(text)
     if call:
-        close = _closing_parenthesis(text, call.end() - 1)
+        close = closing_parenthesis(text, call.end() - 1)
         if close == len(text) - 1 or powers and close is not None and _EXPONENT.fullmatch(text[close + 1:]):
             return text
     return f"({text})"

@@ -11,7 +11,8 @@ from gmm_math.derivations.check.safety import MAX_NAME_LENGTH
 from gmm_math.derivations.core.errors import GmmMathError
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
-_POSITIVE_NAME = re.compile(r"(sigma|s|pi)(_\w+|\d+)?")
+# positive: standard deviations, weights, and N_k (a component's effective count, a sum of responsibilities)
+_POSITIVE_NAME = re.compile(r"(sigma|s|pi)(_\w+|\d+)?|N_[a-z]")
 _POSITIVE_BASES = frozenset({"sigma", "s", "pi"})
 _WEIGHT_BASES = frozenset({"pi"})
 COUNTS = frozenset({"N", "K", "D", "M"})
@@ -29,11 +30,33 @@ IDENTITY_NAMES = frozenset({"I", "I_D"})
 # the D x D identity matrix, as a marker: c*IDENTITY is an isotropic covariance (see _Builder._isotropic)
 IDENTITY = sp.Symbol("I_D", positive=True)
 DIMENSION_LETTER = "d"  # the index of a vector's components: diag(sigma_d^2, d=1..D), sum(..., d=1..D)
+# the textbook's index letters (PRML): i, m, n run over the N points; j, k, l over the K components;
+# d over the D dimensions. A sum written without its range (sum_j, \sum_{j}) runs over the letter's range.
+INDEX_RANGES = {"i": "N", "m": "N", "n": "N", "j": "K", "k": "K", "l": "K", DIMENSION_LETTER: "D"}
+KEYWORDS = {
+    "so": "begins a consequence (so x = ...)", "hence": "begins a consequence (hence x = ...)",
+    "therefore": "begins a consequence", "thus": "begins a consequence", "iff": "begins an equivalence",
+    "and": "joins assumptions or relations (assume: a > 0 and b > 0)", "where": "introduces a definition "
+    "(where S = ...; or let: S = ...)", "as": "is part of 'EXPR -> VALUE as sigma -> 0+'",
+}
+
+
+# Python's words are not names of the language (nothing is ever run; a product "x if y" is a slip)
+PYTHON_WORDS = frozenset({"for", "in", "if", "else", "elif", "import", "from", "def", "class", "return", "not", "or",
+                          "is", "while", "yield", "await", "async", "global", "nonlocal", "None", "True", "False",
+                          "exec", "eval", "print", "open", "lambda_", "del", "pass", "raise", "try", "except"})
+
+
+# one name per letter: SymPy prints epsilon and lambda, the LaTeX reader and students write eps and lam
+ALIASES = {"epsilon": "eps", "varepsilon": "eps", "lambda": "lam", "varphi": "phi"}
 
 
 def normal_name(name: str) -> str:
-    """``x_{n}`` -> ``x_n``."""
-    return name.replace("{", "").replace("}", "")
+    """``x_{n}`` -> ``x_n``; ``epsilon_k`` -> ``eps_k``, ``L_epsilon`` -> ``L_eps`` (:data:`ALIASES`)."""
+    name = name.replace("{", "").replace("}", "")
+    if not any(alias in name for alias in ALIASES):
+        return name
+    return "_".join(ALIASES.get(part, part) for part in name.split("_"))
 
 
 def default_sign(name: str) -> frozenset[int]:
@@ -49,6 +72,11 @@ def check_name(name: str) -> str:
                            f"e.g. x_n, mu_k, sigma)")
     if name in CONSTANTS:
         raise GmmMathError(f"{name!r} is a constant, not a variable")
+    if name in PYTHON_WORDS:
+        raise GmmMathError(f"{name!r} is not a name of the checking language (it reads formulas, never code); "
+                           f"write * for products")
+    if name in KEYWORDS:
+        raise GmmMathError(f"the word {name!r} is a keyword, not a name: it {KEYWORDS[name]}")
     if name in _RESERVED:
         raise GmmMathError(f"the name {name!r} is not accepted: {_RESERVED[name]}")
     if (name in FUNCTIONS or name in BIG_OPERATORS or name in SPECIAL) and name not in COUNTS:

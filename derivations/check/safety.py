@@ -25,6 +25,12 @@ EXPECTED = ("an expression built from numbers, names, + - * / ^ and exp, log, sq
             "e.g. log(N(x_n | mu, sigma^2))")
 
 
+def _known_unicode() -> frozenset[str]:
+    from gmm_math.derivations.check.unicode import KNOWN
+
+    return KNOWN
+
+
 class Unreadable(GmmMathError):
     """A text outside the language; ``column`` (1-based) says where, when known."""
 
@@ -33,8 +39,12 @@ class Unreadable(GmmMathError):
         self.column = column
 
 
-def check_text(text: object, what: str = "expression") -> str:
-    """Raw-text checks before any parsing: type, length, NUL bytes, non-ASCII and control characters."""
+def check_text(text: object, what: str = "expression", unicode: bool = True) -> str:
+    """Raw-text checks before any parsing: type, length, NUL bytes, non-ASCII and control characters.
+
+    With ``unicode`` (the default), the characters the tool prints (σ, ², ₙ, −, ...; :mod:`.unicode`) are
+    let through: the parser respells them in ASCII and checks the respelled text again without them.
+    """
     if not isinstance(text, str):
         raise GmmMathError(f"the {what} must be text, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -42,7 +52,7 @@ def check_text(text: object, what: str = "expression") -> str:
     if "\x00" in text:
         raise GmmMathError(f"the {what} contains a NUL byte at position {text.index(chr(0))}")
     for position, char in enumerate(text):
-        if not char.isascii():
+        if not char.isascii() and not (unicode and char in _known_unicode()):
             name = unicodedata.name(char, "unnamed character")
             raise GmmMathError(
                 f"the {what} contains the non-ASCII character U+{ord(char):04X} ({name}) at position "
@@ -60,7 +70,8 @@ def check_text(text: object, what: str = "expression") -> str:
 def quoted(text: str) -> str:
     """A text quoted for a message: LaTeX input as typed (its translation keeps it as ``typed``), never its repr."""
     typed = getattr(text, "typed", None)
-    return f"'{typed.strip()[:60]}'" if typed is not None else repr(text.strip()[:60])
+    shown = (typed if typed is not None else text).strip()
+    return f"'{shown[:60]}'" if len(shown) <= 60 else f"'{shown[:57]}...'"  # as typed: no repr, no doubled \
 
 
 def check_size(tree: Any, what: str) -> None:

@@ -838,3 +838,72 @@ def mp_inf() -> mp.mpf:
 
 def mp_is_inf(value: Value) -> bool:
     return isinstance(value, mp.mpf) and bool(mp.isinf(value))
+
+
+# ----------------------------------------------------------------------------------------------
+# numbers at the precision written (a hook of the comparison: `= 0.9994`, `\approx 0.818`)
+
+_DECIMAL = re.compile(r"\s*[+-]?\s*[0-9]+\.[0-9]+(?:[eE][-+]?[0-9]+)?\s*")
+ROUNDING_DPS = 40
+
+
+@dataclass(frozen=True)
+class Rounded:
+    """A decimal as written, compared with the exact value rounded to the digits it has.
+
+    Attributes
+    ----------
+    holds : is the written decimal the exact value rounded to ``digits`` significant digits?
+    written : the decimal as written
+    digits : its significant digits
+    rounded : the exact value rounded to as many digits (what a correct line would say)
+    exact : the exact value to more digits
+    """
+
+    holds: bool
+    written: str
+    digits: int
+    rounded: str
+    exact: str
+
+    def describe(self) -> str:
+        if self.holds:
+            return (f"{self.written} is the exact value {self.exact} rounded to {self.digits} significant "
+                    f"digit{'s' if self.digits > 1 else ''}")
+        return (f"the exact value {self.exact} rounded to {self.digits} significant digit"
+                f"{'s' if self.digits > 1 else ''} is {self.rounded}, not {self.written}")
+
+
+def is_decimal(text: str) -> bool:
+    """Is the text one decimal number with a point (``0.9994``, ``-1.25e-3``)?"""
+    return bool(_DECIMAL.fullmatch(text))
+
+
+def rounded_comparison(value: sp.Expr, written: str) -> Rounded | None:
+    """The exact ``value`` (a number, no symbols) against a decimal ``written`` with d significant digits.
+
+    None when this is not that case (symbols remain, the value is not a finite real number).
+    """
+    from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+    if not is_decimal(written) or not isinstance(value, sp.Expr) or value.free_symbols:
+        return None
+    try:
+        exact = sp.N(value, ROUNDING_DPS)
+    except (ArithmeticError, ValueError, TypeError, RecursionError):
+        return None
+    if not exact.is_real or not exact.is_finite or not exact.is_Number:
+        return None
+    try:
+        decimal = Decimal(written.replace(" ", ""))
+        precise = Decimal(str(exact))
+    except InvalidOperation:
+        return None
+    mantissa = int("".join(map(str, decimal.as_tuple().digits)))
+    digits = len(str(mantissa)) if mantissa else 1  # 0.0050 has 2 significant digits, 12.0 has 3
+    quantum = Decimal(1).scaleb(decimal.as_tuple().exponent)
+    candidates = {precise.quantize(quantum, rounding=mode) for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)}
+    holds = decimal in candidates
+    rounded = precise.quantize(quantum, rounding=ROUND_HALF_UP)
+    shown_exact = f"{precise:.{max(digits + 4, 8)}g}"
+    return Rounded(holds, written.strip(), digits, str(rounded), shown_exact)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -42,7 +42,8 @@ from gmm_math.derivations.check.claims import (
     same_value,
 )
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.latex import latex_to_ascii, steps_text
+from gmm_math.derivations.check.document import read_document
+from gmm_math.derivations.check.latex import latex_to_ascii
 from gmm_math.derivations.check.assumptions import WeightSum
 from gmm_math.derivations.check.grammar import is_latex, parse_text, warm
 from gmm_math.derivations.check.names import check_name, normal_name
@@ -60,6 +61,7 @@ from gmm_math.numerics.check.evidence import (
     mp_value,
     relation_check,
     respects,
+    rounded_comparison,
     show,
     spot_check,
     to_mp,
@@ -743,6 +745,7 @@ def _relation_line(body: str, earlier: tuple[tuple[int, str], ...], context: Con
     line = read_line(body, context)
     exprs = [replace_names(expr, names) for expr in line.exprs]
     comparisons: list[tuple[sp.Expr, sp.Expr, str, str]] = []
+    written: dict[int, tuple[str | None, str | None]] = {}  # the sides as typed, for numbers at their precision
     first_text = line.name or line.texts[0]
     known = line.named is not None and named_symbol(line.named) in _named_symbols(names) | set(built)
     if line.named is not None and not known:
@@ -767,8 +770,10 @@ def _relation_line(body: str, earlier: tuple[tuple[int, str], ...], context: Con
                                   chain=ChainLink(None, "=", first_text, line.texts[-1]))
             return LineResult(LineVerdict.UNDECIDED, reason, skipped=tuple(number for number, _ in earlier))
         before, compared_with, skipped = found
+        written[len(comparisons)] = (None, line.texts[0])
         comparisons.append((replace_names(before.exprs[-1], names), exprs[0], continues, _ABOVE))
     for index, relation in enumerate(line.relations):
+        written[len(comparisons)] = (line.texts[index], line.texts[index + 1])
         comparisons.append((exprs[index], exprs[index + 1], relation,
                             f"{line.texts[index]} {relation} {line.texts[index + 1]}"))
     hints = tuple(context.hints)
@@ -777,7 +782,12 @@ def _relation_line(body: str, earlier: tuple[tuple[int, str], ...], context: Con
         what = f"names {line.name}" if line.name else "starting expression: nothing to compare with"
         return LineResult(LineVerdict.DEFINITION, what, hints=hints, chain=shape)
     decisions: list[tuple[str, Decision]] = []
-    for lhs, rhs, relation, label in comparisons:
+    for position, (lhs, rhs, relation, label) in enumerate(comparisons):
+        rounded = _at_precision(lhs, rhs, relation, written.get(position, (None, None)), built)
+        if rounded is not None:
+            decisions.append((label, rounded))
+            continue
+
         def partial_line(partial: Decision, label: str = label) -> None:  # with the comparisons already decided
             emit(replace(_combine([*decisions, (label, partial)], tuple(context.hints), shape),
                          compared_with=compared_with, skipped=skipped))
@@ -790,6 +800,19 @@ def _relation_line(body: str, earlier: tuple[tuple[int, str], ...], context: Con
 
 _CONCLUSION = ("not checked: {name} is an unknown of the condition '{condition}' above, so this line is a "
                "conclusion from it, not a definition; solving a condition for its unknown is not checked yet")
+
+
+def _at_precision(lhs: sp.Expr, rhs: sp.Expr, relation: str, texts: tuple[str | None, str | None],
+                  built: dict) -> Decision | None:
+    """A side written as a decimal (``= 0.9994``) against the other side's exact value rounded to its digits."""
+    if relation != "=":
+        return None
+    for value, text in ((lhs, texts[1]), (rhs, texts[0])):
+        found = rounded_comparison(value.xreplace(built) if built else value, text) if text else None
+        if found is not None:
+            return Decision(LineVerdict.EQUAL if found.holds else LineVerdict.FAILS, Evidence.SYMBOLIC, None, [],
+                            "the exact value at 40 digits, rounded as written", None, None, Summary(found.describe()))
+    return None
 
 
 def _line_relation(line: Any, continues: str | None = None) -> str | None:
@@ -856,9 +879,8 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     ``conclusions`` say what each chain of steps concludes.
     """
     # LaTeX frame lines ($$, \begin{aligned}) are read as comments; each line is reported as written
-    lines_as_written = text.splitlines()
-    plan = [replace(step, text=lines_as_written[step.line - 1].rstrip("\r"))
-            for step in plan_steps(steps_text(text, language))]
+    document = read_document(text, language)  # prose, annotations, two relations on a row: see document.py
+    plan = [replace(step, text=document.shown(step.line)) for step in plan_steps(document.text)]
     warm((text,), language)
     jobs, owners = [], []
     for step in plan:
@@ -872,7 +894,10 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     lines, first_failure, hints = [], None, []
     for step, found in settled:
         hints.extend(found.hints)
-        lines.append(Line(step.line, step.text, found.verdict, _said_compared(found), found.evidence, found.column))
+        reason = _said_compared(found, document.origin)
+        if document.note(step.line):
+            reason = f"{reason}; {document.note(step.line)}" if reason else document.note(step.line)
+        lines.append(Line(document.origin(step.line), step.text, found.verdict, reason, found.evidence, found.column))
         if found.verdict is LineVerdict.FAILS and first_failure is None:
             first_failure = (step.line, found)
     verdict = _steps_verdict({line.verdict for line in lines})
@@ -881,9 +906,12 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
         number, found = first_failure
         inner = found.report.counterexample if found.report is not None else None
         detail = found.decision.counterexample if found.decision is not None else None
-        counterexample = replace(inner or detail or Counterexample(), line=number)
+        counterexample = replace(inner or detail or Counterexample(), line=document.origin(number))
         cases = found.report.cases if found.report is not None else None
     conclusions = _conclusions(settled)
+    conclusions = [replace(chain, from_line=document.origin(chain.from_line), to_line=document.origin(chain.to_line))
+                   for chain in conclusions]
+    first_failure = first_failure and (document.origin(first_failure[0]), first_failure[1])
     summary = _steps_summary(verdict, lines, first_failure, conclusions)
     evidence = None if verdict is Verdict.UNDECIDED else (
         Evidence.NUMERIC if any(line.evidence is Evidence.NUMERIC for line in lines) else Evidence.SYMBOLIC)
@@ -916,13 +944,14 @@ def _conclusions(settled: Sequence[tuple[Any, LineResult]]) -> list[Conclusion]:
             for chain in chains if chain["holds"] and chain["relation"] and chain["steps"] > 1]
 
 
-def _said_compared(found: LineResult) -> str | None:
-    """The line's reason, saying which line above it was compared with (and which unreadable ones it skipped)."""
+def _said_compared(found: LineResult, origin: Callable[[int], int] = lambda number: number) -> str | None:
+    """The line's reason, saying which line above it was compared with (and which unreadable ones it skipped);
+    ``origin`` maps a planned line to the file's line number."""
     if found.compared_with is None or not found.reason:
         return found.reason
     if not found.skipped:
-        return f"compared with line {found.compared_with}: {found.reason}"
-    skipped = ", ".join(map(str, sorted(found.skipped)))
+        return f"compared with line {origin(found.compared_with)}: {found.reason}"
+    skipped = ", ".join(map(str, sorted({origin(number) for number in found.skipped})))
     return (f"compared with line {found.compared_with}, the last readable line above (line {skipped} could not be "
             f"read): {found.reason}")
 

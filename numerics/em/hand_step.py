@@ -109,11 +109,14 @@ class Entry:
     computed: object
     holds: bool
     slip: str | None
+    follows: bool | None = None  # a wrong number that follows from the student's own earlier numbers (ECF)
+    own: object = None  # the value that follows from the student's own earlier numbers, when they differ
 
     def as_dict(self, digits: int = 20) -> dict:
         return {"quantity": self.quantity, "component": self.component, "index": self.index,
                 "claimed": self.claimed, "computed": mpmath.nstr(self.computed, digits), "holds": self.holds,
-                "slip": self.slip}
+                "slip": self.slip, "follows": self.follows,
+                "from_own_numbers": None if self.own is None else mpmath.nstr(self.own, digits)}
 
 
 # ---------------------------------------------------------------- parsing (no eval: one regular expression)
@@ -272,6 +275,7 @@ class _Rule:
     covariance_divisor: str = "N_k"
     report: str = "variance"  # "std": square roots of the diagonal reported
     weight_divisor: str = "N"  # "one": pi_k = N_k, not N_k / N
+    exponent: str = "variance"  # "std": the standard deviation used for the variance in the E-step's density
 
 
 SLIPS: dict[str, _Rule] = {
@@ -280,6 +284,9 @@ SLIPS: dict[str, _Rule] = {
     "N instead of N_k": _Rule(mean_divisor="N", covariance_divisor="N"),
     "standard deviation reported for variance": _Rule(report="std"),
     "weights not summing to 1": _Rule(weight_divisor="one"),
+    "N instead of N_k throughout (the variance taken about the N-divided mean)":
+        _Rule(mean_divisor="N", covariance_divisor="N", centre="shown"),
+    "standard deviation used for the variance in the exponent": _Rule(exponent="std"),
 }
 
 
@@ -303,7 +310,7 @@ def _m_step(start: Start, resp: tuple, rule: _Rule) -> tuple:
         mean = tuple(mp.fsum(r[i] * start.data[i][d] for i in range(n)) / count for d in range(dim))
         shown_mean = tuple(mp.fsum(r[i] * start.data[i][d] for i in range(n)) / divisors[rule.mean_divisor](count)
                            for d in range(dim))
-        centre = mean if rule.centre == "new" else start.means[k]
+        centre = {"new": mean, "old": start.means[k], "shown": shown_mean}[rule.centre]
         dev = [[start.data[i][d] - centre[d] for d in range(dim)] for i in range(n)]
         divisor = divisors[rule.covariance_divisor](count)
         cov = [[mp.fsum(r[i] * dev[i][a] * dev[i][b] for i in range(n)) / divisor for b in range(dim)]
@@ -319,9 +326,23 @@ def _m_step(start: Start, resp: tuple, rule: _Rule) -> tuple:
 
 
 def _step(start: Start, responsibilities: dict, log_likelihood, rule: _Rule) -> Step:
-    resp = responsibilities[rule.normalise]
+    resp = responsibilities[rule.normalise] if rule.exponent == "variance" else responsibilities["std"]
     counts, weights, means, covariances = _m_step(start, resp, rule)
     return Step(start, resp, counts, weights, means, covariances, log_likelihood, {})
+
+
+def _std_log_terms(start: Start) -> tuple:
+    """The E-step's log terms with each variance replaced by its square root (the slip: sigma for sigma^2)."""
+    dim = start.dim
+    covariances = [mp.matrix([[mp.sqrt(c[i, i]) if i == j else (c[i, j] if dim > 1 else 0) for j in range(dim)]
+                              for i in range(dim)]) for c in start.covariances]
+    try:
+        chols = [mp.cholesky(c) for c in covariances]
+    except (ValueError, ZeroDivisionError):
+        chols = [mp.cholesky(c) for c in start.covariances]  # no such slip for this start
+    constants = [_log_constant(w, chol, dim) for w, chol in zip(start.weights, chols, strict=True)]
+    return tuple(tuple(_log_weighted_density(x, start.means[k], chols[k], constants[k])
+                       for k in range(len(start.weights))) for x in start.data)
 
 
 def _logsumexp(row):
@@ -360,6 +381,7 @@ def exact_iteration(data, weights, means, covariances, dps: int = DPS) -> Step:
         log_terms = tuple(tuple(_log_weighted_density(x, start.means[k], chols[k], constants[k])
                                 for k in range(len(start.weights))) for x in start.data)
         responsibilities = {normalise: _responsibilities(log_terms, normalise) for normalise in (True, False)}
+        responsibilities["std"] = _responsibilities(_std_log_terms(start), True)
         log_likelihood = mp.fsum(_logsumexp(row) for row in log_terms)
         correct = _step(start, responsibilities, log_likelihood, _Rule())
         slips = {name: _step(start, responsibilities, log_likelihood, rule) for name, rule in SLIPS.items()}
@@ -462,7 +484,124 @@ def check_claims(step: Step, claims: dict, tol=None) -> list[Entry]:
                     (name for name, slipped in step.slips.items()
                      if read(slipped) != computed and _agrees(read(slipped), written, tol)), None)
                 entries.append(Entry(label, component, index, written, computed, holds, slip))
+        entries = _carried_forward(step, given, entries, tol)
     return entries
+
+
+# ---------------------------------------------------------------- error carried forward
+
+def _own_steps(step: Step, given: dict) -> list[Step]:
+    """The step from the student's own numbers: variances about their claimed means and about the means that
+    follow from their responsibilities (a claimed mean is rounded; either centre is the student's own)."""
+    steps = [_own_step(step, given)]
+    if "means" in given and "responsibilities" in given:
+        steps.append(_own_step(step, {key: value for key, value in given.items() if key != "means"}))
+    return [own for own in steps if own is not None]
+
+
+def _own_step(step: Step, given: dict) -> Step | None:
+    """The M-step recomputed from the student's own claimed responsibilities and means (None: nothing claimed
+    that later numbers depend on)."""
+    start = step.start
+    n, k, dim = len(start.data), len(start.weights), start.dim
+    resp = step.responsibilities
+    if "responsibilities" in given:
+        resp = tuple(tuple(mp.mpf(parse_number(v, "claimed responsibilities")) for v in row)
+                     for row in given["responsibilities"])
+    own_means = None
+    if "means" in given:
+        rows = [[v] if not isinstance(v, (list, tuple)) else v for v in given["means"]]
+        own_means = tuple(tuple(mp.mpf(parse_number(v, "claimed means")) for v in row) for row in rows)
+    if "responsibilities" not in given and own_means is None:
+        return None
+    counts, weights, means, covariances = [], [], [], []
+    for c in range(k):
+        r = [resp[i][c] for i in range(n)]
+        count = mp.fsum(r)
+        if count == 0:
+            return None
+        mean = tuple(mp.fsum(r[i] * start.data[i][d] for i in range(n)) / count for d in range(dim))
+        centre = own_means[c] if own_means is not None else mean
+        cov = tuple(tuple(mp.fsum(r[i] * (start.data[i][a] - centre[a]) * (start.data[i][b] - centre[b])
+                                  for i in range(n)) / count for b in range(dim)) for a in range(dim))
+        counts.append(count)
+        weights.append(count / n)
+        means.append(mean)
+        covariances.append(cov)
+    return Step(start, resp, tuple(counts), tuple(weights), tuple(means), tuple(covariances), step.log_likelihood,
+                {})
+
+
+def _carried_forward(step: Step, given: dict, entries: list[Entry], tol) -> list[Entry]:
+    """Each wrong number judged again against the value that follows from the student's own earlier numbers.
+
+    A marker's error carried forward: a mean computed correctly from wrong responsibilities "follows";
+    the responsibilities themselves depend only on the start and are judged against the true values alone.
+    """
+    try:
+        owns = _own_steps(step, given)
+    except (GmmMathError, ValueError, TypeError, IndexError):
+        return entries
+    if not owns:
+        return entries
+    readers = {"weight": lambda s, e: s.weights[e.component],
+               "mean": lambda s, e: s.means[e.component][e.index or 0],
+               "variance": lambda s, e: s.covariances[e.component][0][0],
+               "covariance": lambda s, e: s.covariances[e.component][e.index[0]][e.index[1]]}
+    out = []
+    for entry in entries:
+        read = readers.get(entry.quantity)
+        if entry.holds or read is None:
+            out.append(entry)
+            continue
+        values = [read(own, entry) for own in owns]
+        if all(abs(value - entry.computed) <= precision(entry.claimed) / 10 for value in values):
+            out.append(entry)  # the earlier numbers change nothing here: no error to carry forward
+            continue
+        agreeing = [value for value in values if _follows(value, entry.claimed, tol)]
+        out.append(replace(entry, follows=bool(agreeing), own=(agreeing or values)[0]))
+    return out
+
+
+def _follows(own, written: str, tol) -> bool:
+    """Does a claim follow from the student's own (rounded) earlier numbers? Rounding them moves what follows,
+    so one unit of the last digit written is allowed (twice the tolerance, with ``tol``)."""
+    claimed = mp.mpf(written)
+    if tol is None:
+        return abs(own - claimed) <= 2 * precision(written)
+    return abs(own - claimed) <= 2 * tol * abs(own)
+
+
+def carried_forward(entries: Sequence[Entry]) -> list[str]:
+    """Sentences a marker would write: "entries 1-6 are wrong (slip); entries 7-12 follow correctly from them".
+
+    Entries are numbered from 1 in the order given.
+    """
+    def span(first: int, last: int) -> str:
+        return f"entry {first}" if first == last else f"entries {first}\u2013{last}"
+
+    sentences, position = [], 0
+    while position < len(entries):
+        if entries[position].holds or entries[position].follows:
+            position += 1
+            continue
+        wrong = position
+        while wrong + 1 < len(entries) and not entries[wrong + 1].holds and not entries[wrong + 1].follows \
+                and entries[wrong + 1].slip == entries[position].slip:
+            wrong += 1
+        following = wrong + 1
+        while following < len(entries) and (entries[following].follows or entries[following].holds):
+            following += 1
+        followers = [index for index in range(wrong + 1, following) if entries[index].follows]
+        if followers:
+            why = f" ({entries[position].slip})" if entries[position].slip else ""
+            one = position == wrong
+            sentences.append(f"{span(position + 1, wrong + 1)} {'is' if one else 'are'} wrong{why}; "
+                             f"{span(followers[0] + 1, followers[-1] + 1)} "
+                             f"{'follows' if len(followers) == 1 else 'follow'} correctly from "
+                             f"{'it' if one else 'them'}")
+        position = following
+    return sentences
 
 
 def verdict(entries: Sequence[Entry]) -> Verdict:
