@@ -7,7 +7,7 @@ import json
 import mpmath
 import pytest
 
-from gmm_math.numerics.em.hand_step import carried_forward, check_claims, em_step
+from gmm_math.numerics.em.hand_step import carried_forward, check_claims, exact_iteration
 
 START = (["0", "1", "3"], ["0.5", "0.5"], ["0", "2"], ["4", "0.25"])
 STD = "standard deviation used for the variance in the exponent"
@@ -22,7 +22,7 @@ def _as_written(step, digits: int = 4) -> dict:
 
 
 def test_numbers_that_follow_from_a_wrong_e_step_are_marked_as_following():
-    step = em_step(*START)
+    step = exact_iteration(*START)
     entries = check_claims(step, _as_written(step.slips[STD]))
     assert [entry.slip for entry in entries[:6]] == [STD] * 6 and not any(entry.holds for entry in entries)
     assert [entry.follows for entry in entries[6:]] == [True] * 6
@@ -31,7 +31,7 @@ def test_numbers_that_follow_from_a_wrong_e_step_are_marked_as_following():
 
 
 def test_a_wrong_later_number_does_not_follow():
-    step = em_step(*START)
+    step = exact_iteration(*START)
     claims = _as_written(step.slips[STD])
     claims["variances"][1] = "2.5"
     entries = check_claims(step, claims)
@@ -40,20 +40,20 @@ def test_a_wrong_later_number_does_not_follow():
 
 
 def test_a_correct_step_carries_nothing_forward():
-    step = em_step(*START)
+    step = exact_iteration(*START)
     entries = check_claims(step, _as_written(step))
     assert all(entry.holds and entry.follows is None for entry in entries) and carried_forward(entries) == []
 
 
 def test_n_instead_of_n_k_throughout_is_named():
-    step = em_step(*START)
+    step = exact_iteration(*START)
     claims = _as_written(step.slips[THROUGHOUT])
     entries = check_claims(step, {"means": claims["means"], "variances": claims["variances"]})
     assert [entry.slip for entry in entries[2:]] == [THROUGHOUT, THROUGHOUT]
 
 
 def test_the_json_has_a_schema_version_and_the_carried_forward_marks(cli, tmp_path):
-    step = em_step(*START)
+    step = exact_iteration(*START)
     claims = _as_written(step.slips[STD])
     path = tmp_path / "homework.toml"
     path.write_text("data = [0, 1, 3]\nweights = [0.5, 0.5]\nmeans = [0, 2]\nvariances = [4, 0.25]\n[claims]\n"
@@ -69,6 +69,6 @@ def test_the_json_has_a_schema_version_and_the_carried_forward_marks(cli, tmp_pa
 
 @pytest.mark.parametrize("name", [STD, THROUGHOUT])
 def test_every_new_slip_reproduces_itself(name):
-    step = em_step(*START)
+    step = exact_iteration(*START)
     entries = check_claims(step, _as_written(step.slips[name], 6))
     assert any(entry.slip == name for entry in entries if not entry.holds)
