@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from gmm_math.cli.progress import duration
+
 
 @dataclass
 class TimeLeft:
@@ -39,19 +41,6 @@ class TimeLeft:
             return None
         (first, start), (last, now) = self.ends[0], self.ends[-1]
         return (now - start) / (last - first) * (self.max_iter - last)
-
-
-def duration(seconds: float) -> str:
-    """``seconds`` rounded for people: '3 s', '4.2 min', '1.5 h'.
-
-    >>> duration(2.4), duration(252), duration(5400)
-    ('2 s', '4.2 min', '1.5 h')
-    """
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def iteration_text(time_left: TimeLeft, log_likelihood: float | None) -> str:
