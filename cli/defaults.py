@@ -6,7 +6,7 @@ a seventh of ``gmm-math derive single``. A value that already is what the adapte
 an ``int`` for an ``int`` option inside its bounds, a ``str`` for a ``str`` option, a member of an
 ``Enum`` option) is returned unchanged here, exactly as the adapter would return it; anything else
 (text to parse, paths, files, lists, a value out of bounds) goes to Typer's own coercion, so its
-errors and messages are Typer's. ``tests/test_cli_defaults.py`` compares both routes on every
+errors and messages are Typer's. ``tests/test_cli_startup.py`` compares both routes on every
 default of every command.
 """
 

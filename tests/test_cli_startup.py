@@ -1,4 +1,5 @@
-"""cli/defaults.py: a value taken without validation is exactly what Typer's own coercion returns."""
+"""Start-up of ``gmm-math``: only the invoked command is imported (same help), and cli/defaults.py takes a value
+without validation only when it is exactly what Typer's own coercion returns."""
 
 from __future__ import annotations
 
@@ -79,3 +80,18 @@ def test_bad_values_keep_typers_messages():
     assert done.returncode == 2
     assert done.stderr == ("gmm-math: error: Invalid value for '--dps': Input should be a valid integer, unable to "
                            "parse string as an integer (see --help)\n")
+
+
+def _cli(entry: str, *args: str) -> subprocess.CompletedProcess:
+    code = f"from gmm_math.cli.main import {entry}; {entry}()"
+    env = {**__import__("os").environ, "COLUMNS": "80"}
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, env=env)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["derive", "--help"], ["derive", "single", "--help"],
+                                  ["check", "--help"], ["check", "em-step", "--help"], ["em", "--help"],
+                                  ["deriv"], ["derive", "single", "--nope"]])
+def test_registering_only_the_invoked_command_changes_no_output(args):
+    lazy, full = _cli("run", *args), _cli("app", *args)
+    assert (lazy.returncode, lazy.stdout, lazy.stderr) == (full.returncode, full.stdout, full.stderr)
+    assert lazy.stdout or lazy.stderr
