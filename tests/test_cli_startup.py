@@ -42,15 +42,17 @@ def test_every_command_has_parameters_to_compare():
 def test_defaults_match_typers_coercion(path, param):
     ctx = typer.main.get_command(app).make_context("gmm-math", ["--help"], resilient_parsing=True)
     multi = bool(param.multiple or param.nargs == -1)
-    for value in (param.default, None, "text", 3, -1):
-        fast = unchanged(param.type_descriptor, value, multi)
+    choices = [member.value for member in getattr(param.type_descriptor.annotation, "__members__", {}).values()]
+    for value in (param.default, None, "text", 3, -1, "12", "-7", "007", " 5", "1_000", "99999999999999999999",
+                  *choices, *(c.upper() for c in choices if isinstance(c, str))):
+        fast = unchanged(param.type_descriptor, value, multi, ctx)
         if fast is _UNCHANGED:
             continue
         assert fast == build_runtime_param(param.type_descriptor).coerce(value, param=param, ctx=ctx)
         assert type(fast) is type(build_runtime_param(param.type_descriptor).coerce(value, param=param, ctx=ctx))
 
 
-def test_an_int_out_of_bounds_and_text_go_to_typer():
+def test_an_int_out_of_bounds_and_other_text_go_to_typer():
     class Info:
         parser = None
         min, max = 1, 5
@@ -60,12 +62,14 @@ def test_an_int_out_of_bounds_and_text_go_to_typer():
 
     assert unchanged(Descriptor, 3, False) == 3
     assert unchanged(Descriptor, 9, False) is _UNCHANGED
-    assert unchanged(Descriptor, "3", False) is _UNCHANGED
+    assert unchanged(Descriptor, "3", False) == 3 and unchanged(Descriptor, "9", False) is _UNCHANGED
+    assert unchanged(Descriptor, "03", False) is _UNCHANGED and unchanged(Descriptor, "3.0", False) is _UNCHANGED
     assert unchanged(Descriptor, None, True) == ()
 
 
-def test_derive_single_does_not_import_pydantic_or_other_commands():
-    code = ("import sys; from gmm_math.cli.entry import run; sys.argv = ['gmm-math', 'derive', 'single'];\n"
+@pytest.mark.parametrize("args", [["derive", "single"], ["derive", "single", "--format", "json", "--dps", "30"]])
+def test_derive_single_does_not_import_pydantic_or_other_commands(args):
+    code = (f"import sys; from gmm_math.cli.entry import run; sys.argv = ['gmm-math', *{args!r}];\n"
             "import atexit; atexit.register(lambda: print(sorted(m for m in sys.modules if m.startswith(("
             "'pydantic', 'gmm_math.cli.check', 'gmm_math.cli.em', 'gmm_math.cli.explain', 'gmm_math.cli.plots'))),"
             " file=sys.stderr))\nrun()")
