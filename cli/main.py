@@ -12,20 +12,14 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from gmm_math.cli import check
-from gmm_math.cli import check_em_step
-from gmm_math.cli.derive import commands as derive
-from gmm_math.cli.diagnose import command as diagnose_command
-from gmm_math.cli.em import commands as em_command
-from gmm_math.cli.evaluate import commands as evaluate_command
-from gmm_math.cli.explain import commands as explain_command
-from gmm_math.cli import dataset as dataset_command
+from gmm_math.cli import defaults
 from gmm_math.cli.flags import flag_message
 from gmm_math.cli.limits import long_integer_digits
 from gmm_math.cli.options import DPS_MAX
-from gmm_math.cli.plots import commands as plots
-from gmm_math.cli.plots import em_map as em_map_plot
 from gmm_math.derivations.core.errors import GmmMathError
+
+
+defaults.install()  # option values that need no validation skip Typer's pydantic (a tenth of a second)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -75,17 +69,6 @@ class _Boundary(TyperGroup):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-app = typer.Typer(
-    name="gmm-math",
-    cls=_Boundary,
-    help="Why Gaussian-mixture maximum likelihood has singularities (PRML 9.2.1), derived, evaluated and drawn.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-
-
 def _version(value: bool) -> None:
     if value:
         from importlib.metadata import version
@@ -94,7 +77,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
@@ -102,19 +84,76 @@ def _root(
     """Why Gaussian-mixture maximum likelihood has singularities (PRML 9.2.1): derived, evaluated, drawn."""
 
 
-app.command("explain")(explain_command.explain)  # first in --help: the whole answer
-app.add_typer(derive.app, name="derive")
-app.command("evaluate")(evaluate_command.evaluate)
-app.add_typer(check.app, name="check")
-check.app.command("em-step")(check_em_step.check_em_step_command)
-app.command("em")(em_command.em)
-app.command("diagnose")(diagnose_command.diagnose)
-app.command("dataset")(dataset_command.dataset)
-app.command("plot-limit")(plots.plot_limit)
-app.command("plot-collapse")(plots.plot_collapse)
-app.command("plot-em-map")(em_map_plot.plot_em_map)
+def _root_app() -> typer.Typer:
+    """The root app with its callback (--version) and no commands yet."""
+    root = typer.Typer(
+        name="gmm-math",
+        cls=_Boundary,
+        help="Why Gaussian-mixture maximum likelihood has singularities (PRML 9.2.1), derived, evaluated and drawn.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    root.callback()(_root)
+    return root
+
+
+# Every command in --help order: (name, module, attribute, a sub-app or one command). Only the invoked
+# command's module is imported (``derive single`` need not import the checker, em, explain or the plots).
+COMMANDS = (
+    ("explain", "gmm_math.cli.explain.commands", "explain", False),  # first in --help: the whole answer
+    ("derive", "gmm_math.cli.derive.commands", "app", True),
+    ("evaluate", "gmm_math.cli.evaluate.commands", "evaluate", False),
+    ("check", "gmm_math.cli.check", "app", True),
+    ("em", "gmm_math.cli.em.commands", "em", False),
+    ("diagnose", "gmm_math.cli.diagnose.command", "diagnose", False),
+    ("dataset", "gmm_math.cli.dataset", "dataset", False),
+    ("plot-limit", "gmm_math.cli.plots.commands", "plot_limit", False),
+    ("plot-collapse", "gmm_math.cli.plots.commands", "plot_collapse", False),
+    ("plot-em-map", "gmm_math.cli.plots.em_map", "plot_em_map", False),
+)
+
+
+def _check_app() -> typer.Typer:
+    """``gmm-math check`` with ``em-step`` (its own module) registered once, last."""
+    from gmm_math.cli import check, check_em_step
+
+    if not any(info.name == "em-step" for info in check.app.registered_commands):
+        check.app.command("em-step")(check_em_step.check_em_step_command)
+    return check.app
+
+
+def _register(root: typer.Typer, names: set[str] | None = None) -> typer.Typer:
+    """Add the commands in ``names`` (all when None) to ``root``, in --help order."""
+    from importlib import import_module
+
+    for name, module, attribute, is_group in COMMANDS:
+        if names is not None and name not in names:
+            continue
+        if name == "check":
+            root.add_typer(_check_app(), name=name)
+        elif is_group:
+            root.add_typer(getattr(import_module(module), attribute), name=name)
+        else:
+            root.command(name)(getattr(import_module(module), attribute))
+    return root
+
+
+def _invoked(arguments: list[str]) -> set[str] | None:
+    """The one command ``arguments`` invoke, or None (help, --version, a mistyped name: every command)."""
+    known = {name for name, *_ in COMMANDS}
+    return {arguments[0]} if arguments and arguments[0] in known else None
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the root app with every command, built on first use (tests, ``typer.testing``)."""
+    if name == "app":
+        globals()["app"] = built = _register(_root_app())
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: only the invoked command's module is imported."""
+    _register(_root_app(), _invoked(sys.argv[1:]))()

@@ -78,7 +78,7 @@ Dpi = Annotated[int, typer.Option("--dpi", help="Resolution in dots per inch (PN
 ImageOut = Annotated[Path, typer.Option(
     "--out", "-o", help="Output image; the format comes from the suffix: .png, .svg or .pdf.")]
 NoLimit = Annotated[bool, typer.Option(
-    "--no-limit", help="Run even when rows x --dps is over the work budget (2,000,000 digit-rows).")]
+    "--no-limit", help="Run even when the estimated CPU time (rows at --dps digits) is over the work budget (a minute).")]
 
 
 def check_dps(dps: int) -> int:
@@ -88,18 +88,16 @@ def check_dps(dps: int) -> int:
 
 
 def check_work(rows: int, dps: int, no_limit: bool, rows_option: str) -> None:
-    """Refuse, before any work, ``rows`` sigma values at ``dps`` digits over the budget (unless ``no_limit``)."""
-    from gmm_math.numerics import budget
+    """Refuse, before any work, ``rows`` sigma values at ``dps`` digits whose estimated CPU time is over the
+    budget (:mod:`gmm_math.numerics.budget`), unless ``no_limit``; the refusal says the estimate."""
+    from gmm_math.cli.progress import duration
+    from gmm_math.numerics.budget import estimate_work
 
-    if no_limit:
-        return
-    try:
-        budget.check_precision_budget(rows, dps)
-    except GmmMathError:
-        raise GmmMathError(f"{rows} rows ({rows_option}) x {dps} digits (--dps) = "
-                           f"{budget.precision_work(rows, dps)} digit-rows is over the budget of "
-                           f"{budget.PRECISION_BUDGET}; use fewer rows or digits, or give --no-limit to run it "
-                           "anyway") from None
+    work = estimate_work(rows, dps)
+    if work.over and not no_limit:
+        raise GmmMathError(f"{rows} rows ({rows_option}) x {dps} digits (--dps) would take about "
+                           f"{duration(work.seconds)} of CPU ({work.per_row:.2g} s a row), over the budget of "
+                           f"{duration(work.budget)}; use fewer rows or digits, or give --no-limit to run it anyway")
 
 
 def mixture_parameters(weights: str | None, means: str | None, scales: str | None) -> dict:

@@ -19,6 +19,19 @@ def on_terminal(quiet: bool = False) -> bool:
         return False
 
 
+def duration(seconds: float) -> str:
+    """``seconds`` rounded for people: '3 s', '4.2 min', '1.5 h'.
+
+    >>> duration(2.4), duration(252), duration(5400)
+    ('2 s', '4.2 min', '1.5 h')
+    """
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 class LazyProgress:
     """A rich progress bar on stderr (with the estimated time left) that only appears once the work
     has taken ``PROGRESS_DELAY`` seconds; call it as ``progress(done, total)``."""

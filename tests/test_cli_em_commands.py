@@ -222,3 +222,50 @@ def test_choices_are_the_numerics_keys():
 def test_isotropic_is_an_alias_of_spherical(cli_json):
     args = ("em", "--data", "0,0.1,0.2,5,5.1,5.3", "-k", "2", "--format", "json", "--covariance")
     assert cli_json(*args, "isotropic") == cli_json(*args, "spherical")
+
+
+class _FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_time_left_is_measured_on_the_iterations_after_the_first():
+    from gmm_math.cli.em.progress import TimeLeft, iteration_text
+
+    clock = _FakeClock()
+    left = TimeLeft(max_iter=100, clock=clock)
+    clock.now = 5.0  # reading, starting and the first iteration: not a measure of one iteration
+    left.ended(1)
+    assert left.seconds() is None and iteration_text(left, None) == "time left: measuring"
+    for iteration in range(2, 11):
+        clock.now += 0.5
+        left.ended(iteration)
+    assert left.seconds() == pytest.approx(0.5 * 90)
+    assert iteration_text(left, -12.5) == "at most 45 s left, log-likelihood -12.5000"
+    clock.now += 60.0
+    left.ended(1)  # a restart: measured again
+    assert left.seconds() is None
+
+
+def test_reading_and_starting_say_what_runs(tmp_path):
+    from gmm_math.cli.em.progress import reading_text, starting_text
+
+    path = tmp_path / "big.csv"
+    path.write_text("0\n" * 1_000_000)
+    assert reading_text(path) == f"reading {path} (2.0 MB)"
+    assert reading_text("-") == "reading standard input" and reading_text(None) == "reading the data"
+    assert starting_text("kmeans++", 1_000_000) == "kmeans++ start on 1,000,000 points"
+
+
+def test_the_line_appears_before_the_first_iteration_and_never_on_stdout(monkeypatch):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    progress, callback = em_cli._progress(5, quiet=False)
+    with progress:
+        progress.phase("reading the data")
+        assert progress.tasks[0].description == "reading the data" and progress.tasks[0].completed == 0
+        fit(X, 3, max_iter=5, tol=0.0, seed=0, callback=callback)
+    assert progress.tasks[0].description.startswith("at most ")

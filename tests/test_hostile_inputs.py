@@ -156,24 +156,40 @@ def _kill_session(proc: subprocess.Popen) -> None:
 
 @pytest.mark.parametrize("args, rows, dps", [
     (["evaluate", "--dps", "10000", "--sweep", "0:-1000000:2000"], 2000, 10000),
+    (["evaluate", "--dps", "10000", "--sweep", "0:-400:200"], 200, 10000),  # 66 s of CPU: over the minute
     (["plot-limit", "--points", "2000", "--dps", "10000"], 2000, 10000),
-    (["plot-limit", "--points", "1500", "--dps", "1000", "--remedy", "penalty"], 3000, 1000),
+    (["plot-limit", "--points", "1500", "--dps", "3000", "--remedy", "penalty"], 3000, 3000),
 ])
 def test_over_budget_is_refused_up_front(cli, tmp_path, args, rows, dps):
+    from gmm_math.cli.progress import duration
+    from gmm_math.numerics.budget import estimate_work
+
     if args[0] == "plot-limit":
         args = [*args, "--out", str(tmp_path / "x.png")]
     started = time.monotonic()
     result = cli(*args)
-    assert_one_line_error(result, f"{rows} rows", f"{dps} digits", f"= {rows * dps} digit-rows", "2000000",
-                          "--no-limit")
+    work = estimate_work(rows, dps)
+    assert_one_line_error(result, f"{rows} rows", f"{dps} digits", f"would take about {duration(work.seconds)} of CPU",
+                          f"({work.per_row:.2g} s a row)", "over the budget of 60 s", "--no-limit")
     assert time.monotonic() - started < GENEROUS and list(tmp_path.iterdir()) == []
+
+
+def test_the_budget_weights_digits_by_their_measured_cost():
+    """2000 rows at 1000 digits (about 16 s) fits; 200 rows at 10,000 digits (about 66 s) does not, though
+    both are 2,000,000 digit-rows: a row costs about dps^1.7."""
+    from gmm_math.numerics.budget import estimate_work, row_seconds
+
+    assert not estimate_work(2000, 1000).over and estimate_work(200, 10_000).over
+    assert row_seconds(10_000) / row_seconds(1_000) == pytest.approx(10 ** 1.7, rel=0.2)
+    assert row_seconds(10_000) == pytest.approx(0.33, rel=0.01)  # the measurement in numerics/budget.py
 
 
 def test_no_limit_lifts_the_budget(cli, monkeypatch):
     from gmm_math.numerics import budget
 
-    monkeypatch.setattr(budget, "PRECISION_BUDGET", 100)
-    assert_one_line_error(cli("evaluate", "--sweep", "0:-10:3", "--dps", "50", "-f", "json"), "budget of 100")
+    monkeypatch.setattr(budget, "TIME_BUDGET", 0.001)
+    result = cli("evaluate", "--sweep", "0:-10:3", "--dps", "50", "-f", "json")
+    assert_one_line_error(result, "3 rows", "over the budget of 0 s")
     result = cli("evaluate", "--sweep", "0:-10:3", "--dps", "50", "-f", "json", "--no-limit")
     assert result.exit_code == 0 and len(json.loads(result.stdout)["rows"]) == 3
 

@@ -51,29 +51,16 @@ def _load(dataset: str | None, data: str | None, data_file: Path | None):
 
 
 def _progress(max_iter: int, quiet: bool):
-    """A rich progress bar on stderr (None when quiet or stderr is not a terminal) and its callback.
-
-    The bar counts iterations against ``--max-iter``; EM usually converges earlier, so its time left
-    is an upper bound (the rate measured so far times the iterations still allowed).
-    """
+    """The progress line on stderr (None when quiet or stderr is not a terminal) and fit's callback for it:
+    :class:`gmm_math.cli.em.progress.EmProgress` (reading, starting, then iterations with the time left)."""
     from gmm_math.cli.progress import on_terminal
 
     if not on_terminal(quiet):
         return None, None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from gmm_math.cli.em.progress import EmProgress
 
-    progress = Progress(TextColumn("EM"), BarColumn(), MofNCompleteColumn(), TextColumn("at most"),
-                        TimeRemainingColumn(), TextColumn("{task.description}"),
-                        console=Console(stderr=True), transient=True)
-    task = progress.add_task("", total=max_iter)
-
-    def advance(iteration: int, record) -> None:
-        value = record.log_likelihood
-        text = "" if value is None else f"log-likelihood {value:.4f}"
-        progress.update(task, completed=iteration, description=text)
-
-    return progress, advance
+    progress = EmProgress(max_iter)
+    return progress, progress.advance
 
 
 Init = Enum("Init", {name: name for name in INITS}, type=str)
@@ -143,15 +130,20 @@ def em(
         check_animation_path(animate)
         check_fps(fps)
         check_output_folder(animate)
-    X, source = _load(dataset, data, data_file)
     progress, callback = _progress(max_iter, quiet)
     options = dict(init=init.value, remedy=remedy.value, reg_covar=reg_covar, covariance=covariance.canonical,
                    max_iter=max_iter, tol=tol, seed=seed, min_ratio=min_ratio, callback=callback,
                    ridge=ridge.value)
     if progress is None:
+        X, source = _load(dataset, data, data_file)
         result = fit(X, components, **options)
     else:
-        with progress:
+        from gmm_math.cli.em.progress import reading_text, starting_text
+
+        with progress:  # from the first second: a 10^6-point file takes seconds to read and to start
+            progress.phase(reading_text(data_file))
+            X, source = _load(dataset, data, data_file)
+            progress.phase(starting_text(init.value, X.shape[0]))
             result = fit(X, components, **options)
     if plot is not None:
         typer.echo(f"wrote {save_plot(X, result, plot)}", err=True)  # stderr: stdout is the report (text or JSON)

@@ -53,7 +53,7 @@ def evaluate(
 
     Without data the example 0, 1, 3 (x_n = 0) is used; D is read from the data. Rows: the --sigma values, then the --sweep.
 
-    Rows x --dps is limited to a budget (2,000,000 digit-rows, about a minute) unless --no-limit is given; a progress bar with the time left appears on a terminal.
+    The estimated CPU time (the rows, each costing about dps^1.7) is limited to a budget of a minute unless --no-limit is given; a refusal says the estimate, and a progress bar with the time left appears on a terminal.
     """
     check_dps(dps)
     dataset, params = mixture_inputs(data, data_file, weights, means, scales)

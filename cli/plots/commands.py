@@ -129,7 +129,7 @@ def plot_limit(
 
     Writes figures/plot-limit.png (relative to the current folder) unless --out is given; .png, .svg or .pdf.
 
-    --points x --dps (twice that with --remedy) is limited to a budget of 2,000,000 digit-rows unless --no-limit is given; a progress bar with the time left appears on a terminal.
+    --points (twice that with --remedy) at --dps digits has the work budget of evaluate (about a minute of estimated CPU time) unless --no-limit is given; a progress bar with the time left appears on a terminal.
     """
     _checked_output(out, dpi, start, stop, dps)
     _check_count(points, POINTS_MIN, POINTS_MAX, "--points")

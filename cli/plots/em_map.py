@@ -143,7 +143,7 @@ def plot_em_map(
 
     Both axes are doubly logarithmic for small s (z = sign(l) log10(1 + 10|l|), l = log10 s), so a step from 10^-27 to 10^(-2e26) stays in the frame; every coordinate is computed with mpmath. The diagonal, the positive fixed points (open: the basin boundary, filled: attracting) and the staircase of each start are drawn; with a basin boundary the default starts lie either side of it, one collapsing and one escaping to the regular maximum.
 
-    The mpmath work (620 evaluations of f with the two default starts: 500 curve points and 60 EM steps a start) x --dps is limited to the budget of evaluate (2,000,000 digit-rows) unless --no-limit is given.
+    The mpmath work (620 evaluations of f with the two default starts: 500 curve points and 60 EM steps a start) at --dps digits has the work budget of evaluate (about a minute of estimated CPU time) unless --no-limit is given.
 
     Writes figures/plot-em-map.png (relative to the current folder) unless --out is given; .png, .svg or .pdf.
     """
