@@ -33,6 +33,7 @@ PARAMETER_FLAGS: dict[str, str] = {
     "multiplicity": "--multiplicity",
     "point": "--point",
     "reg_covar": "--reg-covar",
+    "remedy": "--remedy",
     "s0": "--s0",
     "below": "--below",
     "scales": "--scales",

@@ -624,22 +624,23 @@ def _check_fittable(X: np.ndarray, covariance: str, remedy: str, names: tuple[st
     if covariance == "diag":
         constant = [j for j in range(dim) if np.all(X[:, j] == X[0, j])]
         if constant:
-            raise GmmMathError(f"no diagonal covariance fits these data without a ridge: {flatness_cause(X, names)} "
-                               "(use --remedy ridge, or drop the column)", parameter="covariance")
+            raise GmmMathError(f"covariance diag cannot fit these data without a ridge: {flatness_cause(X, names)} "
+                               "(use remedy ridge, or drop the column)", parameter=("covariance", "remedy"))
     if covariance not in ("full", "tied"):
         return
     rank = affine_rank(X)
     if rank.exact < dim:
         raise GmmMathError(f"the data span {rank.exact} of {dim} dimensions exactly (affine rank {rank.exact}), so "
-                           f"no {covariance} covariance fits them without a ridge: {flatness_cause(X, names)} "
-                           "(use --remedy ridge, spherical or diag covariances, or drop a column)",
-                           parameter="covariance")
+                           f"covariance {covariance} cannot fit them without a ridge: {flatness_cause(X, names)} "
+                           "(use remedy ridge, spherical or diag covariances, or drop a column)",
+                           parameter=("covariance", "remedy"))
     if rank.numerical < dim:
         ratio = rank.singular_values[-1] / rank.singular_values[0]
         raise GmmMathError(f"the data have affine rank {dim} exactly but {rank.numerical} numerically (smallest/"
                            f"largest singular value of the centred data {ratio:.3g}, below the tolerance "
-                           f"max(N, D) x eps = {rank.tolerance:.3g}), so float64 cannot hold a {covariance} "
-                           "covariance of them without a ridge (use --remedy ridge)", parameter="covariance")
+                           f"max(N, D) x eps = {rank.tolerance:.3g}), so with covariance {covariance} float64 "
+                           "cannot hold their covariance without a ridge (use remedy ridge)",
+                           parameter=("covariance", "remedy"))
 
 
 def _floored_start(start: Params, problem: _Problem) -> Params:
