@@ -36,6 +36,8 @@ def data_lines(report: DiagnoseReport) -> list[str]:
         else:
             lines.append(f"{name}: {column.count:,} of {f.n:,} rows equal {column.value:.17g}; those rows lie on the "
                          f"hyperplane {name} = {column.value:.17g}; the others are {_rows(report, column.rows)}")
+    for flat in f.flats:
+        lines.append(flat_sentence(report, flat))
     if f.duplicates:
         lines.append(f"{f.duplicated_rows:,} row(s) repeat an earlier one in {len(f.duplicates)} group(s); the largest: "
                      + "; ".join(f"{_rows(report, d.rows)} are equal (r = {d.multiplicity}, likelihood rate "
@@ -51,6 +53,44 @@ def data_lines(report: DiagnoseReport) -> list[str]:
     lines.append(f"N = {p.n:,} rows against {p.total} free parameters of K = {p.components} {report.covariance} "
                  f"components; each component needs D + 1 = {f.dim + 1} affinely independent points")
     return lines
+
+
+FLAT_NAMES = {1: "line", 2: "plane"}
+
+
+def _equation(names: tuple[str, ...], coefficients, constant) -> str:
+    """'pressure = 3', 'z - x - 2 y = 5': one exact relation in the columns' names (coefficients to 10 digits)."""
+    terms = []
+    for j, a in enumerate(coefficients):
+        if a:
+            size = abs(float(a))
+            sign = "-" if a < 0 else "+"
+            terms.append(f" {sign} {'' if size == 1 else f'{size:.10g} '}{names[j]}")
+    text = "".join(terms).strip()
+    return (text[2:] if text.startswith("+ ") else "-" + text[2:]) + f" = {float(constant):.10g}"
+
+
+def _runs(report: DiagnoseReport, runs) -> str:
+    def one(first: int, last: int) -> str:
+        if first == last:
+            return report.table.row_label(first)
+        lines = report.table.lines
+        return f"rows {first}-{last}" + ("" if lines is None else f" (lines {int(lines[first])}-{int(lines[last])})")
+
+    return ", ".join(one(a, b) for a, b in runs)
+
+
+def flat_sentence(report: DiagnoseReport, flat) -> str:
+    """'20 rows lie on the line y = 2, z = -1: rows 120-139 (lines 122-141)' (item 2's small subspaces)."""
+    from gmm_math.numerics.diagnose.flats import RUNS
+
+    name = FLAT_NAMES.get(flat.dim, f"{flat.dim}-dimensional flat")
+    where = ", ".join(_equation(report.table.names, a, c) for a, c in flat.relations)
+    how = "exactly" if flat.exact else f"to a relative distance of {flat.tolerance:.3g}, not exactly"
+    more = " and more" if len(flat.runs) == RUNS else ""
+    return (f"{flat.count:,} of {report.findings.n:,} rows lie on the {name} {where} ({how}; a {flat.dim}-dimensional "
+            f"subspace of D = {report.findings.dim} holding at least D + 1 points, where a component can collapse): "
+            f"{_runs(report, flat.runs)}{more}")
 
 
 def spurious_ratio() -> float:
@@ -156,6 +196,10 @@ def as_payload(report: DiagnoseReport) -> dict:
         "duplicates": [{"rows": list(d.rows), "multiplicity": d.multiplicity} for d in f.duplicates],
         "near_constant_columns": [{"column": report.table.names[c.column], "value": c.value, "count": c.count,
                                    "other_rows": list(c.rows)} for c in f.columns],
+        "flats": [{"dim": fl.dim, "count": fl.count, "runs": [list(r) for r in fl.runs], "exact": fl.exact,
+                   "tolerance": fl.tolerance,
+                   "equations": [{"coefficients": {report.table.names[j]: float(a) for j, a in enumerate(co) if a},
+                                  "constant": float(c)} for co, c in fl.relations]} for fl in f.flats],
         "scale_ratio": f.scale_ratio,
         "grids": [{"column": report.table.names[g.column], "step": g.step, "distinct": g.distinct} for g in f.grids],
         "parameters": f.parameters.total,
