@@ -180,6 +180,9 @@ def render_html(report: DiagnoseReport) -> str:
     for title, lines in SECTIONS:
         parts.append(f"<h4>{html.escape(title)}</h4><ul>"
                      + "".join(f"<li>{html.escape(line)}</li>" for line in lines(report)) + "</ul>")
+    from gmm_math.cli.diagnose.plot import html_images
+
+    parts += [f'<figure><img alt="{html.escape(alt)}" src="{uri}"></figure>' for alt, uri in html_images(report)]
     return "<div class='gmm-math-diagnose'>" + "".join(parts) + "</div>"
 
 
