@@ -127,16 +127,40 @@ def fix_lines(report: DiagnoseReport) -> list[str]:
     """Item 4: what fixes it, computed."""
     if not report.regcovar:
         return ["the fit does not degenerate: no remedy was searched (use --remedies to compare them anyway)"]
-    lines = []
+    return reg_covar_lines(report) + remedy_lines(report)
+
+
+def reg_covar_lines(report: DiagnoseReport) -> list[str]:
+    """The two answers of the reg_covar grid, each said plainly, and which to use."""
+    from gmm_math.numerics.diagnose.report import DEGENERATE_EIGEN_FACTOR
+
+    dim = report.findings.dim
+    healthy = (f"every start ends with every component on at least D + 1 = {dim + 1} points and with its smallest "
+               f"eigenvalue above {DEGENERATE_EIGEN_FACTOR:g}x reg_covar")
     if report.recommended_reg_covar is not None:
-        lines.append(f"recommended reg_covar: {report.recommended_reg_covar:g} (the smallest on the decade grid with "
-                     "which no start ends degenerate" + (" and scikit-learn's fit succeeds)" if report.sklearn_ran
-                                                          else ")"))
+        lines = [f"recommended_reg_covar = {report.recommended_reg_covar:g}: the smallest reg_covar on the decade grid "
+                 f"with which {healthy}, so the data, not the ridge, shape every component"
+                 + (", and scikit-learn's fit succeeds" if report.sklearn_ran else "") + ". Use this one."]
     else:
-        lines.append("no reg_covar on the grid (1e-12..1e0, absolute, then relative to the data's variance) keeps "
-                     "every start from a degenerate component")
+        lines = ["recommended_reg_covar: none on the decade grid (1e-12..1e0, then relative to the data's variance). "
+                 f"It would be the smallest value with which {healthy}; at every value some start fails that test: "
+                 f"a component keeps fewer than {dim + 1} points, or its points' variance in some direction is at most "
+                 f"{DEGENERATE_EIGEN_FACTOR - 1:g}x reg_covar (a flat of the data: see the rows named above), so "
+                 "reg_covar alone holds its covariance up. No reg_covar on the grid cures that; change the model or the data (the alternatives below)."]
     if report.sklearn_reg_covar is not None:
-        lines.append(f"scikit-learn's fit succeeds from reg_covar {report.sklearn_reg_covar:g} on")
+        lines.append(f"sklearn_reg_covar = {report.sklearn_reg_covar:g}: the smallest reg_covar on the grid with which "
+                     "scikit-learn's own fit runs without raising. It stops the error, nothing more: a component "
+                     "may still be degenerate, held up by reg_covar alone"
+                     + (". Prefer recommended_reg_covar." if report.recommended_reg_covar is not None
+                        else "; use it only if such a component is acceptable."))
+    elif report.sklearn_ran:
+        lines.append("sklearn_reg_covar: none, scikit-learn's fit raises at every reg_covar on the grid")
+    return lines
+
+
+def remedy_lines(report: DiagnoseReport) -> list[str]:
+    """The remedies side by side, the other models, BIC per K."""
+    lines = []
     if not report.remedies:
         lines.append("remedies side by side: not run, the first start is itself ill-defined in float64")
     for r in report.remedies:
@@ -188,7 +212,7 @@ def render_html(report: DiagnoseReport) -> str:
 
 def as_payload(report: DiagnoseReport) -> dict:
     """The JSON contract of ``gmm-math diagnose --format json``."""
-    from gmm_math.numerics.diagnose.report import SPURIOUS_RATIO
+    from gmm_math.numerics.diagnose.report import DEGENERATE_EIGEN_FACTOR, SPURIOUS_RATIO
 
     f = report.findings
     return {
@@ -215,6 +239,8 @@ def as_payload(report: DiagnoseReport) -> dict:
         "ill_defined_starts": [{"start": o.start, "component": c, "rows": list(rows)}
                                for o in report.outcomes for c, rows in o.ill_defined],
         "recommended_reg_covar": report.recommended_reg_covar,
+        "recommended_criterion": {"min_support": f.dim + 1, "eigenvalue_factor": DEGENERATE_EIGEN_FACTOR,
+                                  "sklearn_must_succeed": report.sklearn_ran},
         "sklearn_reg_covar": report.sklearn_reg_covar,
         "reg_covar_grid": [{"reg_covar": t.reg_covar, "relative": t.relative, "degenerate_starts": t.degenerate_starts,
                             "sklearn_ok": t.sklearn_ok} for t in report.regcovar],
