@@ -83,6 +83,8 @@ def draw_remedies(figure, report) -> None:
                                 (panels[1], bars.log10_smallest_eigenvalue, "log10 smallest eigenvalue"),
                                 (panels[2], bars.smallest_support, "smallest support (points)")):
         axes.bar(at, np.nan_to_num(values, nan=0.0), color=colours)
+        for x in at[np.isnan(values)]:  # refused, or collapsed to an eigenvalue of 0: no bar, said so
+            axes.annotate("none", (x, 0.0), ha="center", va="bottom", fontsize=7, rotation=90)
         axes.set_xticks(at, bars.names, rotation=45, fontsize=7)
         axes.set_title(title, fontsize=9)
     figure.suptitle("remedies from the same start (blue: same partition as the reg_covar fit; orange: differs)",
