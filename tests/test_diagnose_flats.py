@@ -87,3 +87,17 @@ def test_the_search_cost_does_not_follow_the_row_count():
     start = time.perf_counter()
     assert find_flats(X) == ()
     assert time.perf_counter() - start < 5.0
+    X[:, 4] = 3.0  # now 95% of the rows lie on the hyperplane column 5 = 3, confirmed exactly over all of them
+    X[:5000, 4] += RNG.normal(size=5000)
+    start = time.perf_counter()
+    (flat,) = find_flats(X)
+    assert (flat.dim, flat.count, flat.exact, flat.relations) == (4, 95_000, True, (((0, 0, 0, 0, 1), 3),))
+    assert time.perf_counter() - start < 5.0
+
+
+def test_exact_means_exact_in_rationals():
+    line = np.array([[t, 0.1 * t] for t in range(1, 12)])  # 0.1 t rounds: on the line only numerically
+    exact = exact_affine_rank([tuple(Fraction(v) for v in p) for p in line]) == 1
+    assert not exact
+    (flat,) = find_flats(np.vstack([RNG.normal(size=(20, 2)) + 50, line]))
+    assert (flat.count, flat.exact) == (11, exact)

@@ -14,9 +14,11 @@ The search is deterministic and its cost follows the mathematics, not the row co
   keeping the one whose flat holds most screened rows. That is at most
   ``SEEDS x (D - 1) x 2 D`` screens of ``SCREEN_ROWS x D x d`` operations, whatever N is;
 - a flat passing the criterion on the screened rows is counted once over all N rows (O(N D d)) and
-  confirmed exactly: the exact affine rank (:func:`gmm_math.derivations.core.rank.exact_affine_rank`) of
-  its rows, as the rationals float64 holds, must be d; its equations are the exact null relations of the
-  points spanning it (:func:`gmm_math.derivations.core.rank.null_relations`).
+  confirmed exactly: its equations are the exact null relations of the d + 1 points spanning it
+  (:func:`gmm_math.derivations.core.rank.null_relations`, the elimination of
+  :func:`~gmm_math.derivations.core.rank.exact_affine_rank`); there must be D - d of them, and every row on
+  it must satisfy each one exactly, as the rationals float64 holds (integer arithmetic, O(N D)). Then the
+  rows' exact affine rank is d.
 
 A row is on a flat numerically when its distance to the flat is at most ``tolerance x max|X|``, with
 ``tolerance = max(N, D) x eps`` (the relative tolerance of :mod:`gmm_math.numerics.rank`), but no less than
@@ -33,10 +35,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from math import lcm
 
 import numpy as np
 
-from gmm_math.derivations.core.rank import exact_affine_rank, null_relations
+from gmm_math.derivations.core.rank import null_relations
 from gmm_math.numerics.rank import EPS, exact_rows
 
 FLAT_SHARE = 0.05  # a flat is reported when it holds at least this share of the rows (and at least D + 1)
@@ -127,6 +130,24 @@ def _grow(screen: np.ndarray, seed: int, dim: int, need: float, limit: float) ->
     return None
 
 
+def _holds_exactly(points: np.ndarray, coefficients: tuple[Fraction, ...], constant: Fraction) -> bool:
+    """Whether every row of ``points`` (M, D) satisfies ``coefficients . x = constant`` exactly, as float64 holds
+    it: each value is written m 2^e with integer m (numpy's frexp), the sum taken in Python integers; O(M D)."""
+    scale = 1
+    for value in (*coefficients, constant):
+        scale = lcm(scale, value.denominator)
+    mantissa, exponent = np.frexp(points)
+    integers = (mantissa * 2.0 ** 53).astype(np.int64).astype(object)  # exact: 53-bit mantissas
+    exponent = exponent.astype(np.int64) - 53
+    used = [j for j, a in enumerate(coefficients) if a]
+    low = int(exponent[:, used].min())
+    total = np.zeros(points.shape[0], dtype=object)
+    for j in used:
+        total = total + int(coefficients[j] * scale) * integers[:, j] * np.power(2, (exponent[:, j] - low).astype(object))
+    target = constant * scale * Fraction(2) ** (-low)
+    return target.denominator == 1 and bool(np.all(total == target.numerator))
+
+
 def _relations(points: np.ndarray) -> tuple[tuple[tuple[Fraction, ...], Fraction], ...]:
     """The exact equations of the affine hull of ``points`` (d + 1, D): (coefficients, constant) each."""
     rows = exact_rows(points)
@@ -153,20 +174,26 @@ def find_flats(X: np.ndarray) -> tuple[Flat, ...]:
     screened = np.arange(0, n, step)
     screen = scaled[screened]
     screen_need = max(dim + 1, FLAT_SHARE * screened.size)
-    candidates: dict[bytes, tuple[int, np.ndarray, list[int]]] = {}
+    candidates: dict[bytes, tuple[int, np.ndarray, list[int]] | None] = {}
     for seed in _seeds(screen):
         grown = _grow(screen, int(seed), dim, screen_need, tolerance)
         if grown is None:
             continue
         flat_dim, spanning = grown
         origin = screen[spanning[0]]
-        members = np.flatnonzero(_on_flat(scaled, origin, _orthonormal(screen[spanning[1:]] - origin), tolerance))
-        if members.size >= need:
-            candidates.setdefault(members.tobytes(), (flat_dim, members, spanning))
+        basis = _orthonormal(screen[spanning[1:]] - origin)
+        key = np.flatnonzero(_on_flat(screen, origin, basis, tolerance)).tobytes()
+        if key in candidates:
+            continue  # the same flat, grown from another seed: counted once over all rows
+        members = np.flatnonzero(_on_flat(scaled, origin, basis, tolerance))
+        candidates[key] = (flat_dim, members, spanning) if members.size >= need else None
+    candidates = {key: c for key, c in candidates.items() if c is not None}
     kept = [c for c in candidates.values() if not _incidental(c, candidates.values(), dim + 1)]
-    flats = [Flat(flat_dim, int(members.size), _runs(members), _relations(X[screened[spanning]]),
-                  exact_affine_rank(exact_rows(X[members])) == flat_dim, tolerance)
-             for flat_dim, members, spanning in kept]
+    flats = []
+    for flat_dim, members, spanning in kept:
+        relations = _relations(X[screened[spanning]])
+        exact = len(relations) == dim - flat_dim and all(_holds_exactly(X[members], a, c) for a, c in relations)
+        flats.append(Flat(flat_dim, int(members.size), _runs(members), relations, exact, tolerance))
     return tuple(sorted(flats, key=lambda f: (-f.count, f.dim, f.runs))[:REPORTED])
 
 
