@@ -54,7 +54,10 @@ def draw_traces(figure, report) -> None:
         label = f"component {trace.component + 1}"
         weight_axes.plot(trace.iterations, trace.log10_weight, marker="o", markersize=3, label=label)
         eigen_axes.plot(trace.iterations, trace.log10_min_eigenvalue, marker="s", markersize=3, label=label)
+    from matplotlib.ticker import MaxNLocator
+
     for axes, what in ((weight_axes, "weight"), (eigen_axes, "smallest covariance eigenvalue")):
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlabel("EM iteration (maximum likelihood)")
         axes.set_ylabel(f"log10 {what}")
         axes.set_title(f"log10 {what}" + ("" if found else ": no collapse"), fontsize=9)
@@ -84,7 +87,7 @@ def draw_remedies(figure, report) -> None:
                                 (panels[2], bars.smallest_support, "smallest support (points)")):
         axes.bar(at, np.nan_to_num(values, nan=0.0), color=colours)
         for x in at[np.isnan(values)]:  # refused, or collapsed to an eigenvalue of 0: no bar, said so
-            axes.annotate("none", (x, 0.0), ha="center", va="bottom", fontsize=7, rotation=90)
+            axes.annotate("no value", (x, 0.0), ha="center", va="top", fontsize=7, rotation=90)
         axes.set_xticks(at, bars.names, rotation=45, fontsize=7)
         axes.set_title(title, fontsize=9)
     figure.suptitle("remedies from the same start (blue: same partition as the reg_covar fit; orange: differs)",
