@@ -11,6 +11,7 @@ from sklearn.mixture import GaussianMixture
 from typer.testing import CliRunner
 
 from awkward_data import sensor_csv, sensor_rows, write_csv
+from gmm_math.cli.diagnose.render import as_payload, fix_lines
 from gmm_math.cli.main import app
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.diagnose.report import diagnose, sklearn_fit_error
@@ -43,6 +44,25 @@ def test_scikit_learn_fails_and_diagnose_names_the_rows_and_a_reg_covar_that_wor
         warnings.simplefilter("ignore")
         model.fit(X)  # scikit-learn's own fit succeeds with it
     assert model.converged_ or model.n_iter_ > 0
+    # the far pair is a line holding six rows: no reg_covar makes that component healthy, one stops the error
+    assert report.recommended_reg_covar is None
+    assert [(f.dim, f.count, f.runs) for f in report.findings.flats] == [(1, 6, ((80, 85),))]
+    text = "\n".join(fix_lines(report))
+    assert "recommended_reg_covar: none on the decade grid" in text and "No reg_covar on the grid cures that" in text
+    assert f"sklearn_reg_covar = {reg:g}: " in text and "It stops the error, nothing more" in text
+    payload = as_payload(report)
+    assert (payload["recommended_reg_covar"], payload["sklearn_reg_covar"]) == (None, reg)
+    assert payload["recommended_criterion"] == {"min_support": 3, "eigenvalue_factor": 10.0,
+                                                "sklearn_must_succeed": True}
+
+
+def test_recommended_reg_covar_where_the_data_shape_every_component():
+    report = diagnose(BLOBS, components=2, seed=0, remedies=True)
+    reg = report.recommended_reg_covar
+    assert reg is not None and report.sklearn_reg_covar is not None and report.sklearn_reg_covar <= reg
+    trial = next(t for t in report.regcovar if t.reg_covar == reg)
+    assert trial.degenerate_starts == 0 and trial.sklearn_ok
+    assert f"recommended_reg_covar = {reg:g}: " in "\n".join(fix_lines(report))
 
 
 def test_a_model_whose_fit_raised_is_read_for_its_settings():

@@ -46,8 +46,9 @@ def diagnose(
                              ] = DiagnoseFormat.text,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write the report to this file.")] = None,
     plot: Annotated[Optional[Path], typer.Option(
-        "--plot", help="Write a picture (.png, .svg, .pdf): the rows named, and weight and smallest eigenvalue "
-                       "against iteration.")] = None,
+        "--plot", help="Write a picture (.png, .svg, .pdf): the data (pairs of columns) with the rows named and the "
+                       "collapsing component's ellipse over the iterations; its log10 weight and smallest eigenvalue "
+                       "against iteration; the remedies side by side.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
     """Why your Gaussian-mixture fit degenerated (scikit-learn's 'ill-defined empirical covariance') and what fixes it.

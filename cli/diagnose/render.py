@@ -36,6 +36,8 @@ def data_lines(report: DiagnoseReport) -> list[str]:
         else:
             lines.append(f"{name}: {column.count:,} of {f.n:,} rows equal {column.value:.17g}; those rows lie on the "
                          f"hyperplane {name} = {column.value:.17g}; the others are {_rows(report, column.rows)}")
+    for flat in f.flats:
+        lines.append(flat_sentence(report, flat))
     if f.duplicates:
         lines.append(f"{f.duplicated_rows:,} row(s) repeat an earlier one in {len(f.duplicates)} group(s); the largest: "
                      + "; ".join(f"{_rows(report, d.rows)} are equal (r = {d.multiplicity}, likelihood rate "
@@ -51,6 +53,44 @@ def data_lines(report: DiagnoseReport) -> list[str]:
     lines.append(f"N = {p.n:,} rows against {p.total} free parameters of K = {p.components} {report.covariance} "
                  f"components; each component needs D + 1 = {f.dim + 1} affinely independent points")
     return lines
+
+
+FLAT_NAMES = {1: "line", 2: "plane"}
+
+
+def _equation(names: tuple[str, ...], coefficients, constant) -> str:
+    """'pressure = 3', 'z - x - 2 y = 5': one exact relation in the columns' names (coefficients to 10 digits)."""
+    terms = []
+    for j, a in enumerate(coefficients):
+        if a:
+            size = abs(float(a))
+            sign = "-" if a < 0 else "+"
+            terms.append(f" {sign} {'' if size == 1 else f'{size:.10g} '}{names[j]}")
+    text = "".join(terms).strip()
+    return (text[2:] if text.startswith("+ ") else "-" + text[2:]) + f" = {float(constant):.10g}"
+
+
+def _runs(report: DiagnoseReport, runs) -> str:
+    def one(first: int, last: int) -> str:
+        if first == last:
+            return report.table.row_label(first)
+        lines = report.table.lines
+        return f"rows {first}-{last}" + ("" if lines is None else f" (lines {int(lines[first])}-{int(lines[last])})")
+
+    return ", ".join(one(a, b) for a, b in runs)
+
+
+def flat_sentence(report: DiagnoseReport, flat) -> str:
+    """'20 rows lie on the line y = 2, z = -1: rows 120-139 (lines 122-141)' (item 2's small subspaces)."""
+    from gmm_math.numerics.diagnose.flats import RUNS
+
+    name = FLAT_NAMES.get(flat.dim, f"{flat.dim}-dimensional flat")
+    where = ", ".join(_equation(report.table.names, a, c) for a, c in flat.relations)
+    how = "exactly" if flat.exact else f"to a relative distance of {flat.tolerance:.3g}, not exactly"
+    more = " and more" if len(flat.runs) == RUNS else ""
+    return (f"{flat.count:,} of {report.findings.n:,} rows lie on the {name} {where} ({how}; a {flat.dim}-dimensional "
+            f"subspace of D = {report.findings.dim} holding at least D + 1 points, where a component can collapse): "
+            f"{_runs(report, flat.runs)}{more}")
 
 
 def spurious_ratio() -> float:
@@ -87,16 +127,40 @@ def fix_lines(report: DiagnoseReport) -> list[str]:
     """Item 4: what fixes it, computed."""
     if not report.regcovar:
         return ["the fit does not degenerate: no remedy was searched (use --remedies to compare them anyway)"]
-    lines = []
+    return reg_covar_lines(report) + remedy_lines(report)
+
+
+def reg_covar_lines(report: DiagnoseReport) -> list[str]:
+    """The two answers of the reg_covar grid, each said plainly, and which to use."""
+    from gmm_math.numerics.diagnose.report import DEGENERATE_EIGEN_FACTOR
+
+    dim = report.findings.dim
+    healthy = (f"every start ends with every component on at least D + 1 = {dim + 1} points and with its smallest "
+               f"eigenvalue above {DEGENERATE_EIGEN_FACTOR:g}x reg_covar")
     if report.recommended_reg_covar is not None:
-        lines.append(f"recommended reg_covar: {report.recommended_reg_covar:g} (the smallest on the decade grid with "
-                     "which no start ends degenerate" + (" and scikit-learn's fit succeeds)" if report.sklearn_ran
-                                                          else ")"))
+        lines = [f"recommended_reg_covar = {report.recommended_reg_covar:g}: the smallest reg_covar on the decade grid "
+                 f"with which {healthy}, so the data, not the ridge, shape every component"
+                 + (", and scikit-learn's fit succeeds" if report.sklearn_ran else "") + ". Use this one."]
     else:
-        lines.append("no reg_covar on the grid (1e-12..1e0, absolute, then relative to the data's variance) keeps "
-                     "every start from a degenerate component")
+        lines = ["recommended_reg_covar: none on the decade grid (1e-12..1e0, then relative to the data's variance). "
+                 f"It would be the smallest value with which {healthy}; at every value some start fails that test: "
+                 f"a component keeps fewer than {dim + 1} points, or its points' variance in some direction is at most "
+                 f"{DEGENERATE_EIGEN_FACTOR - 1:g}x reg_covar (a flat of the data: see the rows named above), so "
+                 "reg_covar alone holds its covariance up. No reg_covar on the grid cures that; change the model or the data (the alternatives below)."]
     if report.sklearn_reg_covar is not None:
-        lines.append(f"scikit-learn's fit succeeds from reg_covar {report.sklearn_reg_covar:g} on")
+        lines.append(f"sklearn_reg_covar = {report.sklearn_reg_covar:g}: the smallest reg_covar on the grid with which "
+                     "scikit-learn's own fit runs without raising. It stops the error, nothing more: a component "
+                     "may still be degenerate, held up by reg_covar alone"
+                     + (". Prefer recommended_reg_covar." if report.recommended_reg_covar is not None
+                        else "; use it only if such a component is acceptable."))
+    elif report.sklearn_ran:
+        lines.append("sklearn_reg_covar: none, scikit-learn's fit raises at every reg_covar on the grid")
+    return lines
+
+
+def remedy_lines(report: DiagnoseReport) -> list[str]:
+    """The remedies side by side, the other models, BIC per K."""
+    lines = []
     if not report.remedies:
         lines.append("remedies side by side: not run, the first start is itself ill-defined in float64")
     for r in report.remedies:
@@ -140,12 +204,15 @@ def render_html(report: DiagnoseReport) -> str:
     for title, lines in SECTIONS:
         parts.append(f"<h4>{html.escape(title)}</h4><ul>"
                      + "".join(f"<li>{html.escape(line)}</li>" for line in lines(report)) + "</ul>")
+    from gmm_math.cli.diagnose.plot import html_images
+
+    parts += [f'<figure><img alt="{html.escape(alt)}" src="{uri}"></figure>' for alt, uri in html_images(report)]
     return "<div class='gmm-math-diagnose'>" + "".join(parts) + "</div>"
 
 
 def as_payload(report: DiagnoseReport) -> dict:
     """The JSON contract of ``gmm-math diagnose --format json``."""
-    from gmm_math.numerics.diagnose.report import SPURIOUS_RATIO
+    from gmm_math.numerics.diagnose.report import DEGENERATE_EIGEN_FACTOR, SPURIOUS_RATIO
 
     f = report.findings
     return {
@@ -156,6 +223,10 @@ def as_payload(report: DiagnoseReport) -> dict:
         "duplicates": [{"rows": list(d.rows), "multiplicity": d.multiplicity} for d in f.duplicates],
         "near_constant_columns": [{"column": report.table.names[c.column], "value": c.value, "count": c.count,
                                    "other_rows": list(c.rows)} for c in f.columns],
+        "flats": [{"dim": fl.dim, "count": fl.count, "runs": [list(r) for r in fl.runs], "exact": fl.exact,
+                   "tolerance": fl.tolerance,
+                   "equations": [{"coefficients": {report.table.names[j]: float(a) for j, a in enumerate(co) if a},
+                                  "constant": float(c)} for co, c in fl.relations]} for fl in f.flats],
         "scale_ratio": f.scale_ratio,
         "grids": [{"column": report.table.names[g.column], "step": g.step, "distinct": g.distinct} for g in f.grids],
         "parameters": f.parameters.total,
@@ -168,6 +239,8 @@ def as_payload(report: DiagnoseReport) -> dict:
         "ill_defined_starts": [{"start": o.start, "component": c, "rows": list(rows)}
                                for o in report.outcomes for c, rows in o.ill_defined],
         "recommended_reg_covar": report.recommended_reg_covar,
+        "recommended_criterion": {"min_support": f.dim + 1, "eigenvalue_factor": DEGENERATE_EIGEN_FACTOR,
+                                  "sklearn_must_succeed": report.sklearn_ran},
         "sklearn_reg_covar": report.sklearn_reg_covar,
         "reg_covar_grid": [{"reg_covar": t.reg_covar, "relative": t.relative, "degenerate_starts": t.degenerate_starts,
                             "sklearn_ok": t.sklearn_ok} for t in report.regcovar],

@@ -72,20 +72,24 @@ def save_figure(figure, path: Path, dpi: int, flag: str = "--out") -> Path:
     The one figure pipeline of every gmm-math picture: fixed metadata (no dates) and a fixed
     SVG hash salt, so the same input gives the same bytes in PNG, SVG and PDF.
     """
-    import matplotlib
-
     from gmm_math.cli.io import atomic_write
 
     fmt = output_format(path, flag)
+    return atomic_write(path, lambda tmp: tmp.write_bytes(figure_bytes(figure, fmt, dpi)))
+
+
+def figure_bytes(figure, fmt: str, dpi: int) -> bytes:
+    """``figure`` as the bytes of a ``fmt`` file ('png', 'svg', 'pdf'): fixed metadata, the same every run."""
+    import io
+
+    import matplotlib
+
     metadata = {"png": {"Software": "gmm-math"}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
-
-    def write(tmp: Path) -> None:
-        with matplotlib.rc_context({"svg.hashsalt": "gmm-math"}):  # same input, same bytes
-            figure.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
-        if fmt == "svg":
-            tmp.write_text(_numbered_clip_ids(tmp.read_text()))
-
-    return atomic_write(path, write)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "gmm-math"}):  # same input, same bytes
+        figure.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    data = buffer.getvalue()
+    return _numbered_clip_ids(data.decode("utf-8")).encode("utf-8") if fmt == "svg" else data
 
 
 def _numbered_clip_ids(svg: str) -> str:

@@ -86,11 +86,28 @@ def null_relation(rows: Sequence[Sequence[Number]]) -> tuple[Fraction, ...] | No
             basis.append((pivot, vector))
     if len(basis) == dim:
         return None
-    return _null_vector([row for _, row in basis], dim)
+    vector = _null_vectors([row for _, row in basis], dim)[0]
+    last = next(v for v in reversed(vector) if v)
+    return tuple(v / last for v in vector)
 
 
-def _null_vector(rows: list[list[int]], dim: int) -> tuple[Fraction, ...]:
-    """A rational null vector of the integer rows (fewer than ``dim`` of them, independent), by Gauss-Jordan."""
+def null_relations(rows: Sequence[Sequence[Number]]) -> tuple[tuple[Fraction, ...], ...]:
+    """A basis of the vectors a with ``a . (x_m - x_0) = 0`` for every row: the equations of their affine hull.
+
+    One vector per free column of the reduced echelon form of the differences (D minus the affine rank of
+    them), each with 1 at its free column and 0 at the other free columns; empty for rows of full rank.
+
+    >>> null_relations([(0, 3), (1, 3), (5, 3)])
+    ((Fraction(0, 1), Fraction(1, 1)),)
+    """
+    ints = _integer_rows(rows)
+    dim = len(ints[0])
+    basis = [row for row in ([a - o for a, o in zip(r, ints[0])] for r in ints[1:]) if any(row)]
+    return _null_vectors(basis, dim)
+
+
+def _null_vectors(rows: list[list[int]], dim: int) -> tuple[tuple[Fraction, ...], ...]:
+    """A rational basis of the null space of the integer rows, one vector per free column, by Gauss-Jordan."""
     matrix = [[Fraction(v) for v in row] for row in rows]
     pivots = []
     r = 0
@@ -107,10 +124,11 @@ def _null_vector(rows: list[list[int]], dim: int) -> tuple[Fraction, ...]:
                 matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[r])]
         pivots.append(column)
         r += 1
-    free = next(j for j in range(dim) if j not in pivots)
-    vector = [Fraction(0)] * dim
-    vector[free] = Fraction(1)
-    for i, column in enumerate(pivots):
-        vector[column] = -matrix[i][free]
-    last = next(v for v in reversed(vector) if v)
-    return tuple(v / last for v in vector)
+    out = []
+    for free in (j for j in range(dim) if j not in pivots):
+        vector = [Fraction(0)] * dim
+        vector[free] = Fraction(1)
+        for i, column in enumerate(pivots):
+            vector[column] = -matrix[i][free]
+        out.append(tuple(vector))
+    return tuple(out)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_math.numerics.diagnose.flats import Flat, find_flats
 from gmm_math.numerics.rank import AffineRank, affine_rank
 
 NEAR_CONSTANT_SHARE = 0.5  # a column whose most common value holds at least this share of the rows
@@ -73,6 +74,7 @@ class DataFindings:
     scale_columns: tuple[int, int]  # (largest, smallest) standard deviation
     grids: tuple[Grid, ...]
     parameters: Parameters
+    flats: tuple[Flat, ...] = ()  # small affine subspaces holding many rows (see numerics.diagnose.flats)
 
 
 def duplicate_groups(X: np.ndarray) -> tuple[tuple[Duplicates, ...], int]:
@@ -137,4 +139,4 @@ def find(X: np.ndarray, components: int, covariance: str) -> DataFindings:
         big = small = 0
         ratio = 1.0
     return DataFindings(n, dim, affine_rank(X), groups, repeated, column_values(X), ratio, (big, small), grids(X),
-                        parameters(n, dim, components, covariance))
+                        parameters(n, dim, components, covariance), find_flats(X))

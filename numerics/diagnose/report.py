@@ -76,7 +76,8 @@ class Alternative:
 
 @dataclass(frozen=True)
 class DiagnoseReport(NotebookDisplay):
-    """The whole diagnosis; every number computed here, none typed into text (renderers live in cli/diagnose)."""
+    """The whole diagnosis; every number computed here, none typed into text (renderers live in cli/diagnose;
+    a notebook shows its HTML report, pictures included, through :class:`NotebookDisplay`)."""
 
     table: Table
     components: int
