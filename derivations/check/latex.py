@@ -24,7 +24,7 @@ COMMANDS = frozenset({
     "lvert", "rvert", "lVert", "rVert", "quad", "qquad", "displaystyle", "textstyle",
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu", "nu", "xi", "pi",
     "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega", "Sigma", "Pi", "Lambda", "Gamma", "Delta",
-    "Omega", "operatorname", "mathrm", "text", "dots", "ldots", "cdots", "top",
+    "Omega", "operatorname", "mathrm", "text", "dots", "ldots", "cdots", "top", "partial", "nabla",
 })
 _MATRIX_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
 _WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})")
@@ -379,6 +379,7 @@ class _Ascii:
     def __init__(self, body: str) -> None:
         self.body = body
         self.naming: Any = None  # the left side of a line "NAME = ...", which p(X \\mid ...) may name
+        self.differentiated = 0  # > 0 inside the numerator of \\frac{\\partial F}{\\partial x}: p(X \\mid ...) is named
 
     def typed(self, node: Any) -> str:
         """The LaTeX a subtree was parsed from, as typed (for messages)."""
@@ -463,6 +464,8 @@ def _applied(function: Any, argument: str) -> str:
 def _call_given(self: _Ascii, node: Any) -> str:
     """``p(X \\mid \\pi, \\mu)``: only as a named left side (``\\ln p(X \\mid \\pi) = ...``), else refused."""
     naming = self.naming
+    if self.differentiated:
+        return str(node.children[0])  # the quantity a line above named (\\ln p(X \\mid \\pi) = ...)
     if node is not naming and not (_is(naming, "func") and naming.children[1] is node):
         raise Unreadable(f"{self.typed(node)[:40]} (a quantity given others) has no value of its own here; it may "
                          f"only name a left side, as in \\ln p(X \\mid \\pi, \\mu, \\Sigma) = EXPR")
@@ -559,7 +562,26 @@ def _limit(self: _Ascii, node: Any) -> str:
     return f"limit({self.visit(body)}, {self.visit(var)}, {tokens})"
 
 
+def _derivative(self: _Ascii, node: Any) -> str:
+    """Every written derivative as diff(F, x); the gradient \\nabla_x in D dimensions too (an isotropic
+    density depends on x through ||x - mu||^2, read as a square; a diagonal one through its components)."""
+    parts = [child for child in node.children if hasattr(child, "data")]
+    if str(node.data) == "derivative_quotient":
+        self.differentiated += 1
+        try:
+            body = self.visit(parts[0])
+        finally:
+            self.differentiated -= 1
+        variable = self.visit(parts[1])
+    else:
+        variable, body = self.visit(parts[0]), self.visit(parts[1])
+    return f"diff({body}, {variable})"
+
+
 _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
+    "derivative_frac": _derivative,
+    "derivative_quotient": _derivative,
+    "derivative_sub": _derivative,
     "start": lambda self, node: self.visit(node.children[0]),
     "line": _line,
     "number": lambda self, node: str(node.children[0]),

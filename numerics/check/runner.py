@@ -55,6 +55,7 @@ from gmm_math.derivations.check.claims import (
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.latex import latex_to_ascii, steps_text
 from gmm_math.derivations.check.assumptions import WeightSum
+from gmm_math.derivations.check.calculus import expand_definitions, uses_families
 from gmm_math.derivations.check.grammar import is_latex, warm
 from gmm_math.derivations.check.names import check_name
 from gmm_math.derivations.check.parser import Context, parse_assumptions
@@ -626,6 +627,7 @@ def _names(chains: tuple[tuple[str, ...], ...], context: Context) -> dict[sp.Exp
     chain's last expression that could be read (each is the same value when the steps hold).
     """
     names: dict[sp.Expr, sp.Expr] = {}
+    context.names = names  # a derivative of a named quantity is taken of its value
     for text, *continued in chains:
         try:
             line = read_line(text, context)
@@ -730,7 +732,10 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
         def partial_line(partial: dict, label: str = label) -> None:  # with the comparisons already decided
             emit(_combine([*decisions, (label, partial)], list(context.hints), shape))
 
-        found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built), emit=partial_line,
+        numeric_lhs, numeric_rhs = _expanded(lhs, rhs, built, context)
+        if numeric_lhs is not None and uses_families(lhs, rhs, built):  # gamma[n, k]: only its value is comparable
+            lhs, rhs = numeric_lhs, numeric_rhs
+        found = decide(lhs, rhs, relation, seed, numeric_lhs, numeric_rhs, emit=partial_line,
                        weights=context.constraints, relations=context.relations)
         decisions.append((label, found))
     return _combine(decisions, hints, shape)
@@ -743,10 +748,12 @@ def _line_relation(line: Any) -> str | None:
     return relation
 
 
-def _expanded(lhs: sp.Expr, rhs: sp.Expr, built: dict) -> tuple[sp.Expr | None, sp.Expr | None]:
-    if not built or not ({*lhs.free_symbols, *rhs.free_symbols} & set(built)):
+def _expanded(lhs: sp.Expr, rhs: sp.Expr, built: dict,
+              context: Context) -> tuple[sp.Expr | None, sp.Expr | None]:
+    if not built:
         return None, None
-    return lhs.xreplace(built), rhs.xreplace(built)
+    left, right = (expand_definitions(side, built, context.symbol, context.index_symbol) for side in (lhs, rhs))
+    return (None, None) if (left, right) == (lhs, rhs) else (left, right)
 
 
 _RANK = {"fails": 3, "undecided": 2, "implied": 1, "equal": 0}
