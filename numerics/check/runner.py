@@ -56,6 +56,8 @@ from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.latex import latex_to_ascii, steps_text
 from gmm_math.derivations.check.assumptions import WeightSum
 from gmm_math.derivations.check.calculus import expand_definitions, uses_families
+from gmm_math.derivations.check.conditions import Role, plan_roles
+from gmm_math.numerics.check.conditions import check_consequence
 from gmm_math.derivations.check.grammar import is_latex, warm
 from gmm_math.derivations.check.names import check_name
 from gmm_math.derivations.check.parser import Context, parse_assumptions
@@ -81,7 +83,8 @@ from gmm_math.numerics.check.time_limit import Outcome, ignore_partial, run_limi
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_TOTAL_TIMEOUT = 120.0
-LINE_VERDICTS = ("equal", "implied", "fails", "undecided", "unreadable", "assumption", "definition", "comment")
+LINE_VERDICTS = ("equal", "implied", "fails", "undecided", "unreadable", "assumption", "definition", "comment",
+                 "condition")
 Report = dict[str, Any]
 Result = dict[str, Any]  # {"report": Report, "summary": str}
 
@@ -655,7 +658,8 @@ def _named_symbols(names: Mapping[sp.Expr, sp.Expr]) -> set[sp.Expr]:
 
 def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str, ...],
              definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto",
-             names: tuple[tuple[str, ...], ...] = (), *, emit: Any = ignore_partial) -> dict:
+             names: tuple[tuple[str, ...], ...] = (), role: Role | None = None, *,
+             emit: Any = ignore_partial) -> dict:
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
 
     An unreadable assumption or definition above does not stop the line: it is checked without it
@@ -681,6 +685,8 @@ def step_job(kind: str, body: str, previous: str | None, assumptions: tuple[str,
         named = _names(names, context)
         if kind == "limit":
             return _without(_limit_line(body, context, seed, emit, named), dropped)
+        if role is not None:
+            return _without(_role_line(role, previous, context, built, seed, emit, named), dropped)
         return _without(_relation_line(body, previous, context, built, seed, emit, named), dropped)
     except Unreadable as err:
         return _unreadable(err)
@@ -739,6 +745,21 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
                        weights=context.constraints, relations=context.relations)
         decisions.append((label, found))
     return _combine(decisions, hints, shape)
+
+
+def _role_line(role: Role, previous: str | None, context: Context, built: dict, seed: int, emit: Any,
+               names: dict) -> dict:
+    """A condition (stated, held in force), a consequence or restatement (checked against the conditions
+    in force: :mod:`gmm_math.numerics.check.conditions`), or a derivative line that ends in ``= 0``."""
+    if role.kind == "condition":
+        return _line("condition", "a condition (a derivative set to 0): held in force for the lines below, "
+                                  "not an identity")
+    if role.kind == "derivative_condition":
+        found = _relation_line(role.body, previous, context, built, seed, emit, names)
+        reason = f"{found['reason']}; the final '= 0' is a condition, held in force below"
+        return {**found, "reason": reason}
+    found = check_consequence(role, context, built, names, seed)
+    return _line(found.verdict, found.reason, found.evidence)
 
 
 def _line_relation(line: Any) -> str | None:
@@ -805,12 +826,13 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     plan = [replace(step, text=lines_as_written[step.line - 1].rstrip("\r"))
             for step in plan_steps(steps_text(text, language))]
     warm((text,), language)
+    roles = plan_roles(plan)  # conditions (EXPR = 0 after a derivative), consequences (=>), restatements (<=>)
     jobs, owners = [], []
     for step in plan:
         if step.kind == "comment":
             continue
         jobs.append((step_job, (step.kind, step.body, step.previous_text, step.assumptions, step.definitions,
-                                step.adds, seed, language, step.names)))
+                                step.adds, seed, language, step.names, roles.get(step.line))))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
     lines, first_failure, hints = [], None, []
