@@ -28,7 +28,7 @@ _DERIVATIVE = re.compile(r"d/d[A-Za-z]|\bdiff\s*\(|\bd\s*\(.*\)\s*/\s*d\s*\(|\\[
 _ZERO_END = re.compile(r"(?P<before>.*?)&?\s*=\s*0\s*(\\\\)?\s*$", re.DOTALL)
 _CONTINUES = re.compile(r"\s*&?\s*=(?!=|>)")
 # the variable of a derivative: d/dmu_k, diff(..., mu_k), d(...)/d(mu_k), \partial \mu_k, \partial_{\mu_k}
-_VARIABLE = re.compile(r"d/d(?P<a>[A-Za-z][A-Za-z0-9_{}]*)|,\s*(?P<b>[A-Za-z][A-Za-z0-9_{}]*)(\^2)?\s*\)\s*$"
+_VARIABLE = re.compile(r"d/d(?P<a>[A-Za-z][A-Za-z0-9_{}]*)|diff\s*\(.*,\s*(?P<b>[A-Za-z][A-Za-z0-9_{}]*)(\^2)?\s*\)"
                        r"|/\s*d\s*\(\s*(?P<c>[A-Za-z][A-Za-z0-9_{}]*)"
                        r"|\{\s*(d|\\partial)\s*\\?(?P<d>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)"
                        r"|\\(partial|nabla)_\{?\s*\\?(?P<e>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)")
@@ -79,7 +79,7 @@ def is_derivative(text: str) -> bool:
 
 def derivative_variable(text: str) -> str | None:
     """The name a derivative line differentiates by, as written (``mu_k``, ``\\mu_k`` read as ``mu_k``)."""
-    found = _VARIABLE.search(text)
+    found = _VARIABLE.search(re.split(r"(?<![<>!=])=(?!=)", text, maxsplit=1)[0])
     if not found:
         return None
     name = next(value for value in found.groupdict().values() if value)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -437,7 +437,16 @@ def _case_possible(case: LimitCase, relations: Sequence[tuple[sp.Expr, str, sp.E
         gap = sp.simplify(left.xreplace(values) - right.xreplace(values))
         if relation == "!=" and gap == 0 or relation in ("<", ">") and gap == 0:
             return False
+        if _IMPOSSIBLE.get(relation, lambda _: False)(gap):
+            return False  # b > a with a > 0 rules out the case b = 0 (and b < 0)
     return True
+
+
+# a relation ``left REL right`` is impossible when the sign of left - right is known to contradict it
+_IMPOSSIBLE: dict[str, Callable[[sp.Expr], bool]] = {
+    ">": lambda gap: gap.is_positive is False, ">=": lambda gap: gap.is_nonnegative is False,
+    "<": lambda gap: gap.is_negative is False, "<=": lambda gap: gap.is_nonpositive is False,
+}
 
 
 def _limit_evidence(case: LimitCase, side: str, rng: random.Random, extra: set,
