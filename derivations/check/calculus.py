@@ -58,18 +58,20 @@ def collapse_deltas(expr: sp.Expr) -> sp.Expr:
     def visit(node: sp.Expr) -> sp.Expr:
         if not node.args or not node.has(sp.KroneckerDelta):
             return node
-        node = node.func(*(visit(arg) for arg in node.args)) if not isinstance(node, sp.Indexed) else node
-        if isinstance(node, sp.Sum) and len(node.limits) == 1:
-            return _collapse_sum(node)
-        return node
+        if isinstance(node, sp.Sum):  # SymPy merges nested sums into one with several limits, innermost first
+            collapsed = visit(node.function)
+            for limit in node.limits:
+                collapsed = _collapse_sum(collapsed, limit)
+            return collapsed
+        return node.func(*(visit(arg) for arg in node.args)) if not isinstance(node, sp.Indexed) else node
     return visit(expr)
 
 
-def _collapse_sum(total: sp.Sum) -> sp.Expr:
-    (index, _low, _high), = total.limits
+def _collapse_sum(function: sp.Expr, limit: tuple[sp.Expr, sp.Expr, sp.Expr]) -> sp.Expr:
+    index = limit[0]
     kept: list[sp.Expr] = []
     picked: list[sp.Expr] = []
-    for term in sp.Add.make_args(sp.expand(total.function, deep=False)):
+    for term in sp.Add.make_args(sp.expand(function, deep=False)):
         delta = next((factor for factor in sp.Mul.make_args(term)
                       if isinstance(factor, sp.KroneckerDelta) and index in factor.free_symbols), None)
         if delta is None:
@@ -80,7 +82,7 @@ def _collapse_sum(total: sp.Sum) -> sp.Expr:
             kept.append(term)
             continue
         picked.append((term / delta).xreplace({index: other}))
-    rest = sp.Sum(sp.Add(*kept), *total.limits) if kept else sp.S.Zero
+    rest = sp.Sum(sp.Add(*kept), limit) if kept else sp.S.Zero
     return rest + sp.Add(*picked)
 
 
@@ -140,7 +142,7 @@ def expand_definitions(expr: sp.Expr, built: Mapping[sp.Symbol, sp.Expr],
         letters = index_letters(sub)
         if letters is not None:
             families[base] = (letters, value)
-    if not families or not result.has(sp.Indexed):
+    if not families:
         return result
 
     def replace(node: sp.Indexed) -> sp.Expr:
@@ -149,9 +151,14 @@ def expand_definitions(expr: sp.Expr, built: Mapping[sp.Symbol, sp.Expr],
             return node
         return lift(value, dict(zip(letters, node.indices, strict=True)), index_symbol, symbol)
 
-    replaced = result.replace(lambda node: isinstance(node, sp.Indexed) and str(node.base.label) in families,
-                              replace)
-    return canonical(replaced, symbol)
+    for _ in range(len(families) + 1):  # a definition may use another (N_k = sum(gamma_nk, n=1..N))
+        replaced = canonical(result.replace(
+            lambda node: isinstance(node, sp.Indexed) and str(node.base.label) in families, replace), symbol)
+        replaced = replaced.xreplace(dict(built))
+        if replaced == result:
+            break
+        result = replaced
+    return result
 
 
 def _families(built: Mapping[sp.Symbol, sp.Expr]) -> set[str]:

@@ -694,7 +694,7 @@ def _naming(tree: object, context: Context) -> bool:
         return str(tree.children[0]) not in ("pi", "E", "oo")
     if is_tree(tree, "call"):
         name = str(tree.children[0])
-        return name not in FUNCTIONS and name not in BIG_OPERATORS and name not in ("limit", "det") \
+        return name not in FUNCTIONS and name not in BIG_OPERATORS and name not in ("limit", "det", "diff", "d") \
             and all(is_tree(arg, "name") for arg in tree.children[1].children)
     return False
 

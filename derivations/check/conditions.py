@@ -30,7 +30,7 @@ _CONTINUES = re.compile(r"\s*&?\s*=(?!=|>)")
 # the variable of a derivative: d/dmu_k, diff(..., mu_k), d(...)/d(mu_k), \partial \mu_k, \partial_{\mu_k}
 _VARIABLE = re.compile(r"d/d(?P<a>[A-Za-z][A-Za-z0-9_{}]*)|diff\s*\(.*,\s*(?P<b>[A-Za-z][A-Za-z0-9_{}]*)(\^2)?\s*\)"
                        r"|/\s*d\s*\(\s*(?P<c>[A-Za-z][A-Za-z0-9_{}]*)"
-                       r"|\{\s*(d|\\partial)\s*\\?(?P<d>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)"
+                       r"|\}\s*\{\s*(d|\\partial)\s*\\?(?P<d>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)"
                        r"|\\(partial|nabla)_\{?\s*\\?(?P<e>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)")
 MULTIPLIERS = ("lambda", "lam")
 
