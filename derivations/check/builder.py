@@ -44,6 +44,9 @@ from gmm_math.derivations.core.data import parse_number
 from gmm_math.derivations.core.errors import GmmMathError
 
 
+MAX_DERIVATIVE_NESTING = 3
+
+
 def quadratic_forms(expr: sp.Expr, text: str, what: str) -> sp.Expr:
     """v^T (c I_D)^k v = c^k ||v||^2: the marker may remain only as a power factor of a product."""
     def scalar(term: sp.Expr) -> sp.Expr:
@@ -79,6 +82,7 @@ class Builder:
     def __init__(self, context: Any, text: str, what: str) -> None:
         self.context, self.text, self.what = context, text, what
         self.scope: list[str] = []
+        self.derivatives = 0  # derivatives around the node being built (a derivative's size grows with its order)
 
     def fail(self, message: str) -> GmmMathError:
         return GmmMathError(f"the {self.what} {quoted(self.text)}: {message}")
@@ -196,8 +200,14 @@ class Builder:
         return self._derivative(children[0], children[1])
 
     def _derivative(self, body_node: Any, variable_node: Any) -> sp.Expr:
+        if self.derivatives >= MAX_DERIVATIVE_NESTING:
+            raise self.fail(f"derivatives nest at most {MAX_DERIVATIVE_NESTING} deep")
         variable = self.build(variable_node)
-        body = replace_names(self.build(body_node), self.context.names)
+        self.derivatives += 1
+        try:
+            body = replace_names(self.build(body_node), self.context.names)
+        finally:
+            self.derivatives -= 1
         if is_matrix(body) or is_matrix(variable) or body.has(Diagonal, IDENTITY):
             raise self.fail("derivatives are taken of numbers (a scalar expression), by a name")
         if not isinstance(variable, sp.Symbol | sp.Indexed) or variable.is_integer or variable in CONSTANTS.values():

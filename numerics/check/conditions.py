@@ -35,7 +35,8 @@ from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.check.evidence import Sample, Undefined, data_key, mp_value, show
 
 # (N, K) of the numeric instances; N != K, so that a slip of K for N (pi_k = N_k/K) shows
-INSTANCES = ((3, 2), (5, 2), (4, 3), (2, 3))
+# (instances whose conditions have no admissible solution, e.g. a stationary weight below 0, are skipped)
+INSTANCES = ((3, 2), (5, 2), (4, 3), (2, 3), (5, 3), (4, 2), (3, 3), (5, 2))
 ENOUGH = 2  # instances solved and checked
 SOLVE_DPS = 30
 MAX_UNKNOWNS = 12
