@@ -160,3 +160,15 @@ def test_indexed_derivative_matches_finite_differences(seed: int) -> None:
             step = mp.mpf(10) ** -12
             numeric = (f(step) - f(-step)) / (2 * step)
             assert abs(numeric - value) <= mp.mpf(10) ** -8 * max(1, abs(value))
+
+
+def test_the_m_step_example_holds_line_by_line():
+    from gmm_math.derivations.check.claims import example_path
+    from gmm_math.numerics.check.runner import check_steps
+
+    found = check_steps(example_path("em_m_step").read_text(), timeout=None)["report"]
+    verdicts = [line["verdict"] for line in found["lines"] if line["verdict"] != "comment"]
+    assert verdicts == ["definition", "definition", "definition", "equal", "condition", "implied", "implied",
+                        "definition", "equal", "condition", "implied", "equal", "condition", "assumption",
+                        "implied"]
+    assert all(line["evidence"] == "symbolic" for line in found["lines"] if line["verdict"] in ("equal", "implied"))

@@ -86,6 +86,16 @@ def derivative_variable(text: str) -> str | None:
     return name.replace("{", "").replace("}", "")
 
 
+def _has_relation(text: str) -> bool:
+    """Is there a relation outside every bracket (``n=1..N`` inside ``sum(...)`` is not one)?"""
+    depth = 0
+    for position, char in enumerate(text):
+        depth += char in "([{" and 1 or char in ")]}" and -1 or 0
+        if depth == 0 and char in "=<>" and text[position - 1:position] not in ("!",):
+            return True
+    return False
+
+
 def plan_roles(steps: Sequence[Any]) -> dict[int, Role]:
     """The role of each step line (by line number) that is a condition, a consequence or a restatement.
 
@@ -113,7 +123,7 @@ def plan_roles(steps: Sequence[Any]) -> dict[int, Role]:
             if variable is not None and variable not in unknowns:
                 unknowns.append(variable)
             if zero:
-                chained = "=" in zero.group("before").replace("<=", "").replace(">=", "")
+                chained = _has_relation(zero.group("before"))
                 roles[step.line] = Role("derivative_condition" if chained else "condition",
                                         zero.group("before").rstrip() if chained else body, tuple(conditions),
                                         tuple(unknowns))

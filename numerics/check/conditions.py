@@ -135,7 +135,9 @@ def _reduces(expr: sp.Expr, facts: Sequence[Any]) -> bool:
     if expr == 0:
         return True
     try:
-        return sp.expand(expr) == 0 or normal_sums(expr) == 0 or bool(facts) and use_weight_sums(expr, facts) == 0
+        split = normal_sums(expr)
+        return sp.expand(expr) == 0 or split == 0 or sp.expand(sp.numer(sp.together(split))) == 0 \
+            or bool(facts) and use_weight_sums(expr, facts) == 0
     except (ValueError, TypeError, ArithmeticError, RecursionError, AttributeError, NotImplementedError):
         return False
 
