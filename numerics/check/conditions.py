@@ -268,21 +268,21 @@ def _leaves(expr: sp.Expr) -> set[sp.Expr]:
 
 def _solutions(equations: list[sp.Expr], unknowns: list[sp.Symbol],
                first: list[sp.Expr]) -> list[dict[sp.Symbol, sp.Expr]]:
-    """Solutions of the written-out system: SymPy's when the system is rational, else findroot's
-    (of the stated conditions ``first``, when they are as many as the unknowns)."""
-    rational = all(all(power.exp.is_Integer for power in equation.atoms(sp.Pow)) for equation in equations) \
-        and not any(equation.has(sp.exp, sp.log) for equation in equations)
+    """Solutions of the stated conditions ``first`` (else of all ``equations``): SymPy's when they are
+    rational in the unknowns, else findroot's (when they are as many as the unknowns)."""
+    system = first or equations  # the stated conditions define the solutions; consequences drawn may be wrong
+    rational = all(all(power.exp.is_Integer for power in equation.atoms(sp.Pow)) for equation in system) \
+        and not any(equation.has(sp.exp, sp.log) for equation in system)
     if rational:
         try:
-            found = sp.solve(equations, unknowns, dict=True)
+            found = sp.solve(system, unknowns, dict=True)
         except (NotImplementedError, ValueError, TypeError, ArithmeticError):
             found = []
         kept = [solution for solution in found if set(solution) >= set(unknowns) and all(
             _admissible(unknown, solution[unknown]) for unknown in unknowns)]
         if kept or found:
             return kept
-    square = first if len(first) == len(unknowns) else equations
-    return _findroot(square, unknowns)
+    return _findroot(system, unknowns)
 
 
 def _admissible(unknown: sp.Symbol, value: sp.Expr) -> bool:
@@ -340,20 +340,24 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
         instance = _Instance(context, {"N": count_n, "K": count_k}, bases, rng)
         try:
             stated = [item for constraint in constraints for item in instance.write_out(constraint)]
-            first = [item for condition in primary for item in instance.write_out(condition.zero)] + stated
+            first = [item for condition in primary for item in instance.write_out(condition.zero)]
+            first = first + stated if first else []
             equations = [item for condition in conditions for item in instance.write_out(condition.zero)] + stated
             claims = instance.write_out(consequence.zero)
         except (Undefined, GmmMathError, ValueError, TypeError, ArithmeticError):
             continue
         equations = [equation for equation in equations if equation != 0]
-        unknowns = sorted(instance.unknowns.values(), key=sp.default_sort_key)
+        first = [item for item in first if item != 0]
+        unknowns = sorted(set().union(*(item.free_symbols for item in first or equations)), key=sp.default_sort_key)
         if not unknowns or len(unknowns) > MAX_UNKNOWNS:
             continue
-        solutions = _solutions(equations, unknowns, [item for item in first if item != 0])
+        solutions = _solutions(equations, unknowns, first)
         if not solutions:
             continue
         for solution in solutions:
             for claim in claims:
+                if not claim.xreplace(solution).free_symbols <= set():
+                    break  # the claim holds an unknown the conditions do not determine
                 holds = _holds(claim.xreplace(solution), consequence.relation)
                 if holds is False:
                     solved = ", ".join(f"{unknown.name[2:]} = {_shown(value)}" for unknown, value in
@@ -362,12 +366,13 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
                                             f"the conditions give {solved}, where {show_expr(consequence.lhs)} "
                                             f"{consequence.relation} {show_expr(consequence.rhs)} is false",
                                    "numeric")
-            checked += 1
+            else:
+                checked += 1
     if not checked:
         return Verdict("undecided", "the conditions above could not be solved at any numeric instance "
                                     "(state the unknown, e.g. => mu_k = ..., or write the condition with the "
                                     "E-step quantities gamma_nk)")
-    return Verdict("implied", f"holds at the solutions of the conditions above at {checked} numeric instances "
+    return Verdict("implied", f"holds at {checked} solutions of the conditions above at numeric instances "
                               f"(N from 2 to 5, K from 2 to 3, data drawn at random; E-step quantities held fixed); SymPy "
                               f"did not prove it (numeric evidence, not a proof)", "numeric")
 
