@@ -61,6 +61,11 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
      + r"\sum_{n=1}^{N} \gamma_{nk} \frac{x_n - \mu_k}{\sigma_k^2} = 0" "\n"
      + r"\Rightarrow \mu_k = \frac{1}{N_k} \sum_{n=1}^{N} \gamma_{nk} x_n" "\n",
      "dddesi", 6, r"\Rightarrow \mu_k = \frac{1}{N} \sum_{n=1}^{N} \gamma_{nk} x_n"),
+    ("LaTeX: M-step mu_k in PRML's notation gamma(z_nk)",
+     GAMMA + N_K
+     + r"\sum_{n=1}^{N} \gamma(z_{nk}) (x_n - \mu_k) = 0" "\n"
+     + r"\iff N_k \mu_k = \sum_{n=1}^{N} \gamma(z_{nk}) x_n" "\n",
+     "ddse", 4, r"\iff N_k \mu_k = -\sum_{n=1}^{N} \gamma(z_{nk}) x_n"),
     ("LaTeX: PRML 9.17 with a partial",
      r"\partial_{\mu_k} \sum_{n=1}^{N} \ln \sum_{j=1}^{K} \pi_j \mathcal{N}(x_n \mid \mu_j, \sigma^2) = "
      r"\sum_{n=1}^{N} \frac{\pi_k \mathcal{N}(x_n \mid \mu_k, \sigma^2)}{\sum_{j=1}^{K} \pi_j "

@@ -172,3 +172,12 @@ def test_the_m_step_example_holds_line_by_line():
                         "definition", "equal", "condition", "implied", "equal", "condition", "assumption",
                         "implied"]
     assert all(line["evidence"] == "symbolic" for line in found["lines"] if line["verdict"] in ("equal", "implied"))
+
+
+@pytest.mark.parametrize(("latex", "ascii_text"), [
+    (r"\sum_{n=1}^N \gamma(z_{nk}) x_n", "sum(gamma_nk*x_n, n=1..N)"), (r"2\gamma(z_{nk})", "2*gamma_nk"),
+    (r"\gamma (x + 1)", "gamma*(x + 1)"),
+])
+def test_prml_responsibility_notation(latex, ascii_text):
+    assert latex_to_ascii(latex) == ascii_text
+    assert parse("gamma(z_nk)") == parse("gamma_nk")

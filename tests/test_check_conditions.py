@@ -51,6 +51,12 @@ def test_roles():
     assert roles[7].kind == "condition"
 
 
+def test_an_equation_to_zero_that_a_consequence_follows_is_a_condition():
+    roles = plan_roles([_Step(1, "x - 2 = 0"), _Step(2, "=> x = 2"), _Step(3, "y - 1 = 0"), _Step(4, "y = 1")])
+    assert roles[1].kind == "condition" and roles[2].kind == "consequence" and 3 not in roles
+    assert [condition.text for condition in roles[2].conditions] == ["x - 2 = 0"]
+
+
 MU = ("let: N_k = sum(r_nk, n=1..N)\n"
       "d/dmu_k sum(r_nk*(x_n - mu_k)^2, n=1..N) = -2*sum(r_nk*(x_n - mu_k), n=1..N)\n"
       "-2*sum(r_nk*(x_n - mu_k), n=1..N) = 0\n")

@@ -1,8 +1,8 @@
 """Conditions and consequences in a steps file (issue 20 Part 3), classified by their text.
 
 * A line ``EXPR = 0`` directly after a derivative line is a *condition* (stationarity), not an
-  identity; so is the final ``= 0`` of a derivative line (``d/dmu_k log L = ... = 0``) and a
-  continuation ``= 0`` right below one.
+  identity; so is the final ``= 0`` of a derivative line (``d/dmu_k log L = ... = 0``), a
+  continuation ``= 0`` right below one, and a line ``EXPR = 0`` that a consequence follows.
 * A line starting with ``=>``, ``\\Rightarrow``, ``\\implies``, ``\\therefore``, ``so``, ``hence``
   or ``solve:`` is a *consequence*: it must hold wherever the conditions in force hold.
 * A line starting with ``<=>``, ``\\iff`` or ``\\Leftrightarrow`` is an *equivalent restatement*:
@@ -106,18 +106,24 @@ def plan_roles(steps: Sequence[Any]) -> dict[int, Role]:
     conditions: list[Condition] = []
     unknowns: list[str] = []
     after_derivative: str | None = None  # the text of the step line above, if it took a derivative
+    stated: Any = None  # the step line above, if it reads EXPR = 0 (a condition when a consequence follows)
     for step in steps:
         if step.kind != "step":
             continue
         body = step.body
         marked = marker(body)
         if marked is not None:
+            if stated is not None and stated.line not in roles:
+                roles[stated.line] = Role("condition", stated.body, tuple(conditions), tuple(unknowns))
+                conditions.append(Condition(stated.body))
+            stated = None
             kind, rest = marked
             roles[step.line] = Role(kind, rest, tuple(conditions), tuple(unknowns))
             conditions.append(Condition(rest, primary=False))
             after_derivative = None
             continue
         zero = _ZERO_END.fullmatch(body)
+        stated = step if zero and _CONTINUES.match(body) is None else None
         if is_derivative(body):
             variable = derivative_variable(body)
             if variable is not None and variable not in unknowns:

@@ -503,6 +503,11 @@ def _product(self: _Ascii, node: Any) -> str:
     while index < len(factors):
         factor, operator = factors[index], operators[index]
         index += 1
+        responsibility = _responsibility(self, factor, factors[index] if index < len(factors) else None)
+        if responsibility is not None and operators[index] == "juxt":  # \gamma(z_{nk}): PRML's gamma_nk
+            pieces.append(responsibility if not pieces else f"{_PRODUCT[operator]}{responsibility}")
+            index += 1
+            continue
         if _is(factor, "func") and _open_argument(factor.children[1]):
             run = [self.visit(factor.children[1])]
             while index < len(factors) and operators[index] == "juxt" and not _is(factors[index], *_STOPS):
@@ -515,6 +520,14 @@ def _product(self: _Ascii, node: Any) -> str:
     if len(pieces) == 1:
         return pieces[0]
     return _w(pieces[0]) + "".join(pieces[1:])
+
+
+def _responsibility(self: _Ascii, factor: Any, following: Any) -> str | None:
+    """``\\gamma(z_{nk})`` (PRML's responsibility) read as the name ``gamma_nk``; None for anything else."""
+    if not (_is(factor, "greek") and str(factor.children[0]) == "\\gamma" and _is(following, "group")):
+        return None
+    inner = self.visit(following)[1:-1]
+    return f"gamma_{inner[2:]}" if re.fullmatch(r"z_[A-Za-z0-9]+", inner) else None
 
 
 def _flat_product(node: Any) -> tuple[list[Any], list[str]]:

@@ -40,6 +40,8 @@ INSTANCES = ((3, 2), (5, 2), (4, 3), (2, 3), (5, 3), (4, 2), (3, 3), (5, 2))
 ENOUGH = 2  # instances solved and checked
 SOLVE_DPS = 30
 MAX_UNKNOWNS = 12
+# the unknowns of conditions stated without a derivative above: the mixture's parameters
+PARAMETERS = ("mu", "sigma", "pi")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ def _mentions(expr: sp.Expr, bases: set[str]) -> bool:
 
 def unknown_bases(role: Role, consequence: Equation) -> set[str]:
     """The families solved for: the names differentiated by, the multipliers, the name a consequence solves for."""
-    bases = {split_subscript(name)[0] for name in role.unknowns} | set(MULTIPLIERS)
+    bases = {split_subscript(name)[0] for name in role.unknowns} or set(PARAMETERS)
+    bases |= set(MULTIPLIERS)
     target = _target(consequence)
     if target is not None:
         bases.add(split_subscript(target[0].name)[0])

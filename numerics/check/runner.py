@@ -761,8 +761,8 @@ def _role_line(role: Role, previous: str | None, context: Context, built: dict, 
     """A condition (stated, held in force), a consequence or restatement (checked against the conditions
     in force: :mod:`gmm_math.numerics.check.conditions`), or a derivative line that ends in ``= 0``."""
     if role.kind == "condition":
-        return _line("condition", "a condition (a derivative set to 0): held in force for the lines below, "
-                                  "not an identity")
+        return _line("condition", "a condition (an equation set to 0 to be solved): held in force for the lines "
+                                  "below, not an identity")
     if role.kind == "derivative_condition":
         found = _relation_line(role.body, previous, context, built, seed, emit, names)
         reason = f"{found['reason']}; the final '= 0' is a condition, held in force below"
