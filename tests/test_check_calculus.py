@@ -181,3 +181,25 @@ def test_the_m_step_example_holds_line_by_line():
 def test_prml_responsibility_notation(latex, ascii_text):
     assert latex_to_ascii(latex) == ascii_text
     assert parse("gamma(z_nk)") == parse("gamma_nk")
+
+
+def test_same_dummies_keeps_a_used_enclosing_index_apart():
+    from gmm_math.derivations.check.calculus import same_dummies
+
+    context = Context()
+    one = context.parse("sum(pi_k, k=1..K)/sum(pi_j, j=1..K)")
+    assert sp.simplify(same_dummies(one)) == 1
+    nested = context.parse("sum(sum(pi_j*mu_k, j=1..K), k=1..K)")
+    renamed = same_dummies(nested)  # SymPy holds the two sums as one with two limits
+    assert len({limit[0] for limit in renamed.limits}) == 2
+    two = {context.symbol("K"): 2}
+    assert sp.expand(renamed.xreplace(two).doit()) == sp.expand(nested.xreplace(two).doit())
+
+
+def test_the_responsibilities_sum_to_one_symbolically():
+    from gmm_math.numerics.check.runner import check_steps
+
+    text = ("let: gamma_nk = pi_k*N(x_n | mu_k, sigma_k^2)/sum(pi_j*N(x_n | mu_j, sigma_j^2), j=1..K)\n"
+            "sum(gamma_nk, k=1..K) = 1\n")
+    line = check_steps(text, timeout=None)["report"]["lines"][1]
+    assert line["verdict"] == "equal" and line["evidence"] == "symbolic"

@@ -178,3 +178,24 @@ def replace_names(expr: sp.Expr, names: Mapping[sp.Expr, sp.Expr]) -> sp.Expr:
         return expr
     logs = {key: value for key, value in names.items() if isinstance(key, sp.log)}
     return expr.xreplace(logs).xreplace({key: value for key, value in names.items() if key not in logs})
+
+
+def same_dummies(expr: sp.Expr) -> sp.Expr:
+    """Every sum's index renamed by its range (``sum(pi_j, j=1..K)`` and ``sum(pi_k, k=1..K)`` become one
+    expression), so that SymPy sees a sum divided by itself: for the symbolic route only. An inner sum
+    whose term uses an enclosing index of the same range gets a name of its own."""
+    def visit(node: sp.Expr, depth: int) -> sp.Expr:
+        if isinstance(node, sp.Sum | sp.Product):
+            body = node.function
+            limits = []
+            for offset, (index, low, high) in enumerate(node.limits):
+                dummy = sp.Symbol(f"dummy_{high}", integer=True, positive=True)
+                if dummy in body.free_symbols:  # an enclosing sum's index, used inside: keep them apart
+                    dummy = sp.Symbol(f"dummy{depth + offset}_{high}", integer=True, positive=True)
+                body = body.xreplace({index: dummy})
+                limits.append((dummy, low, high))
+            return node.func(visit(body, depth + len(limits)), *limits)
+        if not node.args or node.is_Atom or isinstance(node, sp.Indexed):
+            return node
+        return node.func(*(visit(arg, depth) for arg in node.args))
+    return visit(expr, 0)

@@ -55,7 +55,7 @@ from gmm_math.derivations.check.claims import (
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.latex import latex_to_ascii, steps_text
 from gmm_math.derivations.check.assumptions import WeightSum
-from gmm_math.derivations.check.calculus import expand_definitions, uses_families
+from gmm_math.derivations.check.calculus import expand_definitions, same_dummies, uses_families
 from gmm_math.derivations.check.conditions import Role, plan_roles
 from gmm_math.numerics.check.conditions import check_consequence
 from gmm_math.derivations.check.grammar import is_latex, warm
@@ -749,7 +749,7 @@ def _relation_line(body: str, previous: str | None, context: Context, built: dic
 
         numeric_lhs, numeric_rhs = _expanded(lhs, rhs, built, context)
         if numeric_lhs is not None and uses_families(lhs, rhs, built):  # gamma[n, k]: only its value is comparable
-            lhs, rhs = numeric_lhs, numeric_rhs
+            lhs, rhs = same_dummies(numeric_lhs), same_dummies(numeric_rhs)
         found = decide(lhs, rhs, relation, seed, numeric_lhs, numeric_rhs, emit=partial_line,
                        weights=context.constraints, relations=context.relations)
         decisions.append((label, found))
