@@ -100,3 +100,14 @@ def test_the_lagrange_multiplier_of_the_weights():
     assert _verdicts(text + "=> lambda = -N\n")[-1] == "implied"
     assert _verdicts(text + "=> lambda = N\n")[-1] == "fails"
     assert _verdicts(text + "=> pi_k = N_k/K\n")[-1] == "fails"
+
+
+def test_the_m_step_example_through_the_cli(cli):
+    import json
+
+    found = cli("check", "steps", "--example", "em_m_step", "--format", "json")
+    assert found.exit_code == 0, found.stderr
+    verdicts = [line["verdict"] for line in json.loads(found.stdout)["lines"]]
+    assert verdicts.count("condition") == 3 and verdicts.count("implied") == 4 and "fails" not in verdicts
+    text = cli("check", "steps", "--example", "em_m_step")
+    assert text.exit_code == 0 and " condition  " in text.stdout and "verdict: holds" in text.stdout
