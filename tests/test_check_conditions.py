@@ -111,3 +111,16 @@ def test_the_m_step_example_through_the_cli(cli):
     assert verdicts.count("condition") == 3 and verdicts.count("implied") == 4 and "fails" not in verdicts
     text = cli("check", "steps", "--example", "em_m_step")
     assert text.exit_code == 0 and " condition  " in text.stdout and "verdict: holds" in text.stdout
+
+
+def test_a_refutation_is_the_same_under_any_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "slip.txt"
+    path.write_text(MU + "=> mu_k = sum(r_nk*x_n, n=1..N)/N\n")
+    outputs = {subprocess.run([sys.executable, "-m", "gmm_math.cli", "check", "steps", str(path)],
+                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
+    assert len(outputs) == 1 and "the conditions give mu_1 = " in outputs.pop()

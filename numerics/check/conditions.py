@@ -222,7 +222,8 @@ class _Instance:
             counted = lifted.xreplace({self.context.symbol(name): sp.Integer(self.counts[name])
                                        for name in ("N", "K") if name in self.counts})
             written = counted.doit()
-            results.append(written.xreplace({node: self._leaf(node) for node in _leaves(written)}))
+            leaves = sorted(_leaves(written), key=sp.default_sort_key)  # drawn in one order: same seed, same values
+            results.append(written.xreplace({node: self._leaf(node) for node in leaves}))
         return results
 
     def _leaf(self, node: sp.Expr) -> sp.Expr:
@@ -346,7 +347,7 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
             first = [item for condition in primary for item in instance.write_out(condition.zero)]
             first = first + stated if first else []
             equations = [item for condition in conditions for item in instance.write_out(condition.zero)] + stated
-            claims = instance.write_out(consequence.zero)
+            claims = instance.write_out(sp.Tuple(consequence.lhs, consequence.rhs))  # one pair per free index
         except (Undefined, GmmMathError, ValueError, TypeError, ArithmeticError):
             continue
         equations = [equation for equation in equations if equation != 0]
@@ -358,16 +359,18 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
         if not solutions:
             continue
         for solution in solutions:
-            for claim in claims:
-                if not claim.xreplace(solution).free_symbols <= set():
+            for pair in claims:
+                left, right = (side.xreplace(solution) for side in pair)
+                if left.free_symbols or right.free_symbols:
                     break  # the claim holds an unknown the conditions do not determine
-                holds = _holds(claim.xreplace(solution), consequence.relation)
+                holds = _holds(left - right, consequence.relation)
                 if holds is False:
                     solved = ", ".join(f"{unknown.name[2:]} = {_shown(value)}" for unknown, value in
                                        sorted(solution.items(), key=lambda item: item[0].name))
                     return Verdict("fails", f"does not follow from the conditions above: at {instance.shown()}, "
                                             f"the conditions give {solved}, where {show_expr(consequence.lhs)} "
-                                            f"{consequence.relation} {show_expr(consequence.rhs)} is false",
+                                            f"{consequence.relation} {show_expr(consequence.rhs)} is false (LHS = "
+                                            f"{_shown(left)} but RHS = {_shown(right)})",
                                    "numeric")
             else:
                 checked += 1
