@@ -100,6 +100,13 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
      "sum(r_nk*((x_n - mu_k)^2/(2*sigma_k^4) - D/(2*sigma_k^2)), n=1..N) = 0\n"
      "=> sigma_k^2 = sum(r_nk*(x_n - mu_k)^2, n=1..N)/(D*N_k)\n",
      "ddesi", 5, "=> sigma_k^2 = sum(r_nk*(x_n - mu_k)^2, n=1..N)/N_k"),
+    ("diagonal covariance: one variance component",
+     "assume: Sigma = diag(s_d, d=1..D)\n"
+     "logN(x | mu, Sigma) = -D*log(2*pi)/2 - sum(log(s_d), d=1..D)/2 - sum((x_d - mu_d)^2/s_d, d=1..D)/2\n"
+     "diff(logN(x | mu, Sigma), s_1) = (x_1 - mu_1)^2/(2*s_1^2) - 1/(2*s_1)\n"
+     "(x_1 - mu_1)^2/(2*s_1^2) - 1/(2*s_1) = 0\n"
+     "=> s_1 = (x_1 - mu_1)^2\n",
+     "aeesi", 5, "=> s_1 = (x_1 - mu_1)^2/2"),
     ("single Gaussian: the variance estimate",
      "log L = -N*log(sigma^2)/2 - N*log(2*pi)/2 - sum((x_n - mu)^2, n=1..N)/(2*sigma^2)\n"
      "d/dsigma (log L) = -N/sigma + sum((x_n - mu)^2, n=1..N)/sigma^3\n"

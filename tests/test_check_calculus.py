@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from gmm_math.derivations.check.calculus import canonical, collapse_deltas
 from gmm_math.derivations.check.claims import normal_sums
 from gmm_math.derivations.check.latex import latex_to_ascii
-from gmm_math.derivations.check.parser import Context
+from gmm_math.derivations.check.parser import Context, parse_assumptions
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.check.evidence import instances, mp_value
 
@@ -203,3 +203,11 @@ def test_the_responsibilities_sum_to_one_symbolically():
             "sum(gamma_nk, k=1..K) = 1\n")
     line = check_steps(text, timeout=None)["report"]["lines"][1]
     assert line["verdict"] == "equal" and line["evidence"] == "symbolic"
+
+
+def test_by_a_numbered_component_of_a_diagonal_covariance():
+    context = Context(parse_assumptions(["Sigma = diag(s_d, d=1..D)"]))
+    found = context.parse("diff(logN(x | mu, Sigma), s_1)")
+    assert sp.expand(found - context.parse("(x_1 - mu_1)^2/(2*s_1^2) - 1/(2*s_1)")) == 0
+    with pytest.raises(GmmMathError, match="numbered component"):
+        context.parse("diff(logN(x | mu, Sigma), s_d)")

@@ -45,9 +45,15 @@ def derivative(body: sp.Expr, variable: sp.Expr, symbol: Callable[[str], sp.Symb
         raise GmmMathError(f"one differentiates by a quantity (a name such as sigma or mu_k), not by {variable}")
     base, sub = split_subscript(variable.name)
     letters = index_letters(sub)
+    family = sp.IndexedBase(base, **base_assumptions(base))
+    if sub is not None and sub.isdigit():  # s_1: the first component, also where a sum over d holds s[d]
+        target = family[sp.Integer(int(sub))]
+        return canonical(collapse_deltas(sp.diff(body.xreplace({variable: target}), target)), symbol)
     if letters is None:
         return collapse_deltas(sp.diff(body, variable))
-    family = sp.IndexedBase(base, **base_assumptions(base))
+    if DIMENSION_LETTER in letters:
+        raise GmmMathError(f"differentiating by {variable.name} (a component d of a vector) is not supported; "
+                           f"differentiate by a numbered component such as {base}_1")
     target = family[tuple(index_symbol(letter) for letter in letters)]
     lifted = body.xreplace({variable: target})
     return canonical(collapse_deltas(sp.diff(lifted, target)), symbol)
