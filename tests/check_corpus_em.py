@@ -144,6 +144,17 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
      + r"\therefore \lambda = -N" "\n"
      + r"\therefore \pi_k = \frac{N_k}{N}" "\n",
      "desaii", 5, r"\therefore \lambda = N"),
+    ("LaTeX: the Lagrangian written as mathcal L",
+     N_K
+     + r"\mathcal{L} = \sum_{n=1}^{N} \sum_{j=1}^{K} \gamma_{nj} \ln \pi_j + \lambda \left(\sum_{j=1}^{K} \pi_j - 1\right)"
+       "\n"
+     + r"\frac{\partial \mathcal{L}}{\partial \pi_k} = \frac{N_k}{\pi_k} + \lambda" "\n"
+     + r"\frac{N_k}{\pi_k} + \lambda = 0" "\n"
+     + r"assume: \sum_{k=1}^{K} \pi_k = 1" "\n"
+     + r"\Rightarrow \pi_k = -\frac{N_k}{\lambda}" "\n"
+     + r"\Rightarrow \lambda = -N" "\n"
+     + r"\Rightarrow \pi_k = \frac{N_k}{N}" "\n",
+     "ddesaiii", 8, r"\Rightarrow \pi_k = \frac{N_k}{K}"),
     # the K-means limit (PRML 9.3.2), distances a < b
     ("K-means limit: the nearest mean takes all",
      "assume: b > a\nassume: a >= 0\n"

@@ -80,6 +80,7 @@ def test_responsibilities_depend_on_n_inside_a_sum() -> None:
     (r"\frac{\partial \ln p(X \mid \pi,\mu,\Sigma)}{\partial \mu_k} = 0", "diff(log(p), mu_k) = 0"),
     (r"\frac{\partial}{\partial\sigma_k^2} \log \sigma_k^2", "diff(log(sigma_k^2), sigma_k^2)"),
     (r"\frac{d}{2}", "d/2"),
+    (r"\frac{\partial \mathcal{L}}{\partial \pi_k}", "diff(L, pi_k)"),
 ])
 def test_latex_forms(latex: str, ascii_text: str) -> None:
     assert latex_to_ascii(latex) == ascii_text

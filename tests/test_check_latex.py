@@ -83,7 +83,7 @@ _LATEX_TOKENS = st.sampled_from([
     "\\text{", "\\mathbf{x}", "\\boldsymbol", "$", "$$", "\\[", "\\]", "\\begin{aligned}", "\\end{aligned}",
     "\\nonumber", "\\label{a}", "\\cdots", "\\rightarrow", "&=&", "p(", "\\quad", ".", ",", "\\bigl(", "%",
     "\\frac{d}{d\\sigma}", "\\frac{\\partial}{\\partial \\mu_k}", "\\partial_{\\mu_k}", "\\nabla_{", "\\partial",
-    "\\frac{\\partial \\ln p(X \\mid \\pi)}{\\partial \\mu_k}", "\\Rightarrow", "\\iff", "d"])
+    "\\frac{\\partial \\ln p(X \\mid \\pi)}{\\partial \\mu_k}", "\\Rightarrow", "\\iff", "d", "\\mathcal{L}", "\\gamma(z_{nk})"])
 
 
 @pytest.mark.slow

@@ -592,6 +592,7 @@ def _derivative(self: _Ascii, node: Any) -> str:
 
 
 _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
+    "calligraphic": lambda self, node: str(node.children[0]),  # \\mathcal{L}, a Lagrangian: the name L
     "derivative_frac": _derivative,
     "derivative_quotient": _derivative,
     "derivative_sub": _derivative,
