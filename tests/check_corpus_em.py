@@ -14,7 +14,14 @@ LATEX_LOG_L = (r"\ln p(X \mid \pi, \mu, \sigma) = \sum_{n=1}^{N} \ln \sum_{j=1}^
                r"\mathcal{N}(x_n \mid \mu_j, \sigma_j^2)" "\n")
 KMEANS = "exp(-a/(2*eps))/(exp(-a/(2*eps)) + exp(-b/(2*eps)))"
 LATEX_KMEANS = r"\frac{\exp(-a/(2\epsilon))}{\exp(-a/(2\epsilon)) + \exp(-b/(2\epsilon))}"
+KMEANS_OTHER = "exp(-b/(2*eps))/(exp(-a/(2*eps)) + exp(-b/(2*eps)))"
 TERM = "pi_k*N(x | mu_k, sigma_k^2)"
+
+
+def _kmeans(name: str, line: str, planted: str) -> tuple[str, str, str, int, str]:
+    """A K-means limit line (PRML 9.3.2) under the distances' order a < b (a >= 0: a squared distance)."""
+    return name, f"assume: b > a\nassume: a >= 0\n{line}\n", "aae", 3, planted
+
 LATEX_TERM = r"\pi_k \mathcal{N}(x \mid \mu_k, \sigma_k^2)"
 
 CORPUS: list[tuple[str, str, str, int, str]] = [
@@ -156,18 +163,12 @@ CORPUS: list[tuple[str, str, str, int, str]] = [
      + r"\Rightarrow \pi_k = \frac{N_k}{N}" "\n",
      "ddesaiii", 8, r"\Rightarrow \pi_k = \frac{N_k}{K}"),
     # the K-means limit (PRML 9.3.2), distances a < b
-    ("K-means limit: the nearest mean takes all",
-     "assume: b > a\nassume: a >= 0\n"
-     f"limit({KMEANS}, eps, 0, +) = 1\n",
-     "aae", 3, f"limit({KMEANS}, eps, 0, +) = 0"),
-    ("K-means limit: the other mean gets nothing",
-     "assume: b > a\nassume: a >= 0\n"
-     "limit(exp(-b/(2*eps))/(exp(-a/(2*eps)) + exp(-b/(2*eps))), eps, 0, +) = 0\n",
-     "aae", 3, "limit(exp(-b/(2*eps))/(exp(-a/(2*eps)) + exp(-b/(2*eps))), eps, 0, +) = 1"),
-    ("LaTeX: K-means limit",
-     "assume: b > a\nassume: a >= 0\n"
-     rf"\lim_{{\epsilon \to 0^+}} {LATEX_KMEANS} = 1" "\n",
-     "aae", 3, rf"\lim_{{\epsilon \to 0^+}} {LATEX_KMEANS} = \frac{{1}}{{2}}"),
+    _kmeans("K-means limit: the nearest mean takes all", f"limit({KMEANS}, eps, 0, +) = 1",
+            f"limit({KMEANS}, eps, 0, +) = 0"),
+    _kmeans("K-means limit: the other mean gets nothing", f"limit({KMEANS_OTHER}, eps, 0, +) = 0",
+            f"limit({KMEANS_OTHER}, eps, 0, +) = 1"),
+    _kmeans("LaTeX: K-means limit", rf"\lim_{{\epsilon \to 0^+}} {LATEX_KMEANS} = 1",
+            rf"\lim_{{\epsilon \to 0^+}} {LATEX_KMEANS} = \frac{{1}}{{2}}"),
     # the EM bound (Jensen)
     ("EM bound: Jensen's inequality",
      "assume: sum(q_k, k=1..K) = 1\n"
