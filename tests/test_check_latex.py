@@ -54,6 +54,10 @@ HOSTILE_LATEX = {
     "frac12 chain": ("\\frac1" * 300 + "2", "cannot be read"),
     "e tower exponent": ("e^{" + "2^{" * 40 + "2" + "}" * 41, "too large"),
     "dots": ("x_1 + " + "\\cdots + " * 150 + "x_N", r"\sum_{n=1}^{N}"),
+    "nested derivatives": (r"\frac{\partial}{\partial x} " * 60 + "x", "nested"),
+    "derivative tower": (r"\frac{d}{dx} \left(" * 8 + "e^{x^9}" + r"\right)" * 8, "derivatives nest"),
+    "partial smuggles input": (r"\partial_{\input{x}} x", r"\input"),
+    "nabla of a command": (r"\nabla_{\def} x", r"\def"),
 }
 
 
@@ -77,7 +81,9 @@ _LATEX_TOKENS = st.sampled_from([
     "|x|", "\\Sigma",
     "\\left\\{", "\\right\\}", "\\{", "\\}", "\\left", "\\leq", "\\tfrac", "\\frac12", "e^{", "\\text{a}",
     "\\text{", "\\mathbf{x}", "\\boldsymbol", "$", "$$", "\\[", "\\]", "\\begin{aligned}", "\\end{aligned}",
-    "\\nonumber", "\\label{a}", "\\cdots", "\\rightarrow", "&=&", "p(", "\\quad", ".", ",", "\\bigl(", "%"])
+    "\\nonumber", "\\label{a}", "\\cdots", "\\rightarrow", "&=&", "p(", "\\quad", ".", ",", "\\bigl(", "%",
+    "\\frac{d}{d\\sigma}", "\\frac{\\partial}{\\partial \\mu_k}", "\\partial_{\\mu_k}", "\\nabla_{", "\\partial",
+    "\\frac{\\partial \\ln p(X \\mid \\pi)}{\\partial \\mu_k}", "\\Rightarrow", "\\iff", "d", "\\mathcal{L}", "\\gamma(z_{nk})"])
 
 
 @pytest.mark.slow

@@ -364,13 +364,15 @@ def test_fuzz_language_trees_parse_or_refuse_cleanly(tree):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["\n", "assume: ", "limit(", ", sigma, 0, +) = ", "= ", "#"])),
+@given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["\n", "assume: ", "limit(", ", sigma, 0, +) = ", "= ", "#", "d/dmu_k ", "= 0", "=> ",
+                                                       "<=> ", "hence ", "\\Rightarrow "])),
                 max_size=40).map("".join))
 def test_fuzz_steps_files(text):
     from gmm_math.derivations.check.claims import plan_steps
+    from gmm_math.derivations.check.conditions import plan_roles
 
     try:
-        plan_steps(text)
+        plan_roles(plan_steps(text))
     except GmmMathError as err:
         assert "\n" not in str(err)
 
@@ -392,7 +394,7 @@ _GRAMMAR_TOKENS = st.sampled_from([
     "log", "ln", "exp", "sqrt", "Abs", "det", "N(", "logN(", "sum(", "prod(", "Sum(", "Product(", "limit(",
     " ", "n=1..N", "m != n", "(n, 1, N)", "\\", "[", "_", "{", "}", "#", ":",
     "]", "[[a, b], [b, c]]", "[x_1, x_2]", "diag(", "d=1..D", "...", "sigma_d", "x_n_d", "I_D", "Sigma", "^(-1)",
-    "D", "d"])
+    "D", "d", "d/dsigma", "d/dmu_k ", "diff(", "d(", ")/d(", "=>", "<=>", "so ", "solve:", "lambda"])
 
 
 @pytest.mark.slow

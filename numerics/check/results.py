@@ -35,6 +35,7 @@ class LineVerdict(str, Enum):
     DEFINITION = "definition"
     COMMENT = "comment"
     NOT_CHECKED = "not checked"  # a conclusion (NAME = ... for an unknown of a condition) it cannot check
+    CONDITION = "condition"  # an equation set to 0 (stationarity), held in force below, not an identity
 
     @property
     def checked(self) -> bool:
