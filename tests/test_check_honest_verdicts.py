@@ -100,7 +100,8 @@ def test_a_conclusion_is_never_a_silent_definition_it_is_solved_for_and_the_slip
     found = check_steps(MU_SLIP, timeout=None)
     assert _verdicts(found) == ["condition", "fails"]
     line = found.report.lines[1]
-    assert line.reason.startswith("a conclusion from the condition(s) above: does not follow")
+    assert line.reason.startswith("mu_k is an unknown of the condition above, so this line is a conclusion, "
+                                   "checked as its solution: does not follow")
     assert "the conditions give mu_1 = " in line.reason and line.evidence is Evidence.NUMERIC
     assert "line 2 fails" in str(found.summary) and found.verdict is Verdict.FAILS
 

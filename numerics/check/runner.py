@@ -816,15 +816,16 @@ def _conclusion_line(line: Any, body: str, unknowns: Sequence[tuple[int, str, fr
     """``NAME = ...`` for an unknown of a condition above: checked as a consequence of the conditions in
     force (solved for NAME), else ``not checked`` (never a silent definition)."""
     shape = ChainLink(None, _line_relation(line), line.name or line.texts[0], line.texts[-1])
-    role = Role("consequence", body, tuple(Condition(text) for _, text, _ in unknowns),
-                (named_symbol(line.named).name,))
+    unknown = named_symbol(line.named).name
+    role = Role("consequence", body, tuple(Condition(text) for _, text, _ in unknowns), (unknown,))
     try:
         found = check_consequence(role, context, built, names, seed)
     except GmmMathError as err:
         found = None
         why = str(err)
     if found is not None and found.solved:
-        return LineResult(found.verdict, f"a conclusion from the condition(s) above: {found.reason}", found.evidence,
+        return LineResult(found.verdict, f"{unknown} is an unknown of the condition above, so this line is a "
+                                         f"conclusion, checked as its solution: {found.reason}", found.evidence,
                           hints=tuple(context.hints), chain=shape)
     why = found.reason if found is not None else why
     return LineResult(LineVerdict.NOT_CHECKED, _CONCLUSION.format(name=line.name, condition=condition, why=why),
