@@ -156,6 +156,13 @@ def check_html(result) -> str:
     return "<div>" + "".join(body) + "</div>"
 
 
+def diagnose_html(report) -> str:
+    """The diagnose report's own HTML page (cli/diagnose/render.py), as the notebook shows it."""
+    from gmm_math.cli.diagnose.render import render_html
+
+    return render_html(report)
+
+
 HTML = {"Derivation": derivation_html, "EvaluationTable": evaluation_html, "FitResult": fit_html,
-        "Story": story_html, "CheckResult": check_html}
+        "Story": story_html, "CheckResult": check_html, "DiagnoseReport": diagnose_html}
 LATEX = {"Derivation": derivation_latex}

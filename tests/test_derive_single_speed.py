@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 from sympy.printing.pretty.pretty import PrettyPrinter
 
-from gmm_math.derivations.latex_mul import FastMulPretty
+from gmm_math.derivations.printing.latex_mul import FastMulPretty
 from gmm_math.derivations.result import SIGMA
 
 x, y, n = sp.symbols("x y N")

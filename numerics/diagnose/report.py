@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gmm_math.derivations.core.display import NotebookDisplay
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.diagnose.findings import DataFindings, find
 from gmm_math.numerics.diagnose.starts import Starts, have_sklearn, sklearn_starts
@@ -74,7 +75,7 @@ class Alternative:
 
 
 @dataclass(frozen=True)
-class DiagnoseReport:
+class DiagnoseReport(NotebookDisplay):
     """The whole diagnosis; every number computed here, none typed into text (renderers live in cli/diagnose)."""
 
     table: Table
@@ -116,13 +117,6 @@ class DiagnoseReport:
         extra = "" if self.recommended_reg_covar is None else f", recommended reg_covar {self.recommended_reg_covar:g}"
         return (f"<DiagnoseReport N={self.findings.n} D={self.findings.dim} K={self.components} {self.covariance}: "
                 f"the fit {verdict}; {len(self.collapses)} collapse(s){extra}>")
-
-    def _repr_html_(self) -> str:
-        """The notebook view: the renderer lives with the others in cli/, reached lazily (numerics never
-        imports cli at module level; the numbers it shows are this report's)."""
-        import importlib
-
-        return importlib.import_module("gmm_math.cli.diagnose.render").render_html(self)
 
 
 def _support_sizes(result: FitResult, X: np.ndarray) -> np.ndarray:
