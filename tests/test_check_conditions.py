@@ -118,6 +118,16 @@ def test_the_m_step_example_through_the_cli(cli):
     assert found.exit_code == 0, found.stderr
     verdicts = [line["verdict"] for line in json.loads(found.stdout)["lines"]]
     assert verdicts.count("condition") == 3 and verdicts.count("implied") == 4 and "fails" not in verdicts
+
+
+def test_a_condition_line_is_rendered_with_its_mark_and_its_reason(cli, tmp_path):
+    path = tmp_path / "mean.txt"
+    path.write_text("sum(r_nk*(x_n - mu_k), n=1..N) = 0\nmu_k = sum(r_nk*x_n, n=1..N)/N\n")
+    result = cli("check", "steps", str(path))
+    assert result.exit_code == 1
+    first, second = result.stdout.splitlines()[1:3]
+    assert first.split()[1] == "condition" and "(a condition, an equation set to 0 to be solved" in first
+    assert second.split()[1] == "FAILS" and "<- mu_k is an unknown of the condition above" in second
     text = cli("check", "steps", "--example", "em_m_step")
     assert text.exit_code == 0 and " condition  " in text.stdout and "verdict: holds" in text.stdout
 

@@ -44,8 +44,8 @@ class LineVerdict(str, Enum):
 
     @property
     def holding(self) -> bool:
-        """Does the line stand (compared and holding, or a definition)?"""
-        return self.checked or self is LineVerdict.DEFINITION
+        """Does the line stand (compared and holding, a definition, or a condition stated to be solved)?"""
+        return self.checked or self in (LineVerdict.DEFINITION, LineVerdict.CONDITION)
 
 
 class Evidence(str, Enum):

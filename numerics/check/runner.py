@@ -837,7 +837,7 @@ def _role_line(role: Role, earlier: tuple[tuple[int, str], ...], context: Contex
     """A condition (stated, held in force), a consequence or restatement (checked against the conditions
     in force: :mod:`gmm_math.numerics.check.conditions`), or a derivative line that ends in ``= 0``."""
     if role.kind == "condition":
-        return LineResult(LineVerdict.CONDITION, "a condition (an equation set to 0 to be solved): held in force "
+        return LineResult(LineVerdict.CONDITION, "a condition, an equation set to 0 to be solved: held in force "
                                                  "for the lines below, not an identity", hints=tuple(context.hints))
     if role.kind == "derivative_condition":
         found = _relation_line(role.body, earlier, context, built, seed, emit, names)
