@@ -696,8 +696,9 @@ def step_job(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumpt
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
 
     ``earlier`` are the step lines above (number, text), nearest first; ``conditions`` the
-    ``EXPR = 0`` lines above, ``name_conditions`` how many of them were in force at each naming line.
-    An unreadable assumption or definition above does not stop the line: it is checked without it
+    ``EXPR = 0`` lines above, ``name_conditions`` how many of them were in force at each naming line;
+    ``role`` what :func:`~gmm_math.derivations.check.conditions.plan_roles` planned for the line (a
+    condition, consequence or restatement: checked by solving), else None. An unreadable assumption or definition above does not stop the line: it is checked without it
     (a failure is then only 'undecided').
     """
     own = assumptions[:-1] if adds == "assumptions" else assumptions
