@@ -3,8 +3,8 @@
 Run: ``python benchmarks/bench_check.py``. Targets: every hostile input refused in well under
 a second (we aim for < 50 ms), a worker start-up under 0.5 s with 'fork',
 each shipped example checked in under 5 s, and ``gmm-math check steps`` on the 15-line
-general-N derivation (``--example general_n_collapse``) in a median cold wall time of at most
-2 s (a fresh process each run: imports, worker, every line). Timings on a shared machine are
+general-N derivation (``--example general_n_collapse``) and on the 15-line M-step of EM
+(``--example em_m_step``) in a median cold wall time of at most 2 s (a fresh process each run: imports, worker, every line). Timings on a shared machine are
 inflated; compare the ratios printed side by side.
 """
 
@@ -61,21 +61,23 @@ def main() -> None:
         seconds = _seconds(lambda method=method: time_limit.run_limited(trivial, 60, method=method), repeat=3)
         print(f"worker round trip ({method}): {seconds:.3f} s")
 
-    for name in ("single_collapse_correct", "single_collapse_planted_error", "general_n_collapse"):
+    for name in ("single_collapse_correct", "single_collapse_planted_error", "general_n_collapse", "em_m_step"):
         text = example_path(name).read_text()
         here = _seconds(lambda text=text: check_steps(text, timeout=None), repeat=3)
         worker = _seconds(lambda text=text: check_steps(text, timeout=10), repeat=3)
         print(f"check steps --example {name}: {here:.2f} s in-process, {worker:.2f} s with the worker")
 
     help_runs = [_cold([sys.executable, "-m", "gmm_math.cli", "check", "--help"]) for _ in range(COLD_RUNS)]
-    steps_runs = [_cold([sys.executable, "-m", "gmm_math.cli", "check", "steps", "--example", "general_n_collapse"],
-                        allowed=(0,)) for _ in range(COLD_RUNS)]
-    lines = sum(1 for line in example_path("general_n_collapse").read_text().splitlines()
-                if line.strip() and not line.startswith("#"))
     print(f"gmm-math check --help (cold process): median {statistics.median(help_runs):.2f} s over {COLD_RUNS} runs")
-    print(f"gmm-math check steps --example general_n_collapse ({lines} lines, cold process): median "
-          f"{statistics.median(steps_runs):.2f} s over {COLD_RUNS} runs (target <= 2 s); "
-          f"ratio to --help {statistics.median(steps_runs) / statistics.median(help_runs):.1f}x")
+    # the general-N collapse, and the M-step of EM (derivatives, conditions, consequences, a Lagrange multiplier)
+    for example in ("general_n_collapse", "em_m_step"):
+        steps_runs = [_cold([sys.executable, "-m", "gmm_math.cli", "check", "steps", "--example", example],
+                            allowed=(0,)) for _ in range(COLD_RUNS)]
+        lines = sum(1 for line in example_path(example).read_text().splitlines()
+                    if line.strip() and not line.startswith("#"))
+        print(f"gmm-math check steps --example {example} ({lines} lines, cold process): median "
+              f"{statistics.median(steps_runs):.2f} s over {COLD_RUNS} runs (target <= 2 s); "
+              f"ratio to --help {statistics.median(steps_runs) / statistics.median(help_runs):.1f}x")
 
 
 COLD_RUNS = 5

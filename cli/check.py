@@ -17,7 +17,7 @@ MAX_STEPS_FILE = 1_000_000
 EXIT_CODES = {"holds": 0, "fails": 1, "undecided": 3, "nothing checked": 3}  # by verdict value
 MARKS = {"equal": "equal", "implied": "implied", "fails": "FAILS", "undecided": "undecided",
          "unreadable": "UNREADABLE", "assumption": "assume", "definition": "define", "comment": "",
-         "not checked": "UNCHECKED"}
+         "not checked": "UNCHECKED", "condition": "condition"}
 SHOWN_STEPS = (1, 8, 16)  # which k of var = 10^-k the text output shows
 
 app = typer.Typer(
@@ -235,7 +235,7 @@ def steps(
     file: Annotated[Path | None, typer.Argument(help="A derivation, one step per line.")] = None,
     example: Annotated[str | None, typer.Option(
         "--example", help="Check a shipped example instead: general_n_collapse, single_collapse_correct, "
-                          "single_collapse_planted_error.")] = None,
+                          "single_collapse_planted_error, em_m_step.")] = None,
     output: Format = OutputFormat.text,
     timeout: Timeout = 10.0,
     total_timeout: Annotated[float, typer.Option(

@@ -7,7 +7,8 @@ import pytest
 from check_corpus import CORPUS
 from gmm_math.numerics.check.runner import check_steps
 
-LETTERS = {"c": "comment", "a": "assumption", "d": "definition", "e": "equal", "i": "implied", "f": "fails"}
+LETTERS = {"c": "comment", "a": "assumption", "d": "definition", "e": "equal", "i": "implied", "f": "fails",
+           "s": "condition"}
 
 
 def _planted(text: str, line: int, replacement: str) -> str:

@@ -2,7 +2,7 @@
 
 Bare expression lines are compared with the expression above; a file in which nothing is compared
 is "nothing checked" (exit 3), never "holds"; ``NAME = ...`` for an unknown of a condition above is
-a conclusion ("not checked"), never a silent definition; a step after an unreadable line is compared
+a conclusion, never a silent definition: checked as the condition's solution, else "not checked"; a step after an unreadable line is compared
 with the last readable one, saying so; no internal exception text reaches the user.
 """
 
@@ -13,8 +13,7 @@ import json
 import pytest
 
 from gmm_math.derivations.core.errors import GmmMathError
-
-from gmm_math.numerics.check.results import LineResult, LineVerdict, Verdict
+from gmm_math.numerics.check.results import Evidence, LineResult, LineVerdict, Verdict
 from gmm_math.numerics.check.runner import _settle_line, check_steps
 from gmm_math.numerics.check.time_limit import Outcome, Status
 
@@ -104,28 +103,41 @@ mu_k = sum(r_nk*x_n, n=1..N)/N
 """
 
 
-def test_a_conclusion_is_never_a_silent_definition():
+def test_a_conclusion_is_never_a_silent_definition_it_is_solved_for_and_the_slip_refused():
     found = check_steps(MU_SLIP, timeout=None)
+    assert _verdicts(found) == ["condition", "fails"]
     line = found.report.lines[1]
-    assert line.verdict is LineVerdict.NOT_CHECKED
-    assert "mu_k is an unknown of the condition" in line.reason and "not a definition" in line.reason
-    assert "line 2 not checked" in str(found.summary)
-    assert found.verdict is not Verdict.HOLDS
+    assert line.reason.startswith("mu_k is an unknown of the condition above, so this line is a conclusion, "
+                                   "checked as its solution: does not follow")
+    assert "the conditions give mu_1 = " in line.reason and line.evidence is Evidence.NUMERIC
+    assert "line 2 fails" in str(found.summary) and found.verdict is Verdict.FAILS
 
 
-def test_a_conclusion_from_a_lagrange_condition_is_not_checked_and_the_file_is_not_holds():
+def test_the_right_conclusion_from_a_condition_is_checked_as_its_solution():
+    found = check_steps(MU_SLIP.replace("/N\n", "/sum(r_nk, n=1..N)\n"), timeout=None)
+    assert _verdicts(found) == ["condition", "implied"]
+    assert "linear in mu_k, so this is its only solution" in found.report.lines[1].reason
+    assert found.verdict is Verdict.HOLDS
+
+
+def test_a_conclusion_that_cannot_be_solved_for_is_not_checked_and_the_file_is_not_holds():
+    # K conditions in K + 1 unknowns (no constraint on the weights is stated): pi_k is not determined
     text = ("let: N_k = sum(gamma_nk, n=1..N)\n"
             "N_k/pi_k + lam = 0\n"
             "pi_k = N_k/K\n")
     found = check_steps(text, timeout=None)
-    assert found.report.lines[2].verdict is LineVerdict.NOT_CHECKED
+    line = found.report.lines[2]
+    assert line.verdict is LineVerdict.NOT_CHECKED
+    assert "pi_k is an unknown of the condition" in line.reason and "not a definition" in line.reason
+    assert "could not be solved" in line.reason
+    assert "line 3 not checked" in str(found.summary)
     assert found.verdict is not Verdict.HOLDS
 
 
 def test_a_conclusion_is_not_used_as_a_definition_below():
     text = "sum(r_nk*(x_n - mu_k), n=1..N) = 0\nmu_k = 5\nmu_k + 1\n6\n"
     found = check_steps(text, timeout=None)
-    assert found.report.lines[1].verdict is LineVerdict.NOT_CHECKED
+    assert found.report.lines[1].verdict is LineVerdict.FAILS  # checked as the solution, and refused
     # line 4 is compared with line 3 (mu_k + 1 = 6 is not an identity): mu_k was not defined as 5
     assert found.report.lines[3].verdict is LineVerdict.FAILS
 

@@ -60,6 +60,10 @@ HOSTILE_LATEX = {
     "marker twice": (r"\implies \implies x = 1", "cannot be read"),
     "arrow limit without a point": (r"\lim_{\sigma \downarrow} x", "cannot be read"),
     "vert never closed": (r"\vert x + 1", "never closed"),
+    "nested derivatives": (r"\frac{\partial}{\partial x} " * 60 + "x", "nested"),
+    "derivative tower": (r"\frac{d}{dx} \left(" * 8 + "e^{x^9}" + r"\right)" * 8, "derivatives nest"),
+    "partial smuggles input": (r"\partial_{\input{x}} x", r"\input"),
+    "nabla of a command": (r"\nabla_{\def} x", r"\def"),
 }
 
 
@@ -87,7 +91,9 @@ _LATEX_TOKENS = st.sampled_from([
     # issue 21
     "\\middle|", "\\vert", "\\Vert", "\\bm{", "\\gamma(z_{nk})", "\\gamma(", "z_{", "\\approx", "\\simeq",
     "\\Rightarrow", "\\implies", "\\therefore", "\\iff", "\\downarrow", "\\searrow", "\\sum_{j}", "\\sum_j",
-    "\\ne", "\\geq", "&&", "\\tag{1}", "\\sigma^2", "\u03c3", "\u00b2", "\u2099"])
+    "\\ne", "\\geq", "&&", "\\tag{1}", "\\sigma^2", "\u03c3", "\u00b2", "\u2099",
+    "\\frac{d}{d\\sigma}", "\\frac{\\partial}{\\partial \\mu_k}", "\\partial_{\\mu_k}", "\\nabla_{", "\\partial",
+    "\\frac{\\partial \\ln p(X \\mid \\pi)}{\\partial \\mu_k}", "\\Rightarrow", "\\iff", "d", "\\mathcal{L}", "\\gamma(z_{nk})"])
 
 
 @pytest.mark.slow

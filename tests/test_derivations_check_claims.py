@@ -160,7 +160,8 @@ def test_settle_never_claims_divergence_for_a_converged_tail(tail):
 
 
 def test_shipped_examples():
-    assert example_names() == ["general_n_collapse", "single_collapse_correct", "single_collapse_planted_error"]
+    assert example_names() == ["em_m_step", "general_n_collapse", "single_collapse_correct",
+                               "single_collapse_planted_error"]
     general = check_steps(example_path("general_n_collapse").read_text(), timeout=None)["report"]
     assert general["verdict"] == "holds" and len(general["conclusions"]) == 3
     good = check_steps(example_path("single_collapse_correct").read_text(), timeout=None)["report"]

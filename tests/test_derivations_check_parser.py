@@ -382,16 +382,19 @@ def test_fuzz_language_trees_parse_or_refuse_cleanly(tree):
 @given(st.lists(st.one_of(_ALPHABET, st.sampled_from(["\n", "assume: ", "limit(", ", sigma, 0, +) = ", "= ", "#",
                                                      "let: f(v) = ", "f(", ", where ", " and ", "so ", "The x is ",
                                                      "$", "$$", "\\[", "\\begin{align*}", "\\end{align*}",
-                                                     "&&", "\\text{where }", ", \\qquad ", "\\\\", "%"])),
+                                                     "&&", "\\text{where }", ", \\qquad ", "\\\\", "%",
+                                                     "d/dmu_k ", "= 0", "=> ", "<=> ", "hence ", "\\Rightarrow "])),
                 max_size=40).map("".join))
 def test_fuzz_steps_files(text):
     from gmm_math.derivations.check.claims import plan_steps
+    from gmm_math.derivations.check.conditions import plan_roles
     from gmm_math.derivations.check.document import read_document
 
     try:
         document = read_document(text)
         plan = plan_steps(document.text)
         assert all(1 <= document.origin(step.line) <= max(1, len(text.splitlines())) for step in plan)
+        plan_roles(plan)
     except GmmMathError as err:
         assert "\n" not in str(err)
 
@@ -416,7 +419,8 @@ _GRAMMAR_TOKENS = st.sampled_from([
     "D", "d",
     # issue 21: juxtaposition, scripted sums, markers, comments, approximately, and
     "sum_n ", "sum_{n=1}^N ", "sum_{j} ", "prod_k ", " x ", "2 ", "=>", "<=>", "so ", "hence ", " and ", "~=",
-    "# c", "iff ", "lim_{sigma->0+} ", "->", "dir='+'", "\u03c3", "\u00b2", "\u2099", "\u2212", "\u221e"])
+    "# c", "iff ", "lim_{sigma->0+} ", "->", "dir='+'", "\u03c3", "\u00b2", "\u2099", "\u2212", "\u221e",
+    "d/dsigma", "d/dmu_k ", "diff(", "d(", ")/d(", "solve:", "lambda"])
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ from typing import Any
 
 import sympy as sp
 
+from gmm_math.derivations.check.calculus import derivative, index_letters, replace_names
 from gmm_math.derivations.check.functions import BIG_OPERATORS, GIVEN
 from gmm_math.derivations.check.grammar import is_one, is_tree, source
 from gmm_math.derivations.check.matrices import (
@@ -42,6 +43,9 @@ from gmm_math.derivations.check.safety import (
 )
 from gmm_math.derivations.core.data import parse_number
 from gmm_math.derivations.core.errors import GmmMathError
+
+
+MAX_DERIVATIVE_NESTING = 3
 
 
 def quadratic_forms(expr: sp.Expr, text: str, what: str) -> sp.Expr:
@@ -79,6 +83,7 @@ class Builder:
     def __init__(self, context: Any, text: str, what: str) -> None:
         self.context, self.text, self.what = context, text, what
         self.scope: list[str] = []
+        self.derivatives = 0  # derivatives around the node being built (a derivative's size grows with its order)
 
     def fail(self, message: str) -> GmmMathError:
         return GmmMathError(f"the {self.what} {quoted(self.text)}: {message}")
@@ -121,6 +126,12 @@ class Builder:
         component = self._component(base, sub)
         if component is not None:
             return component
+        letters = index_letters(sub)
+        if letters is not None and len(letters) == 2 and DIMENSION_LETTER not in letters \
+                and any(letter in self.scope for letter in letters):
+            # r_nk inside a sum over n: one value per n (and k), r[n, k]
+            return sp.IndexedBase(base, **base_assumptions(base))[
+                tuple(self.context.index_symbol(letter) for letter in letters)]
         try:
             return self.context.symbol(name)
         except GmmMathError as err:
@@ -156,8 +167,58 @@ class Builder:
         return left * right
 
     def _div(self, node: Any) -> sp.Expr:
+        quotient = derivative_quotient(node)
+        if quotient is not None:  # d(EXPR)/d(mu_k)
+            return self._derivative(quotient[0], quotient[1])
         left, right = self._operands(node)
         return left / right
+
+    def _derivative_op(self, node: Any) -> sp.Expr:
+        """d/dNAME followed by (EXPR), a call or a prefix function: the derivative of what follows."""
+        import lark
+
+        marker, *rest = node.children
+        variable = lark.Tree("name", [lark.Token("NAME", str(marker)[3:])])
+        if len(rest) == 1:
+            body = rest[0]
+        else:
+            body = lark.Tree("apply" if is_tree(rest[1], "operand") else "call", rest)
+        return self._derivative(body, variable)
+
+    def _diff(self, arguments: Any) -> sp.Expr:
+        children = list(arguments.children) if is_tree(arguments, "arguments") else []
+        by_power = len(children) == 2 and is_tree(children[1], "pow") and is_tree(children[1].children[0], "name")
+        if len(children) != 2 or not (is_tree(children[1], "name") or by_power):
+            raise self.fail("diff takes an expression and the name it is differentiated by: diff(EXPR, mu_k) "
+                            "(or by a variance, diff(EXPR, sigma_k^2))")
+        if by_power:  # d/d(s^p) = (d/ds) / (p s^(p - 1)): by a variance sigma_k^2
+            name_node, _, exponent_node = children[1].children
+            exponent = self.build(exponent_node)
+            if not (exponent.is_Rational and exponent > 0):
+                raise self.fail("a derivative is taken by a name or by a positive power of one, e.g. sigma_k^2")
+            base = self.build(name_node)
+            return self._derivative(children[0], name_node) / (exponent * base ** (exponent - 1))
+        return self._derivative(children[0], children[1])
+
+    def _derivative(self, body_node: Any, variable_node: Any) -> sp.Expr:
+        if self.derivatives >= MAX_DERIVATIVE_NESTING:
+            raise self.fail(f"derivatives nest at most {MAX_DERIVATIVE_NESTING} deep")
+        variable = self.build(variable_node)
+        self.derivatives += 1
+        try:
+            body = replace_names(self.build(body_node), self.context.names)
+        finally:
+            self.derivatives -= 1
+        if is_matrix(body) or is_matrix(variable) or body.has(Diagonal, IDENTITY):
+            raise self.fail("derivatives are taken of numbers (a scalar expression), by a name")
+        if not isinstance(variable, sp.Symbol | sp.Indexed) or variable.is_integer or variable in CONSTANTS.values():
+            raise self.fail(f"one differentiates by a quantity (a name such as sigma or mu_k), not by "
+                            f"{quoted(source(variable_node, self.text))}")
+        try:
+            return derivative(self.context.substitute(body), variable, self.context.symbol,
+                              self.context.index_symbol)
+        except GmmMathError as err:
+            raise self.fail(str(err)) from None
 
     def _neg(self, node: Any) -> sp.Expr:
         return -self._operands(node)[0]
@@ -245,6 +306,13 @@ class Builder:
 
     def _call(self, node: Any) -> sp.Expr:
         name, arguments = normal_name(str(node.children[0])), node.children[1]
+        if name == "diff":
+            return self._diff(arguments)
+        responsibility = _responsibility(name, arguments)
+        if responsibility is not None:  # gamma(z_nk), PRML's notation: the responsibility gamma_nk
+            import lark
+
+            return self.build(lark.Tree("name", [lark.Token("NAME", responsibility)]))
         if name in BIG_OPERATORS:
             return self._big(name, arguments)
         if name == "diag":
@@ -521,5 +589,27 @@ class Builder:
         "number": _number, "name": _name, "add": _add, "sub": _sub, "mul": _mul, "div": _div, "neg": _neg,
         "pos": _pos, "pow": _pow, "operand": _operand, "transpose": _transpose, "bars": _bars, "norm": _norm,
         "tuple": _tuple, "apply": _apply, "call": _call, "bracket": _bracket, "big_script": _big_script, "item": _item,
-        "juxt": _mul,
+        "juxt": _mul, "derivative_op": _derivative_op,
     }
+
+
+def _responsibility(name: str, arguments: Any) -> str | None:
+    """``gamma(z_nk)`` -> ``"gamma_nk"`` (a call of gamma on one subscripted z); None for anything else."""
+    if name != "gamma" or not is_tree(arguments, "arguments") or len(arguments.children) != 1 \
+            or not is_tree(arguments.children[0], "name"):
+        return None
+    base, sub = split_subscript(normal_name(str(arguments.children[0].children[0])))
+    return f"gamma_{sub}" if base == "z" and sub is not None else None
+
+
+def derivative_quotient(node: Any) -> tuple[Any, Any] | None:
+    """``d(EXPR)/d(NAME)`` (a div node of two calls of d): the body and the variable's node, else None."""
+    left, right = (child for child in node.children if hasattr(child, "data"))
+    if not (is_tree(left, "call") and is_tree(right, "call")) or str(left.children[0]) != "d" \
+            or str(right.children[0]) != "d":
+        return None
+    bodies, variables = left.children[1], right.children[1]
+    if not (is_tree(bodies, "arguments") and is_tree(variables, "arguments")) or len(bodies.children) != 1 \
+            or len(variables.children) != 1 or not is_tree(variables.children[0], "name"):
+        return None
+    return bodies.children[0], variables.children[0]

@@ -16,6 +16,7 @@ import sympy as sp
 
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.assumptions import WeightSum
+from gmm_math.derivations.check.calculus import replace_names
 from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS
 from gmm_math.derivations.check.grammar import is_tree, parse_text, source
 from gmm_math.derivations.check.parser import Context
@@ -683,7 +684,7 @@ def _naming(tree: object, context: Context) -> bool:
         return str(tree.children[0]) not in ("pi", "E", "oo")
     if is_tree(tree, "call"):
         name = str(tree.children[0])
-        return name not in FUNCTIONS and name not in BIG_OPERATORS and name not in ("limit", "det") \
+        return name not in FUNCTIONS and name not in BIG_OPERATORS and name not in ("limit", "det", "diff", "d") \
             and all(is_tree(arg, "name") or is_tree(arg, "pow") and is_tree(arg.children[0], "name")
                     for arg in tree.children[1].children)  # p(x | mu, sigma^2): powers in the conditioning list
     return False
@@ -728,14 +729,6 @@ def naming(named: sp.Expr, value: sp.Expr) -> dict[sp.Expr, sp.Expr]:
     if isinstance(named, sp.log):
         return {named: value, named.args[0]: sp.exp(value)}
     return {named: value}
-
-
-def replace_names(expr: sp.Expr, names: dict[sp.Expr, sp.Expr]) -> sp.Expr:
-    """``expr`` with the named quantities of earlier lines replaced (``log(L)`` before ``L``)."""
-    if not names:
-        return expr
-    logs = {key: value for key, value in names.items() if isinstance(key, sp.log)}
-    return expr.xreplace(logs).xreplace({key: value for key, value in names.items() if key not in logs})
 
 
 _COMPOSED = {("=", r): r for r in RELATIONS} | {(r, "="): r for r in RELATIONS} | {

@@ -37,4 +37,4 @@ FUNCTIONS: dict[str, tuple[frozenset[int], Callable[..., sp.Expr]]] = {
 }
 GIVEN: dict[str, Callable[..., sp.Expr]] = {"N": variance_gaussian, "logN": variance_log_gaussian}
 BIG_OPERATORS: dict[str, type] = {"sum": sp.Sum, "Sum": sp.Sum, "prod": sp.Product, "Product": sp.Product}
-SPECIAL = frozenset({"limit", "det", "diag"})
+SPECIAL = frozenset({"limit", "det", "diag", "diff"})

@@ -24,7 +24,7 @@ COMMANDS = frozenset({
     "lvert", "rvert", "lVert", "rVert", "quad", "qquad", "displaystyle", "textstyle",
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "eta", "theta", "lambda", "mu", "nu", "xi", "pi",
     "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega", "Sigma", "Pi", "Lambda", "Gamma", "Delta",
-    "Omega", "operatorname", "mathrm", "text", "dots", "ldots", "cdots", "top",
+    "Omega", "operatorname", "mathrm", "text", "dots", "ldots", "cdots", "top", "partial", "nabla",
     "approx", "simeq", "doteq", "Rightarrow", "Longrightarrow", "implies", "therefore", "iff", "Leftrightarrow",
     "Longleftrightarrow", "downarrow", "searrow", "uparrow", "nearrow",
 })
@@ -433,6 +433,7 @@ class _Ascii:
     def __init__(self, body: str) -> None:
         self.body = body
         self.naming: Any = None  # the left side of a line "NAME = ...", which p(X \\mid ...) may name
+        self.differentiated = 0  # > 0 inside the numerator of \\frac{\\partial F}{\\partial x}: p(X \\mid ...) is named
 
     def typed(self, node: Any) -> str:
         """The LaTeX a subtree was parsed from, as typed (for messages)."""
@@ -525,6 +526,8 @@ def _applied(function: Any, argument: str) -> str:
 def _call_given(self: _Ascii, node: Any) -> str:
     """``p(X \\mid \\pi, \\mu)``: only as a named left side (``\\ln p(X \\mid \\pi) = ...``), else refused."""
     naming = self.naming
+    if self.differentiated:
+        return str(node.children[0])  # the quantity a line above named (\\ln p(X \\mid \\pi) = ...)
     if node is not naming and not (_is(naming, "func") and naming.children[1] is node):
         raise Unreadable(f"{self.typed(node)[:40]} (a quantity given others) has no value of its own here; it may "
                          f"only name a left side, as in \\ln p(X \\mid \\pi, \\mu, \\Sigma) = EXPR")
@@ -562,6 +565,11 @@ def _product(self: _Ascii, node: Any) -> str:
     while index < len(factors):
         factor, operator = factors[index], operators[index]
         index += 1
+        responsibility = _responsibility(self, factor, factors[index] if index < len(factors) else None)
+        if responsibility is not None and operators[index] == "juxt":  # \gamma(z_{nk}): PRML's gamma_nk
+            pieces.append(responsibility if not pieces else f"{_PRODUCT[operator]}{responsibility}")
+            index += 1
+            continue
         if _is(factor, "func") and _open_argument(factor.children[1]):
             run = [self.visit(factor.children[1])]
             while index < len(factors) and operators[index] == "juxt" and not _is(factors[index], *_STOPS):
@@ -574,6 +582,14 @@ def _product(self: _Ascii, node: Any) -> str:
     if len(pieces) == 1:
         return pieces[0]
     return _w(pieces[0]) + "".join(pieces[1:])
+
+
+def _responsibility(self: _Ascii, factor: Any, following: Any) -> str | None:
+    """``\\gamma(z_{nk})`` (PRML's responsibility) read as the name ``gamma_nk``; None for anything else."""
+    if not (_is(factor, "greek") and str(factor.children[0]) == "\\gamma" and _is(following, "group")):
+        return None
+    inner = self.visit(following)[1:-1]
+    return f"gamma_{inner[2:]}" if re.fullmatch(r"z_[A-Za-z0-9]+", inner) else None
 
 
 def _flat_product(node: Any) -> tuple[list[Any], list[str]]:
@@ -632,7 +648,27 @@ def _limit(self: _Ascii, node: Any) -> str:
     return f"limit({self.visit(body)}, {self.visit(var)}, {tokens})"
 
 
+def _derivative(self: _Ascii, node: Any) -> str:
+    """Every written derivative as diff(F, x); the gradient \\nabla_x in D dimensions too (an isotropic
+    density depends on x through ||x - mu||^2, read as a square; a diagonal one through its components)."""
+    parts = [child for child in node.children if hasattr(child, "data")]
+    if str(node.data) == "derivative_quotient":
+        self.differentiated += 1
+        try:
+            body = self.visit(parts[0])
+        finally:
+            self.differentiated -= 1
+        variable = self.visit(parts[1])
+    else:
+        variable, body = self.visit(parts[0]), self.visit(parts[1])
+    return f"diff({body}, {variable})"
+
+
 _HANDLERS: dict[str, Callable[[_Ascii, Any], str]] = {
+    "calligraphic": lambda self, node: str(node.children[0]),  # \\mathcal{L}, a Lagrangian: the name L
+    "derivative_frac": _derivative,
+    "derivative_quotient": _derivative,
+    "derivative_sub": _derivative,
     "start": lambda self, node: self.visit(node.children[0]),
     "line": _line,
     "number": lambda self, node: str(node.children[0]),

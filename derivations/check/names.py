@@ -11,10 +11,11 @@ from gmm_math.derivations.check.safety import MAX_NAME_LENGTH
 from gmm_math.derivations.core.errors import GmmMathError
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
-# positive: standard deviations, weights, and N_k (a component's effective count, a sum of responsibilities)
-_POSITIVE_NAME = re.compile(r"(sigma|s|pi)(_\w+|\d+)?|N_[a-z]")
-_POSITIVE_BASES = frozenset({"sigma", "s", "pi"})
-_WEIGHT_BASES = frozenset({"pi"})
+# positive: standard deviations, weights, q_k (a distribution over k, the EM bound), and N_k (a component's
+# effective count, a sum of responsibilities)
+_POSITIVE_NAME = re.compile(r"(sigma|s|pi|q)(_\w+|\d+)?|N_[a-z]")
+_POSITIVE_BASES = frozenset({"sigma", "s", "pi", "q"})
+_WEIGHT_BASES = frozenset({"pi", "q"})  # mixing weights pi_k, and q_k, a distribution over k (the EM bound)
 COUNTS = frozenset({"N", "K", "D", "M"})
 INDEX_LETTERS = frozenset("ijklmn")
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}

@@ -92,6 +92,7 @@ class Context:
         self.covariances: list[tuple[tuple[sp.Symbol, ...], ...]] = []  # drawn positive definite
         self.hints: list[str] = []
         self.named_functions: set[str] = set()  # names of earlier lines' left sides, L in L(sigma) = ...
+        self.names: dict[sp.Expr, sp.Expr] = {}  # what earlier lines named (log(L) -> value), for derivatives
         for name, text in self.assumptions.substitutions:
             value = self.parse(text, "assumed value", substitute=False, matrix=True)
             if is_matrix_value(value):

@@ -35,6 +35,7 @@ class LineVerdict(str, Enum):
     DEFINITION = "definition"
     COMMENT = "comment"
     NOT_CHECKED = "not checked"  # a conclusion (NAME = ... for an unknown of a condition) it cannot check
+    CONDITION = "condition"  # an equation set to 0 (stationarity), held in force below, not an identity
 
     @property
     def checked(self) -> bool:
@@ -43,8 +44,8 @@ class LineVerdict(str, Enum):
 
     @property
     def holding(self) -> bool:
-        """Does the line stand (compared and holding, or a definition)?"""
-        return self.checked or self is LineVerdict.DEFINITION
+        """Does the line stand (compared and holding, a definition, or a condition stated to be solved)?"""
+        return self.checked or self in (LineVerdict.DEFINITION, LineVerdict.CONDITION)
 
 
 class Evidence(str, Enum):

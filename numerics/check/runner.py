@@ -45,6 +45,9 @@ from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.document import read_document
 from gmm_math.derivations.check.latex import latex_to_ascii
 from gmm_math.derivations.check.assumptions import WeightSum
+from gmm_math.derivations.check.calculus import expand_definitions, same_dummies, uses_families
+from gmm_math.derivations.check.conditions import Condition, Role, plan_roles
+from gmm_math.numerics.check.conditions import check_consequence
 from gmm_math.derivations.check.grammar import is_latex, parse_text, warm
 from gmm_math.derivations.check.names import check_name, normal_name
 from gmm_math.derivations.check.parser import Context, parse_assumptions
@@ -438,7 +441,16 @@ def _case_possible(case: LimitCase, relations: Sequence[tuple[sp.Expr, str, sp.E
         gap = sp.simplify(left.xreplace(values) - right.xreplace(values))
         if relation == "!=" and gap == 0 or relation in ("<", ">") and gap == 0:
             return False
+        if _IMPOSSIBLE.get(relation, lambda _: False)(gap):
+            return False  # b > a with a > 0 rules out the case b = 0 (and b < 0)
     return True
+
+
+# a relation ``left REL right`` is impossible when the sign of left - right is known to contradict it
+_IMPOSSIBLE: dict[str, Callable[[sp.Expr], bool]] = {
+    ">": lambda gap: gap.is_positive is False, ">=": lambda gap: gap.is_nonnegative is False,
+    "<": lambda gap: gap.is_negative is False, "<=": lambda gap: gap.is_nonpositive is False,
+}
 
 
 def _limit_evidence(case: LimitCase, side: str, rng: random.Random, extra: set,
@@ -629,6 +641,7 @@ def _names(chains: tuple[tuple[str, ...], ...], context: Context,
     chain) names nothing: it is a conclusion, not a definition.
     """
     names: dict[sp.Expr, sp.Expr] = {}
+    context.names = names  # a derivative of a named quantity is taken of its value
     for position, (text, *continued) in enumerate(chains):
         try:
             line = read_line(text, context)
@@ -680,12 +693,14 @@ def _concluded(symbol: sp.Symbol, conditions: Sequence[tuple[int, str, frozenset
 def step_job(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumptions: tuple[str, ...],
              definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto",
              names: tuple[tuple[str, ...], ...] = (), conditions: tuple[str, ...] = (),
-             name_conditions: tuple[int, ...] = (), *, emit: Any = ignore_partial) -> LineResult:
+             name_conditions: tuple[int, ...] = (), role: Role | None = None, *,
+             emit: Any = ignore_partial) -> LineResult:
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
 
     ``earlier`` are the step lines above (number, text), nearest first; ``conditions`` the
-    ``EXPR = 0`` lines above, ``name_conditions`` how many of them were in force at each naming line.
-    An unreadable assumption or definition above does not stop the line: it is checked without it
+    ``EXPR = 0`` lines above, ``name_conditions`` how many of them were in force at each naming line;
+    ``role`` what :func:`~gmm_math.derivations.check.conditions.plan_roles` planned for the line (a
+    condition, consequence or restatement: checked by solving), else None. An unreadable assumption or definition above does not stop the line: it is checked without it
     (a failure is then only 'undecided').
     """
     own = assumptions[:-1] if adds == "assumptions" else assumptions
@@ -709,6 +724,8 @@ def step_job(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumpt
         named = _names(names, context, [unknowns[:count] for count in name_conditions])
         if kind == "limit":
             return _without(_limit_line(body, context, seed, emit, named), dropped)
+        if role is not None:
+            return _without(_role_line(role, earlier, context, built, seed, emit, named), dropped)
         return _without(_relation_line(body, earlier, context, built, seed, emit, named, unknowns), dropped)
     except Unreadable as err:
         return _unreadable(err)
@@ -751,8 +768,7 @@ def _relation_line(body: str, earlier: tuple[tuple[int, str], ...], context: Con
     if line.named is not None and not known:
         condition = _concluded(named_symbol(line.named), unknowns)
         if condition is not None:
-            return LineResult(LineVerdict.NOT_CHECKED, _CONCLUSION.format(name=line.name, condition=condition),
-                              hints=tuple(context.hints), chain=ChainLink(None, _line_relation(line), first_text, line.texts[-1]))
+            return _conclusion_line(line, body, unknowns, condition, context, built, seed, names)
     if known:
         # the name was given a meaning above: this line restates it, and that is checked
         comparisons.append((replace_names(line.named, names), exprs[0], "=", f"{line.name} = {line.texts[0]}"))
@@ -792,14 +808,53 @@ def _relation_line(body: str, earlier: tuple[tuple[int, str], ...], context: Con
             emit(replace(_combine([*decisions, (label, partial)], tuple(context.hints), shape),
                          compared_with=compared_with, skipped=skipped))
 
-        found = decide(lhs, rhs, relation, seed, *_expanded(lhs, rhs, built), emit=partial_line,
+        numeric_lhs, numeric_rhs = _expanded(lhs, rhs, built, context)
+        if numeric_lhs is not None and uses_families(lhs, rhs, built):  # gamma[n, k]: only its value is comparable
+            lhs, rhs = same_dummies(numeric_lhs), same_dummies(numeric_rhs)
+        found = decide(lhs, rhs, relation, seed, numeric_lhs, numeric_rhs, emit=partial_line,
                        weights=context.constraints, relations=context.relations)
         decisions.append((label, found))
     return replace(_combine(decisions, hints, shape), compared_with=compared_with, skipped=skipped)
 
 
 _CONCLUSION = ("not checked: {name} is an unknown of the condition '{condition}' above, so this line is a "
-               "conclusion from it, not a definition; solving a condition for its unknown is not checked yet")
+               "conclusion from it, not a definition; it could not be checked as the solution of the conditions "
+               "above ({why})")
+
+
+def _conclusion_line(line: Any, body: str, unknowns: Sequence[tuple[int, str, frozenset[str]]], condition: str,
+                     context: Context, built: dict, seed: int, names: dict) -> LineResult:
+    """``NAME = ...`` for an unknown of a condition above: checked as a consequence of the conditions in
+    force (solved for NAME), else ``not checked`` (never a silent definition)."""
+    shape = ChainLink(None, _line_relation(line), line.name or line.texts[0], line.texts[-1])
+    unknown = named_symbol(line.named).name
+    role = Role("consequence", body, tuple(Condition(text) for _, text, _ in unknowns), (unknown,))
+    try:
+        found = check_consequence(role, context, built, names, seed)
+    except GmmMathError as err:
+        found = None
+        why = str(err)
+    if found is not None and found.solved:
+        return LineResult(found.verdict, f"{unknown} is an unknown of the condition above, so this line is a "
+                                         f"conclusion, checked as its solution: {found.reason}", found.evidence,
+                          hints=tuple(context.hints), chain=shape)
+    why = found.reason if found is not None else why
+    return LineResult(LineVerdict.NOT_CHECKED, _CONCLUSION.format(name=line.name, condition=condition, why=why),
+                      hints=tuple(context.hints), chain=shape)
+
+
+def _role_line(role: Role, earlier: tuple[tuple[int, str], ...], context: Context, built: dict, seed: int,
+               emit: Any, names: dict) -> LineResult:
+    """A condition (stated, held in force), a consequence or restatement (checked against the conditions
+    in force: :mod:`gmm_math.numerics.check.conditions`), or a derivative line that ends in ``= 0``."""
+    if role.kind == "condition":
+        return LineResult(LineVerdict.CONDITION, "a condition, an equation set to 0 to be solved: held in force "
+                                                 "for the lines below, not an identity", hints=tuple(context.hints))
+    if role.kind == "derivative_condition":
+        found = _relation_line(role.body, earlier, context, built, seed, emit, names)
+        return replace(found, reason=f"{found.reason}; the final '= 0' is a condition, held in force below")
+    found = check_consequence(role, context, built, names, seed)
+    return LineResult(found.verdict, found.reason, found.evidence, hints=tuple(context.hints))
 
 
 def _at_precision(lhs: sp.Expr, rhs: sp.Expr, relation: str, texts: tuple[str | None, str | None],
@@ -822,10 +877,12 @@ def _line_relation(line: Any, continues: str | None = None) -> str | None:
     return relation
 
 
-def _expanded(lhs: sp.Expr, rhs: sp.Expr, built: dict) -> tuple[sp.Expr | None, sp.Expr | None]:
-    if not built or not ({*lhs.free_symbols, *rhs.free_symbols} & set(built)):
+def _expanded(lhs: sp.Expr, rhs: sp.Expr, built: dict,
+              context: Context) -> tuple[sp.Expr | None, sp.Expr | None]:
+    if not built:
         return None, None
-    return lhs.xreplace(built), rhs.xreplace(built)
+    left, right = (expand_definitions(side, built, context.symbol, context.index_symbol) for side in (lhs, rhs))
+    return (None, None) if (left, right) == (lhs, rhs) else (left, right)
 
 
 _RANK = {LineVerdict.FAILS: 3, LineVerdict.UNDECIDED: 2, LineVerdict.IMPLIED: 1, LineVerdict.EQUAL: 0}
@@ -882,12 +939,14 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     document = read_document(text, language)  # prose, annotations, two relations on a row: see document.py
     plan = [replace(step, text=document.shown(step.line)) for step in plan_steps(document.text)]
     warm((text,), language)
+    roles = plan_roles(plan)  # conditions (EXPR = 0 after a derivative), consequences (=>), restatements (<=>)
     jobs, owners = [], []
     for step in plan:
         if step.kind == "comment":
             continue
         jobs.append((step_job, (step.kind, step.body, step.earlier, step.assumptions, step.definitions,
-                                step.adds, seed, language, step.names, step.conditions, step.name_conditions)))
+                                step.adds, seed, language, step.names, step.conditions, step.name_conditions,
+                                roles.get(step.line))))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
     settled = [(step, _settle_line(outcomes.get(step.line), timeout)) for step in plan]
