@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -110,3 +113,60 @@ def mixture_inputs(data: str | None, data_file: Path | None, weights: str | None
                    scales: str | None) -> tuple[Dataset | None, dict]:
     """The shared data and mixture options as (data set or None, ``CollapseModel.mixture`` keyword arguments)."""
     return load_dataset(data, data_file), mixture_parameters(weights, means, scales)
+
+
+@dataclass(frozen=True)
+class MixtureInputs:
+    """The shared data and mixture options of a command, as given (parsed only by :meth:`load`)."""
+
+    data: str | None
+    data_file: Path | None
+    point: int
+    weights: str | None
+    means: str | None
+    scales: str | None
+    components: int | None = None
+
+    def load(self) -> tuple[Dataset | None, dict]:
+        """(data set or None, ``CollapseModel.mixture`` keyword arguments), as :func:`mixture_inputs`."""
+        return mixture_inputs(self.data, self.data_file, self.weights, self.means, self.scales)
+
+
+def _option(name: str, annotation, default) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=annotation)
+
+
+_MIXTURE_OPTIONS = (
+    _option("data", DataText, None),
+    _option("data_file", DataFile, None),
+    _option("point", Point, 0),
+    _option("components", Components, 2),
+    _option("weights", Weights, None),
+    _option("means", Means, None),
+    _option("scales", Scales, None),
+)
+
+
+def with_mixture_inputs(components: bool = True):
+    """Decorator: the options --data --data-file --point [--components] --weights --means --scales in place of
+    the command's placeholder parameter ``mix: MixtureInputs``, which receives them as one :class:`MixtureInputs`.
+
+    Typer reads the replaced signature, so the options keep their place and order in ``--help``.
+    """
+    options = [p for p in _MIXTURE_OPTIONS if components or p.name != "components"]
+    names = [p.name for p in options]
+
+    def decorate(command):
+        signature = inspect.signature(command, eval_str=True)
+        fixed = list(signature.parameters.values())
+        at = [p.name for p in fixed].index("mix")
+
+        @functools.wraps(command)
+        def wrapper(**given):
+            mix = MixtureInputs(**{name: given.pop(name) for name in names})
+            return command(mix=mix, **given)
+
+        wrapper.__signature__ = signature.replace(parameters=fixed[:at] + options + fixed[at + 1:])
+        return wrapper
+
+    return decorate

@@ -9,7 +9,7 @@ import typer
 from gmm_math.cli.derive import remedy as derive_remedy
 from gmm_math.cli.derive.output import Format, FormatOpt, delayed_status, show
 from gmm_math.cli.options import (
-    Components, Covariance, DataFile, DataText, Dim, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
+    Components, Covariance, DataFile, DataText, Dim, Dps, MixtureInputs, Point, check_dps, with_mixture_inputs,
 )
 from gmm_math.derivations.core.data import load_dataset
 
@@ -37,6 +37,7 @@ def single(
 
 
 @app.command()
+@with_mixture_inputs(components=False)
 def mixture(
     components: Components = 2,
     dim: Dim = None,
@@ -46,23 +47,18 @@ def mixture(
     ] = Covariance.spherical,
     multiplicity: Annotated[int, typer.Option(
         "--multiplicity", "-r", help="Number r of data points coinciding at x_n (without data).")] = 1,
-    data: DataText = None,
-    data_file: DataFile = None,
-    point: Point = 0,
-    weights: Weights = None,
-    means: Means = None,
-    scales: Scales = None,
+    mix: MixtureInputs = None,
     dps: Dps = 50,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """A mixture whose component 1 sits on a data point: as sigma_1 -> 0+, L -> infinity at rate sigma^(-rD)."""
     check_dps(dps)
-    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
+    dataset, params = mix.load()
     from gmm_math.derivations.mixture import mixture_collapse
 
     with delayed_status("deriving with SymPy"):
         derivation = mixture_collapse(components=components, dim=dim, covariance=covariance.canonical, data=dataset,
-                                      point=point, multiplicity=multiplicity, **params)
+                                      point=mix.point, multiplicity=multiplicity, **params)
     show(derivation, dps, fmt)
 
 
@@ -76,14 +72,10 @@ Below = Annotated[str, typer.Option(
 
 
 @app.command("em-step")
+@with_mixture_inputs(components=False)
 def derive_em_step(
     components: Components = 2,
-    data: DataText = None,
-    data_file: DataFile = None,
-    point: Point = 0,
-    weights: Weights = None,
-    means: Means = None,
-    scales: Scales = None,
+    mix: MixtureInputs = None,
     s0: S0 = "0.1",
     below: Below = "1e-300",
     dps: Dps = 50,
@@ -91,7 +83,7 @@ def derive_em_step(
 ) -> None:
     """One EM step for component 1 on x_n (1-D): the variance map s -> f(s), C s^(-1/2) exp(-delta^2/(2s)) near 0."""
     check_dps(dps)
-    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
+    dataset, params = mix.load()
     from dataclasses import replace
 
     from gmm_math.derivations.em_step import em_step_collapse
@@ -99,7 +91,7 @@ def derive_em_step(
     from gmm_math.numerics.em_map_check import em_map_report, em_step_check, report_steps
 
     log_s0, log_below = parse_positive(s0, "s0", "--s0", dps), parse_positive(below, "below", "--below", dps)
-    derivation = em_step_collapse(data=dataset, point=point, components=components, **params)
+    derivation = em_step_collapse(data=dataset, point=mix.point, components=components, **params)
     report = em_map_report(derivation.model, log_s0, log_below, dps, s0)
     derivation = replace(derivation, steps=derivation.steps + report_steps(report, s0, below, dps))
     show(derivation, dps, fmt, em_step_check(derivation, dps))

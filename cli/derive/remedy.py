@@ -15,7 +15,7 @@ import typer
 
 from gmm_math.cli.derive.output import Format, FormatOpt, delayed_status, show
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, Point, Scales, Weights, check_dps, mixture_inputs,
+    DataFile, DataText, Dps, MixtureInputs, check_dps, with_mixture_inputs,
 )
 from gmm_math.derivations.core.data import load_dataset, parse_number
 from gmm_math.derivations.core.errors import GmmMathError
@@ -62,16 +62,11 @@ def _show_remedy(derivation, dps: int, fmt: Format) -> None:
     show(derivation, dps, fmt, check)
 
 
+@with_mixture_inputs()
 def remedy(
     name: Annotated[Remedy, typer.Argument(help=f"The remedy; {registry.summary('derive')}.")],
     dim: RemedyDim = None,
-    data: DataText = None,
-    data_file: DataFile = None,
-    point: Point = 0,
-    components: Components = 2,
-    weights: Weights = None,
-    means: Means = None,
-    scales: Scales = None,
+    mix: MixtureInputs = None,
     dps: Dps = 50,
     fmt: FormatOpt = Format.text,
     **parameters: str | None,
@@ -83,12 +78,12 @@ def remedy(
     """
     check_dps(dps)
     params = _parameters(name.value, parameters)
-    dataset, mixture = mixture_inputs(data, data_file, weights, means, scales)
+    dataset, mixture = mix.load()
     mixture = {k: v for k, v in mixture.items() if v is not None}
     fixed_path = registry.REMEDIES[name.value].fixed_path
     if mixture and fixed_path:
         raise GmmMathError(f"--weights/--means/--scales do not apply to `derive remedy {name.value}`: {fixed_path}")
-    common = {"dim": dim, "data": dataset, "point": point, "components": components}
+    common = {"dim": dim, "data": dataset, "point": mix.point, "components": mix.components}
     _show_remedy(_build(name.value, common, {**params, **mixture}), dps, fmt)
 
 

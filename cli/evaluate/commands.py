@@ -7,9 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dps, Means, NoLimit, Point, Scales, Weights, check_dps, check_work,
-    format_choices, format_option,
-    mixture_inputs,
+    Dps, MixtureInputs, NoLimit, check_dps, check_work, format_choices, format_option, with_mixture_inputs,
 )
 
 DEFAULT_SWEEP = "0:-400:9"
@@ -26,14 +24,9 @@ FormatOpt = format_option(Format, "text (shortened values, 80 columns), json or 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar on stderr.")]
 
 
+@with_mixture_inputs()
 def evaluate(
-    data: DataText = None,
-    data_file: DataFile = None,
-    point: Point = 0,
-    components: Components = 2,
-    weights: Weights = None,
-    means: Means = None,
-    scales: Scales = None,
+    mix: MixtureInputs = None,
     sigma: SigmaOpt = None,
     sweep: SweepOpt = None,
     dps: Dps = 50,
@@ -56,7 +49,7 @@ def evaluate(
     The estimated CPU time (the rows, each costing about dps^1.7) is limited to a budget of a minute unless --no-limit is given; a refusal says the estimate, and a progress bar with the time left appears on a terminal.
     """
     check_dps(dps)
-    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
+    dataset, params = mix.load()
     from gmm_math.derivations.core.model import example_data
     from gmm_math.numerics.sweep import evaluate_table, parse_sweep
 
@@ -67,7 +60,7 @@ def evaluate(
     from gmm_math.cli.progress import LazyProgress, on_terminal
 
     with LazyProgress(enabled=on_terminal(quiet)) as progress:
-        table = evaluate_table(dataset or example_data(), point, sigmas=sigmas, dps=dps, components=components,
+        table = evaluate_table(dataset or example_data(), mix.point, sigmas=sigmas, dps=dps, components=mix.components,
                                progress=progress, **params)
     from gmm_math.cli.evaluate.render import RENDERERS
 

@@ -13,8 +13,7 @@ import typer
 
 from gmm_math.cli.plots.remedy import PlotRemedy
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dpi, Dps, ImageOut, Means, NoLimit, Point, Scales, Weights, check_dps,
-    check_work, mixture_inputs,
+    Dpi, Dps, ImageOut, MixtureInputs, NoLimit, check_dps, check_work, with_mixture_inputs,
 )
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -51,14 +50,9 @@ def _checked_output(out: Path, dpi: int, start: float, stop: float, dps: int) ->
     check_dps(dps)
 
 
+@with_mixture_inputs()
 def plot_collapse(
-    data: DataText = None,
-    data_file: DataFile = None,
-    point: Point = 0,
-    components: Components = 2,
-    weights: Weights = None,
-    means: Means = None,
-    scales: Scales = None,
+    mix: MixtureInputs = None,
     start: CollapseFrom = 0.0,
     stop: CollapseTo = -3.0,
     panels: Panels = 4,
@@ -81,8 +75,8 @@ def plot_collapse(
     from gmm_math.numerics.collapse_panels import collapse_figure
     from gmm_math.numerics.sigma_text import sigma_grid
 
-    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
-    model = check_one_dimensional(CollapseModel.mixture(dataset or example_data(), point, components, **params))
+    dataset, params = mix.load()
+    model = check_one_dimensional(CollapseModel.mixture(dataset or example_data(), mix.point, mix.components, **params))
     numbers = collapse_figure(model, sigma_grid(start, stop, panels), dps)
     written = save_figure(draw_collapse(model, numbers, dps), out, dpi)
     typer.echo(f"wrote {written}")
@@ -100,14 +94,9 @@ def limit_figure_data(dataset, point: int, components: int, params: dict, sigmas
     return limit_plot_data(table)
 
 
+@with_mixture_inputs()
 def plot_limit(
-    data: DataText = None,
-    data_file: DataFile = None,
-    point: Point = 0,
-    components: Components = 2,
-    weights: Weights = None,
-    means: Means = None,
-    scales: Scales = None,
+    mix: MixtureInputs = None,
     start: LimitFrom = 1.0,
     stop: LimitTo = -400.0,
     points: LimitPoints = 402,
@@ -141,13 +130,13 @@ def plot_limit(
 
     from gmm_math.numerics.sigma_text import sigma_grid
 
-    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
+    dataset, params = mix.load()
     sigmas = sigma_grid(start, stop, points)
     with LazyProgress(enabled=on_terminal(), label="plot-limit") as progress:
-        plot = limit_figure_data(dataset, point, components, params, sigmas, dps, progress)
+        plot = limit_figure_data(dataset, mix.point, mix.components, params, sigmas, dps, progress)
     if remedy is not None:
         from gmm_math.cli.plots.remedy import with_remedy
 
-        plot = with_remedy(plot, remedy.value, dataset, point, components, params, sigmas, dps)
+        plot = with_remedy(plot, remedy.value, dataset, mix.point, mix.components, params, sigmas, dps)
     written = save_figure(draw_limit(plot, start, stop), out, dpi)
     typer.echo(f"wrote {written}")

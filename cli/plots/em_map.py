@@ -13,8 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from gmm_math.cli.options import (
-    Components, DataFile, DataText, Dpi, Dps, ImageOut, Means, NoLimit, Point, Scales, Weights, check_dps, check_work,
-    mixture_inputs,
+    Dpi, Dps, ImageOut, MixtureInputs, NoLimit, check_dps, check_work, with_mixture_inputs,
 )
 from gmm_math.cli.plots.base import PALETTE
 
@@ -124,14 +123,9 @@ def _fixed_text(web) -> str:
     return "fixed points: " + "; ".join(parts) + "  (open circle: repelling, filled: attracting)"
 
 
+@with_mixture_inputs()
 def plot_em_map(
-    data: DataText = None,
-    data_file: DataFile = None,
-    point: Point = 0,
-    components: Components = 2,
-    weights: Weights = None,
-    means: Means = None,
-    scales: Scales = None,
+    mix: MixtureInputs = None,
     s0: Starts = None,
     below: Below = "1e-300",
     dps: Dps = 50,
@@ -154,7 +148,7 @@ def plot_em_map(
     check_output_folder(out)
     check_dpi(dpi)
     check_dps(dps)
-    dataset, params = mixture_inputs(data, data_file, weights, means, scales)
+    dataset, params = mix.load()
     from gmm_math.derivations.core.errors import GmmMathError
     from gmm_math.derivations.core.model import CollapseModel, check_example_point, example_data, first_coordinates
     from gmm_math.numerics.em_map import EmMap, cobweb, cobweb_rows, parse_positive
@@ -167,8 +161,8 @@ def plot_em_map(
         starts = [parse_positive(t, "s0", "--s0", dps) for t in texts]
     log_below = parse_positive(below, "below", "--below", dps)
     check_work(cobweb_rows(2 if starts is None else len(starts)), dps, no_limit, "curve points and EM steps")
-    check_example_point(dataset, point)
-    model = CollapseModel.mixture(dataset or example_data(), point, components, **params)
+    check_example_point(dataset, mix.point)
+    model = CollapseModel.mixture(dataset or example_data(), mix.point, mix.components, **params)
     if model.data.dim != 1:
         raise GmmMathError(f"plot-em-map is for 1-D data, got {model.data.dim} coordinates per point")
     from gmm_math.cli.derive.output import delayed_status
