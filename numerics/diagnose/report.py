@@ -17,6 +17,7 @@ import numpy as np
 
 from gmm_math.derivations.core.display import NotebookDisplay
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.remedies import registry
 from gmm_math.numerics.diagnose.findings import DataFindings, find
 from gmm_math.numerics.diagnose.starts import Starts, have_sklearn, sklearn_starts
 from gmm_math.numerics.diagnose.table import Table
@@ -27,7 +28,6 @@ REG_GRID = tuple(10.0 ** e for e in range(-12, 1))  # the decade grid of reg_cov
 # relative to the data's mean variance where that is larger
 DEGENERATE_EIGEN_FACTOR = 10.0  # a ridge fit whose smallest eigenvalue is within this of reg_covar is degenerate
 SPURIOUS_RATIO = 1e-8  # spurious maximiser: smallest / largest covariance eigenvalue over components below this
-REMEDY_NAMES = ("none", "ridge", "reset", "restart", "map", "penalty", "ratio")
 Progress = Callable[[str, int, int], None]
 
 
@@ -196,7 +196,7 @@ def _same_partition(a: FitResult, b: FitResult, X: np.ndarray) -> bool:
 def _remedies(X, start, k, covariance, reg_covar, max_iter, tol, reference: FitResult) -> tuple[RemedyOutcome, ...]:
     given = dict(weights_init=start.weights, means_init=start.means, covariances_init=start.covariances)
     out = []
-    for name in REMEDY_NAMES:
+    for name in registry.names("em"):  # every remedy with an EM update, in the registry's order
         try:
             result = fit(X, k, remedy=name, reg_covar=reg_covar, covariance=covariance, max_iter=max_iter, tol=tol,
                          seed=0, **given)
