@@ -89,8 +89,9 @@ def _finish(result: Any, output: OutputFormat, header: list[str]) -> None:
     raise typer.Exit(EXIT_CODES[result.verdict.value])
 
 
-def _point(point: dict[str, Any]) -> str:
-    return ", ".join(f"{name} = {value}" for name, value in point.items()) or "(no other symbols)"
+def _at(point: dict[str, Any]) -> str:
+    """Where a counterexample is: "at x = 1, y = 2", or "as written" when the relation names nothing to choose."""
+    return "at " + ", ".join(f"{name} = {value}" for name, value in point.items()) if point else "as written"
 
 
 def _render_limit(result: Any) -> list[str]:
@@ -110,7 +111,7 @@ def _render_limit(result: Any) -> list[str]:
         where = f"[{entry.case}] " if entry.case else ""
         approach = ", ".join(f"{entry.approach[k - 1][0]} -> {entry.approach[k - 1][1]}"
                              for k in SHOWN_STEPS if k <= len(entry.approach))
-        lines.append(f"  {where}at {_point(entry.at)}: {approach}")
+        lines.append(f"  {where}{_at(entry.at)}: {approach}")
     for case, verdicts in shown_cases.items():
         where = f"[{case}] " if case else ""
         counts = ", ".join(f"{verdicts.count(value)} {label}" for value, label in
@@ -119,7 +120,7 @@ def _render_limit(result: Any) -> list[str]:
     counter = found.counterexample
     if counter:
         when = f"when {counter.condition}, " if counter.condition else ""
-        lines.append(f"counterexample: {when}at {_point(counter.point)} the limit is {counter.limit}, "
+        lines.append(f"counterexample: {when}{_at(counter.point)} the limit is {counter.limit}, "
                      f"not {counter.claim}")
     return lines
 
@@ -135,7 +136,7 @@ def _render_equal(result: Any) -> list[str]:
         lines.append(f"note: {hint}")
     counter = found.counterexample
     if counter:
-        lines.append(f"counterexample: at {_point(counter.point)}: LHS = {counter.lhs}, RHS = {counter.rhs}")
+        lines.append(f"counterexample: {_at(counter.point)}: LHS = {counter.lhs}, RHS = {counter.rhs}")
     return lines
 
 
@@ -155,11 +156,11 @@ def _render_steps(result: Any) -> list[str]:
     lines.append(result.headline)
     counter = found.counterexample
     if counter is not None and counter.point is not None and not counter.of_limit:
-        lines.append(f"counterexample (line {counter.line}): at {_point(counter.point)}: "
+        lines.append(f"counterexample (line {counter.line}): {_at(counter.point)}: "
                      f"previous line = {counter.lhs}, this line = {counter.rhs}")
     elif counter is not None and counter.point is not None:
         when = f"when {counter.condition}, " if counter.condition else ""
-        lines.append(f"counterexample (line {counter.line}): {when}at {_point(counter.point)} "
+        lines.append(f"counterexample (line {counter.line}): {when}{_at(counter.point)} "
                      f"the limit is {counter.limit}, not {counter.claim}")
     for case in found.cases or []:
         lines.append(f"  case {case.condition}: limit {case.limit}")

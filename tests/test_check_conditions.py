@@ -98,8 +98,11 @@ def test_an_equivalent_restatement_is_checked_both_ways():
     assert _verdicts(MU + "<=> mu_k = 0\n")[-1] == "fails"
 
 
-def test_a_consequence_without_conditions_is_undecided_not_holds():
-    assert _verdicts("x = 1\n=> x^2 = 1\n")[-1] == "undecided"
+def test_a_consequence_without_conditions_must_hold_everywhere():
+    """With no condition in force a consequence is an ordinary step: checked, never waved through."""
+    assert _verdicts("x = 1\n=> x^2 = 1\n")[-1] == "equal"  # x names 1 here
+    assert _verdicts("=> x^2 = 1\n")[-1] == "fails"
+    assert _verdicts("\\therefore 1 - 1/8 = 7/8\n")[-1] == "equal"
 
 
 def test_the_lagrange_multiplier_of_the_weights():

@@ -853,6 +853,8 @@ def _role_line(role: Role, earlier: tuple[tuple[int, str], ...], context: Contex
     if role.kind == "derivative_condition":
         found = _relation_line(role.body, earlier, context, built, seed, emit, names)
         return replace(found, reason=f"{found.reason}; the final '= 0' is a condition, held in force below")
+    if not role.conditions:  # a consequence of nothing must hold everywhere: an ordinary step ("therefore 1 - 1/8 = 7/8")
+        return _relation_line(role.body, earlier, context, built, seed, emit, names)
     found = check_consequence(role, context, built, names, seed)
     return LineResult(found.verdict, found.reason, found.evidence, hints=tuple(context.hints))
 
