@@ -6,7 +6,7 @@ a seventh of ``gmm-math derive single``. Where the adapter's result is certain i
 None, an ``int`` (or plain decimal digits) for an ``int`` option inside its bounds, a ``str`` for a
 ``str`` option, a member of an ``Enum`` option or its name as Typer's own choice matching finds it.
 Anything else (other text, floats, paths, files, lists, a value out of bounds, a choice not found)
-goes to Typer's own coercion, so its errors and messages are Typer's. ``tests/test_cli_startup.py`` compares both routes on every
+goes to Typer's own coercion, so its errors and messages are Typer's. ``tests/cli/test_cli_startup.py`` compares both routes on every
 default of every command.
 """
 

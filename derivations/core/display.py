@@ -4,7 +4,7 @@ The derivations and numerics layers compute and never render; Jupyter's rich dis
 (``_repr_html_``, ``_repr_latex_``) is drawn by :mod:`gmm_math.cli.notebook_render`, with the other
 renderers. A result class inherits this mixin; when Jupyter asks, the mixin imports the renderer by
 name (:data:`NOTEBOOK_RENDERER`), so importing a result never imports the CLI. This module imports
-nothing heavy (the EM fit's result uses it without SymPy). ``tests/test_layers.py`` allows exactly
+nothing heavy (the EM fit's result uses it without SymPy). ``tests/package/test_layers.py`` allows exactly
 this name and no other reference from derivations/numerics to ``gmm_math.cli``.
 """
 

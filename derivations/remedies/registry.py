@@ -6,7 +6,7 @@ same key: the derivation builder is named here as ``"module:function"`` inside t
 (imported on use by :func:`builder`), the numeric EM side is the class registered under the key
 in :data:`gmm_math.numerics.em.remedies.REMEDIES`, and the mpmath objective is the entry of
 :data:`gmm_math.numerics.objectives.OBJECTIVES` under ``objective`` (the derivation's case).
-tests/test_remedy_registry_layers.py walks every entry through every layer.
+tests/remedies/test_remedy_registry_layers.py walks every entry through every layer.
 
 The derive side and the EM side of a remedy genuinely differ (the derivation follows one
 component along the collapse with exact parameters, EM fits data with its library's

@@ -39,7 +39,7 @@ CASES = {
     "remedy-ridge-k3-data": ["derive", "remedy", "ridge", "--components", "3", "--data", "0,1,3,4,7"],
     "degenerate": ["derive", "degenerate"],
 }
-KATEX_DIR = Path(os.environ.get("GMM_MATH_KATEX", Path(__file__).parents[1] / ".ci" / "katex" / "node_modules"))
+KATEX_DIR = Path(os.environ.get("GMM_MATH_KATEX", Path(__file__).parents[2] / ".ci" / "katex" / "node_modules"))
 OVERFULL = re.compile(r"Overfull \\hbox \(([\d.]+)pt too wide\)")
 
 

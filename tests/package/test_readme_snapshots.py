@@ -10,7 +10,7 @@ An example keeps its snapshot when it moves to another page (the name comes from
 
 After a deliberate change to an output, regenerate every snapshot and review the diff in the same commit::
 
-    GMM_MATH_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_readme_snapshots.py
+    GMM_MATH_UPDATE_SNAPSHOTS=1 python -m pytest tests/package/test_readme_snapshots.py
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from typer.testing import CliRunner
 
 from gmm_math.cli.main import app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
-SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "readme"
+SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots" / "readme"
 UPDATE = os.environ.get("GMM_MATH_UPDATE_SNAPSHOTS") == "1"
 FILES = {"blocker": ""}  # files the examples expect in the current folder (a regular file named blocker)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 GRAMMAR = ROOT / "derivations" / "check" / "grammar.lark"
 LANGUAGE_PAGE = ROOT / "docs" / "check-language.md"
