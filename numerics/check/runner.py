@@ -515,6 +515,21 @@ def _case_verdict(case: LimitCase, evidence: list[LimitEvidence], claim: sp.Expr
     return {True: Verdict.HOLDS, False: Verdict.FAILS, None: Verdict.UNDECIDED}[same], shown
 
 
+SLOW_TAIL = 4  # the last steps of a slowly settling sequence that must all move toward SymPy's limit
+
+
+def _heads_to_the_symbolic_limit(item: LimitEvidence, claim_value: Any) -> bool:
+    """A sequence too slow to settle (a log rate) still refutes a claim when, over its last ``SLOW_TAIL``
+    steps, it moves strictly toward SymPy's finite limit and ends nearer to it than to the claim."""
+    target = item.target
+    values = [value for _, value in item.approach if value is not None]
+    if target is None or mp_is_inf(target) or mp_is_inf(claim_value) or len(values) < SLOW_TAIL:
+        return False
+    gaps = [abs(value - target) for value in values[-SLOW_TAIL:]]
+    return all(later < earlier for earlier, later in zip(gaps, gaps[1:])) and \
+        gaps[-1] < abs(values[-1] - claim_value)
+
+
 def _contradicts(item: LimitEvidence, claim: sp.Expr) -> bool:
     """Does the numeric sequence at this point end somewhere other than the claimed value?"""
     try:
@@ -523,7 +538,7 @@ def _contradicts(item: LimitEvidence, claim: sp.Expr) -> bool:
         # a claim in names the limit does not involve (--claim x_1) is a real number: never +-oo
         return item.estimate in ("+oo", "-oo") and claim.is_finite is True
     if item.estimate == "unclear":
-        return False
+        return _heads_to_the_symbolic_limit(item, target)
     if item.estimate in ("+oo", "-oo"):
         return not (target == (mp_inf() if item.estimate == "+oo" else -mp_inf()))
     if mp_is_inf(target):
