@@ -230,10 +230,14 @@ def _labelled(console, label: str, expr, width: int) -> None:
     console.print("\n".join("      " + line for line in lines), markup=False, highlight=False, soft_wrap=True)
 
 
-def render(derivation, check, fmt: str, console) -> None:
-    """Print in ``fmt``: text to the rich console, the others as plain text on stdout."""
+def render(derivation, check, fmt: str, console, numbers: bool = True) -> None:
+    """Print in ``fmt``: text to the rich console, the others as plain text on stdout (``numbers=False``: the
+    LaTeX handout, without the numeric check's digits)."""
     if fmt == "text":
         print_text(derivation, check, console)
         return
-    writers = {"latex": to_latex, "markdown": to_markdown, "json": to_json}
+    if fmt == "latex":
+        console.file.write(to_latex(derivation, check, numbers))
+        return
+    writers = {"markdown": to_markdown, "json": to_json}
     console.file.write(writers[fmt](derivation, check))

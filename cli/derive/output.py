@@ -6,13 +6,20 @@ Its own module because both ``derive/commands.py`` (single, mixture) and ``deriv
 
 from __future__ import annotations
 
-from gmm_math.cli.options import format_choices, format_option
 import sys
 import threading
 from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from gmm_math.cli.options import format_choices, format_option
+from gmm_math.derivations.core.errors import GmmMathError
 
 Format = format_choices("text", "latex", "markdown", "json")
 FormatOpt = format_option(Format, "Output format.")
+NoNumbers = Annotated[bool, typer.Option("--no-numbers", help="latex: a handout, without the numeric check's "
+                                         "table of digits.")]
 
 
 PROGRESS_DELAY = 1.0  # seconds of work before a status line appears on stderr
@@ -47,8 +54,15 @@ def delayed_status(message: str, delay: float = PROGRESS_DELAY):
                 state["status"].stop()
 
 
-def show(derivation, dps: int, fmt: Format, check=None) -> None:
-    """Print ``derivation`` with its numeric check (default: :func:`gmm_math.numerics.confirm.confirm`)."""
+def check_numbers(fmt: Format, no_numbers: bool) -> None:
+    """``--no-numbers`` is the LaTeX handout; the other formats keep their numbers."""
+    if no_numbers and fmt.value != "latex":
+        raise GmmMathError(f"--no-numbers is for --format latex (the handout); --format {fmt.value} keeps its numbers")
+
+
+def show(derivation, dps: int, fmt: Format, check=None, numbers: bool = True) -> None:
+    """Print ``derivation`` with its numeric check (default: :func:`gmm_math.numerics.confirm.confirm`);
+    ``numbers=False``: LaTeX without the check's table of digits."""
     from rich.console import Console
 
     from gmm_math.cli.render import render
@@ -59,4 +73,4 @@ def show(derivation, dps: int, fmt: Format, check=None) -> None:
         with delayed_status(f"numeric check: log L in mpmath at {dps} digits for {derivation.model.data.n} points"):
             check = confirm(derivation, dps)
     with delayed_status("rendering"):
-        render(derivation, check, fmt.value, Console())
+        render(derivation, check, fmt.value, Console(), numbers)

@@ -13,7 +13,7 @@ import inspect
 
 import typer
 
-from gmm_math.cli.derive.output import Format, FormatOpt, delayed_status, show
+from gmm_math.cli.derive.output import Format, FormatOpt, NoNumbers, check_numbers, delayed_status, show
 from gmm_math.cli.options import (
     DataFile, DataText, Dps, MixtureInputs, check_dps, with_mixture_inputs,
 )
@@ -54,12 +54,12 @@ def _build(remedy: str, common: dict, params: dict):
         return registry.builder(remedy)(**common, **params)
 
 
-def _show_remedy(derivation, dps: int, fmt: Format) -> None:
+def _show_remedy(derivation, dps: int, fmt: Format, numbers: bool = True) -> None:
     from gmm_math.numerics.confirm import remedy_check
 
     with delayed_status(f"numeric check: the objective in mpmath at {dps} digits for {derivation.model.data.n} points"):
         check = remedy_check(derivation, dps)
-    show(derivation, dps, fmt, check)
+    show(derivation, dps, fmt, check, numbers)
 
 
 @with_mixture_inputs()
@@ -69,6 +69,7 @@ def remedy(
     mix: MixtureInputs = None,
     dps: Dps = 50,
     fmt: FormatOpt = Format.text,
+    no_numbers: NoNumbers = False,
     **parameters: str | None,
 ) -> None:
     """Derive what a remedy does to the objective as component 1 collapses on a data point (sigma -> 0+).
@@ -77,6 +78,7 @@ def remedy(
     distinct points than components; reset leaves it unbounded and only guards the algorithm.
     """
     check_dps(dps)
+    check_numbers(fmt, no_numbers)
     params = _parameters(name.value, parameters)
     dataset, mixture = mix.load()
     mixture = {k: v for k, v in mixture.items() if v is not None}
@@ -84,7 +86,7 @@ def remedy(
     if mixture and fixed_path:
         raise GmmMathError(f"--weights/--means/--scales do not apply to `derive remedy {name.value}`: {fixed_path}")
     common = {"dim": dim, "data": dataset, "point": mix.point, "components": mix.components}
-    _show_remedy(_build(name.value, common, {**params, **mixture}), dps, fmt)
+    _show_remedy(_build(name.value, common, {**params, **mixture}), dps, fmt, not no_numbers)
 
 
 def _with_parameter_options(command):
@@ -106,13 +108,15 @@ def degenerate(
     data_file: DataFile = None,
     dps: Dps = 50,
     fmt: FormatOpt = Format.text,
+    no_numbers: NoNumbers = False,
 ) -> None:
     """One Gaussian on data in a lower-dimensional affine subspace: log L -> +infinity as the covariance shrinks.
 
     It shrinks along the normal directions; data in general position keep it bounded.
     """
     check_dps(dps)
+    check_numbers(fmt, no_numbers)
     dataset = load_dataset(data, data_file)
     from gmm_math.derivations.remedies.degenerate import degenerate_collapse
 
-    _show_remedy(degenerate_collapse(dim=dim, data=dataset), dps, fmt)
+    _show_remedy(degenerate_collapse(dim=dim, data=dataset), dps, fmt, not no_numbers)
