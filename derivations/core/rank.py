@@ -21,6 +21,8 @@ Number = int | Fraction
 
 def _integer_rows(rows: Sequence[Sequence[Number]]) -> list[list[int]]:
     """The rows times one common denominator: integers with the same affine rank."""
+    if all(type(value) is int for row in rows for value in row):
+        return [list(row) for row in rows]
     denominator = 1
     for row in rows:
         for value in row:

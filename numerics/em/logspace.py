@@ -82,24 +82,154 @@ def relative_support(log_resp: np.ndarray, share: float) -> np.ndarray:
     return log_resp >= np.max(log_resp) + np.log(share)
 
 
-def _smallest_eigenvalue(X: np.ndarray, log_resp: np.ndarray, dps: int, covariance: str) -> tuple[mp.mpf, mp.mpf]:
-    """(smallest, largest) eigenvalue of the weighted covariance, restricted to ``covariance``, at ``dps`` digits."""
-    peak = float(np.max(log_resp))
-    with mp.workdps(dps):
-        shares = [mp.exp(mp.mpf(float(v)) - peak) for v in log_resp]
+SHARE_BITS = 113  # each share exp(log r_n - max log r) to 113 bits: the eigenvalues move by < 2^-110 relatively
+TRUNCATION = 10 ** -30  # points are left out only when they move the smallest eigenvalue by less than this, relatively
+
+
+Dyadic = tuple[int, int]  # man * 2**exp, exactly
+
+
+def _dyadic_sum(terms: list[Dyadic]) -> Dyadic:
+    """The exact sum of ``man * 2**exp`` over ``terms``."""
+    low = min((exp for _, exp in terms), default=0)
+    return sum(man << (exp - low) for man, exp in terms), low
+
+
+def _dyadic_difference(a: Dyadic, b: Dyadic) -> Dyadic:
+    return _dyadic_sum([a, (-b[0], b[1])])
+
+
+def _signed(value: mp.mpf) -> Dyadic:
+    sign, man, exp, _ = value._mpf_
+    return (-man if sign else man), exp
+
+
+@dataclass(frozen=True)
+class ExactCovariance:
+    """A weighted covariance held exactly: entry (i, j) is ``numerators[i][j] / denominator`` (dyadic
+    numbers: no gcd is ever taken, so shares of 2^-100000 cost only their bits)."""
+
+    numerators: list[list[Dyadic]]
+    denominator: Dyadic
+
+    def entries(self) -> mp.matrix:
+        """The entries at the working precision."""
+        den = mp.ldexp(mp.mpf(self.denominator[0]), self.denominator[1])
+        return mp.matrix([[mp.ldexp(mp.mpf(man), exp) / den for man, exp in row] for row in self.numerators])
+
+
+@dataclass(frozen=True)
+class RoundedCovariance:
+    """A weighted covariance formed at the working precision (shares by ``mp.exp``, centred on the rounded
+    mean): for shares whose range is too wide for exact integers (a collapse onto one point, the next share
+    e^-10^8)."""
+
+    X: np.ndarray  # (M, D)
+    relative: np.ndarray  # (M,) log shares, at most 0
+
+    def entries(self) -> mp.matrix:
+        """The entries at the working precision."""
+        shares = [mp.exp(mp.mpf(float(v))) for v in self.relative]
         total = mp.fsum(shares)
-        rows = [[mp.mpf(float(v)) for v in row] for row in X]
-        dim = X.shape[1]
+        rows = [[mp.mpf(float(v)) for v in row] for row in self.X]
+        dim = self.X.shape[1]
         mean = [mp.fsum(s * row[j] for s, row in zip(shares, rows)) / total for j in range(dim)]
         cov = mp.matrix(dim, dim)
         for i in range(dim):
             for j in range(i, dim):
                 cov[i, j] = cov[j, i] = mp.fsum(s * (row[i] - mean[i]) * (row[j] - mean[j])
                                                 for s, row in zip(shares, rows)) / total
-        diagonal = [cov[i, i] for i in range(dim)]
+        return cov
+
+
+EXACT_SPREAD = 20_000 * float(np.log(2.0))  # shares within 2^-20000 of the largest are summed as exact integers
+
+
+def _weighted_covariance(X: np.ndarray, relative: np.ndarray) -> ExactCovariance | RoundedCovariance:
+    """The covariance of X (M, D) weighted by ``exp(relative)``, shape (M,), in exact dyadic arithmetic
+    (:class:`RoundedCovariance` when the shares span more than ``EXACT_SPREAD``).
+
+    The shares are rounded to ``SHARE_BITS`` bits (a relative change of every weight by at most eps moves
+    every eigenvalue by at most 2 eps relatively: the weighted mean minimises the scatter); every sum and the
+    centring are exact (``S Q_ij - M_i M_j`` over ``S^2``), so no cancellation is left for the eigenvalues.
+    """
+    if float(np.min(relative)) < -EXACT_SPREAD:
+        return RoundedCovariance(X, relative)
+    with mp.workprec(SHARE_BITS):
+        shares = [_signed(mp.exp(mp.mpf(float(v)))) for v in relative]
+    rows = [[float(v).as_integer_ratio() for v in row] for row in X]  # denominators are powers of 2
+    rows = [[(num, 1 - den.bit_length()) for num, den in row] for row in rows]
+    dim = X.shape[1]
+    total = _dyadic_sum(shares)
+    firsts = [_dyadic_sum([(a * row[d][0], e + row[d][1]) for (a, e), row in zip(shares, rows)]) for d in range(dim)]
+    numerators = [[(0, 0)] * dim for _ in range(dim)]
+    for i in range(dim):
+        for j in range(i, dim):
+            second = _dyadic_sum([(a * row[i][0] * row[j][0], e + row[i][1] + row[j][1])
+                                  for (a, e), row in zip(shares, rows)])
+            scatter = _dyadic_difference((second[0] * total[0], second[1] + total[1]),
+                                         (firsts[i][0] * firsts[j][0], firsts[i][1] + firsts[j][1]))
+            numerators[i][j] = numerators[j][i] = scatter
+    return ExactCovariance(numerators, (total[0] * total[0], 2 * total[1]))
+
+
+def _eigenvalue_range(cov: ExactCovariance | RoundedCovariance, dps: int, covariance: str) -> tuple[mp.mpf, mp.mpf]:
+    """(smallest, largest) eigenvalue of the exact covariance ``cov``, restricted to ``covariance``, at ``dps``
+    digits (spherical: its trace / D; diag: its diagonal entries)."""
+    with mp.workdps(dps):
+        entries = cov.entries()
+        dim = entries.rows
+        diagonal = [entries[i, i] for i in range(dim)]
         structured = {"spherical": lambda: [mp.fsum(diagonal) / dim], "diag": lambda: diagonal}
-        values = sorted(structured.get(covariance, lambda: mp.eigsy(cov, eigvals_only=True))())
+        values = sorted(structured.get(covariance, lambda: mp.eigsy(entries, eigvals_only=True))())
         return +values[0], +values[-1]
+
+
+def _resolved_range(cov: ExactCovariance | RoundedCovariance, covariance: str) -> tuple[mp.mpf, mp.mpf, int, bool]:
+    """(smallest, largest, dps, resolved): the working precision grows until the smallest eigenvalue is
+    resolved against the largest (at most ``MAX_DPS`` digits)."""
+    for dps in DPS_STEPS:
+        smallest, largest = _eigenvalue_range(cov, dps, covariance)
+        with mp.workdps(dps):
+            resolved = largest == 0 or smallest > largest * mp.mpf(10) ** (10 - dps)
+        if resolved:
+            break
+    return smallest, largest, dps, resolved
+
+
+MAX_ROUNDS = 6  # widenings of the points counted before every point is
+
+
+def _counted_range(X: np.ndarray, log_resp: np.ndarray, covariance: str) -> tuple[mp.mpf, mp.mpf, int, bool]:
+    """:func:`_resolved_range` of the weighted covariance, counting only the points whose share matters.
+
+    Leaving out the points T (shares s_n <= 1 against the largest share's 1) moves every eigenvalue by at
+    most ``3 S_T R^2`` (Weyl: the covariance moves by ``(S_T/S) R^2 (2 + S_T/S)``, R the data's diameter);
+    T is left out only when that is below ``TRUNCATION`` times the smallest eigenvalue found without it (or
+    ``10^-MAX_DPS`` times the largest), so the cost follows the collapse, not N.
+    """
+    relative = log_resp - float(np.max(log_resp))
+    low, high = X.min(axis=0), X.max(axis=0)
+    log_spread = float(np.log(6.0 * float(np.sum((high - low) ** 2)) + np.finfo(float).tiny))  # 3 R^2, x2 margin
+    floor = float(np.log(TRUNCATION)) - 2 * DPS_STEPS[0] * float(np.log(10.0))  # the first guess
+    for _ in range(MAX_ROUNDS):
+        kept = relative >= floor
+        if kept.all():
+            break
+        found = _resolved_range(_weighted_covariance(X[kept], relative[kept]), covariance)
+        smallest, largest, dps, resolved = found
+        dropped = relative[~kept]
+        nearest = float(np.max(dropped))
+        if largest == 0:  # the rest sits on one point: the next shares decide
+            floor = nearest
+            continue
+        with mp.workdps(dps):
+            scale = smallest if resolved and smallest > 0 else largest * mp.mpf(10) ** -MAX_DPS
+            allowed = float(mp.log(scale)) + float(np.log(TRUNCATION)) - log_spread - float(np.log(dropped.size))
+        if nearest <= allowed:
+            return found
+        floor = min(nearest, allowed)
+    return _resolved_range(_weighted_covariance(X, relative), covariance)
 
 
 def log10_min_eigenvalue(X: np.ndarray, log_resp: np.ndarray, covariance: str = "full") -> tuple[float, bool]:
@@ -110,14 +240,9 @@ def log10_min_eigenvalue(X: np.ndarray, log_resp: np.ndarray, covariance: str = 
     ``MAX_DPS`` digits). Returns (log10 value, resolved); unresolved, the value is an upper bound
     (10^-dps times the largest); -inf when the covariance is exactly 0.
     """
-    for dps in DPS_STEPS:
-        smallest, largest = _smallest_eigenvalue(X, log_resp, dps, covariance)
-        if largest == 0:
-            return float("-inf"), True
-        with mp.workdps(dps):
-            resolved = smallest > largest * mp.mpf(10) ** (10 - dps)
-            bound = smallest if resolved else largest * mp.mpf(10) ** (10 - dps)
-            value = float(mp.log10(bound))
-        if resolved:
-            break
-    return value, resolved
+    smallest, largest, dps, resolved = _counted_range(X, log_resp, covariance)
+    if largest == 0:
+        return float("-inf"), True
+    with mp.workdps(dps):
+        bound = smallest if resolved else largest * mp.mpf(10) ** (10 - dps)
+        return float(mp.log10(bound)), resolved
