@@ -118,12 +118,8 @@ def limit_figure_data(dataset, point: int, components: int, params: dict, sigmas
 
 @with_mixture_inputs()
 @with_sigma_figure("plot-limit", LIMIT_GRID, POINTS_MIN, POINTS_MAX)
-def plot_limit(
-    mix: MixtureInputs = None,
-    figure: SigmaFigure = None,
-    remedy: RemedyOpt = None,
-    no_limit: NoLimit = False,
-) -> None:
+def plot_limit(mix: MixtureInputs = None, figure: SigmaFigure = None, remedy: RemedyOpt = None,
+               no_limit: NoLimit = False) -> None:
     """Plot log L against log10 sigma down to sigma = 10^TO: the single Gaussian and the collapsing mixture.
 
     The numbers are those of `gmm-math evaluate --sweep FROM:TO:POINTS` (mpmath, --dps digits), the same function.
