@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from gmm_math.cli.options import OutputFormat, TextOrJson as Format
+from gmm_math.cli.options import OutputFormat, TextOrJson as Format, option, option_group
 from gmm_math.derivations.core.data import read_text_file
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -44,6 +45,27 @@ class InputLanguage(str, Enum):
 Input = Annotated[InputLanguage, typer.Option(
     "--input", case_sensitive=False,
     help="The input language: auto (LaTeX when a text has a backslash, ^{ or &), ascii or latex.")]
+
+
+@dataclass(frozen=True)
+class ClaimOptions:
+    """What ``check limit`` and ``check equal`` take after their expressions: the assumptions, the output
+    format, and ``decide``, the runner's keyword arguments (timeout, seed, input language)."""
+
+    assume: tuple[str, ...]
+    output: OutputFormat
+    decide: dict[str, Any]
+
+
+def _claim_options(assume: list[str] | None, output: OutputFormat, timeout: float, seed: int,
+                   language: InputLanguage) -> ClaimOptions:
+    return ClaimOptions(tuple(assume or ()), output, {"timeout": timeout, "seed": seed, "language": language.value})
+
+
+# Decorator: --assume --format --timeout --seed --input in place of ``options: ClaimOptions``.
+with_claim_options = option_group("options", (
+    option("assume", Assume, None), option("output", Format, OutputFormat.text), option("timeout", Timeout, 10.0),
+    option("seed", Seed, 0), option("language", Input, InputLanguage.auto)), _claim_options)
 
 
 class ExpressionCommand(TyperCommand):
@@ -171,6 +193,7 @@ _RENDER = {"limit": _render_limit, "equal": _render_equal, "steps": _render_step
 
 
 @app.command("limit", cls=ExpressionCommand)
+@with_claim_options
 def limit(
     expr: Annotated[str, typer.Argument(help='The expression, e.g. "N(x_n, mu_j, sigma_j)".')],
     var: Annotated[str | None, typer.Option(
@@ -179,11 +202,7 @@ def limit(
         "--to", help="Where it goes: 0+, 0-, 0 (two-sided), a number such as 1.5 (with + or - for one side), `oo` or "
                      "`-oo` for infinity (not needed when EXPR is a written-out limit).")] = None,
     claim: Annotated[str | None, typer.Option("--claim", help="The claimed limit, e.g. `oo` (infinity) or 0.")] = None,
-    assume: Assume = None,
-    output: Format = OutputFormat.text,
-    timeout: Timeout = 10.0,
-    seed: Seed = 0,
-    language: Input = InputLanguage.auto,
+    options: ClaimOptions = None,
 ) -> None:
     """Compute a one-sided limit with SymPy, follow it numerically with mpmath, compare with a claim.
 
@@ -194,20 +213,17 @@ def limit(
     """
     from gmm_math.numerics.check.runner import check_limit
 
-    result = check_limit(expr, var, to, claim, assume or (), timeout=timeout, seed=seed, language=language.value)
+    result = check_limit(expr, var, to, claim, options.assume, **options.decide)
     claimed = f" (claim: {claim})" if claim is not None else ""
-    _finish(result, output, [f"limit of {expr} as {var} -> {to}{claimed}" if var is not None else f"{expr}{claimed}"])
+    _finish(result, options.output, [f"limit of {expr} as {var} -> {to}{claimed}" if var is not None else f"{expr}{claimed}"])
 
 
 @app.command("equal", cls=ExpressionCommand)
+@with_claim_options
 def equal(
     lhs: Annotated[str, typer.Argument(help='Left-hand side, e.g. "log(N(x, mu, sigma))".')],
     rhs: Annotated[str, typer.Argument(help='Right-hand side, e.g. "logN(x, mu, sigma)".')],
-    assume: Assume = None,
-    output: Format = OutputFormat.text,
-    timeout: Timeout = 10.0,
-    seed: Seed = 0,
-    language: Input = InputLanguage.auto,
+    options: ClaimOptions = None,
 ) -> None:
     """Decide whether LHS = RHS: SymPy simplification plus mpmath spot checks at random points.
 
@@ -216,8 +232,8 @@ def equal(
     """
     from gmm_math.numerics.check.runner import check_equal
 
-    result = check_equal(lhs, rhs, assume or (), timeout=timeout, seed=seed, language=language.value)
-    _finish(result, output, [f"{lhs}  =?  {rhs}"])
+    result = check_equal(lhs, rhs, options.assume, **options.decide)
+    _finish(result, options.output, [f"{lhs}  =?  {rhs}"])
 
 
 def _read_steps(file: Path | None, example: str | None) -> tuple[str, str]:

@@ -132,41 +132,48 @@ class MixtureInputs:
         return mixture_inputs(self.data, self.data_file, self.weights, self.means, self.scales)
 
 
-def _option(name: str, annotation, default) -> inspect.Parameter:
+def option(name: str, annotation, default) -> inspect.Parameter:
+    """The command parameter ``name`` (a Typer option when ``annotation`` is one of the aliases here)."""
     return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=annotation)
 
 
+def option_group(placeholder: str, options, build):
+    """Decorator: the parameters ``options`` in place of the command's parameter ``placeholder``, which receives
+    ``build(**their values)`` (``build`` may refuse them before the command runs).
+
+    Typer reads the replaced signature, so the options keep their place and order in ``--help``.
+    """
+    names = [p.name for p in options]
+
+    def decorate(command):
+        signature = inspect.signature(command, eval_str=True)
+        fixed = list(signature.parameters.values())
+        at = [p.name for p in fixed].index(placeholder)
+
+        @functools.wraps(command)
+        def wrapper(**given):
+            group = build(**{name: given.pop(name) for name in names})
+            return command(**{placeholder: group}, **given)
+
+        wrapper.__signature__ = signature.replace(parameters=fixed[:at] + list(options) + fixed[at + 1:])
+        return wrapper
+
+    return decorate
+
+
 _MIXTURE_OPTIONS = (
-    _option("data", DataText, None),
-    _option("data_file", DataFile, None),
-    _option("point", Point, 0),
-    _option("components", Components, 2),
-    _option("weights", Weights, None),
-    _option("means", Means, None),
-    _option("scales", Scales, None),
+    option("data", DataText, None),
+    option("data_file", DataFile, None),
+    option("point", Point, 0),
+    option("components", Components, 2),
+    option("weights", Weights, None),
+    option("means", Means, None),
+    option("scales", Scales, None),
 )
 
 
 def with_mixture_inputs(components: bool = True):
     """Decorator: the options --data --data-file --point [--components] --weights --means --scales in place of
     the command's placeholder parameter ``mix: MixtureInputs``, which receives them as one :class:`MixtureInputs`.
-
-    Typer reads the replaced signature, so the options keep their place and order in ``--help``.
     """
-    options = [p for p in _MIXTURE_OPTIONS if components or p.name != "components"]
-    names = [p.name for p in options]
-
-    def decorate(command):
-        signature = inspect.signature(command, eval_str=True)
-        fixed = list(signature.parameters.values())
-        at = [p.name for p in fixed].index("mix")
-
-        @functools.wraps(command)
-        def wrapper(**given):
-            mix = MixtureInputs(**{name: given.pop(name) for name in names})
-            return command(mix=mix, **given)
-
-        wrapper.__signature__ = signature.replace(parameters=fixed[:at] + options + fixed[at + 1:])
-        return wrapper
-
-    return decorate
+    return option_group("mix", [p for p in _MIXTURE_OPTIONS if components or p.name != "components"], MixtureInputs)

@@ -43,6 +43,7 @@ class EmMapReport:
     Attributes
     ----------
     fixed : FixedPoints
+        The positive fixed points of the map f, and why there are none outside the scanned range.
     path : Orbit
         From s_0 until s < below.
     below_steps : int or None

@@ -7,10 +7,8 @@ from typing import Annotated
 import typer
 
 from gmm_math.cli.derive import remedy as derive_remedy
-from gmm_math.cli.derive.output import Format, FormatOpt, NoNumbers, check_numbers, delayed_status, show
-from gmm_math.cli.options import (
-    Components, Covariance, DataFile, DataText, Dim, Dps, MixtureInputs, Point, check_dps, with_mixture_inputs,
-)
+from gmm_math.cli.derive.output import Output, delayed_status, show, with_output
+from gmm_math.cli.options import Components, Covariance, DataFile, DataText, Dim, MixtureInputs, Point, with_mixture_inputs
 from gmm_math.derivations.core.data import load_dataset
 
 app = typer.Typer(
@@ -20,26 +18,24 @@ app = typer.Typer(
 
 
 @app.command()
+@with_output
 def single(
     dim: Dim = None,
     data: DataText = None,
     data_file: DataFile = None,
     point: Point = 0,
-    dps: Dps = 50,
-    fmt: FormatOpt = Format.text,
-    no_numbers: NoNumbers = False,
+    output: Output = None,
 ) -> None:
     """One Gaussian with its mean on a data point: as sigma -> 0+, L -> 0 unless every point equals x_n."""
-    check_dps(dps)
-    check_numbers(fmt, no_numbers)
     dataset = load_dataset(data, data_file)
     from gmm_math.derivations.single import single_gaussian_collapse
 
-    show(single_gaussian_collapse(dim=dim, data=dataset, point=point), dps, fmt, numbers=not no_numbers)
+    show(single_gaussian_collapse(dim=dim, data=dataset, point=point), output)
 
 
 @app.command()
 @with_mixture_inputs(components=False)
+@with_output
 def mixture(
     components: Components = 2,
     dim: Dim = None,
@@ -50,20 +46,16 @@ def mixture(
     multiplicity: Annotated[int, typer.Option(
         "--multiplicity", "-r", help="Number r of data points coinciding at x_n (without data).")] = 1,
     mix: MixtureInputs = None,
-    dps: Dps = 50,
-    fmt: FormatOpt = Format.text,
-    no_numbers: NoNumbers = False,
+    output: Output = None,
 ) -> None:
     """A mixture whose component 1 sits on a data point: as sigma_1 -> 0+, L -> infinity at rate sigma^(-rD)."""
-    check_dps(dps)
-    check_numbers(fmt, no_numbers)
     dataset, params = mix.load()
     from gmm_math.derivations.mixture import mixture_collapse
 
     with delayed_status("deriving with SymPy"):
         derivation = mixture_collapse(components=components, dim=dim, covariance=covariance.canonical, data=dataset,
                                       point=mix.point, multiplicity=multiplicity, **params)
-    show(derivation, dps, fmt, numbers=not no_numbers)
+    show(derivation, output)
 
 
 app.command("remedy")(derive_remedy.remedy)
@@ -77,18 +69,16 @@ Below = Annotated[str, typer.Option(
 
 @app.command("em-step")
 @with_mixture_inputs(components=False)
+@with_output
 def derive_em_step(
     components: Components = 2,
     mix: MixtureInputs = None,
     s0: S0 = "0.1",
     below: Below = "1e-300",
-    dps: Dps = 50,
-    fmt: FormatOpt = Format.text,
-    no_numbers: NoNumbers = False,
+    output: Output = None,
 ) -> None:
     """One EM step for component 1 on x_n (1-D): the variance map s -> f(s), C s^(-1/2) exp(-delta^2/(2s)) near 0."""
-    check_dps(dps)
-    check_numbers(fmt, no_numbers)
+    dps = output.dps
     dataset, params = mix.load()
     from dataclasses import replace
 
@@ -100,4 +90,4 @@ def derive_em_step(
     derivation = em_step_collapse(data=dataset, point=mix.point, components=components, **params)
     report = em_map_report(derivation.model, log_s0, log_below, dps, s0)
     derivation = replace(derivation, steps=derivation.steps + report_steps(report, s0, below, dps))
-    show(derivation, dps, fmt, em_step_check(derivation, dps), numbers=not no_numbers)
+    show(derivation, output, em_step_check(derivation, dps))

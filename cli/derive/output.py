@@ -1,4 +1,4 @@
-"""What every ``derive`` command shares: the output format option and confirm-then-render.
+"""What every ``derive`` command shares: the output options (--dps --format --no-numbers) and confirm-then-render.
 
 Its own module because both ``derive/commands.py`` (single, mixture) and ``derive/remedy.py``
 (remedy, degenerate) use it, and ``commands.py`` imports ``remedy.py`` to register its commands.
@@ -9,11 +9,12 @@ from __future__ import annotations
 import sys
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
 
-from gmm_math.cli.options import format_choices, format_option
+from gmm_math.cli.options import Dps, check_dps, format_choices, format_option, option, option_group
 from gmm_math.derivations.core.errors import GmmMathError
 
 Format = format_choices("text", "latex", "markdown", "json")
@@ -60,17 +61,39 @@ def check_numbers(fmt: Format, no_numbers: bool) -> None:
         raise GmmMathError(f"--no-numbers is for --format latex (the handout); --format {fmt.value} keeps its numbers")
 
 
-def show(derivation, dps: int, fmt: Format, check=None, numbers: bool = True) -> None:
+@dataclass(frozen=True)
+class Output:
+    """How a ``derive`` command prints: the numeric check at ``dps`` digits, in ``fmt``, with the check's
+    digits unless ``numbers`` is False (--no-numbers)."""
+
+    dps: int
+    fmt: Format
+    numbers: bool
+
+
+def _output(dps: int, fmt: Format, no_numbers: bool) -> Output:
+    check_dps(dps)
+    check_numbers(fmt, no_numbers)
+    return Output(dps, fmt, not no_numbers)
+
+
+# Decorator: --dps --format --no-numbers, checked before the command runs, in place of ``output: Output``.
+with_output = option_group("output", (option("dps", Dps, 50), option("fmt", FormatOpt, Format.text),
+                                      option("no_numbers", NoNumbers, False)), _output)
+
+
+def show(derivation, output: Output, check=None) -> None:
     """Print ``derivation`` with its numeric check (default: :func:`gmm_math.numerics.confirm.confirm`);
-    ``numbers=False``: LaTeX without the check's table of digits."""
+    ``output.numbers`` False: LaTeX without the check's table of digits."""
     from rich.console import Console
 
     from gmm_math.cli.render import render
 
+    dps = output.dps
     if check is None:
         from gmm_math.numerics.confirm import confirm
 
         with delayed_status(f"numeric check: log L in mpmath at {dps} digits for {derivation.model.data.n} points"):
             check = confirm(derivation, dps)
     with delayed_status("rendering"):
-        render(derivation, check, fmt.value, Console(), numbers)
+        render(derivation, check, output.fmt.value, Console(), output.numbers)

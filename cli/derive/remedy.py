@@ -13,10 +13,8 @@ import inspect
 
 import typer
 
-from gmm_math.cli.derive.output import Format, FormatOpt, NoNumbers, check_numbers, delayed_status, show
-from gmm_math.cli.options import (
-    DataFile, DataText, Dps, MixtureInputs, check_dps, with_mixture_inputs,
-)
+from gmm_math.cli.derive.output import Output, delayed_status, show, with_output
+from gmm_math.cli.options import DataFile, DataText, MixtureInputs, option, with_mixture_inputs
 from gmm_math.derivations.core.data import load_dataset, parse_number
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.remedies import registry
@@ -27,8 +25,7 @@ Remedy = Enum("Remedy", {name: name for name in registry.names("derive")}, type=
 
 def _parameter_options() -> list[inspect.Parameter]:
     """One option per derive-side remedy parameter, its help (what it measures, range, default) from the registry."""
-    return [inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
-                              annotation=Annotated[Optional[str], typer.Option(f"--{p.name}", help=p.help_text())])
+    return [option(p.name, Annotated[Optional[str], typer.Option(f"--{p.name}", help=p.help_text())], None)
             for p in registry.derive_parameters()]
 
 
@@ -54,22 +51,22 @@ def _build(remedy: str, common: dict, params: dict):
         return registry.builder(remedy)(**common, **params)
 
 
-def _show_remedy(derivation, dps: int, fmt: Format, numbers: bool = True) -> None:
+def _show_remedy(derivation, output: Output) -> None:
     from gmm_math.numerics.confirm import remedy_check
 
+    dps = output.dps
     with delayed_status(f"numeric check: the objective in mpmath at {dps} digits for {derivation.model.data.n} points"):
         check = remedy_check(derivation, dps)
-    show(derivation, dps, fmt, check, numbers)
+    show(derivation, output, check)
 
 
 @with_mixture_inputs()
+@with_output
 def remedy(
     name: Annotated[Remedy, typer.Argument(help=f"The remedy; {registry.summary('derive')}.")],
     dim: RemedyDim = None,
     mix: MixtureInputs = None,
-    dps: Dps = 50,
-    fmt: FormatOpt = Format.text,
-    no_numbers: NoNumbers = False,
+    output: Output = None,
     **parameters: str | None,
 ) -> None:
     """Derive what a remedy does to the objective as component 1 collapses on a data point (sigma -> 0+).
@@ -77,8 +74,6 @@ def remedy(
     ridge, map, penalty and reparam change the objective and bound it; ratio bounds it when there are more
     distinct points than components; reset leaves it unbounded and only guards the algorithm.
     """
-    check_dps(dps)
-    check_numbers(fmt, no_numbers)
     params = _parameters(name.value, parameters)
     dataset, mixture = mix.load()
     mixture = {k: v for k, v in mixture.items() if v is not None}
@@ -86,7 +81,7 @@ def remedy(
     if mixture and fixed_path:
         raise GmmMathError(f"--weights/--means/--scales do not apply to `derive remedy {name.value}`: {fixed_path}")
     common = {"dim": dim, "data": dataset, "point": mix.point, "components": mix.components}
-    _show_remedy(_build(name.value, common, {**params, **mixture}), dps, fmt, not no_numbers)
+    _show_remedy(_build(name.value, common, {**params, **mixture}), output)
 
 
 def _with_parameter_options(command):
@@ -102,21 +97,18 @@ def _with_parameter_options(command):
 remedy = _with_parameter_options(remedy)
 
 
+@with_output
 def degenerate(
     dim: RemedyDim = None,
     data: DataText = None,
     data_file: DataFile = None,
-    dps: Dps = 50,
-    fmt: FormatOpt = Format.text,
-    no_numbers: NoNumbers = False,
+    output: Output = None,
 ) -> None:
     """One Gaussian on data in a lower-dimensional affine subspace: log L -> +infinity as the covariance shrinks.
 
     It shrinks along the normal directions; data in general position keep it bounded.
     """
-    check_dps(dps)
-    check_numbers(fmt, no_numbers)
     dataset = load_dataset(data, data_file)
     from gmm_math.derivations.remedies.degenerate import degenerate_collapse
 
-    _show_remedy(degenerate_collapse(dim=dim, data=dataset), dps, fmt, not no_numbers)
+    _show_remedy(degenerate_collapse(dim=dim, data=dataset), output)

@@ -63,11 +63,11 @@ class Series:
 class Breakdown:
     """Where a float64 route first disagrees with mpmath along the sweep (None: never, in this range)."""
 
-    panel: str
-    route: str
-    label: str
-    log10_sigma: float | None
-    flags: tuple[str, ...] = ()
+    panel: str  # "mixture" or "single"
+    route: str  # a key of ROUTES: "float64" (log space) or "naive" (product of densities)
+    label: str  # the route's legend label
+    log10_sigma: float | None  # where it first disagrees
+    flags: tuple[str, ...] = ()  # that row's flags for this route, e.g. ("single:underflow",)
 
 
 @dataclass(frozen=True)

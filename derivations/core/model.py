@@ -216,10 +216,10 @@ class LemmaConstants:
         the rate (collapsing directions).
     """
 
-    rows: tuple
-    count: tuple
-    along_int: tuple
-    across_int: tuple
+    rows: tuple[tuple[Fraction, ...], ...]
+    count: tuple[int, ...]
+    along_int: tuple[int, ...]
+    across_int: tuple[int, ...]
     denominator: int
     p: int
 

@@ -82,7 +82,7 @@ def check_claim(expr: str, var: str | None = None, to: str | None = None, claim:
     seed : int
         Seed of the random numeric sample points.
     language : {"auto", "ascii", "latex"}
-        "auto" reads a text with a backslash, ``^{`` or ``&`` as LaTeX.
+        The input language, read as ``check_steps`` reads it.
 
     Returns
     -------

@@ -56,8 +56,8 @@ class Flat:
 
     Attributes
     ----------
-    dim : int
-    count : int
+    dim, count : int
+        Its dimension (< D) and how many rows lie on it.
     runs : tuple of (first, last)
         The first ``RUNS`` runs of consecutive rows on it (rows numbered from 0).
     relations : tuple of (coefficients, constant)

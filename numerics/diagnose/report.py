@@ -56,13 +56,15 @@ class RegCovarTrial:
 
 @dataclass(frozen=True)
 class RemedyOutcome:
-    remedy: str
-    objective: float | None
-    smallest_eigenvalue: float
-    smallest_support: int
-    collapses: int
-    same_partition: bool
-    error: str | None = None
+    """One EM remedy fitted from the first start, side by side with the others."""
+
+    remedy: str  # its registry name
+    objective: float | None  # the last objective the fit evaluated (None: none)
+    smallest_eigenvalue: float  # over components at the end (nan when the fit refused)
+    smallest_support: int  # points with responsibility >= 1e-3 in its smallest component (0: last step not evaluated)
+    collapses: int  # collapses during the fit, those the remedy handled (reset, restart) included
+    same_partition: bool  # its hard assignments are the first start's ridge fit's, up to relabelling
+    error: str | None = None  # why the fit refused, if it did
 
 
 @dataclass(frozen=True)

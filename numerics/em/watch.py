@@ -26,6 +26,7 @@ class Frame:
     Attributes
     ----------
     iteration : int
+        The record's iteration (0: the start).
     record : IterationRecord
         Weights (K,), means (K, D), covariances (K, D, D), log-likelihood (None at a collapse).
     collapsed : tuple of int

@@ -30,6 +30,7 @@ class EmRun:
     Attributes
     ----------
     section : Section
+        Section 4 of the story ("Why EM walks there"): the run, its trace and its figure.
     seed : int
         The first seed >= the requested one whose plain-ML run collapses.
     tried : int

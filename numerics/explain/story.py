@@ -44,14 +44,7 @@ class Worked:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of text cells.
-
-    Attributes
-    ----------
-    caption : str
-    header : tuple of str, shape (C,)
-    rows : tuple of tuple of str, shape (R, C)
-    """
+    """A table of text cells under a caption: a ``header`` of C cells over R ``rows`` of C cells each."""
 
     caption: str
     header: tuple[str, ...]
