@@ -48,8 +48,28 @@ PYTHON_WORDS = frozenset({"for", "in", "if", "else", "elif", "import", "from", "
                           "exec", "eval", "print", "open", "lambda_", "del", "pass", "raise", "try", "except"})
 
 
-# one name per letter: SymPy prints epsilon and lambda, the LaTeX reader and students write eps and lam
+# one name per letter: epsilon, varepsilon and eps are one name, as are lambda and lam, phi and varphi (it is
+# read as the short spelling, and printed back as the student spelled it: :func:`written_spellings`)
 ALIASES = {"epsilon": "eps", "varepsilon": "eps", "lambda": "lam", "varphi": "phi"}
+_UNICODE_SPELLINGS = {"ε": "epsilon", "ϵ": "epsilon", "λ": "lambda", "φ": "phi", "ϕ": "varphi"}
+_SPELLING = re.compile("(?<![A-Za-z])(" + "|".join(sorted({*ALIASES, *ALIASES.values()}, key=len, reverse=True))
+                       + ")(?![A-Za-z])|[" + "".join(_UNICODE_SPELLINGS) + "]")
+
+
+def written_spellings(text: str) -> dict[str, str]:
+    """How the student spelled each name :data:`ALIASES` reads as one: its first spelling in ``text``.
+
+    The LaTeX ``\\lambda`` is spelled ``lambda``, the unicode ``λ`` likewise (messages quote a line in its
+    ASCII reading).
+
+    >>> written_spellings(r"\\frac{N_k}{\\pi_k} + \\lambda = 0, L_varepsilon, eps")
+    {'lam': 'lambda', 'eps': 'varepsilon'}
+    """
+    found: dict[str, str] = {}
+    for match in _SPELLING.finditer(text):
+        word = match.group(1) or _UNICODE_SPELLINGS[match.group(0)]
+        found.setdefault(ALIASES.get(word, word), word)
+    return {name: word for name, word in found.items() if name != word}
 
 
 def normal_name(name: str) -> str:

@@ -33,6 +33,7 @@ from gmm_math.derivations.check.parser import Context
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.check.evidence import Sample, Undefined, data_key, mp_value, show
 from gmm_math.numerics.check.results import Evidence, LineVerdict
+from gmm_math.derivations.printing.text import spelled
 
 # (N, K) of the numeric instances; N != K, so that a slip of K for N (pi_k = N_k/K) shows
 # (instances whose conditions have no admissible solution, e.g. a stationary weight below 0, are skipped)
@@ -46,11 +47,21 @@ PARAMETERS = ("mu", "sigma", "pi")
 
 @dataclass(frozen=True)
 class Equation:
-    """``lhs RELATION rhs`` read from a line."""
+    """``lhs RELATION rhs`` read from a line; ``text`` is it as the student typed it (its ASCII reading)."""
 
     lhs: sp.Expr
     relation: str
     rhs: sp.Expr
+    text: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The equation as typed, else as the student would write it (names as they spelled them)."""
+        return self.text or f"{show_expr(self.lhs)} {self.relation} {show_expr(self.rhs)}"
+
+    def expanded(self, expand: Callable[[sp.Expr], sp.Expr]) -> Equation:
+        """Both sides with ``expand`` applied; still shown as typed."""
+        return Equation(expand(self.lhs), self.relation, expand(self.rhs), self.text)
 
     @property
     def zero(self) -> sp.Expr:
@@ -78,12 +89,15 @@ def read_equation(text: str, previous: str | None, context: Context, names: Mapp
             raise GmmMathError("a line starting with '=' continues the step above, but there is none")
         before = read_line(previous, context)
         last = replace_names(before.exprs[-1], dict(names))
-        return Equation(last if len(exprs) == 1 else exprs[-2], line.continues if len(exprs) == 1
-                        else line.relations[-1], exprs[-1])
+        if len(exprs) == 1:
+            return Equation(last, line.continues, exprs[-1], f"{before.texts[-1]} {line.continues} {line.texts[-1]}")
+        return Equation(exprs[-2], line.relations[-1], exprs[-1],
+                        f"{line.texts[-2]} {line.relations[-1]} {line.texts[-1]}")
     if line.relations:
-        return Equation(exprs[-2], line.relations[-1], exprs[-1])
+        return Equation(exprs[-2], line.relations[-1], exprs[-1],
+                        f"{line.texts[-2]} {line.relations[-1]} {line.texts[-1]}")
     if line.named is not None:
-        return Equation(line.named, "=", exprs[0])
+        return Equation(line.named, "=", exprs[0], f"{line.name} = {line.texts[0]}")
     raise GmmMathError("a consequence is an equation or inequality, e.g. => mu_k = sum(gamma_nk*x_n, n=1..N)/N_k")
 
 
@@ -163,11 +177,10 @@ def symbolic(conditions: Sequence[Equation], consequence: Equation, bases: set[s
             if _reduces(zero.xreplace({unknown: value}), facts):
                 slope = sp.diff(zero, unknown)
                 unique = power == 1 and not slope.has(unknown) and slope != 0
-                said = (f"; the condition is linear in {unknown}, so this is its only solution (where its "
-                        f"coefficient {show_expr(slope)} is not 0)" if unique else "")
-                return Finding(LineVerdict.IMPLIED, f"follows from the condition {show_expr(condition.lhs)} = "
-                                          f"{show_expr(condition.rhs)}: substituting {unknown} = "
-                                          f"{show_expr(value)} makes it 0{said}", Evidence.SYMBOLIC)
+                said = (f"; the condition is linear in {show_expr(unknown)}, so this is its only solution (where "
+                        f"its coefficient {show_expr(slope)} is not 0)" if unique else "")
+                return Finding(LineVerdict.IMPLIED, f"follows from the condition {condition.shown}: substituting "
+                                                    f"{consequence.shown} into it makes it 0{said}", Evidence.SYMBOLIC)
     claim = expand(consequence.zero)
     for condition in conditions:
         zero = expand(condition.zero)
@@ -177,9 +190,8 @@ def symbolic(conditions: Sequence[Equation], consequence: Equation, bases: set[s
                 continue
             solved = unknown - zero / slope
             if _reduces(claim.xreplace({unknown: sp.expand(solved)}), facts):
-                return Finding(LineVerdict.IMPLIED, f"follows from the condition {show_expr(condition.lhs)} = "
-                                          f"{show_expr(condition.rhs)} solved for {unknown} (linear in it)",
-                               Evidence.SYMBOLIC)
+                return Finding(LineVerdict.IMPLIED, f"follows from the condition {condition.shown} solved for "
+                                                    f"{show_expr(unknown)} (linear in it)", Evidence.SYMBOLIC)
     return None
 
 
@@ -244,6 +256,11 @@ class _Instance:
             self.sample.generate(drawn, node)
         number = self.sample.exact[drawn]
         return sp.Rational(number.numerator, number.denominator)
+
+    @property
+    def solved_for(self) -> dict[sp.Symbol, str]:
+        """The name (``lam``, ``pi_1``) each unknown stands for."""
+        return {symbol: name for name, symbol in self.unknowns.items()}
 
     def shown(self) -> str:
         data = ", ".join(f"{name} = {value}" for name, value in self.sample.shown().items())
@@ -367,12 +384,11 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
                     break  # the claim holds an unknown the conditions do not determine
                 holds = _holds(left - right, consequence.relation)
                 if holds is False:
-                    solved = ", ".join(f"{unknown.name[2:]} = {_shown(value)}" for unknown, value in
-                                       sorted(solution.items(), key=lambda item: item[0].name))
+                    solved = ", ".join(f"{spelled(instance.solved_for[unknown])} = {_shown(value)}"
+                                       for unknown, value in sorted(solution.items(), key=lambda item: item[0].name))
                     return Finding(LineVerdict.FAILS, f"does not follow from the conditions above: at {instance.shown()}, "
-                                            f"the conditions give {solved}, where {show_expr(consequence.lhs)} "
-                                            f"{consequence.relation} {show_expr(consequence.rhs)} is false (LHS = "
-                                            f"{_shown(left)} but RHS = {_shown(right)})",
+                                                      f"the conditions give {solved}, where {consequence.shown} is "
+                                                      f"false (LHS = {_shown(left)} but RHS = {_shown(right)})",
                                    Evidence.NUMERIC)
             else:
                 checked += 1
@@ -412,10 +428,9 @@ def check_consequence(role: Role, context: Context, built: Mapping[sp.Symbol, sp
     def expand(expr: sp.Expr) -> sp.Expr:
         return expand_definitions(expr, expanded, context.symbol, context.index_symbol) if expanded else expr
 
-    conditions = [Equation(expand(item.lhs), item.relation, expand(item.rhs)) for _, item in stated]
-    primary = [Equation(expand(item.lhs), item.relation, expand(item.rhs)) for condition, item in stated
-               if condition.primary]
-    consequence = Equation(expand(consequence.lhs), consequence.relation, expand(consequence.rhs))
+    conditions = [item.expanded(expand) for _, item in stated]
+    primary = [item.expanded(expand) for condition, item in stated if condition.primary]
+    consequence = consequence.expanded(expand)
     if not conditions:
         return Finding(LineVerdict.UNDECIDED, "no condition is in force above (a condition is a line EXPR = 0 right after a "
                                     "derivative line, or an earlier consequence)", solved=False)

@@ -49,7 +49,8 @@ from gmm_math.derivations.check.calculus import expand_definitions, same_dummies
 from gmm_math.derivations.check.conditions import Condition, Role, plan_roles
 from gmm_math.numerics.check.conditions import check_consequence
 from gmm_math.derivations.check.grammar import is_latex, parse_text, warm
-from gmm_math.derivations.check.names import check_name, normal_name
+from gmm_math.derivations.check.names import check_name, normal_name, written_spellings
+from gmm_math.derivations.printing.text import spelled, spelled_as
 from gmm_math.derivations.check.parser import Context, parse_assumptions
 from gmm_math.derivations.check.safety import Unreadable, check_text
 from gmm_math.numerics.check.evidence import (
@@ -548,13 +549,13 @@ def _contradicts(item: LimitEvidence, claim: sp.Expr) -> bool:
 
 def _display_point(case: LimitCase, sample: Mapping[sp.Symbol, Fraction]) -> dict[str, str | None]:
     """The sample point in the user's symbols (case symbols mapped back)."""
-    shown = {symbol.name: show(value) for symbol, value in sample.items() if symbol not in case.restore}
+    shown = {spelled(symbol.name): show(value) for symbol, value in sample.items() if symbol not in case.restore}
     values = to_mp(dict(sample), 30)
     for original, expr in case.values.items():
         try:
-            shown[original.name] = show(mp_value(expr, values, 30))
+            shown[spelled(original.name)] = show(mp_value(expr, values, 30))
         except Undefined:
-            shown[original.name] = None
+            shown[spelled(original.name)] = None
     return dict(sorted(shown.items()))
 
 
@@ -708,16 +709,27 @@ def _concluded(symbol: sp.Symbol, conditions: Sequence[tuple[int, str, frozenset
 def step_job(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumptions: tuple[str, ...],
              definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto",
              names: tuple[tuple[str, ...], ...] = (), conditions: tuple[str, ...] = (),
-             name_conditions: tuple[int, ...] = (), role: Role | None = None, *,
-             emit: Any = ignore_partial) -> LineResult:
+             name_conditions: tuple[int, ...] = (), role: Role | None = None,
+             spellings: tuple[tuple[str, str], ...] = (), *, emit: Any = ignore_partial) -> LineResult:
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
 
     ``earlier`` are the step lines above (number, text), nearest first; ``conditions`` the
     ``EXPR = 0`` lines above, ``name_conditions`` how many of them were in force at each naming line;
     ``role`` what :func:`~gmm_math.derivations.check.conditions.plan_roles` planned for the line (a
-    condition, consequence or restatement: checked by solving), else None. An unreadable assumption or definition above does not stop the line: it is checked without it
-    (a failure is then only 'undecided').
+    condition, consequence or restatement: checked by solving), else None. An unreadable assumption or definition
+    above does not stop the line: it is checked without it (a failure is then only 'undecided'). ``spellings``
+    are the file's spellings of the names read as one (:func:`~gmm_math.derivations.check.names.written_spellings`):
+    the line's messages print those names so.
     """
+    with spelled_as(dict(spellings)):
+        return _step(kind, body, earlier, assumptions, definitions, adds, seed, language, names, conditions,
+                     name_conditions, role, emit)
+
+
+def _step(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumptions: tuple[str, ...],
+          definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str,
+          names: tuple[tuple[str, ...], ...], conditions: tuple[str, ...], name_conditions: tuple[int, ...],
+          role: Role | None, emit: Any) -> LineResult:
     own = assumptions[:-1] if adds == "assumptions" else assumptions
     own_definitions = definitions[:-1] if adds == "definitions" else definitions
     own, own_definitions, dropped = _readable(own, own_definitions, language)
@@ -957,13 +969,14 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     plan = [replace(step, text=document.shown(step.line)) for step in plan_steps(document.text)]
     warm((text,), language)
     roles = plan_roles(plan)  # conditions (EXPR = 0 after a derivative), consequences (=>), restatements (<=>)
+    spellings = tuple(written_spellings(text).items())  # lambda, not lam, in messages when the file says lambda
     jobs, owners = [], []
     for step in plan:
         if step.kind == "comment":
             continue
         jobs.append((step_job, (step.kind, step.body, step.earlier, step.assumptions, step.definitions,
                                 step.adds, seed, language, step.names, step.conditions, step.name_conditions,
-                                roles.get(step.line))))
+                                roles.get(step.line), spellings)))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
     settled = [(step, _settle_line(outcomes.get(step.line), timeout)) for step in plan]
