@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import sympy as sp
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
@@ -123,6 +124,8 @@ class StudentPrinter(StrPrinter):
         return f"{spelled(str(expr.base.label))}_{joined}"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        if expr.exp.is_Rational and expr.exp.is_negative and expr.exp not in (-1, -sp.S.Half):  # 1/sigma^2
+            return f"1/{self.parenthesize(sp.Pow(expr.base, -expr.exp, evaluate=False), PRECEDENCE['Mul'])}"
         # the base and the exponent are printed by this printer (with ^), so the one ** is this power's
         return super()._print_Pow(expr, rational).replace("**", "^")
 

@@ -817,8 +817,8 @@ def domain_probe(lhs: sp.Expr, rhs: sp.Expr, relation: str, base: Sample) -> Dom
             left.add(pattern)
         if all(check.defined[1] for check in found):
             right.add(pattern)
-    return DomainProbe(tuple(symbol.name for symbol in varied), frozenset(left), frozenset(right), tuple(checks),
-                       len(checks))
+    return DomainProbe(tuple(spelled(symbol.name) for symbol in varied), frozenset(left), frozenset(right),
+                       tuple(checks), len(checks))
 
 
 def _holds(left: Value, right: Value, relation: str, dps: int,

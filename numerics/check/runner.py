@@ -14,6 +14,7 @@ where each side is real, by sign region of the symbols of unknown sign.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -140,20 +141,26 @@ def _feedback(lhs: sp.Expr, rhs: sp.Expr) -> str | None:
     if len(differing) == 1 and len(terms[differing[0]]) == 2 and differing[0] != 1 \
             and (terms[differing[0]]["right"] / terms[differing[0]]["left"]).is_positive:
         sides = terms[differing[0]]
-        return (f"the {show_expr(differing[0])} term is off by a factor {sides['right'] / sides['left']}: the right "
+        return (f"the {show_expr(differing[0])} term is off by a factor {show_expr(sides['right'] / sides['left'])}: the right "
                 f"side has {show_expr(sides['right'] * differing[0])}, the left side "
                 f"{show_expr(sides['left'] * differing[0])}")
     if not sp.expand(difference).is_Add:
         return f"the right side is missing {show_expr(difference)} (left - right = {show_expr(difference)})"
     ratio = sp.simplify(left / right) if right != 0 else None
     if ratio is not None and ratio.is_number and ratio.is_finite and ratio != 0:
-        return f"the left side is {ratio} times the right side"
+        return f"the left side is {show_expr(ratio)} times the right side"
     return f"left - right = {_short_text(show_expr(difference))}"
 
 
 def _short_text(value: object, limit: int = 120) -> str:
+    """``value`` as text, cut after about ``limit`` characters, never inside a name (sigm... is no name)."""
     text = str(value)
-    return text if len(text) <= limit else text[:limit] + "..."
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if re.match(r"\w", text[limit]):
+        cut = re.sub(r"\w+$", "", cut)
+    return cut + "..."
 
 
 def _numbers(checks: Sequence[RelationCheck]) -> tuple[int, RelationCheck | None]:
@@ -334,20 +341,21 @@ def _context(assumptions: Sequence[str], language: str = "auto") -> Context:
 def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
               emit: Any = ignore_partial) -> CheckResult:
     """Symbolic equivalence plus numeric checks of LHS = RHS (parsing included)."""
-    context = _context(assumptions, language)
-    lhs = context.parse(lhs_text, "left-hand side")
-    rhs = context.parse(rhs_text, "right-hand side")
-    hints = context.hints
-    if lhs == rhs:
-        return CheckResult(CheckReport(Kind.EQUAL, Verdict.HOLDS, "LHS and RHS are identical",
-                                       evidence=Evidence.SYMBOLIC, hints=tuple(hints)),
-                           Summary("LHS and RHS are identical", "equal"))
+    with spelled_as(written_spellings(" ".join((lhs_text, rhs_text, *assumptions)))):  # names as the student spells them
+        context = _context(assumptions, language)
+        lhs = context.parse(lhs_text, "left-hand side")
+        rhs = context.parse(rhs_text, "right-hand side")
+        hints = context.hints
+        if lhs == rhs:
+            return CheckResult(CheckReport(Kind.EQUAL, Verdict.HOLDS, "LHS and RHS are identical",
+                                           evidence=Evidence.SYMBOLIC, hints=tuple(hints)),
+                               Summary("LHS and RHS are identical", "equal"))
 
-    def partial(found: Decision) -> None:
-        emit(CheckResult(_equal_report(found, hints), found.summary))
+        def partial(found: Decision) -> None:
+            emit(CheckResult(_equal_report(found, hints), found.summary))
 
-    found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.constraints, relations=context.relations)
-    return CheckResult(_equal_report(found, hints), found.summary.extended(found.feedback))
+        found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.constraints, relations=context.relations)
+        return CheckResult(_equal_report(found, hints), found.summary.extended(found.feedback))
 
 
 def _claim_verdict(verdict: LineVerdict) -> Verdict:
@@ -369,27 +377,29 @@ def limit_job(expr_text: str, var_name: str | None, to: str | None, claim_text: 
     Without ``var_name`` and ``to`` the expression is a written-out limit, ``limit(EXPR, VAR, POINT)``
     or ``\\lim_{VAR \\to POINT} EXPR``, optionally ``= VALUE`` (the claim, if not given apart).
     """
-    context = _context(assumptions, language)
-    if var_name is None:
-        parts = read_limit(expr_text, context, claim_needed=False)
-        if parts["claim"] is not None and claim_text is not None:
-            raise GmmMathError("the limit is claimed twice: give its value in the expression (= VALUE) or apart, "
-                               "not both", parameter="claim")
-        claim = parts["claim"] if claim_text is None else context.parse(claim_text, "claimed limit")
-        parse_point(parts["to"])
-        return _limit(context, parts["expr"], parts["var"], parts["to"], claim, seed, emit)
-    expr = context.parse(expr_text)
-    claim = None if claim_text is None else context.parse(claim_text, "claimed limit")
-    return _limit(context, expr, var_name, to, claim, seed, emit)
+    written = " ".join(text or "" for text in (expr_text, var_name, claim_text, *assumptions))
+    with spelled_as(written_spellings(written)):  # names in messages as the student spells them
+        context = _context(assumptions, language)
+        if var_name is None:
+            parts = read_limit(expr_text, context, claim_needed=False)
+            if parts["claim"] is not None and claim_text is not None:
+                raise GmmMathError("the limit is claimed twice: give its value in the expression (= VALUE) or apart, "
+                                   "not both", parameter="claim")
+            claim = parts["claim"] if claim_text is None else context.parse(claim_text, "claimed limit")
+            parse_point(parts["to"])
+            return _limit(context, parts["expr"], parts["var"], parts["to"], claim, seed, emit)
+        expr = context.parse(expr_text)
+        claim = None if claim_text is None else context.parse(claim_text, "claimed limit")
+        return _limit(context, expr, var_name, to, claim, seed, emit)
 
 
 def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Expr | None, seed: int,
            emit: Any) -> CheckResult:
     var = context.symbol(check_name(var_name))
     if var in context.substitutions:
-        raise GmmMathError(f"the limit variable {var_name} has an equality assumption; it cannot also vary")
+        raise GmmMathError(f"the limit variable {spelled(var_name)} has an equality assumption; it cannot also vary")
     if not var.is_Symbol or var.is_integer:
-        raise GmmMathError(f"the limit variable {var_name} is a count or an index (an integer); it cannot "
+        raise GmmMathError(f"the limit variable {spelled(var_name)} is a count or an index (an integer); it cannot "
                            f"approach a point")
     point_text, direction = parse_point(to)
     point = context.parse(point_text, "limit point")
@@ -415,7 +425,7 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
         verdicts.append(verdict)
         if verdict is Verdict.FAILS and counterexample is None:
             counterexample = Counterexample(point_shown, of_limit=True, condition=_condition(case),
-                                            limit=str(case.shown_limit), claim=str(claim))
+                                            limit=show_expr(case.shown_limit), claim=show_expr(claim))
     verdict = _verdict(verdicts)
     cases = [CaseLimit(_condition(case), _shown_limit(case)) for case in result.cases] if result.split else None
     symbolic = _describe(result)
@@ -483,7 +493,7 @@ def _shown_limit(case: LimitCase) -> str:
 def _describe(result: LimitResult) -> str:
     if not result.split:
         case = result.cases[0]
-        return f"limit = {case.shown_limit}" if case.limit is not None else str(case.reason)
+        return f"limit = {show_expr(case.shown_limit)}" if case.limit is not None else str(case.reason)
     if all(case.limit is None for case in result.cases):
         return f"SymPy could not take the limit in any of the {len(result.cases)} sign cases it tried"
     return "depends on the case: " + "; ".join(f"{_condition(case)}: {_shown_limit(case)}"
@@ -578,7 +588,7 @@ def _limit_summary(verdict: Verdict, result: LimitResult, claim: sp.Expr | None,
     if claim is None:
         return Summary(f"the limit {_describe(result)}" if result.split else _describe(result))
     if result.split:
-        return Summary(f"the limit is {claim} in every case", "holds")
+        return Summary(f"the limit is {show_expr(claim)} in every case", "holds")
     return Summary(f"{_describe(result)}, as claimed", "holds")
 
 
@@ -862,7 +872,7 @@ def _conclusion_line(line: Any, body: str, unknowns: Sequence[tuple[int, str, fr
         found = None
         why = str(err)
     if found is not None and found.solved:
-        return LineResult(found.verdict, f"{unknown} is an unknown of the condition above, so this line is a "
+        return LineResult(found.verdict, f"{spelled(unknown)} is an unknown of the condition above, so this line is a "
                                          f"conclusion, checked as its solution: {found.reason}", found.evidence,
                           hints=tuple(context.hints), chain=shape)
     why = found.reason if found is not None else why
