@@ -12,8 +12,8 @@ from gmm_math.derivations.core.errors import GmmMathError
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
 # positive: standard deviations, weights, q_k (a distribution over k, the EM bound), and N_k (a component's
-# effective count, a sum of responsibilities)
-_POSITIVE_NAME = re.compile(r"(sigma|s|pi|q)(_\w+|\d+)?|N_[a-z]")
+# effective count, a sum of responsibilities: N_k, N_1, never negative)
+_POSITIVE_NAME = re.compile(r"(sigma|s|pi|q)(_\w+|\d+)?|N_([a-z]|\d+)")
 _POSITIVE_BASES = frozenset({"sigma", "s", "pi", "q"})
 _WEIGHT_BASES = frozenset({"pi", "q"})  # mixing weights pi_k, and q_k, a distribution over k (the EM bound)
 COUNTS = frozenset({"N", "K", "D", "M"})
@@ -56,8 +56,12 @@ _SPELLING = re.compile("(?<![A-Za-z])(" + "|".join(sorted({*ALIASES, *ALIASES.va
                        + ")(?![A-Za-z])|[" + "".join(_UNICODE_SPELLINGS) + "]")
 
 
+POWER = "^"  # the key of the power operator's spelling (``**`` in a file that writes x**2)
+
+
 def written_spellings(text: str) -> dict[str, str]:
-    """How the student spelled each name :data:`ALIASES` reads as one: its first spelling in ``text``.
+    """How the student spelled each name :data:`ALIASES` reads as one (its first spelling in ``text``), and
+    the power operator (``**`` when the file writes no ``^``).
 
     The LaTeX ``\\lambda`` is spelled ``lambda``, the unicode ``λ`` likewise (messages quote a line in its
     ASCII reading).
@@ -69,6 +73,8 @@ def written_spellings(text: str) -> dict[str, str]:
     for match in _SPELLING.finditer(text):
         word = match.group(1) or _UNICODE_SPELLINGS[match.group(0)]
         found.setdefault(ALIASES.get(word, word), word)
+    if "**" in text and "^" not in text:
+        found[POWER] = "**"  # a file that writes powers x**2 reads them so
     return {name: word for name, word in found.items() if name != word}
 
 

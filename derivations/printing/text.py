@@ -79,8 +79,9 @@ def unicode_minus(text: str) -> str:
     return text.replace("-", "−")
 
 
-# the checker reads several spellings of one letter as one name (lambda and lam, epsilon and eps): while a
-# student's file is checked, each such name is printed as that student spelled it (set by :func:`spelled_as`)
+# the checker reads several spellings of one letter as one name (lambda and lam, epsilon and eps), and x^2 as
+# x**2: while a student's file is checked, each is printed as that student spelled it (:func:`spelled_as`;
+# the key "^" holds the power operator's spelling)
 _SPELLINGS: ContextVar[Mapping[str, str]] = ContextVar("spellings", default={})
 
 
@@ -126,8 +127,8 @@ class StudentPrinter(StrPrinter):
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp.is_Rational and expr.exp.is_negative and expr.exp not in (-1, -sp.S.Half):  # 1/sigma^2
             return f"1/{self.parenthesize(sp.Pow(expr.base, -expr.exp, evaluate=False), PRECEDENCE['Mul'])}"
-        # the base and the exponent are printed by this printer (with ^), so the one ** is this power's
-        return super()._print_Pow(expr, rational).replace("**", "^")
+        # the base and the exponent are printed by this printer, so the one ** is this power's
+        return super()._print_Pow(expr, rational).replace("**", _SPELLINGS.get().get("^", "^"))
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         return self._big("sum", expr)

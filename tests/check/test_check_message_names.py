@@ -178,3 +178,27 @@ def test_check_equal_and_limit_use_the_students_epsilon():
     assert "epsilon" in equal["counterexample"]["point"] and "eps" not in equal["counterexample"]["point"]
     limit = check_limit("1/(sigma^2 + epsilon)", "sigma", "0", "1/epsilon + 1", assume=["epsilon > 0"])
     assert "epsilon" in str(limit["summary"]) and "eps)" not in str(limit["summary"])
+
+
+def test_a_count_is_never_negative_in_a_counterexample():
+    point = check_equal("N_1 + N_2", "N")["report"]["counterexample"]["point"]
+    assert float(point["N_1"]) > 0 and float(point["N_2"]) > 0, point
+
+
+def test_powers_are_printed_as_the_file_writes_them():
+    assert written_spellings("d**2/sigma**2") == {"^": "**"}
+    assert written_spellings("d**2/sigma^2") == {}
+    starred = check_steps("x*sigma**2/2 = x*sigma**2\n", timeout=None)["report"]["lines"][0]["reason"]
+    hatted = check_steps("x*sigma^2/2 = x*sigma^2\n", timeout=None)["report"]["lines"][0]["reason"]
+    assert "the sigma**2*x term is off by a factor 2" in starred and "^" not in starred
+    assert "the sigma^2*x term is off by a factor 2" in hatted and "**" not in hatted
+
+
+def test_the_counterexample_of_a_one_line_relation_is_not_told_as_two_lines(tmp_path, cli):
+    """Both sides of ``A >= B`` are on the one line: LHS and RHS, as the line's reason says (no "previous line")."""
+    path = tmp_path / "ridge.tex"
+    path.write_text(dict(OWN)["LaTeX: ridge bound with varepsilon"], encoding="utf-8")
+    result = cli("check", "steps", str(path))
+    assert result.exit_code == 1, result.stdout
+    counter = next(line for line in result.stdout.splitlines() if line.startswith("counterexample"))
+    assert "previous line" not in counter and "LHS = " in counter and "varepsilon = " in counter, counter
