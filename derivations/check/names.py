@@ -57,11 +57,13 @@ _SPELLING = re.compile("(?<![A-Za-z])(" + "|".join(sorted({*ALIASES, *ALIASES.va
 
 
 POWER = "^"  # the key of the power operator's spelling (``**`` in a file that writes x**2)
+DECIMALS = "."  # the key of the numbers' spelling ("decimal" in a file that writes 0.25)
+_DECIMAL = re.compile(r"(?<![A-Za-z_])\d*\.\d")
 
 
 def written_spellings(text: str) -> dict[str, str]:
-    """How the student spelled each name :data:`ALIASES` reads as one (its first spelling in ``text``), and
-    the power operator (``**`` when the file writes no ``^``).
+    """How the student spelled each name :data:`ALIASES` reads as one (its first spelling in ``text``), the
+    power operator (``**`` when the file writes no ``^``) and numbers (decimals, when the file writes one).
 
     The LaTeX ``\\lambda`` is spelled ``lambda``, the unicode ``λ`` likewise (messages quote a line in its
     ASCII reading).
@@ -75,6 +77,8 @@ def written_spellings(text: str) -> dict[str, str]:
         found.setdefault(ALIASES.get(word, word), word)
     if "**" in text and "^" not in text:
         found[POWER] = "**"  # a file that writes powers x**2 reads them so
+    if _DECIMAL.search(text):
+        found[DECIMALS] = "decimal"  # a file that writes 0.25 reads a number 1/4 as 0.25
     return {name: word for name, word in found.items() if name != word}
 
 

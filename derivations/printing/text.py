@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
@@ -81,7 +82,7 @@ def unicode_minus(text: str) -> str:
 
 # the checker reads several spellings of one letter as one name (lambda and lam, epsilon and eps), and x^2 as
 # x**2: while a student's file is checked, each is printed as that student spelled it (:func:`spelled_as`;
-# the key "^" holds the power operator's spelling)
+# the key "^" holds the power operator's spelling, the key "." says the file writes decimals)
 _SPELLINGS: ContextVar[Mapping[str, str]] = ContextVar("spellings", default={})
 
 
@@ -129,6 +130,13 @@ class StudentPrinter(StrPrinter):
             return f"1/{self.parenthesize(sp.Pow(expr.base, -expr.exp, evaluate=False), PRECEDENCE['Mul'])}"
         # the base and the exponent are printed by this printer, so the one ** is this power's
         return super()._print_Pow(expr, rational).replace("**", _SPELLINGS.get().get("^", "^"))
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        """5/4 as 1.25 in a file that writes decimals (when it has a finite decimal expansion)."""
+        factors = sp.factorint(expr.q)
+        if not _SPELLINGS.get().get(".") or expr.q == 1 or factors.keys() - {2, 5} or max(factors.values()) > 12:
+            return super()._print_Rational(expr)
+        return str(Decimal(int(expr.p)) / Decimal(int(expr.q)))
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         return self._big("sum", expr)

@@ -202,3 +202,14 @@ def test_the_counterexample_of_a_one_line_relation_is_not_told_as_two_lines(tmp_
     assert result.exit_code == 1, result.stdout
     counter = next(line for line in result.stdout.splitlines() if line.startswith("counterexample"))
     assert "previous line" not in counter and "LHS = " in counter and "varepsilon = " in counter, counter
+
+
+def test_numbers_are_printed_as_decimals_where_the_file_writes_decimals():
+    lines = check_steps("x^2 + 0.25 = x^2\nlimit(0.5*sigma + 1.25, sigma, 0) = 1.2\n", timeout=None)["report"]["lines"]
+    assert "missing 0.25" in lines[0]["reason"] and "1/4" not in lines[0]["reason"]
+    assert "the limit is 1.25, not 1.2" in lines[1]["reason"]
+    fractions = check_steps("x^2 + 1/4 = x^2\n", timeout=None)["report"]["lines"]
+    assert "missing 1/4" in fractions[0]["reason"]
+    with spelled_as({".": "decimal"}):
+        assert [student_text(sp.Rational(p, q)) for p, q in ((1, 3), (3, 8), (-7, 2), (1, 2 ** 20))] == [
+            "1/3", "0.375", "-3.5", "1/1048576"]
