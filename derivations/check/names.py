@@ -9,6 +9,7 @@ import sympy as sp
 from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS, SPECIAL
 from gmm_math.derivations.check.safety import MAX_NAME_LENGTH
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.printing.text import DECIMALS, POWER
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
 # positive: standard deviations, weights, q_k (a distribution over k, the EM bound), and N_k (a component's
@@ -56,8 +57,6 @@ _SPELLING = re.compile("(?<![A-Za-z])(" + "|".join(sorted({*ALIASES, *ALIASES.va
                        + ")(?![A-Za-z])|[" + "".join(_UNICODE_SPELLINGS) + "]")
 
 
-POWER = "^"  # the key of the power operator's spelling (``**`` in a file that writes x**2)
-DECIMALS = "."  # the key of the numbers' spelling ("decimal" in a file that writes 0.25)
 _DECIMAL = re.compile(r"(?<![A-Za-z_])\d*\.\d")
 
 

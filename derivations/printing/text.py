@@ -81,9 +81,10 @@ def unicode_minus(text: str) -> str:
 
 
 # the checker reads several spellings of one letter as one name (lambda and lam, epsilon and eps), and x^2 as
-# x**2: while a student's file is checked, each is printed as that student spelled it (:func:`spelled_as`;
-# the key "^" holds the power operator's spelling, the key "." says the file writes decimals)
+# x**2: while a student's file is checked, each is printed as that student spelled it (:func:`spelled_as`)
 _SPELLINGS: ContextVar[Mapping[str, str]] = ContextVar("spellings", default={})
+POWER = "^"  # the key of the power operator's spelling ("**" for a file that writes x**2)
+DECIMALS = "."  # the key of the numbers' spelling ("decimal" for a file that writes 0.25)
 
 
 @contextmanager
@@ -129,12 +130,12 @@ class StudentPrinter(StrPrinter):
         if expr.exp.is_Rational and expr.exp.is_negative and expr.exp not in (-1, -sp.S.Half):  # 1/sigma^2
             return f"1/{self.parenthesize(sp.Pow(expr.base, -expr.exp, evaluate=False), PRECEDENCE['Mul'])}"
         # the base and the exponent are printed by this printer, so the one ** is this power's
-        return super()._print_Pow(expr, rational).replace("**", _SPELLINGS.get().get("^", "^"))
+        return super()._print_Pow(expr, rational).replace("**", _SPELLINGS.get().get(POWER, "^"))
 
     def _print_Rational(self, expr: sp.Rational) -> str:
         """5/4 as 1.25 in a file that writes decimals (when it has a finite decimal expansion)."""
-        factors = sp.factorint(expr.q)
-        if not _SPELLINGS.get().get(".") or expr.q == 1 or factors.keys() - {2, 5} or max(factors.values()) > 12:
+        factors = sp.factorint(expr.q) if _SPELLINGS.get().get(DECIMALS) and expr.q != 1 else {}
+        if not factors or factors.keys() - {2, 5} or max(factors.values()) > 12:
             return super()._print_Rational(expr)
         return str(Decimal(int(expr.p)) / Decimal(int(expr.q)))
 

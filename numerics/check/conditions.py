@@ -28,7 +28,7 @@ import sympy as sp
 from gmm_math.derivations.check.calculus import expand_definitions, index_letters, lift, replace_names
 from gmm_math.derivations.check.claims import normal_sums, read_line, show_expr, use_weight_sums
 from gmm_math.derivations.check.conditions import MULTIPLIERS, Condition, Role
-from gmm_math.derivations.check.names import COUNTS, INDEX_LETTERS, base_assumptions, split_subscript
+from gmm_math.derivations.check.names import COUNTS, INDEX_LETTERS, base_assumptions, normal_name, split_subscript
 from gmm_math.derivations.check.parser import Context
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.numerics.check.evidence import Sample, Undefined, data_key, mp_value, show
@@ -115,7 +115,7 @@ def _mentions(expr: sp.Expr, bases: set[str]) -> bool:
 
 def unknown_bases(role: Role, consequence: Equation) -> set[str]:
     """The families solved for: the names differentiated by, the multipliers, the name a consequence solves for."""
-    bases = {split_subscript(name)[0] for name in role.unknowns} or set(PARAMETERS)
+    bases = {split_subscript(normal_name(name))[0] for name in role.unknowns} or set(PARAMETERS)  # \epsilon: eps
     bases |= set(MULTIPLIERS)
     target = _target(consequence)
     if target is not None:

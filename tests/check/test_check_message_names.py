@@ -11,7 +11,7 @@ import sympy as sp
 from check_corpus import CORPUS
 from check_corpus_em import CORPUS as EM_CORPUS
 from gmm_math.derivations.check.names import written_spellings
-from gmm_math.derivations.printing.text import spelled, spelled_as, student_text
+from gmm_math.derivations.printing.text import DECIMALS, POWER, spelled, spelled_as, student_text
 from gmm_math.numerics.check.runner import check_equal, check_limit, check_steps
 from message_names import foreign_names, report_messages
 from test_check_corpus import _planted
@@ -186,7 +186,7 @@ def test_a_count_is_never_negative_in_a_counterexample():
 
 
 def test_powers_are_printed_as_the_file_writes_them():
-    assert written_spellings("d**2/sigma**2") == {"^": "**"}
+    assert written_spellings("d**2/sigma**2") == {POWER: "**"}
     assert written_spellings("d**2/sigma^2") == {}
     starred = check_steps("x*sigma**2/2 = x*sigma**2\n", timeout=None)["report"]["lines"][0]["reason"]
     hatted = check_steps("x*sigma^2/2 = x*sigma^2\n", timeout=None)["report"]["lines"][0]["reason"]
@@ -210,6 +210,6 @@ def test_numbers_are_printed_as_decimals_where_the_file_writes_decimals():
     assert "the limit is 1.25, not 1.2" in lines[1]["reason"]
     fractions = check_steps("x^2 + 1/4 = x^2\n", timeout=None)["report"]["lines"]
     assert "missing 1/4" in fractions[0]["reason"]
-    with spelled_as({".": "decimal"}):
+    with spelled_as({DECIMALS: "decimal"}):
         assert [student_text(sp.Rational(p, q)) for p, q in ((1, 3), (3, 8), (-7, 2), (1, 2 ** 20))] == [
             "1/3", "0.375", "-3.5", "1/1048576"]
