@@ -115,7 +115,8 @@ def domain_direction(var: sp.Symbol, point: sp.Expr, direction: str) -> str:
     if direction != inside:
         kind = "positive" if var.is_positive else "negative"
         raise GmmMathError(f"{show_expr(var)} is {kind}, so it cannot approach 0 from "
-                           f"{'below' if inside == '+' else 'above'} (assume {show_expr(var)} != 0 to let it take both signs)")
+                           f"{'below' if inside == '+' else 'above'} (assume {show_expr(var)} != 0 to let it take "
+                           f"both signs)")
     return direction
 
 

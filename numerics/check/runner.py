@@ -141,8 +141,8 @@ def _feedback(lhs: sp.Expr, rhs: sp.Expr) -> str | None:
     if len(differing) == 1 and len(terms[differing[0]]) == 2 and differing[0] != 1 \
             and (terms[differing[0]]["right"] / terms[differing[0]]["left"]).is_positive:
         sides = terms[differing[0]]
-        return (f"the {show_expr(differing[0])} term is off by a factor {show_expr(sides['right'] / sides['left'])}: the right "
-                f"side has {show_expr(sides['right'] * differing[0])}, the left side "
+        return (f"the {show_expr(differing[0])} term is off by a factor {show_expr(sides['right'] / sides['left'])}: "
+                f"the right side has {show_expr(sides['right'] * differing[0])}, the left side "
                 f"{show_expr(sides['left'] * differing[0])}")
     if not sp.expand(difference).is_Add:
         return f"the right side is missing {show_expr(difference)} (left - right = {show_expr(difference)})"
@@ -341,7 +341,7 @@ def _context(assumptions: Sequence[str], language: str = "auto") -> Context:
 def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
               emit: Any = ignore_partial) -> CheckResult:
     """Symbolic equivalence plus numeric checks of LHS = RHS (parsing included)."""
-    with spelled_as(written_spellings(" ".join((lhs_text, rhs_text, *assumptions)))):  # names as the student spells them
+    with spelled_as(written_spellings(" ".join((lhs_text, rhs_text, *assumptions)))):  # as the student spells
         context = _context(assumptions, language)
         lhs = context.parse(lhs_text, "left-hand side")
         rhs = context.parse(rhs_text, "right-hand side")
