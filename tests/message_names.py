@@ -19,6 +19,7 @@ from typing import Any
 from gmm_math.derivations.check.grammar import is_latex
 from gmm_math.derivations.check.latex import latex_to_ascii
 from gmm_math.derivations.check.names import ALIASES
+from gmm_math.derivations.check.unicode import from_unicode
 from gmm_math.derivations.core.errors import GmmMathError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,9 +53,9 @@ def prose_words() -> frozenset[str]:
 
 
 def _readings(text: str) -> str:
-    """The file as typed, braces and backslashes dropped, plus the ASCII reading of each LaTeX line."""
+    """The file as typed, braces and backslashes dropped, plus the ASCII reading of each LaTeX or unicode line."""
     plain = re.sub(r"[{}\\]", "", text)
-    read = []
+    read = [from_unicode(text)]
     for line in text.splitlines():
         if is_latex(line):
             try:

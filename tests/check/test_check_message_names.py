@@ -50,6 +50,13 @@ OWN: list[tuple[str, str]] = [
     ("ASCII: ridge limit with epsilon",
      "assume: epsilon > 0\nlimit(log(sigma^2 + epsilon), sigma, 0) = log(epsilon) + 1\n"
      "limit(1/(sigma^2 + epsilon), epsilon, 0, +) = 0\n"),
+    ("LaTeX: K-means limit and a varepsilon limit",
+     "assume: b > a, a \\ge 0\n"
+     r"\[ \lim_{\epsilon \to 0^+} \frac{\exp(-a/(2\epsilon))}{\exp(-a/(2\epsilon)) + \exp(-b/(2\epsilon))} = "
+     r"\frac{1}{2} \]" "\n"
+     r"\[ \lim_{\varepsilon \downarrow 0} \varepsilon \ln \varepsilon = 1 \]" "\n"),
+    ("unicode as the tool prints it",
+     "assume: ε > 0\nlog(σ² + ε) = log(σ²) + ε\n∑_{n=1}^N (xₙ − μ) = ∑_{n=1}^N xₙ + N μ\n"),
     ("ASCII: mu_k divided by N",
      "let: gamma_nk = pi_k*N(x_n | mu_k, sigma_k^2)/sum(pi_j*N(x_n | mu_j, sigma_j^2), j=1..K)\n"
      "sum(gamma_nk*(x_n - mu_k), n=1..N) = 0\nmu_k = sum(gamma_nk*x_n, n=1..N)/N\n"),
