@@ -225,13 +225,17 @@ class _Instance:
         self.sample = Sample(rng, {}, SOLVE_DPS, components=counts["K"])
         self.unknowns: dict[str, sp.Symbol] = {}
 
-    def write_out(self, expr: sp.Expr) -> list[sp.Expr]:
-        """``expr`` for every value of its free indices, sums written out, data replaced by numbers."""
+    def free_indices(self, expr: sp.Expr) -> list[dict[str, sp.Integer]]:
+        """Each value of the free indices of ``expr`` (``{"k": 1}``, ``{"k": 2}``), in :meth:`write_out`'s order."""
         letters = sorted(free_letters(expr))
         tops = [self.counts["N"] if letter in "imn" else self.counts["K"] for letter in letters]
+        return [{letter: sp.Integer(value) for letter, value in zip(letters, values, strict=True)}
+                for values in _product(tops)]
+
+    def write_out(self, expr: sp.Expr) -> list[sp.Expr]:
+        """``expr`` for every value of its free indices, sums written out, data replaced by numbers."""
         results = []
-        for values in _product(tops):
-            mapping = {letter: sp.Integer(value) for letter, value in zip(letters, values, strict=True)}
+        for mapping in self.free_indices(expr):
             lifted = lift(expr, mapping, self.context.index_symbol, self.context.symbol)
             counted = lifted.xreplace({self.context.symbol(name): sp.Integer(self.counts[name])
                                        for name in ("N", "K") if name in self.counts})
@@ -367,6 +371,7 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
             first = first + stated if first else []
             equations = [item for condition in conditions for item in instance.write_out(condition.zero)] + stated
             claims = instance.write_out(sp.Tuple(consequence.lhs, consequence.rhs))  # one pair per free index
+            indices = instance.free_indices(sp.Tuple(consequence.lhs, consequence.rhs))
         except (Undefined, GmmMathError, ValueError, TypeError, ArithmeticError):
             continue
         equations = [equation for equation in equations if equation != 0]
@@ -378,7 +383,7 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
         if not solutions:
             continue
         for solution in solutions:
-            for pair in claims:
+            for pair, index in zip(claims, indices, strict=True):
                 left, right = (side.xreplace(solution) for side in pair)
                 if left.free_symbols or right.free_symbols:
                     break  # the claim holds an unknown the conditions do not determine
@@ -388,7 +393,8 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
                                        for unknown, value in sorted(solution.items(), key=lambda item: item[0].name))
                     return Finding(LineVerdict.FAILS, f"does not follow from the conditions above: at {instance.shown()}, "
                                                       f"the conditions give {solved}, where {consequence.shown} is "
-                                                      f"false (LHS = {_shown(left)} but RHS = {_shown(right)})",
+                                                      f"false{_at_index(index)} (LHS = {_shown(left)} but RHS = "
+                                                      f"{_shown(right)})",
                                    Evidence.NUMERIC)
             else:
                 checked += 1
@@ -399,6 +405,11 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
     return Finding(LineVerdict.IMPLIED, f"holds at {checked} solutions of the conditions above at numeric instances "
                               f"(N from 2 to 5, K from 2 to 3, data drawn at random; E-step quantities held fixed); SymPy "
                               f"did not prove it (numeric evidence, not a proof)", Evidence.NUMERIC)
+
+
+def _at_index(index: Mapping[str, sp.Integer]) -> str:
+    """`` at k = 1``: which of a consequence's equations (one per value of its free indices) is false."""
+    return " at " + ", ".join(f"{letter} = {value}" for letter, value in index.items()) if index else ""
 
 
 def _shown(value: sp.Expr) -> str:
