@@ -132,11 +132,19 @@ class StudentPrinter(StrPrinter):
         # the base and the exponent are printed by this printer, so the one ** is this power's
         return super()._print_Pow(expr, rational).replace("**", _SPELLINGS.get().get(POWER, "^"))
 
+    def _print_Integer(self, expr: sp.Integer) -> str:
+        """A large power of ten as the student writes it: 10^35, not 100000000000000000000000000000000000."""
+        digits = str(abs(int(expr)))
+        if len(digits) > 7 and digits.strip("0") == "1":
+            return f"{'-' if expr < 0 else ''}10{_SPELLINGS.get().get(POWER, '^')}{len(digits) - 1}"
+        return super()._print_Integer(expr)
+
     def _print_Rational(self, expr: sp.Rational) -> str:
         """5/4 as 1.25 in a file that writes decimals (when it has a finite decimal expansion)."""
         factors = sp.factorint(expr.q) if _SPELLINGS.get().get(DECIMALS) and expr.q != 1 else {}
         if not factors or factors.keys() - {2, 5} or max(factors.values()) > 12:
-            return super()._print_Rational(expr)
+            return super()._print_Rational(expr) if expr.q == 1 else \
+                f"{self._print(sp.Integer(expr.p))}/{self._print(sp.Integer(expr.q))}"
         return str(Decimal(int(expr.p)) / Decimal(int(expr.q)))
 
     def _print_Sum(self, expr: sp.Sum) -> str:

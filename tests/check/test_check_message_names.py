@@ -220,3 +220,9 @@ def test_numbers_are_printed_as_decimals_where_the_file_writes_decimals():
     with spelled_as({DECIMALS: "decimal"}):
         assert [student_text(sp.Rational(p, q)) for p, q in ((1, 3), (3, 8), (-7, 2), (1, 2 ** 20))] == [
             "1/3", "0.375", "-3.5", "1/1048576"]
+
+
+def test_a_power_of_ten_is_printed_as_written():
+    reason = check_steps("sigma*10^(-35)\n= sigma*10^(-36)\n", timeout=None)["report"]["lines"][1]["reason"]
+    assert "sigma/10^36" in reason and "000000" not in reason, reason
+    assert student_text(sp.Rational(1, 10 ** 36)) == "1/10^36" and student_text(sp.Integer(2 * 10 ** 9)) == "2000000000"
