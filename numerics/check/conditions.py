@@ -31,9 +31,9 @@ from gmm_math.derivations.check.conditions import MULTIPLIERS, Condition, Role
 from gmm_math.derivations.check.names import COUNTS, INDEX_LETTERS, base_assumptions, normal_name, split_subscript
 from gmm_math.derivations.check.parser import Context
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.printing.text import spelled
 from gmm_math.numerics.check.evidence import Sample, Undefined, data_key, mp_value, show
 from gmm_math.numerics.check.results import Evidence, LineVerdict
-from gmm_math.derivations.printing.text import spelled
 
 # (N, K) of the numeric instances; N != K, so that a slip of K for N (pi_k = N_k/K) shows
 # (instances whose conditions have no admissible solution, e.g. a stationary weight below 0, are skipped)
@@ -91,8 +91,6 @@ def read_equation(text: str, previous: str | None, context: Context, names: Mapp
         last = replace_names(before.exprs[-1], dict(names))
         if len(exprs) == 1:
             return Equation(last, line.continues, exprs[-1], f"{before.texts[-1]} {line.continues} {line.texts[-1]}")
-        return Equation(exprs[-2], line.relations[-1], exprs[-1],
-                        f"{line.texts[-2]} {line.relations[-1]} {line.texts[-1]}")
     if line.relations:
         return Equation(exprs[-2], line.relations[-1], exprs[-1],
                         f"{line.texts[-2]} {line.relations[-1]} {line.texts[-1]}")
