@@ -178,8 +178,9 @@ def _render_steps(result: Any) -> list[str]:
     lines.append(result.headline)
     counter = found.counterexample
     if counter is not None and counter.point is not None and not counter.of_limit:
+        # LHS and RHS as in the line's reason: the sides compared (the line above and this one, for "= ...")
         lines.append(f"counterexample (line {counter.line}): {_at(counter.point)}: "
-                     f"previous line = {counter.lhs}, this line = {counter.rhs}")
+                     f"LHS = {counter.lhs}, RHS = {counter.rhs}")
     elif counter is not None and counter.point is not None:
         when = f"when {counter.condition}, " if counter.condition else ""
         lines.append(f"counterexample (line {counter.line}): {when}{_at(counter.point)} "

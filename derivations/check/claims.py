@@ -114,8 +114,9 @@ def domain_direction(var: sp.Symbol, point: sp.Expr, direction: str) -> str:
         return inside
     if direction != inside:
         kind = "positive" if var.is_positive else "negative"
-        raise GmmMathError(f"{var} is {kind}, so it cannot approach 0 from {'below' if inside == '+' else 'above'} "
-                           f"(assume {var} != 0 to let it take both signs)")
+        raise GmmMathError(f"{show_expr(var)} is {kind}, so it cannot approach 0 from "
+                           f"{'below' if inside == '+' else 'above'} (assume {show_expr(var)} != 0 to let it take "
+                           f"both signs)")
     return direction
 
 
@@ -192,7 +193,7 @@ def _term_sign(node: sp.Expr) -> str | None:
 
 
 def _with_side(case: LimitCase) -> LimitCase:
-    approach = f"{case.var} -> {case.point}{case.side}"
+    approach = f"{show_expr(case.var)} -> {show_expr(case.point)}{case.side}"
     return replace(case, conditions=(approach, *case.conditions))
 
 

@@ -9,11 +9,12 @@ import sympy as sp
 from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS, SPECIAL
 from gmm_math.derivations.check.safety import MAX_NAME_LENGTH
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.printing.text import DECIMALS, POWER
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*")
 # positive: standard deviations, weights, q_k (a distribution over k, the EM bound), and N_k (a component's
-# effective count, a sum of responsibilities)
-_POSITIVE_NAME = re.compile(r"(sigma|s|pi|q)(_\w+|\d+)?|N_[a-z]")
+# effective count, a sum of responsibilities: N_k, N_1, never negative)
+_POSITIVE_NAME = re.compile(r"(sigma|s|pi|q)(_\w+|\d+)?|N_([a-z]|\d+)")
 _POSITIVE_BASES = frozenset({"sigma", "s", "pi", "q"})
 _WEIGHT_BASES = frozenset({"pi", "q"})  # mixing weights pi_k, and q_k, a distribution over k (the EM bound)
 COUNTS = frozenset({"N", "K", "D", "M"})
@@ -48,8 +49,36 @@ PYTHON_WORDS = frozenset({"for", "in", "if", "else", "elif", "import", "from", "
                           "exec", "eval", "print", "open", "lambda_", "del", "pass", "raise", "try", "except"})
 
 
-# one name per letter: SymPy prints epsilon and lambda, the LaTeX reader and students write eps and lam
+# one name per letter: epsilon, varepsilon and eps are one name, as are lambda and lam, phi and varphi (it is
+# read as the short spelling, and printed back as the student spelled it: :func:`written_spellings`)
 ALIASES = {"epsilon": "eps", "varepsilon": "eps", "lambda": "lam", "varphi": "phi"}
+_UNICODE_SPELLINGS = {"ε": "epsilon", "ϵ": "epsilon", "λ": "lambda", "φ": "phi", "ϕ": "varphi"}
+_SPELLING = re.compile("(?<![A-Za-z])(" + "|".join(sorted({*ALIASES, *ALIASES.values()}, key=len, reverse=True))
+                       + ")(?![A-Za-z])|[" + "".join(_UNICODE_SPELLINGS) + "]")
+
+
+_DECIMAL = re.compile(r"(?<![A-Za-z_])\d*\.\d")
+
+
+def written_spellings(text: str) -> dict[str, str]:
+    """How the student spelled each name :data:`ALIASES` reads as one (its first spelling in ``text``), the
+    power operator (``**`` when the file writes no ``^``) and numbers (decimals, when the file writes one).
+
+    The LaTeX ``\\lambda`` is spelled ``lambda``, the unicode ``λ`` likewise (messages quote a line in its
+    ASCII reading).
+
+    >>> written_spellings(r"\\frac{N_k}{\\pi_k} + \\lambda = 0, L_varepsilon, eps")
+    {'lam': 'lambda', 'eps': 'varepsilon'}
+    """
+    found: dict[str, str] = {}
+    for match in _SPELLING.finditer(text):
+        word = match.group(1) or _UNICODE_SPELLINGS[match.group(0)]
+        found.setdefault(ALIASES.get(word, word), word)
+    if "**" in text and "^" not in text:
+        found[POWER] = "**"  # a file that writes powers x**2 reads them so
+    if _DECIMAL.search(text):
+        found[DECIMALS] = "decimal"  # a file that writes 0.25 reads a number 1/4 as 0.25
+    return {name: word for name, word in found.items() if name != word}
 
 
 def normal_name(name: str) -> str:

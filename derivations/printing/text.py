@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from decimal import Decimal
+
 import sympy as sp
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
@@ -74,13 +80,72 @@ def unicode_minus(text: str) -> str:
     return text.replace("-", "−")
 
 
+# the checker reads several spellings of one letter as one name (lambda and lam, epsilon and eps), and x^2 as
+# x**2: while a student's file is checked, each is printed as that student spelled it (:func:`spelled_as`)
+_SPELLINGS: ContextVar[Mapping[str, str]] = ContextVar("spellings", default={})
+POWER = "^"  # the key of the power operator's spelling ("**" for a file that writes x**2)
+DECIMALS = "."  # the key of the numbers' spelling ("decimal" for a file that writes 0.25)
+
+
+@contextmanager
+def spelled_as(spellings: Mapping[str, str]) -> Iterator[None]:
+    """Print each name part ``spellings`` holds (``{"lam": "lambda"}``) as its value, within the block."""
+    token = _SPELLINGS.set(dict(spellings))
+    try:
+        yield
+    finally:
+        _SPELLINGS.reset(token)
+
+
+def spelled(name: str) -> str:
+    """A name as the student spelled it: each ``_``-separated part respelled (:func:`spelled_as`).
+
+    >>> with spelled_as({"lam": "lambda", "eps": "epsilon"}):
+    ...     spelled("lam"), spelled("L_eps"), spelled("lambda_2"), spelled("x_n")
+    ('lambda', 'L_epsilon', 'lambda_2', 'x_n')
+    """
+    spellings = _SPELLINGS.get()
+    if not spellings:
+        return name
+    return "_".join(spellings.get(part, part) for part in name.split("_"))
+
+
 class StudentPrinter(StrPrinter):
-    """SymPy's str printer, but x[n] prints as x_n and sums as sum(f, n=1..N), as the student writes them."""
+    """SymPy's str printer, but as the student writes an expression: x[n, k] prints as x_nk, powers with ^,
+    sums as sum(f, n=1..N), every name as the student spelled it (:func:`spelled`)."""
 
     printmethod = "_gmm_math_str"  # not Indexed's own _sympystr
 
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        return spelled(expr.name)
+
+    _print_Dummy = _print_Symbol  # a sum's index renamed apart prints under its letter, not as _k
+
     def _print_Indexed(self, expr: sp.Indexed) -> str:
-        return f"{expr.base.label}_{'_'.join(self._print(index) for index in expr.indices)}"
+        indices = [self._print(index) for index in expr.indices]
+        joined = "".join(indices) if all(len(index) == 1 for index in indices) else "{" + ",".join(indices) + "}"
+        return f"{spelled(str(expr.base.label))}_{joined}"
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        if expr.exp.is_Rational and expr.exp.is_negative and expr.exp not in (-1, -sp.S.Half):  # 1/sigma^2
+            return f"1/{self.parenthesize(sp.Pow(expr.base, -expr.exp, evaluate=False), PRECEDENCE['Mul'])}"
+        # the base and the exponent are printed by this printer, so the one ** is this power's
+        return super()._print_Pow(expr, rational).replace("**", _SPELLINGS.get().get(POWER, "^"))
+
+    def _print_Integer(self, expr: sp.Integer) -> str:
+        """A large power of ten as the student writes it: 10^35, not 100000000000000000000000000000000000."""
+        digits = str(abs(int(expr)))
+        if len(digits) > 7 and digits.strip("0") == "1":
+            return f"{'-' if expr < 0 else ''}10{_SPELLINGS.get().get(POWER, '^')}{len(digits) - 1}"
+        return super()._print_Integer(expr)
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        """5/4 as 1.25 in a file that writes decimals (when it has a finite decimal expansion)."""
+        factors = sp.factorint(expr.q) if _SPELLINGS.get().get(DECIMALS) and expr.q != 1 else {}
+        if not factors or factors.keys() - {2, 5} or max(factors.values()) > 12:
+            return super()._print_Rational(expr) if expr.q == 1 else \
+                f"{self._print(sp.Integer(expr.p))}/{self._print(sp.Integer(expr.q))}"
+        return str(Decimal(int(expr.p)) / Decimal(int(expr.q)))
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         return self._big("sum", expr)
@@ -89,10 +154,11 @@ class StudentPrinter(StrPrinter):
         return self._big("prod", expr)
 
     def _big(self, name: str, expr: sp.Expr) -> str:
-        (index, low, high), *rest = expr.limits
-        if rest:
-            return StrPrinter._print_Sum(self, expr) if name == "sum" else StrPrinter._print_Product(self, expr)
-        return f"{name}({self._print(expr.function)}, {index}={self._print(low)}..{self._print(high)})"
+        """``sum(f, n=1..N)``; several limits nest, the first innermost: ``sum(sum(f, j=1..K), n=1..N)``."""
+        text = self._print(expr.function)
+        for index, low, high in expr.limits:
+            text = f"{name}({text}, {self._print(index)}={self._print(low)}..{self._print(high)})"
+        return text
 
 
 def student_text(expr: object) -> str:
@@ -100,6 +166,6 @@ def student_text(expr: object) -> str:
 
     >>> n = sp.Symbol("n", integer=True)
     >>> student_text(sp.Sum(sp.IndexedBase("x")[n] ** 2, (n, 1, sp.Symbol("N"))))
-    'sum(x_n**2, n=1..N)'
+    'sum(x_n^2, n=1..N)'
     """
     return StudentPrinter().doprint(expr) if isinstance(expr, sp.Basic) else str(expr)

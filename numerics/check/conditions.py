@@ -28,9 +28,10 @@ import sympy as sp
 from gmm_math.derivations.check.calculus import expand_definitions, index_letters, lift, replace_names
 from gmm_math.derivations.check.claims import normal_sums, read_line, show_expr, use_weight_sums
 from gmm_math.derivations.check.conditions import MULTIPLIERS, Condition, Role
-from gmm_math.derivations.check.names import COUNTS, INDEX_LETTERS, base_assumptions, split_subscript
+from gmm_math.derivations.check.names import COUNTS, INDEX_LETTERS, base_assumptions, normal_name, split_subscript
 from gmm_math.derivations.check.parser import Context
 from gmm_math.derivations.core.errors import GmmMathError
+from gmm_math.derivations.printing.text import spelled
 from gmm_math.numerics.check.evidence import Sample, Undefined, data_key, mp_value, show
 from gmm_math.numerics.check.results import Evidence, LineVerdict
 
@@ -46,11 +47,21 @@ PARAMETERS = ("mu", "sigma", "pi")
 
 @dataclass(frozen=True)
 class Equation:
-    """``lhs RELATION rhs`` read from a line."""
+    """``lhs RELATION rhs`` read from a line; ``text`` is it as the student typed it (its ASCII reading)."""
 
     lhs: sp.Expr
     relation: str
     rhs: sp.Expr
+    text: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The equation as typed, else as the student would write it (names as they spelled them)."""
+        return self.text or f"{show_expr(self.lhs)} {self.relation} {show_expr(self.rhs)}"
+
+    def expanded(self, expand: Callable[[sp.Expr], sp.Expr]) -> Equation:
+        """Both sides with ``expand`` applied; still shown as typed."""
+        return Equation(expand(self.lhs), self.relation, expand(self.rhs), self.text)
 
     @property
     def zero(self) -> sp.Expr:
@@ -78,12 +89,13 @@ def read_equation(text: str, previous: str | None, context: Context, names: Mapp
             raise GmmMathError("a line starting with '=' continues the step above, but there is none")
         before = read_line(previous, context)
         last = replace_names(before.exprs[-1], dict(names))
-        return Equation(last if len(exprs) == 1 else exprs[-2], line.continues if len(exprs) == 1
-                        else line.relations[-1], exprs[-1])
+        if len(exprs) == 1:
+            return Equation(last, line.continues, exprs[-1], f"{before.texts[-1]} {line.continues} {line.texts[-1]}")
     if line.relations:
-        return Equation(exprs[-2], line.relations[-1], exprs[-1])
+        return Equation(exprs[-2], line.relations[-1], exprs[-1],
+                        f"{line.texts[-2]} {line.relations[-1]} {line.texts[-1]}")
     if line.named is not None:
-        return Equation(line.named, "=", exprs[0])
+        return Equation(line.named, "=", exprs[0], f"{line.name} = {line.texts[0]}")
     raise GmmMathError("a consequence is an equation or inequality, e.g. => mu_k = sum(gamma_nk*x_n, n=1..N)/N_k")
 
 
@@ -101,7 +113,7 @@ def _mentions(expr: sp.Expr, bases: set[str]) -> bool:
 
 def unknown_bases(role: Role, consequence: Equation) -> set[str]:
     """The families solved for: the names differentiated by, the multipliers, the name a consequence solves for."""
-    bases = {split_subscript(name)[0] for name in role.unknowns} or set(PARAMETERS)
+    bases = {split_subscript(normal_name(name))[0] for name in role.unknowns} or set(PARAMETERS)  # \epsilon: eps
     bases |= set(MULTIPLIERS)
     target = _target(consequence)
     if target is not None:
@@ -163,11 +175,10 @@ def symbolic(conditions: Sequence[Equation], consequence: Equation, bases: set[s
             if _reduces(zero.xreplace({unknown: value}), facts):
                 slope = sp.diff(zero, unknown)
                 unique = power == 1 and not slope.has(unknown) and slope != 0
-                said = (f"; the condition is linear in {unknown}, so this is its only solution (where its "
-                        f"coefficient {show_expr(slope)} is not 0)" if unique else "")
-                return Finding(LineVerdict.IMPLIED, f"follows from the condition {show_expr(condition.lhs)} = "
-                                          f"{show_expr(condition.rhs)}: substituting {unknown} = "
-                                          f"{show_expr(value)} makes it 0{said}", Evidence.SYMBOLIC)
+                said = (f"; the condition is linear in {show_expr(unknown)}, so this is its only solution (where "
+                        f"its coefficient {show_expr(slope)} is not 0)" if unique else "")
+                return Finding(LineVerdict.IMPLIED, f"follows from the condition {condition.shown}: substituting "
+                                                    f"{consequence.shown} into it makes it 0{said}", Evidence.SYMBOLIC)
     claim = expand(consequence.zero)
     for condition in conditions:
         zero = expand(condition.zero)
@@ -177,9 +188,8 @@ def symbolic(conditions: Sequence[Equation], consequence: Equation, bases: set[s
                 continue
             solved = unknown - zero / slope
             if _reduces(claim.xreplace({unknown: sp.expand(solved)}), facts):
-                return Finding(LineVerdict.IMPLIED, f"follows from the condition {show_expr(condition.lhs)} = "
-                                          f"{show_expr(condition.rhs)} solved for {unknown} (linear in it)",
-                               Evidence.SYMBOLIC)
+                return Finding(LineVerdict.IMPLIED, f"follows from the condition {condition.shown} solved for "
+                                                    f"{show_expr(unknown)} (linear in it)", Evidence.SYMBOLIC)
     return None
 
 
@@ -213,13 +223,17 @@ class _Instance:
         self.sample = Sample(rng, {}, SOLVE_DPS, components=counts["K"])
         self.unknowns: dict[str, sp.Symbol] = {}
 
-    def write_out(self, expr: sp.Expr) -> list[sp.Expr]:
-        """``expr`` for every value of its free indices, sums written out, data replaced by numbers."""
+    def free_indices(self, expr: sp.Expr) -> list[dict[str, sp.Integer]]:
+        """Each value of the free indices of ``expr`` (``{"k": 1}``, ``{"k": 2}``), in :meth:`write_out`'s order."""
         letters = sorted(free_letters(expr))
         tops = [self.counts["N"] if letter in "imn" else self.counts["K"] for letter in letters]
+        return [{letter: sp.Integer(value) for letter, value in zip(letters, values, strict=True)}
+                for values in _product(tops)]
+
+    def write_out(self, expr: sp.Expr) -> list[sp.Expr]:
+        """``expr`` for every value of its free indices, sums written out, data replaced by numbers."""
         results = []
-        for values in _product(tops):
-            mapping = {letter: sp.Integer(value) for letter, value in zip(letters, values, strict=True)}
+        for mapping in self.free_indices(expr):
             lifted = lift(expr, mapping, self.context.index_symbol, self.context.symbol)
             counted = lifted.xreplace({self.context.symbol(name): sp.Integer(self.counts[name])
                                        for name in ("N", "K") if name in self.counts})
@@ -244,6 +258,11 @@ class _Instance:
             self.sample.generate(drawn, node)
         number = self.sample.exact[drawn]
         return sp.Rational(number.numerator, number.denominator)
+
+    @property
+    def solved_for(self) -> dict[sp.Symbol, str]:
+        """The name (``lam``, ``pi_1``) each unknown stands for."""
+        return {symbol: name for name, symbol in self.unknowns.items()}
 
     def shown(self) -> str:
         data = ", ".join(f"{name} = {value}" for name, value in self.sample.shown().items())
@@ -350,6 +369,7 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
             first = first + stated if first else []
             equations = [item for condition in conditions for item in instance.write_out(condition.zero)] + stated
             claims = instance.write_out(sp.Tuple(consequence.lhs, consequence.rhs))  # one pair per free index
+            indices = instance.free_indices(sp.Tuple(consequence.lhs, consequence.rhs))
         except (Undefined, GmmMathError, ValueError, TypeError, ArithmeticError):
             continue
         equations = [equation for equation in equations if equation != 0]
@@ -361,18 +381,18 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
         if not solutions:
             continue
         for solution in solutions:
-            for pair in claims:
+            for pair, index in zip(claims, indices, strict=True):
                 left, right = (side.xreplace(solution) for side in pair)
                 if left.free_symbols or right.free_symbols:
                     break  # the claim holds an unknown the conditions do not determine
                 holds = _holds(left - right, consequence.relation)
                 if holds is False:
-                    solved = ", ".join(f"{unknown.name[2:]} = {_shown(value)}" for unknown, value in
-                                       sorted(solution.items(), key=lambda item: item[0].name))
+                    solved = ", ".join(f"{spelled(instance.solved_for[unknown])} = {_shown(value)}"
+                                       for unknown, value in sorted(solution.items(), key=lambda item: item[0].name))
                     return Finding(LineVerdict.FAILS, f"does not follow from the conditions above: at {instance.shown()}, "
-                                            f"the conditions give {solved}, where {show_expr(consequence.lhs)} "
-                                            f"{consequence.relation} {show_expr(consequence.rhs)} is false (LHS = "
-                                            f"{_shown(left)} but RHS = {_shown(right)})",
+                                                      f"the conditions give {solved}, where {consequence.shown} is "
+                                                      f"false{_at_index(index)} (LHS = {_shown(left)} but RHS = "
+                                                      f"{_shown(right)})",
                                    Evidence.NUMERIC)
             else:
                 checked += 1
@@ -383,6 +403,11 @@ def numeric(conditions: Sequence[Equation], consequence: Equation, bases: set[st
     return Finding(LineVerdict.IMPLIED, f"holds at {checked} solutions of the conditions above at numeric instances "
                               f"(N from 2 to 5, K from 2 to 3, data drawn at random; E-step quantities held fixed); SymPy "
                               f"did not prove it (numeric evidence, not a proof)", Evidence.NUMERIC)
+
+
+def _at_index(index: Mapping[str, sp.Integer]) -> str:
+    """`` at k = 1``: which of a consequence's equations (one per value of its free indices) is false."""
+    return " at " + ", ".join(f"{letter} = {value}" for letter, value in index.items()) if index else ""
 
 
 def _shown(value: sp.Expr) -> str:
@@ -412,10 +437,9 @@ def check_consequence(role: Role, context: Context, built: Mapping[sp.Symbol, sp
     def expand(expr: sp.Expr) -> sp.Expr:
         return expand_definitions(expr, expanded, context.symbol, context.index_symbol) if expanded else expr
 
-    conditions = [Equation(expand(item.lhs), item.relation, expand(item.rhs)) for _, item in stated]
-    primary = [Equation(expand(item.lhs), item.relation, expand(item.rhs)) for condition, item in stated
-               if condition.primary]
-    consequence = Equation(expand(consequence.lhs), consequence.relation, expand(consequence.rhs))
+    conditions = [item.expanded(expand) for _, item in stated]
+    primary = [item.expanded(expand) for condition, item in stated if condition.primary]
+    consequence = consequence.expanded(expand)
     if not conditions:
         return Finding(LineVerdict.UNDECIDED, "no condition is in force above (a condition is a line EXPR = 0 right after a "
                                     "derivative line, or an earlier consequence)", solved=False)

@@ -19,6 +19,7 @@ import sympy as sp
 
 from gmm_math.derivations.check.assumptions import Covariance, WeightSum
 from gmm_math.derivations.check.names import COUNTS, INDEX_LETTERS, is_weight
+from gmm_math.derivations.printing.text import spelled
 
 SPOT_POINTS = 8
 SPOT_DPS = 30
@@ -368,8 +369,8 @@ class Sample(dict):
         return self[key]
 
     def shown(self) -> dict[str, str | None]:
-        """The point in the student's names, sorted."""
-        return {str(getattr(key, "name", key)): show(number) for key, number in
+        """The point in the student's names (as they spelled them: :func:`spelled`), sorted."""
+        return {spelled(str(getattr(key, "name", key))): show(number) for key, number in
                 sorted(self.exact.items(), key=lambda item: str(getattr(item[0], "name", item[0])))}
 
 
@@ -816,8 +817,8 @@ def domain_probe(lhs: sp.Expr, rhs: sp.Expr, relation: str, base: Sample) -> Dom
             left.add(pattern)
         if all(check.defined[1] for check in found):
             right.add(pattern)
-    return DomainProbe(tuple(symbol.name for symbol in varied), frozenset(left), frozenset(right), tuple(checks),
-                       len(checks))
+    return DomainProbe(tuple(spelled(symbol.name) for symbol in varied), frozenset(left), frozenset(right),
+                       tuple(checks), len(checks))
 
 
 def _holds(left: Value, right: Value, relation: str, dps: int,

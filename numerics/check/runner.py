@@ -14,6 +14,7 @@ where each side is real, by sign region of the symbols of unknown sign.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -49,7 +50,8 @@ from gmm_math.derivations.check.calculus import expand_definitions, same_dummies
 from gmm_math.derivations.check.conditions import Condition, Role, plan_roles
 from gmm_math.numerics.check.conditions import check_consequence
 from gmm_math.derivations.check.grammar import is_latex, parse_text, warm
-from gmm_math.derivations.check.names import check_name, normal_name
+from gmm_math.derivations.check.names import check_name, normal_name, written_spellings
+from gmm_math.derivations.printing.text import spelled, spelled_as
 from gmm_math.derivations.check.parser import Context, parse_assumptions
 from gmm_math.derivations.check.safety import Unreadable, check_text
 from gmm_math.numerics.check.evidence import (
@@ -139,20 +141,26 @@ def _feedback(lhs: sp.Expr, rhs: sp.Expr) -> str | None:
     if len(differing) == 1 and len(terms[differing[0]]) == 2 and differing[0] != 1 \
             and (terms[differing[0]]["right"] / terms[differing[0]]["left"]).is_positive:
         sides = terms[differing[0]]
-        return (f"the {show_expr(differing[0])} term is off by a factor {sides['right'] / sides['left']}: the right "
-                f"side has {show_expr(sides['right'] * differing[0])}, the left side "
+        return (f"the {show_expr(differing[0])} term is off by a factor {show_expr(sides['right'] / sides['left'])}: "
+                f"the right side has {show_expr(sides['right'] * differing[0])}, the left side "
                 f"{show_expr(sides['left'] * differing[0])}")
     if not sp.expand(difference).is_Add:
         return f"the right side is missing {show_expr(difference)} (left - right = {show_expr(difference)})"
     ratio = sp.simplify(left / right) if right != 0 else None
     if ratio is not None and ratio.is_number and ratio.is_finite and ratio != 0:
-        return f"the left side is {ratio} times the right side"
+        return f"the left side is {show_expr(ratio)} times the right side"
     return f"left - right = {_short_text(show_expr(difference))}"
 
 
 def _short_text(value: object, limit: int = 120) -> str:
+    """``value`` as text, cut after about ``limit`` characters, never inside a name (sigm... is no name)."""
     text = str(value)
-    return text if len(text) <= limit else text[:limit] + "..."
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if re.match(r"\w", text[limit]):
+        cut = re.sub(r"\w+$", "", cut)
+    return cut + "..."
 
 
 def _numbers(checks: Sequence[RelationCheck]) -> tuple[int, RelationCheck | None]:
@@ -333,20 +341,21 @@ def _context(assumptions: Sequence[str], language: str = "auto") -> Context:
 def equal_job(lhs_text: str, rhs_text: str, assumptions: tuple[str, ...], seed: int, language: str = "auto", *,
               emit: Any = ignore_partial) -> CheckResult:
     """Symbolic equivalence plus numeric checks of LHS = RHS (parsing included)."""
-    context = _context(assumptions, language)
-    lhs = context.parse(lhs_text, "left-hand side")
-    rhs = context.parse(rhs_text, "right-hand side")
-    hints = context.hints
-    if lhs == rhs:
-        return CheckResult(CheckReport(Kind.EQUAL, Verdict.HOLDS, "LHS and RHS are identical",
-                                       evidence=Evidence.SYMBOLIC, hints=tuple(hints)),
-                           Summary("LHS and RHS are identical", "equal"))
+    with spelled_as(written_spellings(" ".join((lhs_text, rhs_text, *assumptions)))):  # as the student spells
+        context = _context(assumptions, language)
+        lhs = context.parse(lhs_text, "left-hand side")
+        rhs = context.parse(rhs_text, "right-hand side")
+        hints = context.hints
+        if lhs == rhs:
+            return CheckResult(CheckReport(Kind.EQUAL, Verdict.HOLDS, "LHS and RHS are identical",
+                                           evidence=Evidence.SYMBOLIC, hints=tuple(hints)),
+                               Summary("LHS and RHS are identical", "equal"))
 
-    def partial(found: Decision) -> None:
-        emit(CheckResult(_equal_report(found, hints), found.summary))
+        def partial(found: Decision) -> None:
+            emit(CheckResult(_equal_report(found, hints), found.summary))
 
-    found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.constraints, relations=context.relations)
-    return CheckResult(_equal_report(found, hints), found.summary.extended(found.feedback))
+        found = decide(lhs, rhs, "=", seed, emit=partial, weights=context.constraints, relations=context.relations)
+        return CheckResult(_equal_report(found, hints), found.summary.extended(found.feedback))
 
 
 def _claim_verdict(verdict: LineVerdict) -> Verdict:
@@ -368,27 +377,29 @@ def limit_job(expr_text: str, var_name: str | None, to: str | None, claim_text: 
     Without ``var_name`` and ``to`` the expression is a written-out limit, ``limit(EXPR, VAR, POINT)``
     or ``\\lim_{VAR \\to POINT} EXPR``, optionally ``= VALUE`` (the claim, if not given apart).
     """
-    context = _context(assumptions, language)
-    if var_name is None:
-        parts = read_limit(expr_text, context, claim_needed=False)
-        if parts["claim"] is not None and claim_text is not None:
-            raise GmmMathError("the limit is claimed twice: give its value in the expression (= VALUE) or apart, "
-                               "not both", parameter="claim")
-        claim = parts["claim"] if claim_text is None else context.parse(claim_text, "claimed limit")
-        parse_point(parts["to"])
-        return _limit(context, parts["expr"], parts["var"], parts["to"], claim, seed, emit)
-    expr = context.parse(expr_text)
-    claim = None if claim_text is None else context.parse(claim_text, "claimed limit")
-    return _limit(context, expr, var_name, to, claim, seed, emit)
+    written = " ".join(text or "" for text in (expr_text, var_name, claim_text, *assumptions))
+    with spelled_as(written_spellings(written)):  # names in messages as the student spells them
+        context = _context(assumptions, language)
+        if var_name is None:
+            parts = read_limit(expr_text, context, claim_needed=False)
+            if parts["claim"] is not None and claim_text is not None:
+                raise GmmMathError("the limit is claimed twice: give its value in the expression (= VALUE) or apart, "
+                                   "not both", parameter="claim")
+            claim = parts["claim"] if claim_text is None else context.parse(claim_text, "claimed limit")
+            parse_point(parts["to"])
+            return _limit(context, parts["expr"], parts["var"], parts["to"], claim, seed, emit)
+        expr = context.parse(expr_text)
+        claim = None if claim_text is None else context.parse(claim_text, "claimed limit")
+        return _limit(context, expr, var_name, to, claim, seed, emit)
 
 
 def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Expr | None, seed: int,
            emit: Any) -> CheckResult:
     var = context.symbol(check_name(var_name))
     if var in context.substitutions:
-        raise GmmMathError(f"the limit variable {var_name} has an equality assumption; it cannot also vary")
+        raise GmmMathError(f"the limit variable {spelled(var_name)} has an equality assumption; it cannot also vary")
     if not var.is_Symbol or var.is_integer:
-        raise GmmMathError(f"the limit variable {var_name} is a count or an index (an integer); it cannot "
+        raise GmmMathError(f"the limit variable {spelled(var_name)} is a count or an index (an integer); it cannot "
                            f"approach a point")
     point_text, direction = parse_point(to)
     point = context.parse(point_text, "limit point")
@@ -414,7 +425,7 @@ def _limit(context: Context, expr: sp.Expr, var_name: str, to: str, claim: sp.Ex
         verdicts.append(verdict)
         if verdict is Verdict.FAILS and counterexample is None:
             counterexample = Counterexample(point_shown, of_limit=True, condition=_condition(case),
-                                            limit=str(case.shown_limit), claim=str(claim))
+                                            limit=show_expr(case.shown_limit), claim=show_expr(claim))
     verdict = _verdict(verdicts)
     cases = [CaseLimit(_condition(case), _shown_limit(case)) for case in result.cases] if result.split else None
     symbolic = _describe(result)
@@ -482,7 +493,7 @@ def _shown_limit(case: LimitCase) -> str:
 def _describe(result: LimitResult) -> str:
     if not result.split:
         case = result.cases[0]
-        return f"limit = {case.shown_limit}" if case.limit is not None else str(case.reason)
+        return f"limit = {show_expr(case.shown_limit)}" if case.limit is not None else str(case.reason)
     if all(case.limit is None for case in result.cases):
         return f"SymPy could not take the limit in any of the {len(result.cases)} sign cases it tried"
     return "depends on the case: " + "; ".join(f"{_condition(case)}: {_shown_limit(case)}"
@@ -548,13 +559,13 @@ def _contradicts(item: LimitEvidence, claim: sp.Expr) -> bool:
 
 def _display_point(case: LimitCase, sample: Mapping[sp.Symbol, Fraction]) -> dict[str, str | None]:
     """The sample point in the user's symbols (case symbols mapped back)."""
-    shown = {symbol.name: show(value) for symbol, value in sample.items() if symbol not in case.restore}
+    shown = {spelled(symbol.name): show(value) for symbol, value in sample.items() if symbol not in case.restore}
     values = to_mp(dict(sample), 30)
     for original, expr in case.values.items():
         try:
-            shown[original.name] = show(mp_value(expr, values, 30))
+            shown[spelled(original.name)] = show(mp_value(expr, values, 30))
         except Undefined:
-            shown[original.name] = None
+            shown[spelled(original.name)] = None
     return dict(sorted(shown.items()))
 
 
@@ -577,7 +588,7 @@ def _limit_summary(verdict: Verdict, result: LimitResult, claim: sp.Expr | None,
     if claim is None:
         return Summary(f"the limit {_describe(result)}" if result.split else _describe(result))
     if result.split:
-        return Summary(f"the limit is {claim} in every case", "holds")
+        return Summary(f"the limit is {show_expr(claim)} in every case", "holds")
     return Summary(f"{_describe(result)}, as claimed", "holds")
 
 
@@ -708,16 +719,27 @@ def _concluded(symbol: sp.Symbol, conditions: Sequence[tuple[int, str, frozenset
 def step_job(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumptions: tuple[str, ...],
              definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto",
              names: tuple[tuple[str, ...], ...] = (), conditions: tuple[str, ...] = (),
-             name_conditions: tuple[int, ...] = (), role: Role | None = None, *,
-             emit: Any = ignore_partial) -> LineResult:
+             name_conditions: tuple[int, ...] = (), role: Role | None = None,
+             spellings: tuple[tuple[str, str], ...] = (), *, emit: Any = ignore_partial) -> LineResult:
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
 
     ``earlier`` are the step lines above (number, text), nearest first; ``conditions`` the
     ``EXPR = 0`` lines above, ``name_conditions`` how many of them were in force at each naming line;
     ``role`` what :func:`~gmm_math.derivations.check.conditions.plan_roles` planned for the line (a
-    condition, consequence or restatement: checked by solving), else None. An unreadable assumption or definition above does not stop the line: it is checked without it
-    (a failure is then only 'undecided').
+    condition, consequence or restatement: checked by solving), else None. An unreadable assumption or definition
+    above does not stop the line: it is checked without it (a failure is then only 'undecided'). ``spellings``
+    are the file's spellings of the names read as one (:func:`~gmm_math.derivations.check.names.written_spellings`):
+    the line's messages print those names so.
     """
+    with spelled_as(dict(spellings)):
+        return _step(kind, body, earlier, assumptions, definitions, adds, seed, language, names, conditions,
+                     name_conditions, role, emit)
+
+
+def _step(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumptions: tuple[str, ...],
+          definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str,
+          names: tuple[tuple[str, ...], ...], conditions: tuple[str, ...], name_conditions: tuple[int, ...],
+          role: Role | None, emit: Any) -> LineResult:
     own = assumptions[:-1] if adds == "assumptions" else assumptions
     own_definitions = definitions[:-1] if adds == "definitions" else definitions
     own, own_definitions, dropped = _readable(own, own_definitions, language)
@@ -850,7 +872,7 @@ def _conclusion_line(line: Any, body: str, unknowns: Sequence[tuple[int, str, fr
         found = None
         why = str(err)
     if found is not None and found.solved:
-        return LineResult(found.verdict, f"{unknown} is an unknown of the condition above, so this line is a "
+        return LineResult(found.verdict, f"{spelled(unknown)} is an unknown of the condition above, so this line is a "
                                          f"conclusion, checked as its solution: {found.reason}", found.evidence,
                           hints=tuple(context.hints), chain=shape)
     why = found.reason if found is not None else why
@@ -957,13 +979,14 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
     plan = [replace(step, text=document.shown(step.line)) for step in plan_steps(document.text)]
     warm((text,), language)
     roles = plan_roles(plan)  # conditions (EXPR = 0 after a derivative), consequences (=>), restatements (<=>)
+    spellings = tuple(written_spellings(text).items())  # lambda, not lam, in messages when the file says lambda
     jobs, owners = [], []
     for step in plan:
         if step.kind == "comment":
             continue
         jobs.append((step_job, (step.kind, step.body, step.earlier, step.assumptions, step.definitions,
                                 step.adds, seed, language, step.names, step.conditions, step.name_conditions,
-                                roles.get(step.line))))
+                                roles.get(step.line), spellings)))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
     settled = [(step, _settle_line(outcomes.get(step.line), timeout)) for step in plan]

@@ -51,7 +51,7 @@ def test_one_expression_in_every_target():
     expr = (x[1] - mu) ** 2
     assert pretty(expr) == "        2\n(x₁ − μ) "
     assert latex(expr) == r"\left(x_{1} - \mu\right)^{2}"
-    assert student_text(expr) == "(-mu + x_1)**2"
+    assert student_text(expr) == "(-mu + x_1)^2"  # as the student writes it: ^, not **
     assert mathml(expr, "inline") == (
         '<math display="inline"><msup><mrow><mo>(</mo><mrow><msub><mi>x</mi><mn>1</mn></msub><mo>\u2212</mo>'
         '<mi>&#956;</mi></mrow><mo>)</mo></mrow><mn>2</mn></msup></math>')  # the textbook's order, a real minus
