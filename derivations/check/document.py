@@ -170,9 +170,9 @@ _ANNOTATION_COLUMN = re.compile(r"(?<!\\)&&.*?(?=\\\\\s*(?:\[[^\]]*\])?\s*(?:%.*
 _WHERE = re.compile(r"(?P<lead>,?\s*(?:\\q?quad|\\[,;:]|~)*\s*)\\(?:text|textrm|mbox)\s*\{\s*(?P<word>where|with|"
                     r"and where)\b(?P<inner>[^{}]*)\}(?P<rest>.*)$")
 _WHERE_ASCII = re.compile(r"(?P<lead>,?\s*)\b(?P<word>where|with)\s+(?P<rest>[A-Za-z\\].*)$")
-_GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|"
+GREEK_NAMES = ("alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|"
           "omega|Sigma|Pi|Lambda|Gamma|Delta|Omega")
-_LATEX_NAME = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|mathrm)\s*\{\s*)?(?:\\(?P<greek>" + _GREEK +
+_LATEX_NAME = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|mathrm)\s*\{\s*)?(?:\\(?P<greek>" + GREEK_NAMES +
                          r")(?![A-Za-z])|(?P<letter>[A-Za-z]))\s*\}?\s*(?:_\s*(?:\{(?P<braced>[A-Za-z0-9 ]{1,8})\}|"
                          r"(?P<single>[A-Za-z0-9])))?")
 _RELATION = re.compile(r"(?<![<>!=\\])(?:<=|>=|!=|=|<|>)(?!=)|\\(?:leq?|geq?|neq?|approx|simeq|leqslant|geqslant)"
