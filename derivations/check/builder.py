@@ -308,11 +308,6 @@ class Builder:
         name, arguments = normal_name(str(node.children[0])), node.children[1]
         if name == "diff":
             return self._diff(arguments)
-        responsibility = _responsibility(name, arguments)
-        if responsibility is not None:  # gamma(z_nk), PRML's notation: the responsibility gamma_nk
-            import lark
-
-            return self.build(lark.Tree("name", [lark.Token("NAME", responsibility)]))
         if name in BIG_OPERATORS:
             return self._big(name, arguments)
         if name == "diag":
@@ -591,15 +586,6 @@ class Builder:
         "tuple": _tuple, "apply": _apply, "call": _call, "bracket": _bracket, "big_script": _big_script, "item": _item,
         "juxt": _mul, "derivative_op": _derivative_op,
     }
-
-
-def _responsibility(name: str, arguments: Any) -> str | None:
-    """``gamma(z_nk)`` -> ``"gamma_nk"`` (a call of gamma on one subscripted z); None for anything else."""
-    if name != "gamma" or not is_tree(arguments, "arguments") or len(arguments.children) != 1 \
-            or not is_tree(arguments.children[0], "name"):
-        return None
-    base, sub = split_subscript(normal_name(str(arguments.children[0].children[0])))
-    return f"gamma_{sub}" if base == "z" and sub is not None else None
 
 
 def derivative_quotient(node: Any) -> tuple[Any, Any] | None:

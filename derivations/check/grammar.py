@@ -11,7 +11,7 @@ from typing import Any
 
 from gmm_math.derivations.check.latex import _lark as latex_tables
 from gmm_math.derivations.check.document import ascii_limits
-from gmm_math.derivations.check.latex import Reading, latex_to_ascii
+from gmm_math.derivations.check.latex import Reading, latex_to_ascii, respell_responsibility
 from gmm_math.derivations.check.unicode import from_unicode
 from gmm_math.derivations.check.safety import EXPECTED, Unreadable, check_size, check_text, quoted
 from gmm_math.derivations.core.errors import GmmMathError
@@ -74,6 +74,7 @@ def parse_text(text: str, what: str = "expression", start: str = "start",
     text = from_unicode(typed)
     if not is_latex(text):
         text = ascii_limits(text)  # Limit(..., dir='+') and Eq(A, B) as SymPy prints them; lim_{sigma->0+}
+        text = respell_responsibility(text)  # gamma(z_nk): PRML's responsibility gamma_nk
     if text != typed and not is_latex(text):
         text = Reading(text, getattr(typed, "typed", typed))  # messages quote the Unicode as typed
     text = check_text(text, what, unicode=False)

@@ -37,10 +37,30 @@ _RESPELLED = (
     (re.compile(r"\\Vert(?![A-Za-z])"), lambda m: "\\|".ljust(len(m.group(0)))),
     # Q_{\perp}: the subscript "perp", as the tool prints the normal part
     (re.compile(r"(?<=_\{)\s*\\perp\s*(?=\})"), lambda m: "perp".ljust(len(m.group(0)))),
-    # PRML's responsibility gamma(z_nk) is the quantity gamma_nk, not gamma times z_nk
-    (re.compile(r"\\gamma\s*(?:\\left)?\(\s*z_\s*(\{\s*[A-Za-z0-9]{1,3}\s*\}|[A-Za-z0-9])\s*(?:\\right)?\)"),
-     lambda m: f"\\gamma_{{{m.group(1).strip('{} ')}}}".ljust(len(m.group(0)))),
 )
+# PRML's responsibility gamma(z_nk) is the quantity gamma_nk, not gamma times z_nk: \gamma(z_{nk}),
+# \gamma\left( z_{n k} \right), \gamma\bigl(\mathbf{z}_{nk}\bigr) (sizes and bold already blanked), gamma(z_nk)
+_RESPONSIBILITY = re.compile(r"(?P<gamma>\\gamma|(?<![A-Za-z0-9_\\])gamma)(?![A-Za-z])\s*(?:\\left\s*)?\(\s*z\s*_\s*"
+                             r"(?:\{(?P<braced>\s*[A-Za-z0-9](?:\s*[A-Za-z0-9]){0,7}\s*)\}|(?P<bare>[A-Za-z0-9]{1,8}))"
+                             r"\s*(?:\\right\s*)?\)")
+
+
+def respell_responsibility(text: str) -> str:
+    r"""PRML's ``\gamma(z_{nk})`` as ``\gamma_{nk}`` and ASCII ``gamma(z_nk)`` as ``gamma_nk``, padded to the same
+    length (columns stay those of the line as typed); the one place either spelling is read.
+
+    >>> print(respell_responsibility(r"\gamma\left( z_{n k} \right) x_n"))
+    \gamma_{nk}                  x_n
+    >>> respell_responsibility("gamma(z_nk)*x_n")
+    'gamma_nk   *x_n'
+    """
+    def spelled(match: re.Match) -> str:
+        index = "".join((match.group("braced") or match.group("bare")).split())
+        name = f"\\gamma_{{{index}}}" if match.group("gamma").startswith("\\") else f"gamma_{index}"
+        return name.ljust(len(match.group(0)))
+
+    return _RESPONSIBILITY.sub(spelled, text) if "gamma" in text else text
+
 _MATRIX_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
 _WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})(?![A-Za-z][A-Za-z0-9]{0,15}\})")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
@@ -124,7 +144,7 @@ def respell(body: str) -> str:
     """``\\middle|``, ``\\vert``, ``\\Vert`` and PRML's ``\\gamma(z_{nk})`` in the spelling the grammar reads (same length)."""
     for pattern, spelled in _RESPELLED:
         body = pattern.sub(spelled, body)
-    return body
+    return respell_responsibility(body)
 
 
 class Reading(str):
@@ -565,11 +585,6 @@ def _product(self: _Ascii, node: Any) -> str:
     while index < len(factors):
         factor, operator = factors[index], operators[index]
         index += 1
-        responsibility = _responsibility(self, factor, factors[index] if index < len(factors) else None)
-        if responsibility is not None and operators[index] == "juxt":  # \gamma(z_{nk}): PRML's gamma_nk
-            pieces.append(responsibility if not pieces else f"{_PRODUCT[operator]}{responsibility}")
-            index += 1
-            continue
         if _is(factor, "func") and _open_argument(factor.children[1]):
             run = [self.visit(factor.children[1])]
             while index < len(factors) and operators[index] == "juxt" and not _is(factors[index], *_STOPS):
@@ -582,14 +597,6 @@ def _product(self: _Ascii, node: Any) -> str:
     if len(pieces) == 1:
         return pieces[0]
     return _w(pieces[0]) + "".join(pieces[1:])
-
-
-def _responsibility(self: _Ascii, factor: Any, following: Any) -> str | None:
-    """``\\gamma(z_{nk})`` (PRML's responsibility) read as the name ``gamma_nk``; None for anything else."""
-    if not (_is(factor, "greek") and str(factor.children[0]) == "\\gamma" and _is(following, "group")):
-        return None
-    inner = self.visit(following)[1:-1]
-    return f"gamma_{inner[2:]}" if re.fullmatch(r"z_[A-Za-z0-9]+", inner) else None
 
 
 def _flat_product(node: Any) -> tuple[list[Any], list[str]]:
