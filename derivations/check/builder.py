@@ -348,8 +348,9 @@ class Builder:
         if name in self.context.named_functions and name not in functions:
             return self.context.symbol(name)  # L(sigma) after a line that named L(sigma): the named quantity
         if name not in functions:
+            product = f"; for a product write {name[:40]}*(...) or {name[:40]} (...)" if "_" in name else ""
             raise self.fail(f"{name[:40]}(...) is not an accepted function "
-                            f"(accepted: {', '.join([*functions, *BIG_OPERATORS])})")
+                            f"(accepted: {', '.join([*functions, *BIG_OPERATORS])}){product}")
         counts, function = functions[name]
         if len(args) not in counts:
             expected = " or ".join(str(count) for count in sorted(counts))

@@ -23,7 +23,7 @@ from typing import Any
 _CONSEQUENCE = re.compile(r"\s*&?\s*(=>|\\Rightarrow(?![A-Za-z])|\\implies(?![A-Za-z])|\\therefore(?![A-Za-z])"
                           r"|so\b|hence\b|solve:)\s*&?\s*")
 _EQUIVALENT = re.compile(r"\s*&?\s*(<=>|\\iff(?![A-Za-z])|\\Leftrightarrow(?![A-Za-z]))\s*&?\s*")
-_DERIVATIVE = re.compile(r"d/d[A-Za-z]|\bdiff\s*\(|\bd\s*\(.*\)\s*/\s*d\s*\(|\\[dt]?frac\s*\{\s*(d|\\partial)"
+_DERIVATIVE = re.compile(r"d/d[A-Za-z]|\bdiff\s*\(|\bd\s*\(.*\)\s*/\s*d\s*\(|\\[dt]?frac\s*\{\s*(d|\\partial|\\(mathrm|operatorname)\{d\})"
                          r"|\\partial|\\nabla")
 _ZERO_END = re.compile(r"(?P<before>(?:.*?[^<>!=&])?)&?\s*=\s*0\s*[.,]?\s*(\\\\)?\s*$", re.DOTALL)
 # PRML's 0 = EXPR (9.17, 9.21): the zero on the left, the rest (after the first relation) is EXPR
@@ -32,7 +32,7 @@ _CONTINUES = re.compile(r"\s*&?\s*=(?!=|>)")
 # the variable of a derivative: d/dmu_k, diff(..., mu_k), d(...)/d(mu_k), \partial \mu_k, \partial_{\mu_k}
 _VARIABLE = re.compile(r"d/d(?P<a>[A-Za-z][A-Za-z0-9_{}]*)|diff\s*\(.*,\s*(?P<b>[A-Za-z][A-Za-z0-9_{}]*)(\^2)?\s*\)"
                        r"|/\s*d\s*\(\s*(?P<c>[A-Za-z][A-Za-z0-9_{}]*)"
-                       r"|\}\s*\{\s*(d|\\partial)\s*\\?(?P<d>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)"
+                       r"|\}\s*\{\s*(d|\\partial|\\(?:mathrm|operatorname)\{d\})\s*\\?(?P<d>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)"
                        r"|\\(partial|nabla)_\{?\s*\\?(?P<e>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)")
 MULTIPLIERS = ("lambda", "lam")
 # a conclusion without a marker: NAME = ... or NAME^2 = ... (the name as written, \mu_{k} read as mu_k)

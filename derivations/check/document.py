@@ -15,7 +15,7 @@ What is read (docs/check-language.md, "Reading a .tex file"):
 - A **steps file**: every line is a row, except prose (a line of words, possibly with inline ``$...$``),
   which is a comment.
 - In a row: ``&& ...`` (an annotation column) is a comment; ``\\text{where } S = EXPR`` (or ``, where S =
-  EXPR`` in ASCII) becomes ``let: S = EXPR`` (and ``let: S > 0`` for a trailing ``> 0``); any other
+  EXPR`` or `` where S = EXPR`` in ASCII) becomes ``let: S = EXPR`` (and ``let: S > 0`` for a trailing ``> 0``); any other
   ``\\text{where ...}`` is dropped with a note suggesting ``let:``; two relations on one row separated by
   ``,``, ``\\quad``, ``\\qquad`` or ``and`` (``a = b, \\qquad N_k = \\sum_n \\gamma_{nk}``) are two rows.
 - ``limit(...)`` or ``\\lim_{...} ...`` with its value on the next line (``= -oo``) is one limit row.
@@ -281,7 +281,7 @@ def _top_level_where(text: str) -> re.Match | None:
         return _WHERE_ASCII.match(text)
     if "\\" in text:
         return None
-    for match in _top_level(text, re.compile(r",\s*(?:where|with)\s+")):
+    for match in _top_level(text, re.compile(r"(?:,\s*|\s+)(?:where|with)\s+")):
         return _WHERE_ASCII.search(text, match.start())
     return None
 

@@ -35,6 +35,8 @@ _RESPELLED = (
     (re.compile(r"\\right\\vert(?![A-Za-z])"), lambda m: "\\right|".ljust(len(m.group(0)))),
     (re.compile(r"\\vert(?![A-Za-z])"), lambda m: "|".ljust(len(m.group(0)))),
     (re.compile(r"\\Vert(?![A-Za-z])"), lambda m: "\\|".ljust(len(m.group(0)))),
+    # an upright d in a derivative, \frac{\mathrm{d}}{\mathrm{d}\mu} (also \operatorname{d}): the d of d/d\mu
+    (re.compile(r"(?<=\{)\s*\\(?:mathrm|operatorname)\s*\{\s*d\s*\}"), lambda m: "d".ljust(len(m.group(0)))),
     # Q_{\perp}: the subscript "perp", as the tool prints the normal part
     (re.compile(r"(?<=_\{)\s*\\perp\s*(?=\})"), lambda m: "perp".ljust(len(m.group(0)))),
 )
@@ -141,7 +143,8 @@ def latex_to_ascii(text: str) -> str:
 
 
 def respell(body: str) -> str:
-    """``\\middle|``, ``\\vert``, ``\\Vert`` and PRML's ``\\gamma(z_{nk})`` in the spelling the grammar reads (same length)."""
+    """``\\middle|``, ``\\vert``, ``\\Vert``, ``\\mathrm{d}`` and PRML's ``\\gamma(z_{nk})`` in the spelling the grammar reads
+    (same length)."""
     for pattern, spelled in _RESPELLED:
         body = pattern.sub(spelled, body)
     return respell_responsibility(body)
