@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-_CONSEQUENCE = re.compile(r"\s*&?\s*(=>|\\Rightarrow(?![A-Za-z])|\\implies(?![A-Za-z])|\\therefore(?![A-Za-z])"
-                          r"|so\b|hence\b|solve:)\s*&?\s*")
-_EQUIVALENT = re.compile(r"\s*&?\s*(<=>|\\iff(?![A-Za-z])|\\Leftrightarrow(?![A-Za-z]))\s*&?\s*")
+_SPACES = r"(?:\s|\\q?quad(?![A-Za-z])|\\[,;:! ])*"  # \Longrightarrow\quad & mu_k = ...: spaces and \quad after a marker
+_CONSEQUENCE = re.compile(r"\s*&?\s*(=>|\\(?:Rightarrow|Longrightarrow)(?![A-Za-z])|\\implies(?![A-Za-z])|\\therefore(?![A-Za-z])"
+                          r"|so\b|hence\b|solve:)" + _SPACES + r"&?\s*")
+_EQUIVALENT = re.compile(r"\s*&?\s*(<=>|\\iff(?![A-Za-z])|\\(?:Leftrightarrow|Longleftrightarrow)(?![A-Za-z]))" + _SPACES + r"&?\s*")
 _DERIVATIVE = re.compile(r"d/d[A-Za-z]|\bdiff\s*\(|\bd\s*\(.*\)\s*/\s*d\s*\(|\\[dt]?frac\s*\{\s*(d|\\partial|\\(mathrm|operatorname)\{d\})"
                          r"|\\partial|\\nabla")
 _ZERO_END = re.compile(r"(?P<before>(?:.*?[^<>!=&])?)&?\s*=\s*0\s*[.,]?\s*(\\\\)?\s*$", re.DOTALL)

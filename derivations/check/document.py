@@ -168,7 +168,7 @@ def _incomplete(text: str, following: str) -> bool:
 
 _ANNOTATION_COLUMN = re.compile(r"(?<!\\)&&.*?(?=\\\\\s*(?:\[[^\]]*\])?\s*(?:%.*)?$|$)")
 _WHERE = re.compile(r"(?P<lead>,?\s*(?:\\q?quad|\\[,;:]|~)*\s*)\\(?:text|textrm|mbox)\s*\{\s*(?P<word>where|with|"
-                    r"and where)\b(?P<inner>[^{}]*)\}(?P<rest>.*)$")
+                    r"and where|since)\b(?P<inner>[^{}]*)\}(?P<rest>.*)$")
 _WHERE_ASCII = re.compile(r"(?P<lead>,?\s*)\b(?P<word>where|with)\s+(?P<rest>[A-Za-z\\].*)$")
 GREEK_NAMES = ("alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|"
           "omega|Sigma|Pi|Lambda|Gamma|Delta|Omega")
@@ -549,8 +549,14 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
 def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:
     """One math row: its annotation column dropped, its where-clause and second relation as rows of their own."""
     body = _ANNOTATION_COLUMN.sub(lambda match: " " * len(match.group(0)), row) if "&&" in row else row
+    defined = _defined(origin, body)
+    if defined:
+        return defined
+    body = _DEFINES.sub(lambda match: "=".ljust(len(match.group(0))), body)
     body, lets, note = _where(body)
     body = ascii_limits(body)
+    body, tends = _tends_to(body)
+    note = tends if note is None else f"{note}; {tends}" if tends else note
     pieces = [part for piece in split_markers(body)
               for part in (split_relations(piece) if _has_relation(piece) else [piece])]
     if len(pieces) > 1:
@@ -560,6 +566,39 @@ def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:
         rows = [Row(origin, body, shown, note)]
     # a where-clause defines what its row uses: its let: rows come first
     return [*(Row(origin, let, let, "read from the 'where' of this line") for let in lets), *rows]
+
+
+# a definition sign, N_k := ..., \coloneqq, \triangleq, \stackrel{\text{def}}{=}: read as = (a line NAME = EXPR names NAME)
+_DEFINES = re.compile(r":=|\\(?:coloneqq|triangleq|eqqcolon)(?![A-Za-z])|\\(?:stackrel|overset)\s*\{(?:[^{}]|\{[^{}]*\}){0,30}\}"
+                      r"\s*\{\s*=\s*\}")
+# a row ending in 'tends to VALUE' with no variable named (= \frac{1}{\sqrt{2\pi}\sigma_j} \to \infty)
+_TENDS_END = re.compile(r"\s*(?:\\to|\\rightarrow|\\longrightarrow|->)(?![A-Za-z])\s*(?P<value>[+-]?\s*(?:\\infty|oo|[0-9]+"
+                        r"(?:\.[0-9]+)?))\s*[.,]?\s*(?:\\\\)?\s*(?:(?<!\\)%.*)?$")
+
+
+def _defined(origin: int, body: str) -> list[Row]:
+    """``N_k := EXPR`` (a name, a definition sign, its value): the ``let:`` rows it makes, else []."""
+    signs = _top_level(body, _DEFINES)
+    if len(signs) != 1:
+        return []
+    left = body[:signs[0].start()].strip().strip("&").strip()
+    named = latex_name(left)
+    if named is None or named[1] != len(left):
+        return []
+    value = re.sub(r"\\\\\s*$|(?<!\\)%.*$", "", body[signs[0].end():]).strip().strip("&").strip()
+    lets = _definitions(f"{left} = {value}")
+    return [Row(origin, let, let, "read as a definition (let:)") for let in lets]
+
+
+def _tends_to(body: str) -> tuple[str, str | None]:
+    """A row without a trailing ``\\to VALUE`` (checked without it), and the note that says so; else the row, None."""
+    match = _TENDS_END.search(body)
+    if match is None or not _has_relation(body[:match.start()]) or _depth_changes(body[:match.start()]) != 0:
+        return body, None
+    tail = match.group(0).strip()
+    return body[:match.start()], (f"the trailing '{tail[:30]}' names no variable, so that limit was not checked; to "
+                                  f"check it, write it on a line of its own as \\lim_{{\\sigma \\to 0^+}} EXPR = VALUE "
+                                  f"(or limit(EXPR, sigma, 0+) = VALUE)")
 
 
 def _ascii_rows(lines: list[str]) -> list[Row]:

@@ -228,7 +228,11 @@ _ENVIRONMENTS = r"(?:align|aligned|alignat|alignedat|eqnarray|gather|gathered|eq
 _ROW_END = re.compile(r"(\\\\(\[[^\]\\]{0,20}\])?|(?<!\\)%.*)\s*$")
 _FRAME = re.compile(r"\\(?:begin|end)\{" + _ENVIRONMENTS + r"\}(?:\{[0-9]{1,2}\})?|^\s*\$\$?|\$\$?(?=[\s,.]*$)|\\\[|\\\]"
                     r"|\ufeff")
-_WORD = re.compile(r"\\(?:nonumber|notag|limits|displaystyle|textstyle|[Bb]igg?[lrm]?)(?![A-Za-z])")
+_WORD = re.compile(r"\\(?:nonumber|notag|limits|displaystyle|textstyle|[Bb]igg?[lrm]?|rm)(?![A-Za-z])")
+# PRML's updated value, \mu_k^{\text{new}} (9.24-9.26), is the quantity itself: ^{new} (also \mathrm, \rm, \textrm) is
+# blanked, and ^{2,\mathrm{new}} is ^{2}
+_NEW = re.compile(r"\^\s*\{\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{?\s*)?new\s*\}?\s*\}"
+                  r"|(?<=[0-9])\s*,\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{?\s*)?new\s*\}?(?=\s*\})")
 _ANNOTATION = re.compile(r"(?<!\\)(,\s*)?\\q?quad\s*\\(?:text|textrm|mbox)\s*\{.*$"
                          r"|(?<!\\)(,\s*)?(\\q?quad\s*)?\\forall(?![A-Za-z]).*$")  # \quad \forall k: an annotation
 _DROPPED = re.compile(r"\\(?:label|tag|text|textrm|textnormal|mbox|intertext)(?![A-Za-z])\s*\{")
@@ -237,6 +241,10 @@ _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|hat|widehat|bar|overline|tilde|wi
                    r"underbrace|overbrace)(?![A-Za-z])\s*")
 _BRACE_NOTE = re.compile(r"\s*[_^]\s*\{")  # the label of \underbrace{X}_{...}: a comment
 _AFTER_RELATION = re.compile(r"(?:=|<|>|\\(?:leqslant|leq|le|geqslant|geq|ge|neq|ne)(?![A-Za-z]))\s*(&)")
+# an alignment & before the row's first expression (& \sum_n ... = 0, \Longrightarrow\quad & \mu_k = ...): no relation follows it
+_LEADING_AMPERSAND = re.compile(r"^\s*(?:&\s*)?(?:\\(?:Rightarrow|Longrightarrow|implies|therefore|iff|Leftrightarrow|"
+                                r"Longleftrightarrow)(?![A-Za-z])(?:\s*\\q?quad(?![A-Za-z])|\s*\\[,;:!])*)?\s*(&)(?!\s*(?:[=<>&]|"
+                                r"\\(?:leqslant|leq|le|geqslant|geq|ge|neq|ne|approx|simeq|doteq)(?![A-Za-z])))")
 _TRAILING_PUNCTUATION = re.compile(r"(?<!\\)[,.]\s*$")
 
 
@@ -257,7 +265,7 @@ def unframe(text: str) -> str:
     def blank(start: int, stop: int) -> None:
         chars[start:stop] = " " * (stop - start)
 
-    for pattern in (_ROW_END, _ANNOTATION, _FRAME, _WORD):
+    for pattern in (_ROW_END, _ANNOTATION, _FRAME, _NEW, _WORD):
         for match in pattern.finditer("".join(chars)):
             blank(match.start(), match.end())
     for match in _DROPPED.finditer("".join(chars)):
@@ -276,7 +284,7 @@ def unframe(text: str) -> str:
             end = _closing_brace(chars, note.end() - 1) if note else None
             if end is not None:
                 blank(closing + 1, end + 1)
-    for match in _AFTER_RELATION.finditer("".join(chars)):
+    for match in (*_AFTER_RELATION.finditer("".join(chars)), *_LEADING_AMPERSAND.finditer("".join(chars))):
         blank(match.start(1), match.end(1))
     match = _TRAILING_PUNCTUATION.search("".join(chars))
     if match:
