@@ -559,11 +559,28 @@ def _call_given(self: _Ascii, node: Any) -> str:
     naming = self.naming
     if self.differentiated:
         return str(node.children[0])  # the quantity a line above named (\\ln p(X \\mid \\pi) = ...)
-    if node is not naming and not (_is(naming, "func") and naming.children[1] is node):
-        raise Unreadable(f"{self.typed(node)[:40]} (a quantity given others) has no value of its own here; it may "
-                         f"only name a left side, as in \\ln p(X \\mid \\pi, \\mu, \\Sigma) = EXPR")
     parts = self.parts(node)
+    if node is not naming and not (_is(naming, "func") and naming.children[1] is node):
+        likelihood = _likelihood(parts[1], parts[2:])
+        if likelihood is None:
+            raise Unreadable(f"{self.typed(node)[:40]} (a quantity given others) has no value of its own here; it may "
+                             f"only name a left side, as in \\ln p(X \\mid \\pi, \\mu, \\Sigma) = EXPR")
+        return likelihood
     return f"{node.children[0]}({parts[1]} | {', '.join(parts[2:])})"
+
+
+def _likelihood(data: str, given: list[str]) -> str | None:
+    """PRML's likelihood of the data set ``X`` written as ``p(X | pi, mu, Sigma)`` (9.14) or ``p(X | mu, sigma^2)``
+    (1.53) on a right side: the product over the points it stands for; None for any other conditional."""
+    if not re.fullmatch(r"[A-Z]", data):
+        return None
+    point = f"{data.lower()}_n"
+    spreads = {"sigma^2": "sigma{}^2", "sigma": "sigma{}^2", "Sigma": "Sigma{}"}
+    if len(given) == 2 and given[0] == "mu" and given[1] in spreads:
+        return f"prod(N({point} | mu, {spreads[given[1]].format('')}), n=1..N)"
+    if len(given) == 3 and given[:2] == ["pi", "mu"] and given[2] in spreads:
+        return f"prod(sum(pi_j*N({point} | mu_j, {spreads[given[2]].format('_j')}), j=1..K), n=1..N)"
+    return None
 
 
 def _letter(self: _Ascii, node: Any) -> str:
