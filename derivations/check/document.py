@@ -493,6 +493,7 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
     document = _is_document(lines)
     rows: list[Row] = []
     closer: re.Pattern | None = None
+    block: int | None = None  # the first row of the display just above, until prose follows it
     number = 0
     while number < len(lines):
         line = lines[number]
@@ -506,6 +507,7 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
         if closer is None:
             opened = _OPEN.match(line)
             if opened:
+                block = len(rows)  # where a display above starts: a 'where' in the prose below defines for it
                 inner_closer = _closer(opened)
                 if not inner_closer.search(line, opened.end()):
                     closer = inner_closer
@@ -516,7 +518,12 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
                 rows.append(Row(origin, _let_row(line), line))
                 continue
             elif _PREAMBLE.match(line) or is_prose(line) or document and not _stray_maths(line):
+                lets = _prose_definitions(line, rows[block:]) if block is not None else []
+                if lets and block is not None:
+                    rows[block:block] = [Row(origin, let, let, f"read from the 'where' of line {origin}, for the "
+                                                               f"display above it") for let in lets]
                 rows.append(Row(origin, "%" + line, line))
+                block = None
                 continue
         elif closer.search(line):
             closer = None
@@ -588,6 +595,29 @@ def _defined(origin: int, body: str) -> list[Row]:
     value = re.sub(r"\\\\\s*$|(?<!\\)%.*$", "", body[signs[0].end():]).strip().strip("&").strip()
     lets = _definitions(f"{left} = {value}")
     return [Row(origin, let, let, "read as a definition (let:)") for let in lets]
+
+
+_PROSE_WHERE = re.compile(r"^\s*(?:,\s*)?(?:where|with|in which|here)\b[^$]{0,60}?\$(?P<inline>[^$]{1,400})\$", re.IGNORECASE)
+
+
+def _prose_definitions(line: str, block: list[Row]) -> list[str]:
+    """PRML's '(9.17) where we have defined $N_k = \\sum_n \\gamma(z_{nk})$' after a display: the ``let:`` rows it
+    makes for the display above, when the display uses the name and nothing in it defined the name; else []."""
+    match = _PROSE_WHERE.match(line)
+    if match is None or not block:
+        return []
+    lets = _definitions(match.group("inline").strip().rstrip(".,"))
+    if not lets:
+        return []
+    name = lets[0].split()[1]
+    used = any(name in _plain_names(row.text) for row in block if not row.text.lstrip().startswith("let:"))
+    return lets if used else []
+
+
+def _plain_names(text: str) -> set[str]:
+    """The names a LaTeX or ASCII row spells (``\\mathbf{x}_{n}`` -> ``x_n``, ``N_k``), read by text only."""
+    starts = re.finditer(r"(?<![A-Za-z])(?:\\[A-Za-z]+\s*\{\s*)?\\?[A-Za-z]", text)
+    return {named[0] for match in starts if (named := latex_name(text[match.start():])) is not None}
 
 
 def _tends_to(body: str) -> tuple[str, str | None]:
