@@ -41,5 +41,7 @@ def test_a_planted_error_in_a_probe_file_is_caught_on_its_own_line(text, expecte
     assert found["verdict"] == "fails" and found["counterexample"]["line"] == line
     elsewhere = [entry for entry in found["lines"] if entry["line"] != line]
     assert not [entry for entry in elsewhere if entry["verdict"] in ("fails", "unreadable")]
-    before = [entry["verdict"] for entry in found["lines"] if entry["line"] < line]
-    assert before == [VERDICTS[letter] for letter in expected[:len(before)]]  # the rows above keep their verdicts
+    assert len(found["lines"]) == len(expected)  # the same rows, in the same order
+    before = [(entry["verdict"], VERDICTS[letter]) for entry, letter in zip(found["lines"], expected, strict=True)
+              if entry["line"] < line]
+    assert all(got == want for got, want in before)  # the rows above keep their verdicts
