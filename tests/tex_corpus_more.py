@@ -45,7 +45,7 @@ Setting the derivative of (9.14) with respect to $\boldsymbol{\mu}_k$ to zero we
 \end{align}
 where we have defined $N_k = \sum_{n=1}^N \gamma(z_{nk})$.
 """,
-     'ccdcsicc', 5, r"\boldsymbol{\mu}_k &= \frac{1}{N} \sum_{n=1}^{N} \gamma(z_{nk}) \mathbf{x}_n \tag{9.17}"),
+     'ccdcsicc', 5, r"\boldsymbol{\mu}_k &= \frac{2}{N_k} \sum_{n=1}^{N} \gamma(z_{nk}) \mathbf{x}_n \tag{9.17}"),
     ('one-dimensional M-step: derivative, 0 = EXPR, and a with-clause',
      r"""In one dimension, with $\sigma_k^2$ in place of $\boldsymbol{\Sigma}_k$:
 \[
