@@ -580,7 +580,7 @@ _DEFINES = re.compile(r":=|\\(?:coloneqq|triangleq|eqqcolon)(?![A-Za-z])|\\(?:st
                       r"\s*\{\s*=\s*\}")
 # a row ending in 'tends to VALUE' with no variable named (= \frac{1}{\sqrt{2\pi}\sigma_j} \to \infty)
 _TENDS_END = re.compile(r"\s*(?:\\to|\\rightarrow|\\longrightarrow|->)(?![A-Za-z])\s*(?P<value>[+-]?\s*(?:\\infty|oo|[0-9]+"
-                        r"(?:\.[0-9]+)?))\s*[.,]?\s*(?:\\\\)?\s*(?:(?<!\\)%.*)?$")
+                        r"(?:\.[0-9]+)?))\s*[.,]?\s*(?:\\\\|\\\]|\$\$?)?\s*(?:(?<!\\)%.*)?$")
 
 
 def _defined(origin: int, body: str) -> list[Row]:
@@ -625,10 +625,11 @@ def _tends_to(body: str) -> tuple[str, str | None]:
     match = _TENDS_END.search(body)
     if match is None or not _has_relation(body[:match.start()]) or _depth_changes(body[:match.start()]) != 0:
         return body, None
-    tail = match.group(0).strip()
-    return body[:match.start()], (f"the trailing '{tail[:30]}' names no variable, so that limit was not checked; to "
-                                  f"check it, write it on a line of its own as \\lim_{{\\sigma \\to 0^+}} EXPR = VALUE "
-                                  f"(or limit(EXPR, sigma, 0+) = VALUE)")
+    closing = re.search(r"\\\]|\$\$?", match.group(0))  # a frame closed after the value stays
+    tail = re.sub(r"\s*\\\\\s*$", "", match.group(0)[:closing.start() if closing else None]).strip()
+    note = (f"the trailing '{tail[:30]}' names no variable, so that limit was not checked; to check it, write it "
+            f"on a line of its own as \\lim_{{\\sigma \\to 0^+}} EXPR = VALUE (or limit(EXPR, sigma, 0+) = VALUE)")
+    return body[:match.start()] + (f" {closing.group(0)}" if closing else ""), note
 
 
 def _ascii_rows(lines: list[str]) -> list[Row]:
