@@ -66,9 +66,9 @@ Setting this to zero and multiplying by $\sigma_k^2$:
 &= 0
 \end{align*}
 Multiplying through by $2\sigma_k^4$ and solving,
-\[ \sigma_k^{2} = \frac{1}{N_k}\sum_{n=1}^{N} \gamma(z_{nk})(x_n-\mu_k)^2 \]
+\[ \sigma_k^{2} = \frac{1}{N_k}\sum_{n=1}^{N} \gamma(z_{nk})(x_n-\mu_k)^2 \quad \text{where } N_k = \sum_{n=1}^{N} \gamma(z_{nk}) \]
 """,
-     'cccesccd', 4, r"\frac{\partial}{\partial \sigma_k^2} \sum_{n=1}^{N} \gamma(z_{nk}) \ln \mathcal{N}(x_n \mid \mu_k, \sigma_k^2) &= \sum_{n=1}^{N} \gamma(z_{nk}) \left( \frac{(x_n - \mu_k)^2}{\sigma_k^4} - \frac{1}{2\sigma_k^2} \right) \\"),
+     'cccesccdi', 8, r"\[ \sigma_k^{2} = \frac{1}{N_k}\sum_{n=1}^{N} \gamma(z_{nk})(x_n-\mu_k) \quad \text{where } N_k = \sum_{n=1}^{N} \gamma(z_{nk}) \]"),
     ('lone update lines for sigma_k^2, mu_k and pi_k',
      r"""The M-step for the variance is
 \begin{equation*}

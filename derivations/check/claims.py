@@ -18,7 +18,7 @@ from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.assumptions import WeightSum
 from gmm_math.derivations.check.calculus import replace_names
 from gmm_math.derivations.check.conditions import sets_zero
-from gmm_math.derivations.check.document import GREEK_NAMES
+from gmm_math.derivations.check.document import GREEK_NAMES, RELATION, top_level
 from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS
 from gmm_math.derivations.check.grammar import is_tree, parse_text, source
 from gmm_math.derivations.check.parser import Context
@@ -636,12 +636,24 @@ def plan_steps(text: str) -> list[StepLine]:
             elif names and earlier and names[-1][-1] == earlier[0][1] and _EQUAL_START.match(body):
                 names = (*names[:-1], (*names[-1], body))  # "= ..." continues the chain of the last named line
             if sets_zero(body) and len(conditions) < MAX_CONDITIONS:
-                conditions = (*conditions, body)
+                conditions = (*conditions, _stated_zero(body, earlier[0][1] if earlier else None))
             earlier = ((number, body), *earlier)[:MAX_EARLIER]
     if not any(step.kind in ("step", "limit") for step in plan):
         raise GmmMathError("the steps file has no step or limit lines (expected one step per line, "
                            "e.g. log(N(x, mu, sigma)) then = logN(x, mu, sigma))")
     return plan
+
+
+def _stated_zero(body: str, above: str | None) -> str:
+    """The condition a line ``EXPR = 0`` states; for a continuation ``= 0`` (``&= 0``), the last side of the line
+    above set to 0, so that its unknowns are those of the expression it continues."""
+    if above is None or not _EQUAL_START.match(body) or is_written_limit(above):
+        return body
+    relations = top_level(above, RELATION)
+    if not relations:
+        return body
+    side = re.sub(r"\\\\\s*$|(?<!\\)%.*$", "", above[relations[-1].end():]).strip()
+    return f"{side} = 0" if side else body
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,7 @@ GREEK_NAMES = ("alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu
 _LATEX_NAME = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|mathrm)\s*\{\s*)?(?:\\(?P<greek>" + GREEK_NAMES +
                          r")(?![A-Za-z])|(?P<letter>[A-Za-z]))\s*\}?\s*(?:_\s*(?:\{(?P<braced>[A-Za-z0-9 ]{1,8})\}|"
                          r"(?P<single>[A-Za-z0-9])))?")
-_RELATION = re.compile(r"(?<![<>!=\\])(?:<=|>=|!=|=|<|>)(?!=)|\\(?:leq?|geq?|neq?|approx|simeq|leqslant|geqslant)"
+RELATION = re.compile(r"(?<![<>!=\\])(?:<=|>=|!=|=|<|>)(?!=)|\\(?:leq?|geq?|neq?|approx|simeq|leqslant|geqslant)"
                        r"(?![A-Za-z])")
 _SEPARATOR = re.compile(r"(?:,\s*(?:\\q?quad\s*|\\[,;:]\s*|~\s*)*|(?:\\q?quad\s*)+|\s+and\s+|;\s*|\\text\{\s*and\s*\}\s*)"
                         r"(?:\\text\{\s*and\s*\}\s*(?:\\q?quad\s*)*)?")
@@ -191,7 +191,7 @@ def latex_name(text: str) -> tuple[str, int] | None:
     return (f"{base}_{sub}" if sub else base), match.end()
 
 
-def _top_level(text: str, pattern: re.Pattern) -> list[re.Match]:
+def top_level(text: str, pattern: re.Pattern) -> list[re.Match]:
     """Matches of ``pattern`` outside any bracket."""
     found, depth, position = [], 0, 0
     while position < len(text):
@@ -210,13 +210,13 @@ def _top_level(text: str, pattern: re.Pattern) -> list[re.Match]:
 
 
 def _has_relation(text: str) -> bool:
-    return bool(_top_level(text, _RELATION))
+    return bool(top_level(text, RELATION))
 
 
 def split_relations(text: str) -> list[str]:
     """Two relations on one row (``a = b, \\qquad c = d``; ``a = b and c = d``) as two texts; else ``[text]``."""
     pieces, start = [], 0
-    for match in _top_level(text, _SEPARATOR):
+    for match in top_level(text, _SEPARATOR):
         before, after = text[start:match.start()], text[match.end():]
         if _has_relation(before) and _has_relation(after) and not _is_range(before, after) \
                 and not _ANNOTATION_START.match(after):
@@ -232,7 +232,7 @@ _MARKER = re.compile(r"&?\s*\\(?:Rightarrow|Longrightarrow|implies|iff|Leftright
 
 def split_markers(text: str) -> list[str]:
     """``A \\implies B = C`` (a consequence inside a row) as two rows: ``A`` and ``\\implies B = C``."""
-    cuts = [match.start() for match in _top_level(text, _MARKER) if text[:match.start()].strip(" &")]
+    cuts = [match.start() for match in top_level(text, _MARKER) if text[:match.start()].strip(" &")]
     if not cuts:
         return [text]
     starts = [0, *cuts]
@@ -243,7 +243,7 @@ def split_markers(text: str) -> list[str]:
 def split_list(text: str) -> list[str]:
     """A comma (or ``and``) list of relations, cut at its top-level separators (``\\epsilon > 0, a > 0``)."""
     pieces, start = [], 0
-    for match in _top_level(text, re.compile(r",|\s+and\s+|\\text\{\s*and\s*\}")):
+    for match in top_level(text, re.compile(r",|\s+and\s+|\\text\{\s*and\s*\}")):
         pieces.append(text[start:match.start()])
         start = match.end()
     pieces.append(text[start:])
@@ -281,7 +281,7 @@ def _top_level_where(text: str) -> re.Match | None:
         return _WHERE_ASCII.match(text)
     if "\\" in text:
         return None
-    for match in _top_level(text, re.compile(r"(?:,\s*|\s+)(?:where|with)\s+")):
+    for match in top_level(text, re.compile(r"(?:,\s*|\s+)(?:where|with)\s+")):
         return _WHERE_ASCII.search(text, match.start())
     return None
 
@@ -292,7 +292,7 @@ def _definitions(text: str) -> list[str]:
     if named is None:
         return []
     name, length = named
-    relations = _top_level(text, _RELATION)
+    relations = top_level(text, RELATION)
     if not relations or relations[0].start() != len(text[:length].rstrip()) and text[length:relations[0].start()].strip():
         return []
     if relations[0].group(0) != "=":
@@ -341,7 +341,7 @@ def ascii_limits(text: str) -> str:
     match = _LIM_SCRIPT.match(text)
     if match:
         rest = match.group("rest")
-        relations = _top_level(rest, _RELATION)
+        relations = top_level(rest, RELATION)
         cut = relations[0].start() if relations else len(rest)
         point = match.group("point").replace(" ", "")
         return (f"{match.group('lead')}limit({rest[:cut].strip()}, {match.group('var')}, {point})"
@@ -585,7 +585,7 @@ _TENDS_END = re.compile(r"\s*(?:\\to|\\rightarrow|\\longrightarrow|->)(?![A-Za-z
 
 def _defined(origin: int, body: str) -> list[Row]:
     """``N_k := EXPR`` (a name, a definition sign, its value): the ``let:`` rows it makes, else []."""
-    signs = _top_level(body, _DEFINES)
+    signs = top_level(body, _DEFINES)
     if len(signs) != 1:
         return []
     left = body[:signs[0].start()].strip().strip("&").strip()

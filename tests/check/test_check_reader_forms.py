@@ -184,3 +184,15 @@ def test_a_prose_where_after_a_display_defines_for_that_display_only_when_used()
     assert _verdicts(display + where) == ["definition", "comment", "equal", "comment", "comment"]
     unused = display.replace("N_k", "M_k")
     assert "definition" not in _verdicts(unused + where)
+
+
+def test_a_conclusion_with_a_name_nothing_defines_is_not_checked():
+    condition = (r"\frac{\partial}{\partial \sigma_k^2} \sum_{n=1}^{N} \gamma(z_{nk}) \ln \mathcal{N}(x_n \mid \mu_k, "
+                 r"\sigma_k^2) = \sum_{n=1}^{N} \gamma(z_{nk}) \left( \frac{(x_n - \mu_k)^2}{2\sigma_k^4} - "
+                 r"\frac{1}{2\sigma_k^2} \right) \\" "\n" r"= 0" "\n")
+    update = r"\sigma_k^{2} = \frac{1}{N_k}\sum_{n=1}^{N} \gamma(z_{nk})(x_n-\mu_k)^2"
+    loose = check_steps(condition + update + "\n", timeout=None)["report"]["lines"][-1]
+    assert loose["verdict"] == "not checked" and "let: N_k" in loose["reason"]
+    defined = update + r" \quad \text{where } N_k = \sum_{n=1}^{N} \gamma(z_{nk})" "\n"
+    assert _verdicts(condition + defined)[-1] == "implied"  # the continuation '= 0' states the line above's last side
+    assert _verdicts(condition + defined.replace(r"\frac{1}{N_k}", r"\frac{1}{N}"))[-1] == "fails"
