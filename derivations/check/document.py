@@ -575,8 +575,9 @@ def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:
     return [*(Row(origin, let, let, "read from the 'where' of this line") for let in lets), *rows]
 
 
-# a definition sign, N_k := ..., \coloneqq, \triangleq, \stackrel{\text{def}}{=}: read as = (a line NAME = EXPR names NAME)
-_DEFINES = re.compile(r":=|\\(?:coloneqq|triangleq|eqqcolon)(?![A-Za-z])|\\(?:stackrel|overset)\s*\{(?:[^{}]|\{[^{}]*\}){0,30}\}"
+# a definition sign, N_k := ..., \coloneqq, \triangleq, \equiv, \stackrel{\text{def}}{=}: read as = (a line NAME = EXPR
+# names NAME; \equiv, "identically equal" elsewhere, is = too)
+_DEFINES = re.compile(r":=|\\(?:coloneqq|triangleq|eqqcolon|equiv)(?![A-Za-z])|\\(?:stackrel|overset)\s*\{(?:[^{}]|\{[^{}]*\}){0,30}\}"
                       r"\s*\{\s*=\s*\}")
 # a row ending in 'tends to VALUE' with no variable named (= \frac{1}{\sqrt{2\pi}\sigma_j} \to \infty)
 _TENDS_END = re.compile(r"\s*(?:\\to|\\rightarrow|\\longrightarrow|->)(?![A-Za-z])\s*(?P<value>[+-]?\s*(?:\\infty|oo|[0-9]+"

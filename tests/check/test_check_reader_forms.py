@@ -159,7 +159,7 @@ def test_a_leading_ampersand_and_a_marker_with_quad():
     assert _verdicts(text) == ["comment", "condition", "implied", "comment"]
 
 
-@pytest.mark.parametrize("sign", [":=", r"\coloneqq", r"\triangleq", r"\stackrel{\text{def}}{=}",
+@pytest.mark.parametrize("sign", [":=", r"\coloneqq", r"\triangleq", r"\equiv", r"\stackrel{\text{def}}{=}",
                                   r"\overset{\mathrm{def}}{=}"])
 def test_a_definition_sign_makes_a_let(sign):
     text = (r"\begin{align*}" "\n" f"N_k &{sign} " r"\sum_{n=1}^{N} \gamma(z_{nk}) \\" "\n"
