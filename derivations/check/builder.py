@@ -308,11 +308,6 @@ class Builder:
         name, arguments = normal_name(str(node.children[0])), node.children[1]
         if name == "diff":
             return self._diff(arguments)
-        responsibility = _responsibility(name, arguments)
-        if responsibility is not None:  # gamma(z_nk), PRML's notation: the responsibility gamma_nk
-            import lark
-
-            return self.build(lark.Tree("name", [lark.Token("NAME", responsibility)]))
         if name in BIG_OPERATORS:
             return self._big(name, arguments)
         if name == "diag":
@@ -353,8 +348,9 @@ class Builder:
         if name in self.context.named_functions and name not in functions:
             return self.context.symbol(name)  # L(sigma) after a line that named L(sigma): the named quantity
         if name not in functions:
+            product = f"; for a product write {name[:40]}*(...) or {name[:40]} (...)" if "_" in name else ""
             raise self.fail(f"{name[:40]}(...) is not an accepted function "
-                            f"(accepted: {', '.join([*functions, *BIG_OPERATORS])})")
+                            f"(accepted: {', '.join([*functions, *BIG_OPERATORS])}){product}")
         counts, function = functions[name]
         if len(args) not in counts:
             expected = " or ".join(str(count) for count in sorted(counts))
@@ -591,15 +587,6 @@ class Builder:
         "tuple": _tuple, "apply": _apply, "call": _call, "bracket": _bracket, "big_script": _big_script, "item": _item,
         "juxt": _mul, "derivative_op": _derivative_op,
     }
-
-
-def _responsibility(name: str, arguments: Any) -> str | None:
-    """``gamma(z_nk)`` -> ``"gamma_nk"`` (a call of gamma on one subscripted z); None for anything else."""
-    if name != "gamma" or not is_tree(arguments, "arguments") or len(arguments.children) != 1 \
-            or not is_tree(arguments.children[0], "name"):
-        return None
-    base, sub = split_subscript(normal_name(str(arguments.children[0].children[0])))
-    return f"gamma_{sub}" if base == "z" and sub is not None else None
 
 
 def derivative_quotient(node: Any) -> tuple[Any, Any] | None:

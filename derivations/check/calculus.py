@@ -55,8 +55,28 @@ def derivative(body: sp.Expr, variable: sp.Expr, symbol: Callable[[str], sp.Symb
         raise GmmMathError(f"differentiating by {variable.name} (a component d of a vector) is not supported; "
                            f"differentiate by a numbered component such as {base}_1")
     target = family[tuple(index_symbol(letter) for letter in letters)]
-    lifted = body.xreplace({variable: target})
+    lifted = _rebound(body, target.indices, index_symbol).xreplace({variable: target})
     return canonical(collapse_deltas(sp.diff(lifted, target)), symbol)
+
+
+_SPARE_LETTERS = "jlimpqrstuvw"  # dummy letters a sum's index is renamed to (its range is written in the sum)
+
+
+def _rebound(body: sp.Expr, indices: tuple[sp.Expr, ...], index_symbol: Callable[[str], sp.Symbol]) -> sp.Expr:
+    """``body`` with each sum or product over an index of the variable given another dummy letter: in PRML's
+    d/dpi_k of lambda (sum_k pi_k - 1) the k of the sum is bound, not the k of pi_k (so the derivative is lambda)."""
+    clashing = [node for node in body.atoms(sp.Sum, sp.Product) if any(limit[0] in indices for limit in node.limits)]
+    if not clashing:
+        return body
+    used = {atom.name for atom in body.atoms(sp.Symbol)} | {str(index) for index in indices}
+    spare = iter(letter for letter in _SPARE_LETTERS if letter not in used)
+
+    def renamed(node: sp.Expr) -> sp.Expr:
+        swaps = {limit[0]: index_symbol(next(spare, "u")) for limit in node.limits if limit[0] in indices}
+        return node.xreplace(swaps)
+
+    return body.replace(lambda node: isinstance(node, (sp.Sum, sp.Product)) and any(
+        limit[0] in indices for limit in node.limits), renamed)
 
 
 def collapse_deltas(expr: sp.Expr) -> sp.Expr:

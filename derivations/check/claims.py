@@ -17,6 +17,8 @@ import sympy as sp
 from gmm_math.derivations.core.errors import GmmMathError
 from gmm_math.derivations.check.assumptions import WeightSum
 from gmm_math.derivations.check.calculus import replace_names
+from gmm_math.derivations.check.conditions import sets_zero
+from gmm_math.derivations.check.document import GREEK_NAMES, RELATION, top_level
 from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS
 from gmm_math.derivations.check.grammar import is_tree, parse_text, source
 from gmm_math.derivations.check.parser import Context
@@ -544,8 +546,6 @@ _LET = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_{}]*)\s*(?P<op><=|>=|!=|=|<|>)\s
 RELATIONS = ("=", "<=", ">=", "<", ">")
 MAX_EARLIER = 8  # step lines above a line that it may be compared with (the nearest readable one)
 MAX_CONDITIONS = 8  # conditions (EXPR = 0 lines) a conclusion is looked up in
-# a condition: a step line EXPR = 0 (the unknowns in it are what later NAME = ... lines conclude)
-_CONDITION = re.compile(r".*[^<>!=]&?\s*=\s*0\s*[.,]?\s*(\\\\)?\s*$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -636,13 +636,25 @@ def plan_steps(text: str) -> list[StepLine]:
                 names, name_conditions = (*names, (body,)), (*name_conditions, len(conditions))
             elif names and earlier and names[-1][-1] == earlier[0][1] and _EQUAL_START.match(body):
                 names = (*names[:-1], (*names[-1], body))  # "= ..." continues the chain of the last named line
-            if _CONDITION.fullmatch(body) and len(conditions) < MAX_CONDITIONS:
-                conditions = (*conditions, body)
+            if sets_zero(body) and len(conditions) < MAX_CONDITIONS:
+                conditions = (*conditions, _stated_zero(body, earlier[0][1] if earlier else None))
             earlier = ((number, body), *earlier)[:MAX_EARLIER]
     if not any(step.kind in ("step", "limit") for step in plan):
         raise GmmMathError("the steps file has no step or limit lines (expected one step per line, "
                            "e.g. log(N(x, mu, sigma)) then = logN(x, mu, sigma))")
     return plan
+
+
+def _stated_zero(body: str, above: str | None) -> str:
+    """The condition a line ``EXPR = 0`` states; for a continuation ``= 0`` (``&= 0``), the last side of the line
+    above set to 0, so that its unknowns are those of the expression it continues."""
+    if above is None or not _EQUAL_START.match(body) or is_written_limit(above):
+        return body
+    relations = top_level(above, RELATION)
+    if not relations:
+        return body
+    side = re.sub(r"\\\\\s*$|(?<!\\)%.*$", "", above[relations[-1].end():]).strip()
+    return f"{side} = 0" if side else body
 
 
 @dataclass(frozen=True)
@@ -675,14 +687,21 @@ def _relation(token: object) -> str:
     return value
 
 
-def _naming(tree: object, context: Context) -> bool:
-    """Is this left side a bare name (optionally a call of an unknown function, optionally inside log)?"""
+# a parameter (a Greek name, as in PRML): its power on the left of a line names it (sigma_k^2 = ...)
+_PARAMETER = re.compile(rf"(?:{GREEK_NAMES}|lam|eps)(?:_.*)?")
+
+
+def _naming(tree: object, context: Context, power: bool = True) -> bool:
+    """Is this left side a bare name (optionally a call of an unknown function, optionally inside log), or
+    (``power``) a power of a parameter?"""
     if is_tree(tree, "apply", "call") and str(tree.children[0]) in ("log", "ln"):
         inner = tree.children[1]
         inner = inner.children[0] if is_tree(inner, "operand", "arguments") and len(inner.children) == 1 else inner
-        return _naming(inner, context)
+        return _naming(inner, context, power=False)
     if is_tree(tree, "name"):
         return str(tree.children[0]) not in ("pi", "E", "oo")
+    if power and is_tree(tree, "pow") and is_tree(tree.children[0], "name") and is_tree(tree.children[-1], "number"):
+        return bool(_PARAMETER.fullmatch(str(tree.children[0].children[0])))  # sigma_k^2 = ...: an update
     if is_tree(tree, "call"):
         name = str(tree.children[0])
         return name not in FUNCTIONS and name not in BIG_OPERATORS and name not in ("limit", "det", "diff", "d") \
@@ -697,6 +716,8 @@ def _named_expr(tree: object, context: Context) -> sp.Expr:
         inner = tree.children[1]
         inner = inner.children[0] if is_tree(inner, "operand", "arguments") and len(inner.children) == 1 else inner
         return sp.log(_named_expr(inner, context))
+    if is_tree(tree, "pow"):
+        return sp.Pow(context.symbol(str(tree.children[0].children[0])), context.build(tree.children[-1], "", "step"))
     return context.symbol(str(tree.children[0]))
 
 
@@ -711,17 +732,22 @@ def read_line(text: str, context: Context) -> ReadLine:
         continues, parts = _relation(parts[0]), parts[1:]
     trees, relations = parts[0::2], [_relation(token) for token in parts[1::2]]
     name = named = None
-    if continues is None and len(trees) >= 2 and relations[0] == "=" and _naming(trees[0], context):
+    if continues is None and len(trees) >= 2 and relations[0] == "=" and _naming(trees[0], context) \
+            and (marker is None or not is_tree(trees[0], "pow")):
         named = _named_expr(trees[0], context)
         name, trees, relations = source(trees[0], text).strip(), trees[1:], relations[1:]
     exprs = tuple(context.build(item, text, "step") for item in trees)
+    if isinstance(named, sp.Pow) and named.base in exprs[0].free_symbols:
+        # sigma^2 = sigma*sigma defines nothing (its name is on both sides): an identity, read as written
+        name, named, trees, relations = None, None, parts[0::2], [_relation(token) for token in parts[1::2]]
+        exprs = tuple(context.build(item, text, "step") for item in trees)
     return ReadLine(continues, name, exprs, tuple(relations), tuple(source(item, text).strip() for item in trees),
                     named, marker)
 
 
 def named_symbol(named: sp.Expr) -> sp.Symbol:
-    """The symbol a named left side names (``L`` for ``log(L)``)."""
-    return named.args[0] if isinstance(named, sp.log) else named
+    """The symbol a named left side names (``L`` for ``log(L)``, ``sigma_k`` for ``sigma_k**2``)."""
+    return named.args[0] if isinstance(named, (sp.log, sp.Pow)) else named
 
 
 def naming(named: sp.Expr, value: sp.Expr) -> dict[sp.Expr, sp.Expr]:
@@ -729,6 +755,8 @@ def naming(named: sp.Expr, value: sp.Expr) -> dict[sp.Expr, sp.Expr]:
     for a name inside log, ``L -> value`` for a bare name."""
     if isinstance(named, sp.log):
         return {named: value, named.args[0]: sp.exp(value)}
+    if isinstance(named, sp.Pow):
+        return {}  # sigma_k^2 = ... (an update) gives the line a meaning, but no value to sigma_k below
     return {named: value}
 
 

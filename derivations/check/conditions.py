@@ -1,7 +1,7 @@
 """Conditions and consequences in a steps file (issue 20 Part 3), classified by their text.
 
 * A line ``EXPR = 0`` directly after a derivative line is a *condition* (stationarity), not an
-  identity; so is the final ``= 0`` of a derivative line (``d/dmu_k log L = ... = 0``), a
+  identity (PRML's ``0 = EXPR``, the zero on the left, is the same condition); so is the final ``= 0`` of a derivative line (``d/dmu_k log L = ... = 0``), a
   continuation ``= 0`` right below one, and a line ``EXPR = 0`` that a consequence follows.
 * A line starting with ``=>``, ``\\Rightarrow``, ``\\implies``, ``\\therefore``, ``so``, ``hence``
   or ``solve:`` is a *consequence*: it must hold wherever the conditions in force hold.
@@ -20,21 +20,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-_CONSEQUENCE = re.compile(r"\s*&?\s*(=>|\\Rightarrow(?![A-Za-z])|\\implies(?![A-Za-z])|\\therefore(?![A-Za-z])"
-                          r"|so\b|hence\b|solve:)\s*&?\s*")
-_EQUIVALENT = re.compile(r"\s*&?\s*(<=>|\\iff(?![A-Za-z])|\\Leftrightarrow(?![A-Za-z]))\s*&?\s*")
-_DERIVATIVE = re.compile(r"d/d[A-Za-z]|\bdiff\s*\(|\bd\s*\(.*\)\s*/\s*d\s*\(|\\[dt]?frac\s*\{\s*(d|\\partial)"
+_SPACES = r"(?:\s|\\q?quad(?![A-Za-z])|\\[,;:! ])*"  # \Longrightarrow\quad & mu_k = ...: spaces and \quad after a marker
+_CONSEQUENCE = re.compile(r"\s*&?\s*(=>|\\(?:Rightarrow|Longrightarrow)(?![A-Za-z])|\\implies(?![A-Za-z])|\\therefore(?![A-Za-z])"
+                          r"|so\b|hence\b|solve:)" + _SPACES + r"&?\s*")
+_EQUIVALENT = re.compile(r"\s*&?\s*(<=>|\\iff(?![A-Za-z])|\\(?:Leftrightarrow|Longleftrightarrow)(?![A-Za-z]))" + _SPACES + r"&?\s*")
+_DERIVATIVE = re.compile(r"d/d[A-Za-z]|\bdiff\s*\(|\bd\s*\(.*\)\s*/\s*d\s*\(|\\[dt]?frac\s*\{\s*(d|\\partial|\\(mathrm|operatorname)\{d\})"
                          r"|\\partial|\\nabla")
-_ZERO_END = re.compile(r"(?P<before>.*?)&?\s*=\s*0\s*(\\\\)?\s*$", re.DOTALL)
+_ZERO_END = re.compile(r"(?P<before>(?:.*?[^<>!=&])?)&?\s*=\s*0\s*[.,]?\s*(\\\\)?\s*$", re.DOTALL)
+# PRML's 0 = EXPR (9.17, 9.21): the zero on the left, the rest (after the first relation) is EXPR
+_ZERO_START = re.compile(r"\s*0\s*&?\s*=(?!=)(?P<before>.*?)\s*[.,]?\s*(\\\\)?\s*$", re.DOTALL)
 _CONTINUES = re.compile(r"\s*&?\s*=(?!=|>)")
 # the variable of a derivative: d/dmu_k, diff(..., mu_k), d(...)/d(mu_k), \partial \mu_k, \partial_{\mu_k}
 _VARIABLE = re.compile(r"d/d(?P<a>[A-Za-z][A-Za-z0-9_{}]*)|diff\s*\(.*,\s*(?P<b>[A-Za-z][A-Za-z0-9_{}]*)(\^2)?\s*\)"
                        r"|/\s*d\s*\(\s*(?P<c>[A-Za-z][A-Za-z0-9_{}]*)"
-                       r"|\}\s*\{\s*(d|\\partial)\s*\\?(?P<d>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)"
+                       r"|\}\s*\{\s*(d|\\partial|\\(?:mathrm|operatorname)\{d\})\s*\\?(?P<d>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)"
                        r"|\\(partial|nabla)_\{?\s*\\?(?P<e>[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?)")
 MULTIPLIERS = ("lambda", "lam")
-# a conclusion without a marker: NAME = ... (the name as written, \mu_{k} read as mu_k)
-_CONCLUDES = re.compile(r"\s*\\?(?P<name>[A-Za-z][A-Za-z0-9_{}\\]*)\s*&?\s*=(?!=)")
+# a conclusion without a marker: NAME = ... or NAME^2 = ... (the name as written, \mu_{k} read as mu_k)
+_CONCLUDES = re.compile(r"\s*\\?(?P<name>[A-Za-z][A-Za-z0-9_{}\\]*)(?:\s*\^\s*\{?\s*[0-9]\s*\}?)?\s*&?\s*=(?!=)")
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,17 @@ def _has_relation(text: str) -> bool:
     return False
 
 
+_BOLD = re.compile(r"\\?(?:mathbf|boldsymbol|bm)\s*\{")
+
+
 def _plain(name: str) -> str:
-    return name.replace("\\", "").replace("{", "").replace("}", "")
+    """A name as plain letters: ``\\boldsymbol{\\mu}_k`` and ``\\mu_{k}`` are both ``mu_k``."""
+    return _BOLD.sub("", name).replace("\\", "").replace("{", "").replace("}", "")
+
+
+def sets_zero(text: str) -> re.Match | None:
+    """``EXPR = 0`` or ``0 = EXPR`` (an equation with a zero side): the match, its ``before`` group the other side."""
+    return _ZERO_END.fullmatch(text) or _ZERO_START.fullmatch(text)
 
 
 def _concludes(step: Any, condition: str) -> bool:
@@ -143,7 +155,7 @@ def plan_roles(steps: Sequence[Any]) -> dict[int, Role]:
             # NAME = ... for a name in the EXPR = 0 line above: a conclusion from it, so that line is a condition
             roles[stated.line] = Role("condition", stated.body, tuple(conditions), tuple(unknowns))
             conditions.append(Condition(stated.body))
-        zero = _ZERO_END.fullmatch(body)
+        zero = sets_zero(body)
         stated = step if zero and _CONTINUES.match(body) is None else None
         if is_derivative(body):
             variable = derivative_variable(body)

@@ -15,7 +15,7 @@ What is read (docs/check-language.md, "Reading a .tex file"):
 - A **steps file**: every line is a row, except prose (a line of words, possibly with inline ``$...$``),
   which is a comment.
 - In a row: ``&& ...`` (an annotation column) is a comment; ``\\text{where } S = EXPR`` (or ``, where S =
-  EXPR`` in ASCII) becomes ``let: S = EXPR`` (and ``let: S > 0`` for a trailing ``> 0``); any other
+  EXPR`` or `` where S = EXPR`` in ASCII) becomes ``let: S = EXPR`` (and ``let: S > 0`` for a trailing ``> 0``); any other
   ``\\text{where ...}`` is dropped with a note suggesting ``let:``; two relations on one row separated by
   ``,``, ``\\quad``, ``\\qquad`` or ``and`` (``a = b, \\qquad N_k = \\sum_n \\gamma_{nk}``) are two rows.
 - ``limit(...)`` or ``\\lim_{...} ...`` with its value on the next line (``= -oo``) is one limit row.
@@ -168,14 +168,14 @@ def _incomplete(text: str, following: str) -> bool:
 
 _ANNOTATION_COLUMN = re.compile(r"(?<!\\)&&.*?(?=\\\\\s*(?:\[[^\]]*\])?\s*(?:%.*)?$|$)")
 _WHERE = re.compile(r"(?P<lead>,?\s*(?:\\q?quad|\\[,;:]|~)*\s*)\\(?:text|textrm|mbox)\s*\{\s*(?P<word>where|with|"
-                    r"and where)\b(?P<inner>[^{}]*)\}(?P<rest>.*)$")
+                    r"and where|since)\b(?P<inner>[^{}]*)\}(?P<rest>.*)$")
 _WHERE_ASCII = re.compile(r"(?P<lead>,?\s*)\b(?P<word>where|with)\s+(?P<rest>[A-Za-z\\].*)$")
-_GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|"
+GREEK_NAMES = ("alpha|beta|gamma|delta|epsilon|varepsilon|eta|theta|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|"
           "omega|Sigma|Pi|Lambda|Gamma|Delta|Omega")
-_LATEX_NAME = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|mathrm)\s*\{\s*)?(?:\\(?P<greek>" + _GREEK +
+_LATEX_NAME = re.compile(r"\s*(?:\\(?:mathbf|boldsymbol|bm|mathrm)\s*\{\s*)?(?:\\(?P<greek>" + GREEK_NAMES +
                          r")(?![A-Za-z])|(?P<letter>[A-Za-z]))\s*\}?\s*(?:_\s*(?:\{(?P<braced>[A-Za-z0-9 ]{1,8})\}|"
                          r"(?P<single>[A-Za-z0-9])))?")
-_RELATION = re.compile(r"(?<![<>!=\\])(?:<=|>=|!=|=|<|>)(?!=)|\\(?:leq?|geq?|neq?|approx|simeq|leqslant|geqslant)"
+RELATION = re.compile(r"(?<![<>!=\\])(?:<=|>=|!=|=|<|>)(?!=)|\\(?:leq?|geq?|neq?|approx|simeq|leqslant|geqslant)"
                        r"(?![A-Za-z])")
 _SEPARATOR = re.compile(r"(?:,\s*(?:\\q?quad\s*|\\[,;:]\s*|~\s*)*|(?:\\q?quad\s*)+|\s+and\s+|;\s*|\\text\{\s*and\s*\}\s*)"
                         r"(?:\\text\{\s*and\s*\}\s*(?:\\q?quad\s*)*)?")
@@ -191,7 +191,7 @@ def latex_name(text: str) -> tuple[str, int] | None:
     return (f"{base}_{sub}" if sub else base), match.end()
 
 
-def _top_level(text: str, pattern: re.Pattern) -> list[re.Match]:
+def top_level(text: str, pattern: re.Pattern) -> list[re.Match]:
     """Matches of ``pattern`` outside any bracket."""
     found, depth, position = [], 0, 0
     while position < len(text):
@@ -210,13 +210,13 @@ def _top_level(text: str, pattern: re.Pattern) -> list[re.Match]:
 
 
 def _has_relation(text: str) -> bool:
-    return bool(_top_level(text, _RELATION))
+    return bool(top_level(text, RELATION))
 
 
 def split_relations(text: str) -> list[str]:
     """Two relations on one row (``a = b, \\qquad c = d``; ``a = b and c = d``) as two texts; else ``[text]``."""
     pieces, start = [], 0
-    for match in _top_level(text, _SEPARATOR):
+    for match in top_level(text, _SEPARATOR):
         before, after = text[start:match.start()], text[match.end():]
         if _has_relation(before) and _has_relation(after) and not _is_range(before, after) \
                 and not _ANNOTATION_START.match(after):
@@ -232,7 +232,7 @@ _MARKER = re.compile(r"&?\s*\\(?:Rightarrow|Longrightarrow|implies|iff|Leftright
 
 def split_markers(text: str) -> list[str]:
     """``A \\implies B = C`` (a consequence inside a row) as two rows: ``A`` and ``\\implies B = C``."""
-    cuts = [match.start() for match in _top_level(text, _MARKER) if text[:match.start()].strip(" &")]
+    cuts = [match.start() for match in top_level(text, _MARKER) if text[:match.start()].strip(" &")]
     if not cuts:
         return [text]
     starts = [0, *cuts]
@@ -243,7 +243,7 @@ def split_markers(text: str) -> list[str]:
 def split_list(text: str) -> list[str]:
     """A comma (or ``and``) list of relations, cut at its top-level separators (``\\epsilon > 0, a > 0``)."""
     pieces, start = [], 0
-    for match in _top_level(text, re.compile(r",|\s+and\s+|\\text\{\s*and\s*\}")):
+    for match in top_level(text, re.compile(r",|\s+and\s+|\\text\{\s*and\s*\}")):
         pieces.append(text[start:match.start()])
         start = match.end()
     pieces.append(text[start:])
@@ -281,7 +281,7 @@ def _top_level_where(text: str) -> re.Match | None:
         return _WHERE_ASCII.match(text)
     if "\\" in text:
         return None
-    for match in _top_level(text, re.compile(r",\s*(?:where|with)\s+")):
+    for match in top_level(text, re.compile(r"(?:,\s*|\s+)(?:where|with)\s+")):
         return _WHERE_ASCII.search(text, match.start())
     return None
 
@@ -292,7 +292,7 @@ def _definitions(text: str) -> list[str]:
     if named is None:
         return []
     name, length = named
-    relations = _top_level(text, _RELATION)
+    relations = top_level(text, RELATION)
     if not relations or relations[0].start() != len(text[:length].rstrip()) and text[length:relations[0].start()].strip():
         return []
     if relations[0].group(0) != "=":
@@ -341,7 +341,7 @@ def ascii_limits(text: str) -> str:
     match = _LIM_SCRIPT.match(text)
     if match:
         rest = match.group("rest")
-        relations = _top_level(rest, _RELATION)
+        relations = top_level(rest, RELATION)
         cut = relations[0].start() if relations else len(rest)
         point = match.group("point").replace(" ", "")
         return (f"{match.group('lead')}limit({rest[:cut].strip()}, {match.group('var')}, {point})"
@@ -493,6 +493,7 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
     document = _is_document(lines)
     rows: list[Row] = []
     closer: re.Pattern | None = None
+    block: int | None = None  # the first row of the display just above, until prose follows it
     number = 0
     while number < len(lines):
         line = lines[number]
@@ -506,6 +507,7 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
         if closer is None:
             opened = _OPEN.match(line)
             if opened:
+                block = len(rows)  # where a display above starts: a 'where' in the prose below defines for it
                 inner_closer = _closer(opened)
                 if not inner_closer.search(line, opened.end()):
                     closer = inner_closer
@@ -516,7 +518,12 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
                 rows.append(Row(origin, _let_row(line), line))
                 continue
             elif _PREAMBLE.match(line) or is_prose(line) or document and not _stray_maths(line):
+                lets = _prose_definitions(line, rows[block:]) if block is not None else []
+                if lets and block is not None:
+                    rows[block:block] = [Row(origin, let, let, f"read from the 'where' of line {origin}, for the "
+                                                               f"display above it") for let in lets]
                 rows.append(Row(origin, "%" + line, line))
+                block = None
                 continue
         elif closer.search(line):
             closer = None
@@ -549,8 +556,14 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
 def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:
     """One math row: its annotation column dropped, its where-clause and second relation as rows of their own."""
     body = _ANNOTATION_COLUMN.sub(lambda match: " " * len(match.group(0)), row) if "&&" in row else row
+    defined = _defined(origin, body)
+    if defined:
+        return defined
+    body = _DEFINES.sub(lambda match: "=".ljust(len(match.group(0))), body)
     body, lets, note = _where(body)
     body = ascii_limits(body)
+    body, tends = _tends_to(body)
+    note = tends if note is None else f"{note}; {tends}" if tends else note
     pieces = [part for piece in split_markers(body)
               for part in (split_relations(piece) if _has_relation(piece) else [piece])]
     if len(pieces) > 1:
@@ -560,6 +573,64 @@ def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:
         rows = [Row(origin, body, shown, note)]
     # a where-clause defines what its row uses: its let: rows come first
     return [*(Row(origin, let, let, "read from the 'where' of this line") for let in lets), *rows]
+
+
+# a definition sign, N_k := ..., \coloneqq, \triangleq, \equiv, \stackrel{\text{def}}{=}: read as = (a line NAME = EXPR
+# names NAME; \equiv, "identically equal" elsewhere, is = too)
+_DEFINES = re.compile(r":=|\\(?:coloneqq|triangleq|eqqcolon|equiv)(?![A-Za-z])|\\(?:stackrel|overset)\s*\{(?:[^{}]|\{[^{}]*\}){0,30}\}"
+                      r"\s*\{\s*=\s*\}")
+# a row ending in 'tends to VALUE' with no variable named (= \frac{1}{\sqrt{2\pi}\sigma_j} \to \infty)
+_TENDS_END = re.compile(r"\s*(?:\\to|\\rightarrow|\\longrightarrow|->)(?![A-Za-z])\s*(?P<value>[+-]?\s*(?:\\infty|oo|[0-9]+"
+                        r"(?:\.[0-9]+)?))\s*[.,]?\s*(?:\\\\|\\\]|\$\$?)?\s*(?:(?<!\\)%.*)?$")
+
+
+def _defined(origin: int, body: str) -> list[Row]:
+    """``N_k := EXPR`` (a name, a definition sign, its value): the ``let:`` rows it makes, else []."""
+    signs = top_level(body, _DEFINES)
+    if len(signs) != 1:
+        return []
+    left = body[:signs[0].start()].strip().strip("&").strip()
+    named = latex_name(left)
+    if named is None or named[1] != len(left):
+        return []
+    value = re.sub(r"\\\\\s*$|(?<!\\)%.*$", "", body[signs[0].end():]).strip().strip("&").strip()
+    lets = _definitions(f"{left} = {value}")
+    return [Row(origin, let, let, "read as a definition (let:)") for let in lets]
+
+
+_PROSE_WHERE = re.compile(r"^\s*(?:,\s*)?(?:where|with|in which|here)\b[^$]{0,60}?\$(?P<inline>[^$]{1,400})\$", re.IGNORECASE)
+
+
+def _prose_definitions(line: str, block: list[Row]) -> list[str]:
+    """PRML's '(9.17) where we have defined $N_k = \\sum_n \\gamma(z_{nk})$' after a display: the ``let:`` rows it
+    makes for the display above, when the display uses the name and nothing in it defined the name; else []."""
+    match = _PROSE_WHERE.match(line)
+    if match is None or not block:
+        return []
+    lets = _definitions(match.group("inline").strip().rstrip(".,"))
+    if not lets:
+        return []
+    name = lets[0].split()[1]
+    used = any(name in _plain_names(row.text) for row in block if not row.text.lstrip().startswith("let:"))
+    return lets if used else []
+
+
+def _plain_names(text: str) -> set[str]:
+    """The names a LaTeX or ASCII row spells (``\\mathbf{x}_{n}`` -> ``x_n``, ``N_k``), read by text only."""
+    starts = re.finditer(r"(?<![A-Za-z])(?:\\[A-Za-z]+\s*\{\s*)?\\?[A-Za-z]", text)
+    return {named[0] for match in starts if (named := latex_name(text[match.start():])) is not None}
+
+
+def _tends_to(body: str) -> tuple[str, str | None]:
+    """A row without a trailing ``\\to VALUE`` (checked without it), and the note that says so; else the row, None."""
+    match = _TENDS_END.search(body)
+    if match is None or not _has_relation(body[:match.start()]) or _depth_changes(body[:match.start()]) != 0:
+        return body, None
+    closing = re.search(r"\\\]|\$\$?", match.group(0))  # a frame closed after the value stays
+    tail = re.sub(r"\s*\\\\\s*$", "", match.group(0)[:closing.start() if closing else None]).strip()
+    note = (f"the trailing '{tail[:30]}' names no variable, so that limit was not checked; to check it, write it "
+            f"on a line of its own as \\lim_{{\\sigma \\to 0^+}} EXPR = VALUE (or limit(EXPR, sigma, 0+) = VALUE)")
+    return body[:match.start()] + (f" {closing.group(0)}" if closing else ""), note
 
 
 def _ascii_rows(lines: list[str]) -> list[Row]:

@@ -10,8 +10,8 @@ from importlib import resources
 from typing import Any
 
 from gmm_math.derivations.check.latex import _lark as latex_tables
-from gmm_math.derivations.check.document import ascii_limits
-from gmm_math.derivations.check.latex import Reading, latex_to_ascii
+from gmm_math.derivations.check.document import GREEK_NAMES, ascii_limits
+from gmm_math.derivations.check.latex import Reading, latex_to_ascii, respell_responsibility
 from gmm_math.derivations.check.unicode import from_unicode
 from gmm_math.derivations.check.safety import EXPECTED, Unreadable, check_size, check_text, quoted
 from gmm_math.derivations.core.errors import GmmMathError
@@ -74,6 +74,7 @@ def parse_text(text: str, what: str = "expression", start: str = "start",
     text = from_unicode(typed)
     if not is_latex(text):
         text = ascii_limits(text)  # Limit(..., dir='+') and Eq(A, B) as SymPy prints them; lim_{sigma->0+}
+        text = respell_responsibility(text)  # gamma(z_nk): PRML's responsibility gamma_nk
     if text != typed and not is_latex(text):
         text = Reading(text, getattr(typed, "typed", typed))  # messages quote the Unicode as typed
     text = check_text(text, what, unicode=False)
@@ -86,7 +87,36 @@ def parse_text(text: str, what: str = "expression", start: str = "start",
                          getattr(err, "column", None)) from None
     check_size(tree, what)
     _spaced_products(tree, text, what)
+    spaced = _spaced_quantity_calls(tree, text)
+    if spaced != text:  # gamma_nk (x_n - mu_k): a product, read again with the space as * (same columns)
+        tree = _lark().parse(spaced, start=start)
+        check_size(tree, what)
+        text = Reading(spaced, getattr(text, "typed", text)) if isinstance(text, Reading) else spaced
     return tree, text
+
+
+# a quantity, never a function: a Greek name or a name with a subscript (gamma_nk, lambda, pi_k, N_k)
+_QUANTITY = re.compile(rf"(?:(?:{GREEK_NAMES}|lam|eps)(?:_\S*)?|[A-Za-z][A-Za-z0-9]*_\S+)")
+
+
+def _spaced_quantity_calls(tree: Any, text: str) -> str:
+    """``gamma_nk (x_n - mu_k)`` and ``lambda (sum_j pi_j - 1)``: a quantity, a space, then one bracketed
+    expression is a product, as a marker reads it (``f(x)``, ``L (sigma)``, ``N (x | mu, s)`` stay calls).
+    Returns the text with that space written as ``*``, or the text itself."""
+    chars = list(text)
+    for node in tree.iter_subtrees():
+        if str(node.data) != "call" or getattr(node.children[0], "type", "") != "NAME":
+            continue
+        name, arguments = node.children[0], node.children[1]
+        end = name.end_pos
+        opening = text.find("(", end)
+        if opening <= end or text[end:opening].strip() or not _QUANTITY.fullmatch(str(name)):
+            continue
+        if not is_tree(arguments, "arguments") or len(arguments.children) != 1 \
+                or is_tree(arguments.children[0], "range", "exclude", "sided", "side", "ellipsis"):
+            continue
+        chars[opening - 1] = "*"
+    return "".join(chars)
 
 
 def _spaced_products(tree: Any, text: str, what: str) -> None:

@@ -35,12 +35,34 @@ _RESPELLED = (
     (re.compile(r"\\right\\vert(?![A-Za-z])"), lambda m: "\\right|".ljust(len(m.group(0)))),
     (re.compile(r"\\vert(?![A-Za-z])"), lambda m: "|".ljust(len(m.group(0)))),
     (re.compile(r"\\Vert(?![A-Za-z])"), lambda m: "\\|".ljust(len(m.group(0)))),
+    # an upright d in a derivative, \frac{\mathrm{d}}{\mathrm{d}\mu} (also \operatorname{d}): the d of d/d\mu
+    (re.compile(r"(?<=\{)\s*\\(?:mathrm|operatorname)\s*\{\s*d\s*\}"), lambda m: "d".ljust(len(m.group(0)))),
     # Q_{\perp}: the subscript "perp", as the tool prints the normal part
     (re.compile(r"(?<=_\{)\s*\\perp\s*(?=\})"), lambda m: "perp".ljust(len(m.group(0)))),
-    # PRML's responsibility gamma(z_nk) is the quantity gamma_nk, not gamma times z_nk
-    (re.compile(r"\\gamma\s*(?:\\left)?\(\s*z_\s*(\{\s*[A-Za-z0-9]{1,3}\s*\}|[A-Za-z0-9])\s*(?:\\right)?\)"),
-     lambda m: f"\\gamma_{{{m.group(1).strip('{} ')}}}".ljust(len(m.group(0)))),
 )
+# PRML's responsibility gamma(z_nk) is the quantity gamma_nk, not gamma times z_nk: \gamma(z_{nk}),
+# \gamma\left( z_{n k} \right), \gamma\bigl(\mathbf{z}_{nk}\bigr) (sizes and bold already blanked), gamma(z_nk)
+_RESPONSIBILITY = re.compile(r"(?P<gamma>\\gamma|(?<![A-Za-z0-9_\\])gamma)(?![A-Za-z])\s*(?:\\left\s*)?\(\s*z\s*_\s*"
+                             r"(?:\{(?P<braced>\s*[A-Za-z0-9](?:\s*[A-Za-z0-9]){0,7}\s*)\}|(?P<bare>[A-Za-z0-9]{1,8}))"
+                             r"\s*(?:\\right\s*)?\)")
+
+
+def respell_responsibility(text: str) -> str:
+    r"""PRML's ``\gamma(z_{nk})`` as ``\gamma_{nk}`` and ASCII ``gamma(z_nk)`` as ``gamma_nk``, padded to the same
+    length (columns stay those of the line as typed); the one place either spelling is read.
+
+    >>> print(respell_responsibility(r"\gamma\left( z_{n k} \right) x_n"))
+    \gamma_{nk}                  x_n
+    >>> respell_responsibility("gamma(z_nk)*x_n")
+    'gamma_nk   *x_n'
+    """
+    def spelled(match: re.Match) -> str:
+        index = "".join((match.group("braced") or match.group("bare")).split())
+        name = f"\\gamma_{{{index}}}" if match.group("gamma").startswith("\\") else f"gamma_{index}"
+        return name.ljust(len(match.group(0)))
+
+    return _RESPONSIBILITY.sub(spelled, text) if "gamma" in text else text
+
 _MATRIX_ENVIRONMENTS = re.compile(r"\\(begin|end)\{[pb]matrix\}")
 _WORD_COMMANDS = re.compile(r"\\(operatorname|mathrm|text)\{(?!diag\})(?![A-Za-z][A-Za-z0-9]{0,15}\})")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
@@ -121,10 +143,11 @@ def latex_to_ascii(text: str) -> str:
 
 
 def respell(body: str) -> str:
-    """``\\middle|``, ``\\vert``, ``\\Vert`` and PRML's ``\\gamma(z_{nk})`` in the spelling the grammar reads (same length)."""
+    """``\\middle|``, ``\\vert``, ``\\Vert``, ``\\mathrm{d}`` and PRML's ``\\gamma(z_{nk})`` in the spelling the grammar reads
+    (same length)."""
     for pattern, spelled in _RESPELLED:
         body = pattern.sub(spelled, body)
-    return body
+    return respell_responsibility(body)
 
 
 class Reading(str):
@@ -205,7 +228,11 @@ _ENVIRONMENTS = r"(?:align|aligned|alignat|alignedat|eqnarray|gather|gathered|eq
 _ROW_END = re.compile(r"(\\\\(\[[^\]\\]{0,20}\])?|(?<!\\)%.*)\s*$")
 _FRAME = re.compile(r"\\(?:begin|end)\{" + _ENVIRONMENTS + r"\}(?:\{[0-9]{1,2}\})?|^\s*\$\$?|\$\$?(?=[\s,.]*$)|\\\[|\\\]"
                     r"|\ufeff")
-_WORD = re.compile(r"\\(?:nonumber|notag|limits|displaystyle|textstyle|[Bb]igg?[lrm]?)(?![A-Za-z])")
+_WORD = re.compile(r"\\(?:nonumber|notag|limits|displaystyle|textstyle|[Bb]igg?[lrm]?|rm)(?![A-Za-z])")
+# PRML's updated value, \mu_k^{\text{new}} (9.24-9.26), is the quantity itself: ^{new} (also \mathrm, \rm, \textrm) is
+# blanked, and ^{2,\mathrm{new}} is ^{2}
+_NEW = re.compile(r"\^\s*\{\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{?\s*)?new\s*\}?\s*\}"
+                  r"|(?<=[0-9])\s*,\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{?\s*)?new\s*\}?(?=\s*\})")
 _ANNOTATION = re.compile(r"(?<!\\)(,\s*)?\\q?quad\s*\\(?:text|textrm|mbox)\s*\{.*$"
                          r"|(?<!\\)(,\s*)?(\\q?quad\s*)?\\forall(?![A-Za-z]).*$")  # \quad \forall k: an annotation
 _DROPPED = re.compile(r"\\(?:label|tag|text|textrm|textnormal|mbox|intertext)(?![A-Za-z])\s*\{")
@@ -214,6 +241,10 @@ _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|hat|widehat|bar|overline|tilde|wi
                    r"underbrace|overbrace)(?![A-Za-z])\s*")
 _BRACE_NOTE = re.compile(r"\s*[_^]\s*\{")  # the label of \underbrace{X}_{...}: a comment
 _AFTER_RELATION = re.compile(r"(?:=|<|>|\\(?:leqslant|leq|le|geqslant|geq|ge|neq|ne)(?![A-Za-z]))\s*(&)")
+# an alignment & before the row's first expression (& \sum_n ... = 0, \Longrightarrow\quad & \mu_k = ...): no relation follows it
+_LEADING_AMPERSAND = re.compile(r"^\s*(?:&\s*)?(?:\\(?:Rightarrow|Longrightarrow|implies|therefore|iff|Leftrightarrow|"
+                                r"Longleftrightarrow)(?![A-Za-z])(?:\s*\\q?quad(?![A-Za-z])|\s*\\[,;:!])*)?\s*(&)(?!\s*(?:[=<>&]|"
+                                r"\\(?:leqslant|leq|le|geqslant|geq|ge|neq|ne|approx|simeq|doteq)(?![A-Za-z])))")
 _TRAILING_PUNCTUATION = re.compile(r"(?<!\\)[,.]\s*$")
 
 
@@ -234,7 +265,7 @@ def unframe(text: str) -> str:
     def blank(start: int, stop: int) -> None:
         chars[start:stop] = " " * (stop - start)
 
-    for pattern in (_ROW_END, _ANNOTATION, _FRAME, _WORD):
+    for pattern in (_ROW_END, _ANNOTATION, _FRAME, _NEW, _WORD):
         for match in pattern.finditer("".join(chars)):
             blank(match.start(), match.end())
     for match in _DROPPED.finditer("".join(chars)):
@@ -253,7 +284,7 @@ def unframe(text: str) -> str:
             end = _closing_brace(chars, note.end() - 1) if note else None
             if end is not None:
                 blank(closing + 1, end + 1)
-    for match in _AFTER_RELATION.finditer("".join(chars)):
+    for match in (*_AFTER_RELATION.finditer("".join(chars)), *_LEADING_AMPERSAND.finditer("".join(chars))):
         blank(match.start(1), match.end(1))
     match = _TRAILING_PUNCTUATION.search("".join(chars))
     if match:
@@ -528,11 +559,28 @@ def _call_given(self: _Ascii, node: Any) -> str:
     naming = self.naming
     if self.differentiated:
         return str(node.children[0])  # the quantity a line above named (\\ln p(X \\mid \\pi) = ...)
-    if node is not naming and not (_is(naming, "func") and naming.children[1] is node):
-        raise Unreadable(f"{self.typed(node)[:40]} (a quantity given others) has no value of its own here; it may "
-                         f"only name a left side, as in \\ln p(X \\mid \\pi, \\mu, \\Sigma) = EXPR")
     parts = self.parts(node)
+    if node is not naming and not (_is(naming, "func") and naming.children[1] is node):
+        likelihood = _likelihood(parts[1], parts[2:])
+        if likelihood is None:
+            raise Unreadable(f"{self.typed(node)[:40]} (a quantity given others) has no value of its own here; it may "
+                             f"only name a left side, as in \\ln p(X \\mid \\pi, \\mu, \\Sigma) = EXPR")
+        return likelihood
     return f"{node.children[0]}({parts[1]} | {', '.join(parts[2:])})"
+
+
+def _likelihood(data: str, given: list[str]) -> str | None:
+    """PRML's likelihood of the data set ``X`` written as ``p(X | pi, mu, Sigma)`` (9.14) or ``p(X | mu, sigma^2)``
+    (1.53) on a right side: the product over the points it stands for; None for any other conditional."""
+    if not re.fullmatch(r"[A-Z]", data):
+        return None
+    point = f"{data.lower()}_n"
+    spreads = {"sigma^2": "sigma{}^2", "sigma": "sigma{}^2", "Sigma": "Sigma{}"}
+    if len(given) == 2 and given[0] == "mu" and given[1] in spreads:
+        return f"prod(N({point} | mu, {spreads[given[1]].format('')}), n=1..N)"
+    if len(given) == 3 and given[:2] == ["pi", "mu"] and given[2] in spreads:
+        return f"prod(sum(pi_j*N({point} | mu_j, {spreads[given[2]].format('_j')}), j=1..K), n=1..N)"
+    return None
 
 
 def _letter(self: _Ascii, node: Any) -> str:
@@ -565,11 +613,6 @@ def _product(self: _Ascii, node: Any) -> str:
     while index < len(factors):
         factor, operator = factors[index], operators[index]
         index += 1
-        responsibility = _responsibility(self, factor, factors[index] if index < len(factors) else None)
-        if responsibility is not None and operators[index] == "juxt":  # \gamma(z_{nk}): PRML's gamma_nk
-            pieces.append(responsibility if not pieces else f"{_PRODUCT[operator]}{responsibility}")
-            index += 1
-            continue
         if _is(factor, "func") and _open_argument(factor.children[1]):
             run = [self.visit(factor.children[1])]
             while index < len(factors) and operators[index] == "juxt" and not _is(factors[index], *_STOPS):
@@ -582,14 +625,6 @@ def _product(self: _Ascii, node: Any) -> str:
     if len(pieces) == 1:
         return pieces[0]
     return _w(pieces[0]) + "".join(pieces[1:])
-
-
-def _responsibility(self: _Ascii, factor: Any, following: Any) -> str | None:
-    """``\\gamma(z_{nk})`` (PRML's responsibility) read as the name ``gamma_nk``; None for anything else."""
-    if not (_is(factor, "greek") and str(factor.children[0]) == "\\gamma" and _is(following, "group")):
-        return None
-    inner = self.visit(following)[1:-1]
-    return f"gamma_{inner[2:]}" if re.fullmatch(r"z_[A-Za-z0-9]+", inner) else None
 
 
 def _flat_product(node: Any) -> tuple[list[Any], list[str]]:

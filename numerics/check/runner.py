@@ -50,7 +50,7 @@ from gmm_math.derivations.check.calculus import expand_definitions, same_dummies
 from gmm_math.derivations.check.conditions import Condition, Role, plan_roles
 from gmm_math.numerics.check.conditions import check_consequence
 from gmm_math.derivations.check.grammar import is_latex, parse_text, warm
-from gmm_math.derivations.check.names import check_name, normal_name, written_spellings
+from gmm_math.derivations.check.names import INDEX_RANGES, check_name, normal_name, written_spellings
 from gmm_math.derivations.printing.text import spelled, spelled_as
 from gmm_math.derivations.check.parser import Context, parse_assumptions
 from gmm_math.derivations.check.safety import Unreadable, check_text
@@ -865,6 +865,12 @@ def _conclusion_line(line: Any, body: str, unknowns: Sequence[tuple[int, str, fr
     force (solved for NAME), else ``not checked`` (never a silent definition)."""
     shape = ChainLink(None, _line_relation(line), line.name or line.texts[0], line.texts[-1])
     unknown = named_symbol(line.named).name
+    loose = _loose_names(body, unknowns, built, context)
+    if loose:  # N_k with no let: above: nothing the conditions say can decide it
+        return LineResult(LineVerdict.NOT_CHECKED, _CONCLUSION.format(
+            name=line.name, condition=condition, why=f"{', '.join(loose)} is neither defined above nor in the "
+                                                     f"conditions; define it with let: {loose[0]} = ... to check "
+                                                     f"this line"), hints=tuple(context.hints), chain=shape)
     role = Role("consequence", body, tuple(Condition(text) for _, text, _ in unknowns), (unknown,))
     try:
         found = check_consequence(role, context, built, names, seed)
@@ -878,6 +884,19 @@ def _conclusion_line(line: Any, body: str, unknowns: Sequence[tuple[int, str, fr
     why = found.reason if found is not None else why
     return LineResult(LineVerdict.NOT_CHECKED, _CONCLUSION.format(name=line.name, condition=condition, why=why),
                       hints=tuple(context.hints), chain=shape)
+
+
+_NOT_LOOSE = frozenset({*INDEX_RANGES, *INDEX_RANGES.values(), "pi", "E", "oo"})
+
+
+def _loose_names(body: str, unknowns: Sequence[tuple[int, str, frozenset[str]]], built: Mapping[sp.Symbol, sp.Expr],
+                 context: Context) -> list[str]:
+    """The names a conclusion uses that no ``let:`` defines and no condition in force mentions (only the grammar
+    reads it): such a name may be anything, so the conditions cannot decide the line."""
+    tree, _ = parse_text(body, "step", "line", context.language)
+    used = {normal_name(str(token)) for token in tree.scan_values(lambda token: getattr(token, "type", None) == "NAME")}
+    mentioned = set().union(*(names for _, _, names in unknowns)) | {symbol.name for symbol in built}
+    return sorted(used - mentioned - _NOT_LOOSE)
 
 
 def _role_line(role: Role, earlier: tuple[tuple[int, str], ...], context: Context, built: dict, seed: int,

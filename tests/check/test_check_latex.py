@@ -64,6 +64,14 @@ HOSTILE_LATEX = {
     "derivative tower": (r"\frac{d}{dx} \left(" * 8 + "e^{x^9}" + r"\right)" * 8, "derivatives nest"),
     "partial smuggles input": (r"\partial_{\input{x}} x", r"\input"),
     "nabla of a command": (r"\nabla_{\def} x", r"\def"),
+    # the reader's probe
+    "new smuggles input": (r"\mu^{\text{new}}\input{x}", r"\input"),
+    "rm smuggles def": (r"x^{\rm \def}", r"\def"),
+    "upright d smuggles input": (r"\frac{\mathrm{d}}{\mathrm{d}\input{x}} x", r"\input"),
+    "responsibility smuggles csname": (r"\gamma\bigl(z_{\csname}\bigr)", r"\csname"),
+    "two leading ampersands": (r"& & x = 1", "cannot be read"),
+    "likelihood of an unknown conditional": (r"p(X \mid \theta) + 1", "given others"),
+    "deep likelihood": (r"\ln p(X \mid \pi, \mu, " + "{" * 150 + r"\Sigma" + "}" * 150 + ")", "nested"),
 }
 
 
@@ -93,7 +101,11 @@ _LATEX_TOKENS = st.sampled_from([
     "\\Rightarrow", "\\implies", "\\therefore", "\\iff", "\\downarrow", "\\searrow", "\\sum_{j}", "\\sum_j",
     "\\ne", "\\geq", "&&", "\\tag{1}", "\\sigma^2", "\u03c3", "\u00b2", "\u2099",
     "\\frac{d}{d\\sigma}", "\\frac{\\partial}{\\partial \\mu_k}", "\\partial_{\\mu_k}", "\\nabla_{", "\\partial",
-    "\\frac{\\partial \\ln p(X \\mid \\pi)}{\\partial \\mu_k}", "\\Rightarrow", "\\iff", "d", "\\mathcal{L}", "\\gamma(z_{nk})"])
+    "\\frac{\\partial \\ln p(X \\mid \\pi)}{\\partial \\mu_k}", "\\Rightarrow", "\\iff", "d", "\\mathcal{L}", "\\gamma(z_{nk})",
+    # the reader's probe
+    "^{\\text{new}}", "^{2,\\mathrm{new}}", "\\rm", "{\\rm new}", "\\mathrm{d}", "\\frac{\\mathrm{d}}{\\mathrm{d}\\mu}",
+    "\\Longrightarrow", "\\quad &", "0 &=", "& ", "\\gamma\\left(z_{n k}\\right)", "\\gamma\\bigl(", "\\bigr)",
+    "p(X \\mid \\pi, \\mu, \\Sigma)", "p(\\mathbf{X} \\mid \\mu, \\sigma^2)", "\\sum_{k=1}^{K} \\pi_k"])
 
 
 @pytest.mark.slow

@@ -420,7 +420,9 @@ _GRAMMAR_TOKENS = st.sampled_from([
     # issue 21: juxtaposition, scripted sums, markers, comments, approximately, and
     "sum_n ", "sum_{n=1}^N ", "sum_{j} ", "prod_k ", " x ", "2 ", "=>", "<=>", "so ", "hence ", " and ", "~=",
     "# c", "iff ", "lim_{sigma->0+} ", "->", "dir='+'", "\u03c3", "\u00b2", "\u2099", "\u2212", "\u221e",
-    "d/dsigma", "d/dmu_k ", "diff(", "d(", ")/d(", "solve:", "lambda"])
+    "d/dsigma", "d/dmu_k ", "diff(", "d(", ")/d(", "solve:", "lambda",
+    # the reader's probe: a quantity, a space, a bracket; PRML's responsibility; d/dmu_k sum_n
+    "gamma_nk (", "lambda (", "gamma(z_nk)", "gamma (z_{nk})", "d/dmu_k sum_n ", "0 = ", "sigma_k^2 = "])
 
 
 @pytest.mark.slow
