@@ -122,11 +122,29 @@ MATH_WORDS = frozenset({
 })
 
 
+# words that join two displays ("and so", "Thus,", "which gives"): a line of them alone is prose
+CONNECTIVES = frozenset({
+    "and", "so", "hence", "thus", "therefore", "then", "which", "gives", "giving", "that", "it", "follows", "we",
+    "get", "obtain", "have", "find", "i", "e", "ie", "since", "because", "or", "equivalently", "rearranging",
+    "substituting", "simplifying", "where", "with", "now", "finally", "also", "similarly", "but", "this", "yields",
+    "implies", "is", "the", "same", "as", "in", "turn", "again", "expanding", "therefore", "consequently",
+})
+_WORDS_ONLY = re.compile(r"[A-Za-z][A-Za-z.,;:!?' ]{0,200}")
+
+
+def _connective(stripped: str) -> bool:
+    """A line of joining words only ('and so', 'Thus,', 'which gives', 'i.e.'), never a name or a formula."""
+    return bool(_WORDS_ONLY.fullmatch(stripped)) and all(
+        word.lower() in CONNECTIVES for word in re.findall(r"[A-Za-z]+", stripped))
+
+
 def is_prose(line: str) -> bool:
     """Is this line words (a sentence, a heading ending in ':'), possibly with inline ``$...$``?"""
     stripped = line.strip()
     if not stripped or stripped.startswith(("assume:", "let:", "#", "%", "=", "<", ">", "&", "~", "!")):
         return False  # a line that starts with a relation continues a step
+    if _connective(stripped):
+        return True
     inline = _INLINE.findall(stripped)
     outside = _TEXT.sub(" ", _INLINE.sub(" ", stripped))
     outside = _SCRIPTS.sub(" ", outside)
