@@ -15,7 +15,7 @@ from pathlib import Path
 import sympy as sp
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.assumptions import WeightSum
+from gmm_math.derivations.check.assumptions import WeightSum, states_weight_constraint
 from gmm_math.derivations.check.calculus import replace_names
 from gmm_math.derivations.check.conditions import sets_zero
 from gmm_math.derivations.check.document import GREEK_NAMES, RELATION, top_level
@@ -556,7 +556,8 @@ class StepLine:
     ----------
     line : 1-based line number
     text : the line as written
-    kind : "comment", "assumption", "definition", "limit" or "step"
+    kind : "comment", "assumption", "definition", "constraint" (a stated constraint on the weights, an
+        assumption written without ``assume:``), "limit" or "step"
     body : the text after the ``assume:``/``let:`` prefix (or the whole line)
     previous : for step lines, the number of the previous step line (None: none)
     earlier : for step lines, the step lines above (number, text), nearest first: a continuation or a
@@ -591,7 +592,8 @@ def plan_steps(text: str) -> list[StepLine]:
 
     ``#`` lines and blank lines are comments, ``assume: ...`` adds assumptions for the lines
     below, ``let: S = EXPR`` defines a name and ``let: S > 0`` states a fact about it,
-    ``limit(EXPR, VAR, POINT, DIR) = VALUE`` is a limit claim, any other line is a step:
+    ``limit(EXPR, VAR, POINT, DIR) = VALUE`` is a limit claim, a line that only constrains the weights
+    (``sum(pi_k, k=1..K) = 1``, ``0 <= pi_k <= 1``) is an assumption as stated, any other line is a step:
     a relation chain, a continuation ``= EXPR`` / ``<= EXPR`` of the previous step line, a bare
     expression (continuing the chain above as ``= EXPR`` would), or ``NAME = EXPR`` naming an
     expression (a conclusion when NAME is an unknown of a condition ``EXPR = 0`` above).
@@ -624,6 +626,11 @@ def plan_steps(text: str) -> list[StepLine]:
             kind = "definition" if lowered.startswith("let:") else "assumption"
             plan.append(StepLine(number, raw, kind, rest, assumptions=assumptions, definitions=definitions,
                                  adds=adds))
+        elif states_weight_constraint(body):  # PRML (9.9) on a line of its own: stated, held in force below
+            restated = body in assumptions  # the same constraint restated in a later section is the same fact
+            assumptions = assumptions if restated else (*assumptions, body)
+            plan.append(StepLine(number, raw, "constraint", body, assumptions=assumptions, definitions=definitions,
+                                 adds=None if restated else "assumptions"))
         elif _LIMIT_START.match(body):
             plan.append(StepLine(number, raw, "limit", body.lstrip("&=").strip(), assumptions=assumptions,
                                  definitions=definitions, names=names, conditions=conditions,

@@ -756,6 +756,9 @@ def _step(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumption
         return _unreadable(err)
     if kind in ("assumption", "definition"):
         return LineResult(LineVerdict(kind))
+    if kind == "constraint":
+        return LineResult(LineVerdict.ASSUMPTION, "a constraint on the weights, read as stated (as PRML 9.9): "
+                                                  "held in force for the lines below, not checked")
     try:
         unknowns = _unknowns(conditions, context, built)
         named = _names(names, context, [unknowns[:count] for count in name_conditions])

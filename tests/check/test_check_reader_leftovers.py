@@ -40,3 +40,29 @@ def test_joining_words_between_displays_are_comments_in_tex_and_ascii():
     assert _verdicts(tex) == ["equal", "equal", "equal"]
     ascii_text = "a + b = b + a\nwhich gives\n(a + b)^2 = a^2 + 2*a*b + b^2\nhence\n(a+b)^2 = a^2 + 2*a*b + b^3\n"
     assert _verdicts(ascii_text) == ["equal", "equal", "fails"]
+
+
+# ----------------------------------------------------------------------------------------------
+# a line that only constrains the weights is stated, never checked as an identity
+
+@pytest.mark.parametrize("text", [
+    "sum(pi_k, k=1..K) = 1", "sum_k pi_k = 1", "sum_{k=1}^K pi_k = 1", "pi_1 + pi_2 + pi_3 = 1",
+    "0 <= pi_k <= 1", "pi_k >= 0", r"\[ \sum_{k=1}^{K} \pi_k = 1 \]", r"\[ 0 \le \pi_k \le 1 \]",
+    "0 <= pi_k <= 1, sum_k pi_k = 1",
+])
+def test_a_weight_constraint_on_its_own_line_is_an_assumption(text):
+    *stated, step = _lines(text + "\nx + x = 2*x\n")  # a comma list is one line per relation
+    assert stated and step["verdict"] == "equal"
+    assert all(line["verdict"] == "assumption" and "constraint on the weights" in line["reason"] for line in stated)
+
+
+@pytest.mark.parametrize("text", ["pi_1 + pi_2 = 2", "sum_k N_k = N", "pi_k = N_k / N", "sum_{k=0}^K pi_k = 1",
+                                  "so sum_k pi_k = 1", "sum_k gamma_nk = 1", "0 <= pi_k <= 2"])
+def test_other_relations_are_not_constraints(text):
+    assert "assumption" not in _verdicts("x + x = 2*x\n" + text + "\n")
+
+
+def test_the_constraint_is_held_in_force_below_and_may_be_restated():
+    assert _verdicts("sum_k pi_k = 1\nlog(sum_k pi_k) = 0\nsum_k pi_k = 1\n") == ["assumption", "equal",
+                                                                                   "assumption"]
+    assert _verdicts("log(sum_k pi_k) = 0\n")[-1] == "fails"  # without it, the line is refuted
