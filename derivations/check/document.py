@@ -512,6 +512,7 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
     rows: list[Row] = []
     closer: re.Pattern | None = None
     block: int | None = None  # the first row of the display just above, until prose follows it
+    defining = False  # the prose just above announced definitions ("where we have defined"), until the display ends
     number = 0
     while number < len(lines):
         line = lines[number]
@@ -542,6 +543,7 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
                                                                f"display above it") for let in lets]
                 rows.append(Row(origin, "%" + line, line))
                 block = None
+                defining = bool(_ANNOUNCES.search(line)) and "$" not in line
                 continue
         elif closer.search(line):
             closer = None
@@ -561,20 +563,24 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
             row = f"{row.rstrip()} {lines[number].strip()}"
             joined.append(number + 1)
             number += 1
-        rows.extend(_math_rows(origin, row, line if len(joined) == 1 else row, language))
+        rows.extend(_math_rows(origin, row, line if len(joined) == 1 else row, language, defining))
         for later in joined[1:]:
             rows.append(Row(later, "%" + lines[later - 1], lines[later - 1],
                             f"read with line {origin} (one formula)"))
+        defining = defining and closer is not None
     text_rows = steps_text("\n".join(row.text for row in rows), language).split("\n")
     if len(text_rows) != len(rows):  # a row that was a frame only keeps its count (steps_text maps lines 1:1)
         return tuple(rows)
     return tuple(Row(row.origin, new, row.shown, row.note) for row, new in zip(rows, text_rows, strict=True))
 
 
-def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:
-    """One math row: its annotation column dropped, its where-clause and second relation as rows of their own."""
+def _math_rows(origin: int, row: str, shown: str, language: str, defining: bool = False) -> list[Row]:
+    """One math row: its annotation column dropped, its where-clause and second relation as rows of their own.
+
+    ``defining``: the prose above announced definitions ('where we have defined'): ``NAME = EXPR`` is a ``let:``.
+    """
     body = _ANNOTATION_COLUMN.sub(lambda match: " " * len(match.group(0)), row) if "&&" in row else row
-    defined = _defined(origin, body)
+    defined = _defined(origin, body) or (_announced(origin, body) if defining else [])
     if defined:
         return defined
     body = _DEFINES.sub(lambda match: "=".ljust(len(match.group(0))), body)
@@ -600,6 +606,19 @@ _DEFINES = re.compile(r":=|\\(?:coloneqq|triangleq|eqqcolon|equiv)(?![A-Za-z])|\
 # a row ending in 'tends to VALUE' with no variable named (= \frac{1}{\sqrt{2\pi}\sigma_j} \to \infty)
 _TENDS_END = re.compile(r"\s*(?:\\to|\\rightarrow|\\longrightarrow|->)(?![A-Za-z])\s*(?P<value>[+-]?\s*(?:\\infty|oo|[0-9]+"
                         r"(?:\.[0-9]+)?))\s*[.,]?\s*(?:\\\\|\\\]|\$\$?)?\s*(?:(?<!\\)%.*)?$")
+
+
+# prose that announces the display below as definitions: "where we have defined", "where", "we define", "with"
+_ANNOUNCES = re.compile(r"(?:\b(?:where|with|here)|\bdefin(?:e|ed|ing)|\blet)\s*[:,]?\s*$", re.IGNORECASE)
+_FRAMES = re.compile(r"^\s*(?:\\\[|\$\$)|(?:\\\]|\$\$)\s*$|\\(?:label|tag)\*?\{[^{}]{0,60}\}|\\nonumber|\\notag|"
+                     r"\\\\\s*$|&")
+
+
+def _announced(origin: int, body: str) -> list[Row]:
+    """``N_k = EXPR`` in a display that the prose above announced as definitions: its ``let:`` rows, else []."""
+    lets = _definitions(_FRAMES.sub(" ", body).strip().rstrip(".,").strip())
+    return [Row(origin, let, body.strip() if index == 0 else let, "read as a definition (the prose above says it "
+                                                                  "defines)") for index, let in enumerate(lets)]
 
 
 def _defined(origin: int, body: str) -> list[Row]:
@@ -629,11 +648,11 @@ def _prose_definitions(line: str, block: list[Row]) -> list[str]:
     if not lets:
         return []
     name = lets[0].split()[1]
-    used = any(name in _plain_names(row.text) for row in block if not row.text.lstrip().startswith("let:"))
+    used = any(name in plain_names(row.text) for row in block if not row.text.lstrip().startswith("let:"))
     return lets if used else []
 
 
-def _plain_names(text: str) -> set[str]:
+def plain_names(text: str) -> set[str]:
     """The names a LaTeX or ASCII row spells (``\\mathbf{x}_{n}`` -> ``x_n``, ``N_k``), read by text only."""
     starts = re.finditer(r"(?<![A-Za-z])(?:\\[A-Za-z]+\s*\{\s*)?\\?[A-Za-z]", text)
     return {named[0] for match in starts if (named := latex_name(text[match.start():])) is not None}

@@ -66,3 +66,35 @@ def test_the_constraint_is_held_in_force_below_and_may_be_restated():
     assert _verdicts("sum_k pi_k = 1\nlog(sum_k pi_k) = 0\nsum_k pi_k = 1\n") == ["assumption", "equal",
                                                                                    "assumption"]
     assert _verdicts("log(sum_k pi_k) = 0\n")[-1] == "fails"  # without it, the line is refuted
+
+
+# ----------------------------------------------------------------------------------------------
+# a definition below the line that uses it ("where we have defined", PRML 9.18 after 9.17)
+
+def test_a_let_below_the_line_that_uses_it_is_read_and_the_line_says_so():
+    text = "sum_n gamma_nk (x_n - mu_k) = sum_n gamma_nk x_n - N_k mu_k\nlet: N_k = sum_n gamma_nk\n"
+    used, let = _lines(text)
+    assert used["verdict"] == "equal" and "N_k as defined on line 2, below" in used["reason"]
+    assert let["verdict"] == "definition"
+    wrong = "sum_n gamma_nk (x_n - mu_k) = sum_n gamma_nk x_n - N_k mu_k^2\nlet: N_k = sum_n gamma_nk\n"
+    assert _verdicts(wrong) == ["fails", "definition"]
+
+
+def test_a_line_that_does_not_use_the_later_name_is_not_told_about_it():
+    (line, _) = _lines("x + x = 2*x\nlet: N_k = sum_n gamma_nk\n")
+    assert "defined on line" not in (line["reason"] or "")
+
+
+def test_a_definition_above_wins_over_one_below():
+    text = "let: S = 2\nS + S = 4\nlet: S = 3\n"
+    assert _verdicts(text)[1] == "equal"
+
+
+def test_prose_announcing_definitions_makes_the_display_below_a_let():
+    text = ("\\begin{align}\n0 &= \\sum_{n=1}^N \\gamma(z_{nk}) (x_n - \\mu_k) \\\\\n"
+            "\\mu_k &= \\frac{1}{N_k} \\sum_{n=1}^N \\gamma(z_{nk}) x_n\n\\end{align}\nwhere we have defined\n"
+            "\\begin{equation}\nN_k = \\sum_{n=1}^N \\gamma(z_{nk})\n\\end{equation}\n")
+    lines = _lines(text)
+    assert [line["verdict"] for line in lines] == ["condition", "implied", "definition"]
+    assert "N_k as defined on line 7, below" in lines[1]["reason"]
+    assert lines[2]["text"] == "N_k = \\sum_{n=1}^N \\gamma(z_{nk})"
