@@ -98,3 +98,40 @@ def test_prose_announcing_definitions_makes_the_display_below_a_let():
     assert [line["verdict"] for line in lines] == ["condition", "implied", "definition"]
     assert "N_k as defined on line 7, below" in lines[1]["reason"]
     assert lines[2]["text"] == "N_k = \\sum_{n=1}^N \\gamma(z_{nk})"
+
+
+# ----------------------------------------------------------------------------------------------
+# ASCII gamma_nk(x_n - mu_k) with no space is a product; 2 sum_n ... is 2 times the sum
+
+def _same(left: str, right: str) -> bool:
+    import sympy as sp
+
+    from gmm_math.derivations.check.parser import parse_expression
+
+    return sp.simplify(parse_expression(left) - parse_expression(right)) == 0
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("gamma_nk(x_n - mu_k)", "gamma_nk*(x_n - mu_k)"),
+    ("gamma_nk(x_n - mu_k)^2", "gamma_nk*(x_n - mu_k)^2"),
+    ("N_k(mu_k - 1)", "N_k*(mu_k - 1)"),
+    ("-2 sum_n gamma_nk(x_n - mu_k)", "-2*sum(gamma_nk*(x_n - mu_k), n=1..N)"),
+    ("2 sum_n x_n", "2*sum(x_n, n=1..N)"),
+    ("a sum_n x_n y + 1", "a*sum(x_n*y, n=1..N) + 1"),
+])
+def test_a_subscripted_name_before_a_bracket_and_a_sum_after_a_factor(typed, meant):
+    assert _same(typed, meant)
+
+
+@pytest.mark.parametrize("text", ["mu_k(x)", "pi_k(a, b)", "foo(x + 1)"])
+def test_a_bare_name_argument_or_an_unknown_plain_function_stays_refused(text):
+    from gmm_math.derivations.check.parser import parse_expression
+    from gmm_math.derivations.core.errors import GmmMathError
+
+    with pytest.raises(GmmMathError, match="not an accepted function"):
+        parse_expression(text)
+
+
+def test_the_ascii_mean_derivative_as_typed_holds():
+    text = "d/dmu_k sum_n gamma_nk(x_n - mu_k)^2 = -2 sum_n gamma_nk(x_n - mu_k)\n"
+    assert _verdicts(text) == ["equal"]
