@@ -590,6 +590,8 @@ def _math_rows(origin: int, row: str, shown: str, language: str, defining: bool 
     note = tends if note is None else f"{note}; {tends}" if tends else note
     pieces = [part for piece in split_markers(body)
               for part in (split_relations(piece) if _has_relation(piece) else [piece])]
+    if any(_notation(piece) for piece in pieces):
+        return [Row(origin, "%" + row, shown, _NOTATION_NOTE)]
     if len(pieces) > 1:
         # each piece keeps the row's frames: a trailing \\ and a leading $$ are blanked by the reader anyway
         rows = [Row(origin, piece, piece.strip(), note if index == 0 else None) for index, piece in enumerate(pieces)]
@@ -612,6 +614,25 @@ _TENDS_END = re.compile(r"\s*(?:\\to|\\rightarrow|\\longrightarrow|->)(?![A-Za-z
 _ANNOUNCES = re.compile(r"(?:\b(?:where|with|here)|\bdefin(?:e|ed|ing)|\blet)\s*[:,]?\s*$", re.IGNORECASE)
 _FRAMES = re.compile(r"^\s*(?:\\\[|\$\$)|(?:\\\]|\$\$)\s*$|\\(?:label|tag)\*?\{[^{}]{0,60}\}|\\nonumber|\\notag|"
                      r"\\\\\s*$|&")
+
+
+# a probability of an event, p(z_k = 1 \mid \mathbf{x}) (PRML 9.10, 9.13), or an expectation \mathbb{E}[z_{nk}] (9.39)
+_PROBABILITY = re.compile(r"\s*(?:\\Pr|p|P)\s*(?:\\left)?\(\s*[^()=]{1,80}=[^()]{1,200}(?:\\right)?\)\s*")
+_EXPECTATION = re.compile(r"\s*(?:\\mathbb\s*\{\s*E\s*\}|\\mathrm\s*\{\s*E\s*\}|\\operatorname\s*\{\s*E\s*\}|E)"
+                          r"\s*(?:_\s*\{[^{}]{0,60}\}|_[A-Za-z])?\s*(?:\\left)?\[[^\[\]]{1,200}(?:\\right)?\]\s*")
+_NOTATION_NOTE = ("read as notation: a probability of an event or an expectation is a named quantity the checker does "
+                  "not compute, so this line says what it names and is not checked")
+
+
+def _notation(piece: str) -> bool:
+    """Does a side of this relation only name a probability of an event or an expectation (PRML's notation)?"""
+    body = _FRAMES.sub(" ", re.sub(_DEFINES, "=", piece)).strip().rstrip(".,")
+    relations = top_level(body, RELATION)
+    if not relations:
+        return False
+    sides = [body[:relations[0].start()], *(body[one.end():two.start() if two else len(body)]
+                                            for one, two in zip(relations, [*relations[1:], None]))]
+    return any(_PROBABILITY.fullmatch(side) or _EXPECTATION.fullmatch(side) for side in sides)
 
 
 def _announced(origin: int, body: str) -> list[Row]:

@@ -135,3 +135,21 @@ def test_a_bare_name_argument_or_an_unknown_plain_function_stays_refused(text):
 def test_the_ascii_mean_derivative_as_typed_holds():
     text = "d/dmu_k sum_n gamma_nk(x_n - mu_k)^2 = -2 sum_n gamma_nk(x_n - mu_k)\n"
     assert _verdicts(text) == ["equal"]
+
+
+# ----------------------------------------------------------------------------------------------
+# PRML's notation: a probability of an event, an expectation
+
+@pytest.mark.parametrize("row", [
+    r"\[ \gamma(z_k) \equiv p(z_k = 1 \mid \mathbf{x}) \]", r"\[ \mathbb{E}[z_{nk}] = \gamma(z_{nk}) \]",
+    r"\[ p(z_k = 1) = \pi_k \]", "E[z_nk] = gamma_nk", "p(z_k = 1 | x) = pi_k N(x | mu_k, s) / sum_j pi_j N(x | mu_j, s)",
+])
+def test_a_probability_of_an_event_or_an_expectation_is_read_as_notation(row):
+    report = check_steps(row + "\nx + x = 2*x\n", timeout=None)["report"]["lines"]
+    assert report[0]["verdict"] == "comment" and "read as notation" in report[0]["reason"]
+    assert report[-1]["verdict"] == "equal"
+
+
+def test_a_conditional_likelihood_is_still_a_named_left_side():
+    text = r"\[ \ln p(\mathbf{X} \mid \pi, \mu, \sigma) = \sum_n \ln \sum_k \pi_k \mathcal{N}(x_n \mid \mu_k, \sigma_k^2) \]"
+    assert _verdicts(text + "\n") == ["definition"]
