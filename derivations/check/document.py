@@ -285,13 +285,23 @@ def _where(text: str) -> tuple[str, list[str], str | None]:
     if match is None:
         return text, [], None
     rest = (match.group("inner") if latex else "") + match.group("rest")
-    rest = re.sub(r"\\\\\s*$|(?<!\\)%.*$", "", rest).strip().rstrip(".,")
+    rest = re.sub(r"\\\\\s*$|(?<!\\)%.*$|\\\]\s*$|\$\$\s*$", "", rest).strip().rstrip(".,")
     row = text[:match.start()]
-    lets = _definitions(rest)
+    lets = _definitions(rest) or _facts(rest)
     if lets:
         return row, lets, None
     return row, [], (f"the text after '{match.group('word')}' was not read; to use a definition, write it on a "
                      f"line of its own as let: NAME = EXPR")
+
+
+def _facts(text: str) -> list[str]:
+    """``S > 0`` (a name, then only inequalities: ``\\text{where } S > 0``): the ``assume:`` row it states, else []."""
+    named = latex_name(text)
+    relations = top_level(text, RELATION)
+    if named is None or not relations or text[named[1]:relations[0].start()].strip() \
+            or any(relation.group(0) == "=" for relation in relations):
+        return []
+    return [f"assume: {text}"]
 
 
 def _top_level_where(text: str) -> re.Match | None:

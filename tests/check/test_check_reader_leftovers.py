@@ -153,3 +153,29 @@ def test_a_probability_of_an_event_or_an_expectation_is_read_as_notation(row):
 def test_a_conditional_likelihood_is_still_a_named_left_side():
     text = r"\[ \ln p(\mathbf{X} \mid \pi, \mu, \sigma) = \sum_n \ln \sum_k \pi_k \mathcal{N}(x_n \mid \mu_k, \sigma_k^2) \]"
     assert _verdicts(text + "\n") == ["definition"]
+
+
+# ----------------------------------------------------------------------------------------------
+# the probe's finds: PRML's 9.21 alone, d/dsigma_k^2 in ASCII, a where-clause that states a fact
+
+def test_zero_on_the_left_alone_is_a_condition_never_refuted():
+    text = "0 = sum_n N(x_n | mu_k, sigma_k^2) / sum_j pi_j N(x_n | mu_j, sigma_j^2) + lambda\n"
+    assert _verdicts(text) == ["condition"]
+    assert _verdicts("x - 1 = 0\n") == ["fails"]  # a zero on the right, alone, is an ordinary step
+
+
+def test_a_conclusion_is_found_in_a_latex_condition_with_the_name_in_a_fraction():
+    text = "\\frac{N_k}{\\pi_k} + \\lambda &= 0 \\\\\n\\pi_k &= -\\frac{N_k}{\\lambda}\n"
+    assert _verdicts(text) == ["condition", "implied"]
+
+
+def test_a_derivative_by_a_variance_in_ascii():
+    assert _same("d/dsigma_k^2 log(N(x | mu, sigma_k^2))", "diff(log(N(x | mu, sigma_k^2)), sigma_k^2)")
+    assert _same("d/dsigma^2 (sigma^6)", "3*sigma^4")
+
+
+def test_a_where_clause_stating_a_fact_is_an_assumption():
+    text = ("\\[ \\lim_{\\sigma \\to 0^+} \\left( - N \\ln \\sigma - \\frac{S}{2\\sigma^2} \\right) = -\\infty "
+            "\\quad \\text{where } S > 0 \\]\n")
+    lines = _lines(text)
+    assert [line["verdict"] for line in lines] == ["assumption", "equal"] and lines[0]["text"] == "assume: S > 0"

@@ -428,7 +428,8 @@ _GRAMMAR_TOKENS = st.sampled_from([
     # the reader's probe: a quantity, a space, a bracket; PRML's responsibility; d/dmu_k sum_n
     "gamma_nk (", "lambda (", "gamma(z_nk)", "gamma (z_{nk})", "d/dmu_k sum_n ", "0 = ", "sigma_k^2 = ",
     # the second reader: a sum after a juxtaposed factor, a subscripted name before a bracket, weight constraints
-    "-2 sum_n ", "gamma_nk(", "sum_k pi_k = 1", "0 <= pi_k <= 1", "sum_{k=1}^K pi_k"])
+    "-2 sum_n ", "gamma_nk(", "sum_k pi_k = 1", "0 <= pi_k <= 1", "sum_{k=1}^K pi_k", "d/dsigma_k^2 ",
+    "d/dsigma^2"])
 
 
 @pytest.mark.slow
