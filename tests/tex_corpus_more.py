@@ -3,8 +3,8 @@ Overleaf and plain ASCII/Unicode steps files, none a copy of another corpus.
 
 PRML 9.12-9.17 (E-step, M-step for the means, with PRML's ``0 = EXPR``), 9.19 (the variance), 9.20-9.22 (the
 Lagrange multiplier), the single-Gaussian limit (L -> 0) and the mixture singularity (L -> oo), the ridge bound,
-Jensen's bound, log-sum-exp (and a second probe: prose joining words, PRML 9.9 stated, E[z_nk], d/dsigma_k^2). Each entry: (name, correct text, expected verdicts of the report's lines as
-letters, planted line (1-based; 0: none), the planted line's text). Letters as in tex_corpus.py: c comment,
+Jensen's bound, log-sum-exp (and a second probe: prose joining words, PRML 9.9 stated, E[z_nk], d/dsigma_k^2).
+Each entry: (name, correct text, expected verdicts of the report's lines as letters, planted line (1-based; 0: none), the planted line's text). Letters as in tex_corpus.py: c comment,
 a assumption, d definition, e equal, i implied, s condition, n not checked.
 """
 
