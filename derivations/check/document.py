@@ -125,7 +125,7 @@ MATH_WORDS = frozenset({
 # words that join two displays ("and so", "Thus,", "which gives"): a line of them alone is prose
 CONNECTIVES = frozenset({
     "and", "so", "hence", "thus", "therefore", "then", "which", "gives", "giving", "that", "it", "follows", "we",
-    "get", "obtain", "have", "find", "i", "e", "ie", "since", "because", "or", "equivalently", "rearranging",
+    "get", "obtain", "have", "find", "since", "because", "or", "equivalently", "rearranging",
     "substituting", "simplifying", "where", "with", "now", "finally", "also", "similarly", "but", "this", "yields",
     "implies", "is", "the", "same", "as", "in", "turn", "again", "expanding", "therefore", "consequently",
 })
@@ -134,8 +134,9 @@ _WORDS_ONLY = re.compile(r"[A-Za-z][A-Za-z.,;:!?' ]{0,200}")
 
 def _connective(stripped: str) -> bool:
     """A line of joining words only ('and so', 'Thus,', 'which gives', 'i.e.'), never a name or a formula."""
-    return bool(_WORDS_ONLY.fullmatch(stripped)) and all(
-        word.lower() in CONNECTIVES for word in re.findall(r"[A-Za-z]+", stripped))
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\bi\.\s?e\.", " ", stripped))
+    return bool(_WORDS_ONLY.fullmatch(stripped)) and bool(words or "i.e." in stripped) and all(
+        word.lower() in CONNECTIVES for word in words)
 
 
 def is_prose(line: str) -> bool:

@@ -30,7 +30,7 @@ def test_a_line_of_joining_words_is_prose(line):
     assert is_prose(line)
 
 
-@pytest.mark.parametrize("line", ["so x = y", "sigma", "x_n", "hence mu_k = a", "mu sigma", "N_k"])
+@pytest.mark.parametrize("line", ["so x = y", "sigma", "x_n", "hence mu_k = a", "mu sigma", "N_k", "E", "e", "i"])
 def test_maths_is_not_prose(line):
     assert not is_prose(line)
 
