@@ -167,7 +167,7 @@ def _render_steps(result: Any) -> list[str]:
     width = min(60, max(len(line.text.rstrip()) for line in found.lines))
     lines = []
     for line in found.lines:
-        holding = line.verdict.holding
+        holding = line.verdict.holding or line.verdict.value == "comment"  # a comment's note informs, never blames
         reason = f"  ({line.reason})" if holding and line.reason else (f"  <- {line.reason}" if line.reason else "")
         if line.evidence is not None and line.evidence.value == "numeric" and holding:
             reason = f"  (numeric evidence only{'; ' + line.reason if line.reason else ''})"

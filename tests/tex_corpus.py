@@ -59,7 +59,7 @@ $$ e^{-1/2} \approx 0.6065 $$
     ("since annotation with quad",
      r"""Because the log is increasing,
 \[ \ln\left(\pi_1 \mathcal{N}(x_1 \mid x_1, \sigma^2) + \pi_2 \mathcal{N}(x_1 \mid \mu_2, 1)\right) \geq \ln\left(\pi_1 \mathcal{N}(x_1 \mid x_1, \sigma^2)\right) \quad \text{since } \pi_2 > 0 \]
-""", "ci", 2, r"\[ \ln\left(\pi_1 \mathcal{N}(x_1 \mid x_1, \sigma^2) + \pi_2 \mathcal{N}(x_1 \mid \mu_2, 1)\right) \leq \ln\left(\pi_1 \mathcal{N}(x_1 \mid x_1, \sigma^2)\right) \quad \text{since } \pi_2 > 0 \]"),
+""", "cai", 2, r"\[ \ln\left(\pi_1 \mathcal{N}(x_1 \mid x_1, \sigma^2) + \pi_2 \mathcal{N}(x_1 \mid \mu_2, 1)\right) \leq \ln\left(\pi_1 \mathcal{N}(x_1 \mid x_1, \sigma^2)\right) \quad \text{since } \pi_2 > 0 \]"),
     ("tag and nonumber",
      r"""\begin{align}
 \ln \frac{1}{\sqrt{2\pi}\sigma} &= -\ln\sigma - \frac{1}{2}\ln(2\pi) \nonumber \\

@@ -3,8 +3,8 @@ Overleaf and plain ASCII/Unicode steps files, none a copy of another corpus.
 
 PRML 9.12-9.17 (E-step, M-step for the means, with PRML's ``0 = EXPR``), 9.19 (the variance), 9.20-9.22 (the
 Lagrange multiplier), the single-Gaussian limit (L -> 0) and the mixture singularity (L -> oo), the ridge bound,
-Jensen's bound, log-sum-exp. Each entry: (name, correct text, expected verdicts of the report's lines as
-letters, planted line (1-based; 0: none), the planted line's text). Letters as in tex_corpus.py: c comment,
+Jensen's bound, log-sum-exp (and a second probe: prose joining words, PRML 9.9 stated, E[z_nk], d/dsigma_k^2).
+Each entry: (name, correct text, expected verdicts of the report's lines as letters, planted line (1-based; 0: none), the planted line's text). Letters as in tex_corpus.py: c comment,
 a assumption, d definition, e equal, i implied, s condition, n not checked.
 """
 
@@ -246,4 +246,147 @@ assume: q_k > 0, \sum_{k=1}^{K} q_k = 1
 \end{align*}
 """,
      'csic', 3, r"\Longrightarrow\quad & \mu_k = \frac{\sum_{n=1}^{N} \gamma(z_{nk}) x_n}{N}"),
+    # the second reader's probe: twelve more fresh files (prose joining words, PRML 9.9 stated, E[z_nk],
+    # d/dsigma_k^2, a let: below its use, 0 = EXPR alone)
+    ("second probe: a full Overleaf E-step with gamma(z_k) == p(z_k = 1 | x) and 'and so'",
+     r"""\documentclass[11pt]{article}
+\usepackage{amsmath,amssymb}
+\title{Homework 4}
+\author{A. Student}
+\begin{document}
+\maketitle
+\section{Problem 1 (PRML 9.12--9.13)}
+Introduce the latent indicator $z_k \in \{0,1\}$ with $p(z_k = 1) = \pi_k$. The posterior is
+\begin{equation}
+\gamma(z_k) \equiv p(z_k = 1 \mid \mathbf{x}) = \frac{\pi_k \mathcal{N}(\mathbf{x} \mid \boldsymbol\mu_k, \boldsymbol\Sigma_k)}{\sum_{j=1}^K \pi_j \mathcal{N}(\mathbf{x} \mid \boldsymbol\mu_j, \boldsymbol\Sigma_j)}
+\end{equation}
+and so
+\begin{align*}
+\sum_{k=1}^{K} \gamma(z_{nk}) &= \frac{\sum_{k=1}^{K} \pi_k \mathcal{N}(\mathbf{x}_n \mid \boldsymbol\mu_k, \boldsymbol\Sigma_k)}{\sum_{j=1}^K \pi_j \mathcal{N}(\mathbf{x}_n \mid \boldsymbol\mu_j, \boldsymbol\Sigma_j)} \\
+&= 1
+\end{align*}
+\end{document}
+""",
+     'ccccccccccccceecc', 15, r"&= K"),
+    ("second probe: PRML 9.8-9.9 stated on lines of their own, prose 'and', 'Thus,'",
+     r"""\section*{Q2: the mixing coefficients}
+The weights must satisfy (9.8) and (9.9):
+\[ 0 \leq \pi_k \leq 1 \]
+and
+\[ \sum_{k=1}^{K} \pi_k = 1 \]
+Thus,
+\[ \ln \sum_{k=1}^{K} \pi_k = 0 \]
+""",
+     'ccacace', 7, r"\[ \ln \sum_{k=1}^{K} \pi_k = 1 \]"),
+    ("second probe: 0 = EXPR alone (9.21), pi_k = N_k/N, N_k in a display after 'where we have defined'",
+     r"""\subsection*{Maximising over $\pi_k$ (9.20--9.22)}
+We maximise $\ln p(\mathbf{X}\mid\boldsymbol\pi,\boldsymbol\mu,\boldsymbol\Sigma) + \lambda\left(\sum_{k=1}^K \pi_k - 1\right)$.
+\begin{align}
+0 &= \sum_{n=1}^{N} \frac{\mathcal{N}(\mathbf{x}_n \mid \boldsymbol\mu_k, \boldsymbol\Sigma_k)}{\sum_{j} \pi_j \mathcal{N}(\mathbf{x}_n \mid \boldsymbol\mu_j, \boldsymbol\Sigma_j)} + \lambda
+\end{align}
+Multiplying by $\pi_k$ and summing over $k$ gives $\lambda = -N$, so that
+\begin{equation}
+\pi_k = \frac{N_k}{N}
+\end{equation}
+where we have defined
+\begin{equation}
+N_k = \sum_{n=1}^{N} \gamma(z_{nk})
+\end{equation}
+""",
+     'cccscccdcccdc', 0, r""),
+    ("second probe: ASCII gamma_nk(x_n - mu_k) with no space, 'and so', 'hence'",
+     r"""# Exercise 9.16-9.17 (ASCII)
+let: N_k = sum_n gamma_nk
+d/dmu_k sum_n gamma_nk (x_n - mu_k)^2 / (2 sigma_k^2) = -sum_n gamma_nk(x_n - mu_k) / sigma_k^2
+and so
+0 = sum_n gamma_nk(x_n - mu_k)
+hence
+mu_k = 1/N_k sum_n gamma_nk x_n
+""",
+     'cdecsci', 7, r"mu_k = 1/N sum_n gamma_nk x_n"),
+    ('second probe: d/dsigma_k^2 in ASCII, the let: of N_k below its use',
+     r"""# variance update, as the tool prints it
+∂/∂σₖ² is below, written in ASCII
+d/dsigma_k^2 sum_n gamma_nk log N(x_n | mu_k, sigma_k^2) = sum_n gamma_nk ((x_n - mu_k)^2 / (2 sigma_k^4) - 1/(2 sigma_k^2))
+0 = sum_n gamma_nk ((x_n - mu_k)^2 - sigma_k^2)
+sigma_k^2 = sum_n gamma_nk (x_n - mu_k)^2 / N_k
+let: N_k = sum_n gamma_nk
+""",
+     'ccesid', 0, r""),
+    ("second probe: single Gaussian L -> -oo with 'where S > 0'",
+     r"""\section*{Problem 3: one Gaussian cannot collapse}
+For a single Gaussian fitted to $N \geq 2$ distinct points, fix $\mu = x_1$:
+\begin{align*}
+\ln L(\sigma) &= \sum_{n=1}^{N} \ln \mathcal{N}(x_n \mid \mu, \sigma^2) \\
+&= -\frac{N}{2}\ln(2\pi) - N \ln \sigma - \frac{1}{2\sigma^2}\sum_{n=1}^{N}(x_n-\mu)^2
+\end{align*}
+which gives, as $\sigma \to 0$,
+\[ \lim_{\sigma \to 0^+} \left( - N \ln \sigma - \frac{S}{2\sigma^2} \right) = -\infty \quad \text{where } S > 0 \]
+""",
+     'cccdeccae', 0, r""),
+    ("second probe: the mixture singularity in ASCII with 'Thus,'",
+     r"""# The mixture singularity (PRML 9.2.1), two components, mu_1 = x_1
+assume: sigma_2 > 0, pi_1 > 0, pi_2 > 0
+N(x_1 | x_1, sigma_1^2) = 1/sqrt(2 pi sigma_1^2)
+Thus,
+limit(pi_1 N(x_1 | x_1, sigma_1^2) + pi_2 N(x_1 | mu_2, sigma_2^2), sigma_1, 0, +) = oo
+""",
+     'caece', 0, r""),
+    ('second probe: the ridge bound 1/sqrt(2 pi eps) with assume: in LaTeX',
+     r"""\section*{Problem 5: a ridge on the variance}
+Adding $\epsilon > 0$ to every variance keeps the density bounded:
+assume: \epsilon > 0
+\begin{align*}
+\mathcal{N}(x \mid \mu, \sigma^2 + \epsilon) &= \frac{1}{\sqrt{2\pi(\sigma^2+\epsilon)}} \exp\left(-\frac{(x-\mu)^2}{2(\sigma^2+\epsilon)}\right) \\
+&\leq \frac{1}{\sqrt{2\pi(\sigma^2+\epsilon)}} \\
+&\le \frac{1}{\sqrt{2\pi\epsilon}}
+\end{align*}
+hence the likelihood stays finite as $\sigma \to 0$.
+""",
+     'ccaceiicc', 0, r""),
+    ("second probe: log-sum-exp bounds with 'so that' and 'and' lines",
+     r"""# log-sum-exp, two terms, shifted by the larger one
+assume: a >= b
+log(exp(a) + exp(b)) = a + log(1 + exp(b - a))
+so that
+log(exp(a) + exp(b)) <= a + log(2)
+and
+log(exp(a) + exp(b)) >= a
+""",
+     'caecici', 5, r"log(exp(a) + exp(b)) <= b + log(2)"),
+    ('second probe: Jensen after the constraint sum pi_k = 1 in a display',
+     r"""\paragraph{Jensen.} Since $\ln$ is concave and $\sum_k \pi_k = 1$,
+\begin{equation*}
+\sum_{k=1}^{K} \pi_k = 1
+\end{equation*}
+it follows that
+\begin{align*}
+\ln \sum_{k=1}^{K} \pi_k \mathcal{N}(x_n \mid \mu_k, \sigma_k^2) &\geq \sum_{k=1}^{K} \pi_k \ln \mathcal{N}(x_n \mid \mu_k, \sigma_k^2)
+\end{align*}
+""",
+     'ccacccic', 0, r""),
+    ('second probe: E[z_nk] = gamma(z_nk) as notation, Q and its derivative',
+     r"""\section*{Problem 6 (9.39--9.40)}
+The expected value of the indicator under the posterior is the responsibility:
+\[ \mathbb{E}[z_{nk}] = \gamma(z_{nk}) \]
+Therefore the expected complete-data log likelihood is
+\begin{align*}
+Q &= \sum_{n=1}^{N} \sum_{k=1}^{K} \gamma(z_{nk}) \left\{ \ln \pi_k + \ln \mathcal{N}(x_n \mid \mu_k, \sigma_k^2) \right\}
+\end{align*}
+Setting $\partial Q / \partial \mu_k = 0$:
+\begin{align*}
+\frac{\partial Q}{\partial \mu_k} &= \sum_{n=1}^{N} \gamma(z_{nk}) \frac{x_n - \mu_k}{\sigma_k^2} = 0 \\
+\mu_k &= \frac{\sum_{n=1}^{N} \gamma(z_{nk}) x_n}{\sum_{n=1}^{N} \gamma(z_{nk})}
+\end{align*}
+""",
+     'cccccdccceic', 11, r"\mu_k &= \frac{\sum_{n=1}^{N} \gamma(z_{nk}) x_n}{N}"),
+    ("second probe: numbers at the precision written, 'which gives'",
+     r"""# two points, one component at mu = 0, sigma = 1
+log(N(0 | 0, 1)) = -1/2 log(2 pi)
+-1/2 log(2 pi) ~= -0.919
+log(N(1 | 0, 1)) = -1/2 log(2 pi) - 1/2
+which gives
+log(N(0 | 0, 1)) + log(N(1 | 0, 1)) = -log(2 pi) - 1/2
+""",
+     'ceeece', 3, r"-1/2 log(2 pi) ~= -0.918"),
 ]

@@ -7,6 +7,7 @@ other relation the numeric route respects; several may be joined by commas.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -15,7 +16,8 @@ from typing import Any
 import sympy as sp
 
 from gmm_math.derivations.check.grammar import is_one, is_tree, parse_text, source
-from gmm_math.derivations.check.names import COUNTS, check_name, is_weight, normal_name, split_subscript
+from gmm_math.derivations.check.names import (COUNTS, INDEX_RANGES, check_name, is_weight, normal_name,
+                                              split_subscript)
 from gmm_math.derivations.check.safety import MAX_ASSUMPTIONS, Unreadable
 from gmm_math.derivations.core.errors import GmmMathError
 
@@ -151,6 +153,8 @@ def _weight_sum(chain: Any, text: str) -> WeightSum | None:
         return None
     if is_tree(left, "call") and str(left.children[0]) in ("sum", "Sum"):
         return _symbolic_weight_sum(left, text)
+    if is_tree(left, "big_script"):
+        return _scripted_weight_sum(left)
     terms = _terms(left)
     names = [_weight_name(term) for term in terms]
     if len(terms) < 2 or len(terms) > MAX_WEIGHTS or None in names:
@@ -188,6 +192,24 @@ def _symbolic_weight_sum(call: Any, text: str) -> WeightSum | None:
     if not is_tree(high, "name") or str(high.children[0]) not in COUNTS:
         raise GmmMathError(f"{form} with K one of the counts {', '.join(sorted(COUNTS))} or a number")
     return WeightSum(weight[0], count=str(high.children[0]))
+
+
+_SUM_SCRIPT = re.compile(r"sum_\{?\s*(?P<index>[a-z])\s*(?:=\s*(?P<low>\w+)\s*\}?\s*\^\s*\{?\s*(?P<high>\w+)\s*)?\}?")
+
+
+def _scripted_weight_sum(node: Any) -> WeightSum | None:
+    """``sum_k pi_k`` or ``sum_{k=1}^K pi_k`` (LaTeX's ``\\sum_{k=1}^{K} \\pi_k``) equal to 1, else None."""
+    script, body = str(node.children[0]), node.children[1]
+    scripts = _SUM_SCRIPT.fullmatch(script)
+    weight = _weight_name(body)
+    if scripts is None or weight is None or weight[1] != scripts.group("index"):
+        return None
+    high = scripts.group("high") or INDEX_RANGES.get(scripts.group("index"), "")
+    if scripts.group("low") not in (None, "1"):
+        return None
+    if high.isdigit() and 1 <= int(high) <= MAX_WEIGHTS:
+        return WeightSum(weight[0], tuple(f"{weight[0]}_{number}" for number in range(1, int(high) + 1)))
+    return WeightSum(weight[0], count=high) if high in COUNTS else None
 
 
 def _add_weight_sum(found: WeightSum, weight_sums: list[WeightSum]) -> None:
@@ -262,3 +284,27 @@ def _add_relation(parts: Any, text: str, signs: dict[str, frozenset[int]],
 
 # ----------------------------------------------------------------------------------------------
 # the context: symbols, substitutions, hints
+
+
+_BOUNDS = ("<", "<=", ">", ">=")
+
+
+def _bounds_a_weight(chain: Any) -> bool:
+    """``0 <= pi_k <= 1``, ``pi_k > 0``: a chain of inequalities between one weight and the numbers 0 and 1."""
+    parts = chain.children
+    values, relations = parts[0::2], [str(part) for part in parts[1::2]]
+    weights = [value for value in values if _weight_name(value) is not None]
+    numbers = [value for value in values if is_one(value) or is_tree(value, "number")
+               and Fraction(str(value.children[0])) == 0]
+    return (len(weights) == 1 and len(weights) + len(numbers) == len(values) and bool(relations)
+            and all(relation in _BOUNDS for relation in relations))
+
+
+def states_weight_constraint(text: str) -> bool:
+    """Is this line (on its own, no marker) only the constraint on mixing weights of PRML (9.8)-(9.9):
+    ``sum(pi_k, k=1..K) = 1``, ``pi_1 + pi_2 = 1``, ``0 <= pi_k <= 1``? A marker reads it as stated, not derived."""
+    try:
+        tree, text = parse_text(text, "assumption", "relations")
+        return all(_weight_sum(chain, text) is not None or _bounds_a_weight(chain) for chain in tree.children)
+    except GmmMathError:
+        return False

@@ -178,12 +178,21 @@ class Builder:
         import lark
 
         marker, *rest = node.children
-        variable = lark.Tree("name", [lark.Token("NAME", str(marker)[3:])])
+        name, _, power = str(marker)[3:].partition("^")  # d/dsigma_k^2: by a variance
+        variable = lark.Tree("name", [lark.Token("NAME", name)])
         if len(rest) == 1:
             body = rest[0]
         else:
             body = lark.Tree("apply" if is_tree(rest[1], "operand") else "call", rest)
+        if power:
+            return self._by_power(body, variable, sp.Integer(int(power)))
         return self._derivative(body, variable)
+
+    def _by_power(self, body: Any, name_node: Any, exponent: sp.Expr) -> sp.Expr:
+        """d/d(s^p) = (d/ds) / (p s^(p - 1)): the derivative by a variance sigma_k^2."""
+        if not (exponent.is_Rational and exponent > 0):
+            raise self.fail("a derivative is taken by a name or by a positive power of one, e.g. sigma_k^2")
+        return self._derivative(body, name_node) / (exponent * self.build(name_node) ** (exponent - 1))
 
     def _diff(self, arguments: Any) -> sp.Expr:
         children = list(arguments.children) if is_tree(arguments, "arguments") else []
@@ -191,13 +200,9 @@ class Builder:
         if len(children) != 2 or not (is_tree(children[1], "name") or by_power):
             raise self.fail("diff takes an expression and the name it is differentiated by: diff(EXPR, mu_k) "
                             "(or by a variance, diff(EXPR, sigma_k^2))")
-        if by_power:  # d/d(s^p) = (d/ds) / (p s^(p - 1)): by a variance sigma_k^2
+        if by_power:
             name_node, _, exponent_node = children[1].children
-            exponent = self.build(exponent_node)
-            if not (exponent.is_Rational and exponent > 0):
-                raise self.fail("a derivative is taken by a name or by a positive power of one, e.g. sigma_k^2")
-            base = self.build(name_node)
-            return self._derivative(children[0], name_node) / (exponent * base ** (exponent - 1))
+            return self._by_power(children[0], name_node, self.build(exponent_node))
         return self._derivative(children[0], children[1])
 
     def _derivative(self, body_node: Any, variable_node: Any) -> sp.Expr:

@@ -15,10 +15,10 @@ from pathlib import Path
 import sympy as sp
 
 from gmm_math.derivations.core.errors import GmmMathError
-from gmm_math.derivations.check.assumptions import WeightSum
+from gmm_math.derivations.check.assumptions import WeightSum, states_weight_constraint
 from gmm_math.derivations.check.calculus import replace_names
 from gmm_math.derivations.check.conditions import sets_zero
-from gmm_math.derivations.check.document import GREEK_NAMES, RELATION, top_level
+from gmm_math.derivations.check.document import GREEK_NAMES, RELATION, plain_names, top_level
 from gmm_math.derivations.check.functions import BIG_OPERATORS, FUNCTIONS
 from gmm_math.derivations.check.grammar import is_tree, parse_text, source
 from gmm_math.derivations.check.parser import Context
@@ -556,7 +556,8 @@ class StepLine:
     ----------
     line : 1-based line number
     text : the line as written
-    kind : "comment", "assumption", "definition", "limit" or "step"
+    kind : "comment", "assumption", "definition", "constraint" (a stated constraint on the weights, an
+        assumption written without ``assume:``), "limit" or "step"
     body : the text after the ``assume:``/``let:`` prefix (or the whole line)
     previous : for step lines, the number of the previous step line (None: none)
     earlier : for step lines, the step lines above (number, text), nearest first: a continuation or a
@@ -570,6 +571,9 @@ class StepLine:
     conditions : the texts of the step lines ``EXPR = 0`` above (conditions in force): ``NAME = ...``
         naming one of their unknowns is a conclusion, never a definition
     name_conditions : for each entry of ``names``, how many of ``conditions`` were in force at its line
+    later : (name, line) of the ``let: NAME = ...`` lines below this step line whose name it uses and no
+        definition above gives ("where we have defined N_k = ...", PRML 9.18 after 9.17): those definitions are
+        in ``definitions`` too, read as a marker reads them
     """
 
     line: int
@@ -584,6 +588,27 @@ class StepLine:
     names: tuple[tuple[str, ...], ...] = ()
     conditions: tuple[str, ...] = ()
     name_conditions: tuple[int, ...] = ()
+    later: tuple[tuple[str, int], ...] = ()
+
+
+def _later_definitions(lines: Sequence[str]) -> list[tuple[int, str, str]]:
+    """The ``let: NAME = EXPR`` lines of a file: (line, name, expression text), the first for each name."""
+    found: dict[str, tuple[int, str, str]] = {}
+    for number, raw in enumerate(lines, start=1):
+        body = raw.strip()
+        match = _LET.fullmatch(body.split(":", 1)[1].strip()) if body.lower().startswith("let:") else None
+        if match and match.group("op") == "=" and match.group("name") not in found:
+            found[match.group("name")] = (number, match.group("name"), match.group("rest").strip())
+    return list(found.values())
+
+
+def _hoisted(number: int, body: str, definitions: tuple[tuple[str, str], ...],
+             lets: Sequence[tuple[int, str, str]]) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]]:
+    """The definitions below line ``number`` that its body uses and none above gives, with their lines."""
+    defined = {name for name, _ in definitions}
+    below = [(line, name, rest) for line, name, rest in lets
+             if line > number and name not in defined and name in plain_names(body)]
+    return tuple((name, rest) for _, name, rest in below), tuple((name, line) for line, name, _ in below)
 
 
 def plan_steps(text: str) -> list[StepLine]:
@@ -591,7 +616,8 @@ def plan_steps(text: str) -> list[StepLine]:
 
     ``#`` lines and blank lines are comments, ``assume: ...`` adds assumptions for the lines
     below, ``let: S = EXPR`` defines a name and ``let: S > 0`` states a fact about it,
-    ``limit(EXPR, VAR, POINT, DIR) = VALUE`` is a limit claim, any other line is a step:
+    ``limit(EXPR, VAR, POINT, DIR) = VALUE`` is a limit claim, a line that only constrains the weights
+    (``sum(pi_k, k=1..K) = 1``, ``0 <= pi_k <= 1``) is an assumption as stated, any other line is a step:
     a relation chain, a continuation ``= EXPR`` / ``<= EXPR`` of the previous step line, a bare
     expression (continuing the chain above as ``= EXPR`` would), or ``NAME = EXPR`` naming an
     expression (a conclusion when NAME is an unknown of a condition ``EXPR = 0`` above).
@@ -608,6 +634,7 @@ def plan_steps(text: str) -> list[StepLine]:
     conditions: tuple[str, ...] = ()
     earlier: tuple[tuple[int, str], ...] = ()
     plan: list[StepLine] = []
+    lets = _later_definitions(lines)
     for number, raw in enumerate(lines, start=1):
         raw = raw.rstrip("\r")
         body = raw.strip()
@@ -624,14 +651,21 @@ def plan_steps(text: str) -> list[StepLine]:
             kind = "definition" if lowered.startswith("let:") else "assumption"
             plan.append(StepLine(number, raw, kind, rest, assumptions=assumptions, definitions=definitions,
                                  adds=adds))
+        elif states_weight_constraint(body):  # PRML (9.9) on a line of its own: stated, held in force below
+            restated = body in assumptions  # the same constraint restated in a later section is the same fact
+            assumptions = assumptions if restated else (*assumptions, body)
+            plan.append(StepLine(number, raw, "constraint", body, assumptions=assumptions, definitions=definitions,
+                                 adds=None if restated else "assumptions"))
         elif _LIMIT_START.match(body):
+            below, later = _hoisted(number, body, definitions, lets)
             plan.append(StepLine(number, raw, "limit", body.lstrip("&=").strip(), assumptions=assumptions,
-                                 definitions=definitions, names=names, conditions=conditions,
-                                 name_conditions=name_conditions))
+                                 definitions=(*definitions, *below), names=names, conditions=conditions,
+                                 name_conditions=name_conditions, later=later))
         else:
+            below, later = _hoisted(number, body, definitions, lets)
             plan.append(StepLine(number, raw, "step", body, earlier[0][0] if earlier else None, earlier,
-                                 assumptions, definitions, names=names, conditions=conditions,
-                                 name_conditions=name_conditions))
+                                 assumptions, (*definitions, *below), names=names, conditions=conditions,
+                                 name_conditions=name_conditions, later=later))
             if _MAY_NAME.match(body) and len(names) < MAX_NAMES:
                 names, name_conditions = (*names, (body,)), (*name_conditions, len(conditions))
             elif names and earlier and names[-1][-1] == earlier[0][1] and _EQUAL_START.match(body):

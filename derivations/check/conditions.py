@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gmm_math.derivations.check.document import plain_names
+
 _SPACES = r"(?:\s|\\q?quad(?![A-Za-z])|\\[,;:! ])*"  # \Longrightarrow\quad & mu_k = ...: spaces and \quad after a marker
 _CONSEQUENCE = re.compile(r"\s*&?\s*(=>|\\(?:Rightarrow|Longrightarrow)(?![A-Za-z])|\\implies(?![A-Za-z])|\\therefore(?![A-Za-z])"
                           r"|so\b|hence\b|solve:)" + _SPACES + r"&?\s*")
@@ -122,7 +124,8 @@ def _concludes(step: Any, condition: str) -> bool:
     name = _plain(found.group("name"))
     if name in {_plain(defined) for defined, _ in getattr(step, "definitions", ())}:
         return False
-    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", _plain(condition)) is not None
+    return name in plain_names(condition) or re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])",
+                                                       _plain(condition)) is not None
 
 
 def plan_roles(steps: Sequence[Any]) -> dict[int, Role]:
@@ -169,7 +172,8 @@ def plan_roles(steps: Sequence[Any]) -> dict[int, Role]:
                 conditions.append(Condition(body))
             after_derivative = body
             continue
-        if zero and after_derivative is not None:
+        if zero and (after_derivative is not None or _ZERO_START.fullmatch(body) and _CONTINUES.match(body) is None):
+            # after a derivative, or PRML's 0 = EXPR on a line of its own (9.21): a marker reads it as set to zero
             continued = _CONTINUES.match(body) is not None
             roles[step.line] = Role("condition", body, tuple(conditions), tuple(unknowns))
             conditions.append(Condition(body, after_derivative if continued else None))

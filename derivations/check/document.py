@@ -122,11 +122,30 @@ MATH_WORDS = frozenset({
 })
 
 
+# words that join two displays ("and so", "Thus,", "which gives"): a line of them alone is prose
+CONNECTIVES = frozenset({
+    "and", "so", "hence", "thus", "therefore", "then", "which", "gives", "giving", "that", "it", "follows", "we",
+    "get", "obtain", "have", "find", "since", "because", "or", "equivalently", "rearranging",
+    "substituting", "simplifying", "where", "with", "now", "finally", "also", "similarly", "but", "this", "yields",
+    "implies", "is", "the", "same", "as", "in", "turn", "again", "expanding", "therefore", "consequently",
+})
+_WORDS_ONLY = re.compile(r"[A-Za-z][A-Za-z.,;:!?' ]{0,200}")
+
+
+def _connective(stripped: str) -> bool:
+    """A line of joining words only ('and so', 'Thus,', 'which gives', 'i.e.'), never a name or a formula."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\bi\.\s?e\.", " ", stripped))
+    return bool(_WORDS_ONLY.fullmatch(stripped)) and bool(words or "i.e." in stripped) and all(
+        word.lower() in CONNECTIVES for word in words)
+
+
 def is_prose(line: str) -> bool:
     """Is this line words (a sentence, a heading ending in ':'), possibly with inline ``$...$``?"""
     stripped = line.strip()
     if not stripped or stripped.startswith(("assume:", "let:", "#", "%", "=", "<", ">", "&", "~", "!")):
         return False  # a line that starts with a relation continues a step
+    if _connective(stripped):
+        return True
     inline = _INLINE.findall(stripped)
     outside = _TEXT.sub(" ", _INLINE.sub(" ", stripped))
     outside = _SCRIPTS.sub(" ", outside)
@@ -267,13 +286,23 @@ def _where(text: str) -> tuple[str, list[str], str | None]:
     if match is None:
         return text, [], None
     rest = (match.group("inner") if latex else "") + match.group("rest")
-    rest = re.sub(r"\\\\\s*$|(?<!\\)%.*$", "", rest).strip().rstrip(".,")
+    rest = re.sub(r"\\\\\s*$|(?<!\\)%.*$|\\\]\s*$|\$\$\s*$", "", rest).strip().rstrip(".,")
     row = text[:match.start()]
-    lets = _definitions(rest)
+    lets = _definitions(rest) or _facts(rest)
     if lets:
         return row, lets, None
     return row, [], (f"the text after '{match.group('word')}' was not read; to use a definition, write it on a "
                      f"line of its own as let: NAME = EXPR")
+
+
+def _facts(text: str) -> list[str]:
+    """``S > 0`` (a name, then only inequalities: ``\\text{where } S > 0``): the ``assume:`` row it states, else []."""
+    named = latex_name(text)
+    relations = top_level(text, RELATION)
+    if named is None or not relations or text[named[1]:relations[0].start()].strip() \
+            or any(relation.group(0) == "=" for relation in relations):
+        return []
+    return [f"assume: {text}"]
 
 
 def _top_level_where(text: str) -> re.Match | None:
@@ -494,6 +523,7 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
     rows: list[Row] = []
     closer: re.Pattern | None = None
     block: int | None = None  # the first row of the display just above, until prose follows it
+    defining = False  # the prose just above announced definitions ("where we have defined"), until the display ends
     number = 0
     while number < len(lines):
         line = lines[number]
@@ -524,6 +554,7 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
                                                                f"display above it") for let in lets]
                 rows.append(Row(origin, "%" + line, line))
                 block = None
+                defining = bool(_ANNOUNCES.search(line)) and "$" not in line
                 continue
         elif closer.search(line):
             closer = None
@@ -543,20 +574,24 @@ def _rows(text: str, language: str = "auto") -> tuple[Row, ...]:
             row = f"{row.rstrip()} {lines[number].strip()}"
             joined.append(number + 1)
             number += 1
-        rows.extend(_math_rows(origin, row, line if len(joined) == 1 else row, language))
+        rows.extend(_math_rows(origin, row, line if len(joined) == 1 else row, language, defining))
         for later in joined[1:]:
             rows.append(Row(later, "%" + lines[later - 1], lines[later - 1],
                             f"read with line {origin} (one formula)"))
+        defining = defining and closer is not None
     text_rows = steps_text("\n".join(row.text for row in rows), language).split("\n")
     if len(text_rows) != len(rows):  # a row that was a frame only keeps its count (steps_text maps lines 1:1)
         return tuple(rows)
     return tuple(Row(row.origin, new, row.shown, row.note) for row, new in zip(rows, text_rows, strict=True))
 
 
-def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:
-    """One math row: its annotation column dropped, its where-clause and second relation as rows of their own."""
+def _math_rows(origin: int, row: str, shown: str, language: str, defining: bool = False) -> list[Row]:
+    """One math row: its annotation column dropped, its where-clause and second relation as rows of their own.
+
+    ``defining``: the prose above announced definitions ('where we have defined'): ``NAME = EXPR`` is a ``let:``.
+    """
     body = _ANNOTATION_COLUMN.sub(lambda match: " " * len(match.group(0)), row) if "&&" in row else row
-    defined = _defined(origin, body)
+    defined = _defined(origin, body) or (_announced(origin, body) if defining else [])
     if defined:
         return defined
     body = _DEFINES.sub(lambda match: "=".ljust(len(match.group(0))), body)
@@ -566,6 +601,8 @@ def _math_rows(origin: int, row: str, shown: str, language: str) -> list[Row]:
     note = tends if note is None else f"{note}; {tends}" if tends else note
     pieces = [part for piece in split_markers(body)
               for part in (split_relations(piece) if _has_relation(piece) else [piece])]
+    if any(_notation(piece) for piece in pieces):
+        return [Row(origin, "%" + row, shown, _NOTATION_NOTE)]
     if len(pieces) > 1:
         # each piece keeps the row's frames: a trailing \\ and a leading $$ are blanked by the reader anyway
         rows = [Row(origin, piece, piece.strip(), note if index == 0 else None) for index, piece in enumerate(pieces)]
@@ -582,6 +619,38 @@ _DEFINES = re.compile(r":=|\\(?:coloneqq|triangleq|eqqcolon|equiv)(?![A-Za-z])|\
 # a row ending in 'tends to VALUE' with no variable named (= \frac{1}{\sqrt{2\pi}\sigma_j} \to \infty)
 _TENDS_END = re.compile(r"\s*(?:\\to|\\rightarrow|\\longrightarrow|->)(?![A-Za-z])\s*(?P<value>[+-]?\s*(?:\\infty|oo|[0-9]+"
                         r"(?:\.[0-9]+)?))\s*[.,]?\s*(?:\\\\|\\\]|\$\$?)?\s*(?:(?<!\\)%.*)?$")
+
+
+# prose that announces the display below as definitions: "where we have defined", "where", "we define", "with"
+_ANNOUNCES = re.compile(r"(?:\b(?:where|with|here)|\bdefin(?:e|ed|ing)|\blet)\s*[:,]?\s*$", re.IGNORECASE)
+_FRAMES = re.compile(r"^\s*(?:\\\[|\$\$)|(?:\\\]|\$\$)\s*$|\\(?:label|tag)\*?\{[^{}]{0,60}\}|\\nonumber|\\notag|"
+                     r"\\\\\s*$|&")
+
+
+# a probability of an event, p(z_k = 1 \mid \mathbf{x}) (PRML 9.10, 9.13), or an expectation \mathbb{E}[z_{nk}] (9.39)
+_PROBABILITY = re.compile(r"\s*(?:\\Pr|p|P)\s*(?:\\left)?\(\s*[^()=]{1,80}=[^()]{1,200}(?:\\right)?\)\s*")
+_EXPECTATION = re.compile(r"\s*(?:\\mathbb\s*\{\s*E\s*\}|\\mathrm\s*\{\s*E\s*\}|\\operatorname\s*\{\s*E\s*\}|E)"
+                          r"\s*(?:_\s*\{[^{}]{0,60}\}|_[A-Za-z])?\s*(?:\\left)?\[[^\[\]]{1,200}(?:\\right)?\]\s*")
+_NOTATION_NOTE = ("read as notation: a probability of an event or an expectation is a named quantity the checker does "
+                  "not compute, so this line says what it names and is not checked")
+
+
+def _notation(piece: str) -> bool:
+    """Does a side of this relation only name a probability of an event or an expectation (PRML's notation)?"""
+    body = _FRAMES.sub(" ", re.sub(_DEFINES, "=", piece)).strip().rstrip(".,")
+    relations = top_level(body, RELATION)
+    if not relations:
+        return False
+    sides = [body[:relations[0].start()], *(body[one.end():two.start() if two else len(body)]
+                                            for one, two in zip(relations, [*relations[1:], None]))]
+    return any(_PROBABILITY.fullmatch(side) or _EXPECTATION.fullmatch(side) for side in sides)
+
+
+def _announced(origin: int, body: str) -> list[Row]:
+    """``N_k = EXPR`` in a display that the prose above announced as definitions: its ``let:`` rows, else []."""
+    lets = _definitions(_FRAMES.sub(" ", body).strip().rstrip(".,").strip())
+    return [Row(origin, let, body.strip() if index == 0 else let, "read as a definition (the prose above says it "
+                                                                  "defines)") for index, let in enumerate(lets)]
 
 
 def _defined(origin: int, body: str) -> list[Row]:
@@ -611,11 +680,11 @@ def _prose_definitions(line: str, block: list[Row]) -> list[str]:
     if not lets:
         return []
     name = lets[0].split()[1]
-    used = any(name in _plain_names(row.text) for row in block if not row.text.lstrip().startswith("let:"))
+    used = any(name in plain_names(row.text) for row in block if not row.text.lstrip().startswith("let:"))
     return lets if used else []
 
 
-def _plain_names(text: str) -> set[str]:
+def plain_names(text: str) -> set[str]:
     """The names a LaTeX or ASCII row spells (``\\mathbf{x}_{n}`` -> ``x_n``, ``N_k``), read by text only."""
     starts = re.finditer(r"(?<![A-Za-z])(?:\\[A-Za-z]+\s*\{\s*)?\\?[A-Za-z]", text)
     return {named[0] for match in starts if (named := latex_name(text[match.start():])) is not None}

@@ -102,21 +102,31 @@ _QUANTITY = re.compile(rf"(?:(?:{GREEK_NAMES}|lam|eps)(?:_\S*)?|[A-Za-z][A-Za-z0
 def _spaced_quantity_calls(tree: Any, text: str) -> str:
     """``gamma_nk (x_n - mu_k)`` and ``lambda (sum_j pi_j - 1)``: a quantity, a space, then one bracketed
     expression is a product, as a marker reads it (``f(x)``, ``L (sigma)``, ``N (x | mu, s)`` stay calls).
-    Returns the text with that space written as ``*``, or the text itself."""
-    chars = list(text)
+    Written with no space, ``gamma_nk(x_n - mu_k)``, a subscripted name before a bracketed sum or product (never a
+    bare name: ``L_k(sigma)`` may be a quantity a line named) is a product too: a ``*`` is put in (the columns after
+    it move by one). Returns the text with that space written as ``*``, or the text itself."""
+    chars, insertions = list(text), []
     for node in tree.iter_subtrees():
         if str(node.data) != "call" or getattr(node.children[0], "type", "") != "NAME":
             continue
         name, arguments = node.children[0], node.children[1]
         end = name.end_pos
         opening = text.find("(", end)
-        if opening <= end or text[end:opening].strip() or not _QUANTITY.fullmatch(str(name)):
+        if opening < end or text[end:opening].strip() or not _QUANTITY.fullmatch(str(name)):
             continue
         if not is_tree(arguments, "arguments") or len(arguments.children) != 1 \
                 or is_tree(arguments.children[0], "range", "exclude", "sided", "side", "ellipsis"):
             continue
-        chars[opening - 1] = "*"
+        if opening > end:
+            chars[opening - 1] = "*"
+        elif "_" in str(name) and is_tree(arguments.children[0], *_COMPOUND):  # no known function has a "_"
+            insertions.append(opening)
+    for opening in sorted(insertions, reverse=True):
+        chars.insert(opening, "*")
     return "".join(chars)
+
+
+_COMPOUND = ("add", "sub", "mul", "div", "juxt", "neg", "pow")  # a bracketed sum or product, never a bare name
 
 
 def _spaced_products(tree: Any, text: str, what: str) -> None:

@@ -44,8 +44,9 @@ class LineVerdict(str, Enum):
 
     @property
     def holding(self) -> bool:
-        """Does the line stand (compared and holding, a definition, or a condition stated to be solved)?"""
-        return self.checked or self in (LineVerdict.DEFINITION, LineVerdict.CONDITION)
+        """Does the line stand (compared and holding, a definition, an assumption, or a condition stated to be
+        solved)?"""
+        return self.checked or self in (LineVerdict.DEFINITION, LineVerdict.ASSUMPTION, LineVerdict.CONDITION)
 
 
 class Evidence(str, Enum):

@@ -720,7 +720,8 @@ def step_job(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumpt
              definitions: tuple[tuple[str, str], ...], adds: str | None, seed: int, language: str = "auto",
              names: tuple[tuple[str, ...], ...] = (), conditions: tuple[str, ...] = (),
              name_conditions: tuple[int, ...] = (), role: Role | None = None,
-             spellings: tuple[tuple[str, str], ...] = (), *, emit: Any = ignore_partial) -> LineResult:
+             spellings: tuple[tuple[str, str], ...] = (), later: tuple[tuple[str, int], ...] = (), *,
+             emit: Any = ignore_partial) -> LineResult:
     """Check one line of a steps file; never raises for the line's own content (it is 'unreadable').
 
     ``earlier`` are the step lines above (number, text), nearest first; ``conditions`` the
@@ -729,11 +730,21 @@ def step_job(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumpt
     condition, consequence or restatement: checked by solving), else None. An unreadable assumption or definition
     above does not stop the line: it is checked without it (a failure is then only 'undecided'). ``spellings``
     are the file's spellings of the names read as one (:func:`~gmm_math.derivations.check.names.written_spellings`):
-    the line's messages print those names so.
+    the line's messages print those names so. ``later`` are the definitions below the line that it uses (name,
+    line), already in ``definitions``: the line's reason says so.
     """
     with spelled_as(dict(spellings)):
-        return _step(kind, body, earlier, assumptions, definitions, adds, seed, language, names, conditions,
-                     name_conditions, role, emit)
+        found = _step(kind, body, earlier, assumptions, definitions, adds, seed, language, names, conditions,
+                      name_conditions, role, emit)
+    return _with_later(found, later)
+
+
+def _with_later(found: LineResult, later: tuple[tuple[str, int], ...]) -> LineResult:
+    """The reason of a line read with definitions given below it names them (a marker reads them so)."""
+    if not later or found.verdict is LineVerdict.UNREADABLE:
+        return found
+    listed = ", ".join(f"{name} as defined on line {line}" for name, line in later)
+    return replace(found, reason=f"{found.reason} (with {listed}, below)" if found.reason else f"with {listed}, below")
 
 
 def _step(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumptions: tuple[str, ...],
@@ -756,6 +767,9 @@ def _step(kind: str, body: str, earlier: tuple[tuple[int, str], ...], assumption
         return _unreadable(err)
     if kind in ("assumption", "definition"):
         return LineResult(LineVerdict(kind))
+    if kind == "constraint":
+        return LineResult(LineVerdict.ASSUMPTION, "a constraint on the weights, read as stated (as PRML 9.9): "
+                                                  "held in force for the lines below, not checked")
     try:
         unknowns = _unknowns(conditions, context, built)
         named = _names(names, context, [unknowns[:count] for count in name_conditions])
@@ -1005,7 +1019,7 @@ def check_steps(text: str, *, timeout: float | None = DEFAULT_TIMEOUT,
             continue
         jobs.append((step_job, (step.kind, step.body, step.earlier, step.assumptions, step.definitions,
                                 step.adds, seed, language, step.names, step.conditions, step.name_conditions,
-                                roles.get(step.line), spellings)))
+                                roles.get(step.line), spellings, step.later)))
         owners.append(step.line)
     outcomes = dict(zip(owners, run_limited(jobs, timeout, total=total_timeout), strict=True))
     settled = [(step, _settle_line(outcomes.get(step.line), timeout)) for step in plan]

@@ -60,7 +60,7 @@ def test_assume_lists_in_latex():
 @pytest.mark.parametrize(("row", "pieces"), [
     (r"\ln \sigma^2 = 2\ln\sigma, \qquad \ln \frac{1}{\sigma} = -\ln\sigma", 2),
     (r"a = b \quad \text{since } b = a", 2),  # not a second relation: the row, and let: b = a (as 'where')
-    (r"a = b \quad \text{since } b > 0", 1),  # an annotation that is not a definition: dropped, with a note
+    (r"a = b \quad \text{since } b > 0", 2),  # a fact: the row, and assume: b > 0
     (r"x_n = 1, \dots, N", 1),
     (r"a &= b && \text{by (9.13)}", 1),
     (r"\ln \sigma^2 &\Longrightarrow 2\ln\sigma", 2),

@@ -22,6 +22,8 @@ SIGMA = sp.Symbol("sigma", real=True, positive=True)
 
 # Every entry must be refused; the needle is part of the one-line message.
 HOSTILE = {
+    "call after a subscripted name": ('x_n(__import__("os"))', "a name starts with a letter"),
+    "subscripted name before a huge nest": ("a_1(b + " * 60 + "x" + ")" * 60, "nested more than"),
     "import": ('__import__("os")', "a name starts with a letter"),
     "import and call": ('__import__("os").system("touch canary")', "column 1"),
     "open": ('open(canary, w)', "open(...) is not an accepted function"),
@@ -383,7 +385,9 @@ def test_fuzz_language_trees_parse_or_refuse_cleanly(tree):
                                                      "let: f(v) = ", "f(", ", where ", " and ", "so ", "The x is ",
                                                      "$", "$$", "\\[", "\\begin{align*}", "\\end{align*}",
                                                      "&&", "\\text{where }", ", \\qquad ", "\\\\", "%",
-                                                     "d/dmu_k ", "= 0", "=> ", "<=> ", "hence ", "\\Rightarrow "])),
+                                                     "d/dmu_k ", "= 0", "=> ", "<=> ", "hence ", "\\Rightarrow ",
+                                                     "and so\n", "Thus,\n", "where we have defined\n",
+                                                     "let: N_k = ", "sum_k pi_k = 1\n", "gamma_nk("])),
                 max_size=40).map("".join))
 def test_fuzz_steps_files(text):
     from gmm_math.derivations.check.claims import plan_steps
@@ -422,7 +426,10 @@ _GRAMMAR_TOKENS = st.sampled_from([
     "# c", "iff ", "lim_{sigma->0+} ", "->", "dir='+'", "\u03c3", "\u00b2", "\u2099", "\u2212", "\u221e",
     "d/dsigma", "d/dmu_k ", "diff(", "d(", ")/d(", "solve:", "lambda",
     # the reader's probe: a quantity, a space, a bracket; PRML's responsibility; d/dmu_k sum_n
-    "gamma_nk (", "lambda (", "gamma(z_nk)", "gamma (z_{nk})", "d/dmu_k sum_n ", "0 = ", "sigma_k^2 = "])
+    "gamma_nk (", "lambda (", "gamma(z_nk)", "gamma (z_{nk})", "d/dmu_k sum_n ", "0 = ", "sigma_k^2 = ",
+    # the second reader: a sum after a juxtaposed factor, a subscripted name before a bracket, weight constraints
+    "-2 sum_n ", "gamma_nk(", "sum_k pi_k = 1", "0 <= pi_k <= 1", "sum_{k=1}^K pi_k", "d/dsigma_k^2 ",
+    "d/dsigma^2"])
 
 
 @pytest.mark.slow
