@@ -673,7 +673,7 @@ def plan_steps(text: str) -> list[StepLine]:
             if sets_zero(body) and len(conditions) < MAX_CONDITIONS:
                 conditions = (*conditions, _stated_zero(body, earlier[0][1] if earlier else None))
             earlier = ((number, body), *earlier)[:MAX_EARLIER]
-    if not any(step.kind in ("step", "limit") for step in plan):
+    if all(step.kind == "comment" for step in plan):  # assumptions alone (PRML 9.8-9.9) are shown: nothing checked
         raise GmmMathError("the steps file has no step or limit lines (expected one step per line, "
                            "e.g. log(N(x, mu, sigma)) then = logN(x, mu, sigma))")
     return plan

@@ -1118,7 +1118,10 @@ def _steps_summary(verdict: Verdict, lines: list[Line], first_failure: tuple | N
     concluded = "; ".join(f"lines {c.from_line}-{c.to_line} conclude {c.text}" for c in conclusions)
     if verdict is Verdict.NOTHING_CHECKED:
         read = [line for line in lines if line.verdict not in (LineVerdict.COMMENT, LineVerdict.ASSUMPTION)]
+        stated_only = all(line.verdict in (LineVerdict.COMMENT, LineVerdict.ASSUMPTION) or (
+            line.verdict is LineVerdict.DEFINITION and line.reason is None) for line in lines)  # assume:, let:
         why = ("no line could be read" if read and all(line.verdict is LineVerdict.UNREADABLE for line in read)
+               else "the file only states assumptions and definitions" if stated_only
                else "no step line has a line above it to be compared with")
         text = f"no line was compared: {why}; {HOW_TO_STEP}"
     else:

@@ -73,6 +73,10 @@ def test_every_failing_line_is_listed_and_counted():
     ("log(x^2)\n", "no step line has a line above it"),
     ("# a comment\nL = log(x)\nassume: x > 0\n", "no step line has a line above it"),
     ("2x + 1\n= 3y + 1\n", "no line could be read"),
+    # constraints and definitions alone (PRML 9.8-9.9 in a display): each line shown, nothing compared
+    ("The weights satisfy\n\\[ 0 \\le \\pi_k \\le 1, \\qquad \\sum_{k=1}^{K} \\pi_k = 1 \\]\n",
+     "the file only states assumptions and definitions"),
+    ("assume: sigma > 0\nlet: S = x^2\n", "the file only states assumptions and definitions"),
 ])
 def test_a_file_with_nothing_compared_is_nothing_checked(text, why):
     found = check_steps(text, timeout=None)
