@@ -63,14 +63,6 @@ def exact_rows(X: np.ndarray) -> list[tuple[Fraction, ...]]:
     return [tuple(Fraction(float(v)) for v in row) for row in X]
 
 
-def scaled_integer_rows(X: np.ndarray) -> list[tuple[int, ...]]:
-    """The distinct float rows of X (N, D) times one common power of 2, as integers: the same affine rank,
-    exactly (a float is a dyadic rational), without a Fraction per value."""
-    ratios = [[float(v).as_integer_ratio() for v in row] for row in np.unique(X, axis=0)]
-    common = max((den for row in ratios for _, den in row), default=1)
-    return [tuple(num * (common // den) for num, den in row) for row in ratios]
-
-
 def _pivot_rows(centred: np.ndarray, count: int) -> list[int]:
     """Rows a pivoted QR of the centred data's transpose selects first (numerically most independent)."""
     from_rows = np.argsort(-np.abs(centred).max(axis=1), kind="stable")[:1]
@@ -104,7 +96,7 @@ def affine_rank(X: np.ndarray) -> AffineRank:
     candidates = [tuple(Fraction(float(v)) for v in X[i]) for i in order]
     if exact_affine_rank(candidates) == dim:  # the guessed rows already span: full rank, exactly
         return AffineRank(dim, numerical, tolerance, values, dim)
-    return AffineRank(exact_affine_rank(scaled_integer_rows(X)), numerical, tolerance, values, dim)
+    return AffineRank(exact_affine_rank(np.unique(X, axis=0).tolist()), numerical, tolerance, values, dim)
 
 
 def flat_relation(X: np.ndarray) -> tuple[Fraction, ...] | None:

@@ -16,18 +16,16 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from math import gcd, lcm
 
-Number = int | Fraction
+Number = int | float | Fraction
 
 
 def _integer_rows(rows: Sequence[Sequence[Number]]) -> list[list[int]]:
-    """The rows times one common denominator: integers with the same affine rank."""
-    if all(type(value) is int for row in rows for value in row):
-        return [list(row) for row in rows]
-    denominator = 1
-    for row in rows:
-        for value in row:
-            denominator = lcm(denominator, Fraction(value).denominator)
-    return [[int(Fraction(value) * denominator) for value in row] for row in rows]
+    """The rows times one common denominator: integers with the same affine rank (a float is an exact dyadic
+    rational, so float rows need no Fraction per value)."""
+    ratios = [[(value if isinstance(value, (int, float, Fraction)) else Fraction(value)).as_integer_ratio()
+               for value in row] for row in rows]
+    denominator = lcm(*(den for row in ratios for _, den in row))
+    return [[num * (denominator // den) for num, den in row] for row in ratios]
 
 
 def _reduce(vector: list[int], basis: list[tuple[int, list[int]]]) -> list[int]:

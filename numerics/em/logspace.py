@@ -8,8 +8,9 @@ log responsibilities ``log r_n = log w + log N(x_n | mu, S) - log p(x_n)`` are f
 its mean and covariance are the exactly normalised weighted moments (shares ``r_n / sum_m r_m``), and its
 weight is ``exp(logsumexp(log r) - log N)``, held as a base-10 logarithm when it underflows float64.
 
-The smallest eigenvalue of a collapsing component is evaluated in mpmath (``EXACT_DPS`` digits, scoped by
-``workdps``) from the same log shares, so an eigenvalue of 1e-400 is reported as such, not as float64's 0.
+The smallest eigenvalue of a collapsing component comes from the same log shares, its covariance held exactly
+(dyadic integers) over the points whose shares matter and its eigenvalues found in mpmath (``EXACT_DPS``
+digits and up, scoped by ``workdps``), so an eigenvalue of 1e-400 is reported as such, not as float64's 0.
 """
 
 from __future__ import annotations
@@ -95,15 +96,6 @@ def _dyadic_sum(terms: list[Dyadic]) -> Dyadic:
     return sum(man << (exp - low) for man, exp in terms), low
 
 
-def _dyadic_difference(a: Dyadic, b: Dyadic) -> Dyadic:
-    return _dyadic_sum([a, (-b[0], b[1])])
-
-
-def _signed(value: mp.mpf) -> Dyadic:
-    sign, man, exp, _ = value._mpf_
-    return (-man if sign else man), exp
-
-
 @dataclass(frozen=True)
 class ExactCovariance:
     """A weighted covariance held exactly: entry (i, j) is ``numerators[i][j] / denominator`` (dyadic
@@ -156,7 +148,7 @@ def _weighted_covariance(X: np.ndarray, relative: np.ndarray) -> ExactCovariance
     if float(np.min(relative)) < -EXACT_SPREAD:
         return RoundedCovariance(X, relative)
     with mp.workprec(SHARE_BITS):
-        shares = [_signed(mp.exp(mp.mpf(float(v)))) for v in relative]
+        shares = [mp.exp(mp.mpf(float(v))).man_exp for v in relative]  # positive: man_exp is exact
     rows = [[float(v).as_integer_ratio() for v in row] for row in X]  # denominators are powers of 2
     rows = [[(num, 1 - den.bit_length()) for num, den in row] for row in rows]
     dim = X.shape[1]
@@ -167,14 +159,14 @@ def _weighted_covariance(X: np.ndarray, relative: np.ndarray) -> ExactCovariance
         for j in range(i, dim):
             second = _dyadic_sum([(a * row[i][0] * row[j][0], e + row[i][1] + row[j][1])
                                   for (a, e), row in zip(shares, rows)])
-            scatter = _dyadic_difference((second[0] * total[0], second[1] + total[1]),
-                                         (firsts[i][0] * firsts[j][0], firsts[i][1] + firsts[j][1]))
+            scatter = _dyadic_sum([(second[0] * total[0], second[1] + total[1]),
+                                   (-firsts[i][0] * firsts[j][0], firsts[i][1] + firsts[j][1])])
             numerators[i][j] = numerators[j][i] = scatter
     return ExactCovariance(numerators, (total[0] * total[0], 2 * total[1]))
 
 
 def _eigenvalue_range(cov: ExactCovariance | RoundedCovariance, dps: int, covariance: str) -> tuple[mp.mpf, mp.mpf]:
-    """(smallest, largest) eigenvalue of the exact covariance ``cov``, restricted to ``covariance``, at ``dps``
+    """(smallest, largest) eigenvalue of the covariance ``cov``, restricted to ``covariance``, at ``dps``
     digits (spherical: its trace / D; diag: its diagonal entries)."""
     with mp.workdps(dps):
         entries = cov.entries()
