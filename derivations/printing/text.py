@@ -87,6 +87,10 @@ POWER = "^"  # the key of the power operator's spelling ("**" for a file that wr
 DECIMALS = "."  # the key of the numbers' spelling ("decimal" for a file that writes 0.25)
 
 
+def _power() -> str:
+    return _SPELLINGS.get().get(POWER, "^")
+
+
 @contextmanager
 def spelled_as(spellings: Mapping[str, str]) -> Iterator[None]:
     """Print each name part ``spellings`` holds (``{"lam": "lambda"}``) as its value, within the block."""
@@ -130,13 +134,13 @@ class StudentPrinter(StrPrinter):
         if expr.exp.is_Rational and expr.exp.is_negative and expr.exp not in (-1, -sp.S.Half):  # 1/sigma^2
             return f"1/{self.parenthesize(sp.Pow(expr.base, -expr.exp, evaluate=False), PRECEDENCE['Mul'])}"
         # the base and the exponent are printed by this printer, so the one ** is this power's
-        return super()._print_Pow(expr, rational).replace("**", _SPELLINGS.get().get(POWER, "^"))
+        return super()._print_Pow(expr, rational).replace("**", _power())
 
     def _print_Integer(self, expr: sp.Integer) -> str:
         """A large power of ten as the student writes it: 10^35, not 100000000000000000000000000000000000."""
         digits = str(abs(int(expr)))
         if len(digits) > 7 and digits.strip("0") == "1":
-            return f"{'-' if expr < 0 else ''}10{_SPELLINGS.get().get(POWER, '^')}{len(digits) - 1}"
+            return f"{'-' if expr < 0 else ''}10{_power()}{len(digits) - 1}"
         return super()._print_Integer(expr)
 
     def _print_Rational(self, expr: sp.Rational) -> str:
